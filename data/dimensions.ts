@@ -1,0 +1,96 @@
+// The small tables of a generated data set (countries, users, blogs), made with faker in
+// JavaScript: they are a few hundred thousand rows at most. The views, which are millions,
+// are generated in SQL (views-sql.ts).
+import { Faker, base, en } from '@faker-js/faker';
+
+export interface Sizes {
+  readonly countries: number;
+  readonly users: number;
+  readonly authors: number;
+  readonly blogs: number;
+}
+
+export function sizesFor(views: number): Sizes {
+  const users = Math.max(50, Math.round(views / 40));
+  return {
+    countries: Math.min(60, Math.max(8, Math.round(views / 200))),
+    users,
+    authors: Math.max(10, Math.round(users / 8)),
+    blogs: Math.max(20, Math.round(views / 200)),
+  };
+}
+
+/** Rows in table column order; timestamps as seconds before the data set's end. */
+export interface Dimensions {
+  readonly country: [number, string, string][];
+  readonly user: [number, string, string, string, number][];
+  /** id, title, author_id, country_id, created_at (seconds before end). */
+  readonly blog: [number, string, number, number | null, number][];
+  /** Per user: the country most of their views come from (null: usually none). */
+  readonly homeCountry: (number | null)[];
+}
+
+/** A Zipf-like (s = 1) pick of 1..n from a uniform u in [0, 1): log-uniform rank. */
+export function zipf(n: number, u: number): number {
+  return Math.min(n, Math.max(1, Math.floor(Math.exp(u * Math.log(n + 1)))));
+}
+
+const DAY = 86_400;
+
+// Titles that put the filter language's awkward cases into the data: LIKE wildcards,
+// backslashes, both quote characters, and non-ASCII text.
+const AWKWARD: ((t: string) => string)[] = [
+  (t) => `100% ${t}`,
+  (t) => `${t}_v2 (draft_final)`,
+  (t) => `O'Reilly's "${t}"`,
+  (t) => `Ünïcödé ${t} — 日本語のブログ`,
+  (t) => `C:\\path\\${t} 50%_off`,
+  (t) => `${t} 🚀 naïve café`,
+];
+
+export function makeDimensions(sizes: Sizes, seed: number): Dimensions {
+  const faker = new Faker({ locale: [en, base] });
+  faker.seed(seed);
+
+  const country: Dimensions['country'] = [];
+  const names = new Set<string>();
+  const codes = new Set<string>();
+  for (let guard = 0; country.length < sizes.countries && guard < 10_000; guard++) {
+    const name = faker.location.country();
+    const code = faker.location.countryCode('alpha-3');
+    if (names.has(name) || codes.has(code)) continue;
+    names.add(name);
+    codes.add(code);
+    country.push([country.length + 1, name, code]);
+  }
+
+  const user: Dimensions['user'] = [];
+  const homeCountry: (number | null)[] = [null];
+  const usernames = new Set<string>();
+  for (let id = 1; id <= sizes.users; id++) {
+    let first = faker.person.firstName();
+    let last = faker.person.lastName();
+    // Some accounts never filled in a name: their display name is the username.
+    const r = faker.number.float();
+    if (r < 0.02) first = last = '';
+    else if (r < 0.03) last = '';
+    let username = faker.internet.username({ firstName: first || 'user', lastName: last || String(id) }).toLowerCase();
+    if (usernames.has(username)) username = `${username}${id}`;
+    usernames.add(username);
+    user.push([id, username, first, last, faker.number.int({ min: 0, max: 3 * 365 * DAY })]);
+    homeCountry.push(faker.number.float() < 0.03 ? null : zipf(country.length, faker.number.float()));
+  }
+
+  const blog: Dimensions['blog'] = [];
+  for (let id = 1; id <= sizes.blogs; id++) {
+    let title = faker.company.catchPhrase();
+    if (faker.number.float() < 0.05) title = faker.helpers.arrayElement(AWKWARD)(title);
+    // Authors are the first users, a few of them prolific.
+    const author = zipf(sizes.authors, faker.number.float());
+    const blogCountry = faker.number.float() < 0.1 ? null : zipf(country.length, faker.number.float());
+    // Blogs appear over two years; views start at creation (views-sql.ts).
+    const createdBefore = faker.number.int({ min: DAY, max: 2 * 365 * DAY });
+    blog.push([id, title, author, blogCountry, createdBefore]);
+  }
+  return { country, user, blog, homeCountry };
+}

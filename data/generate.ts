@@ -1,0 +1,115 @@
+// Synthetic data shaped like real blog traffic, written as one Parquet file per table.
+// The dimension tables come from faker (dimensions.ts); the views are generated in one
+// DuckDB statement from counter-based hashes, so 10M rows take seconds and the same seed
+// gives the same bytes whatever the thread count.
+import { mkdirSync, renameSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { Database } from '../engine/db.ts';
+import { ident } from '../engine/sql.ts';
+import { makeDimensions, sizesFor } from './dimensions.ts';
+import type { Sizes } from './dimensions.ts';
+
+export interface GenerateOptions {
+  readonly views: number;
+  readonly seed: number;
+  readonly out: string;
+  /** The instant the data ends at (exclusive); every view is before it. */
+  readonly end: Date;
+}
+
+export interface GenerateResult {
+  readonly sizes: Sizes;
+  readonly views: number;
+  readonly files: readonly string[];
+}
+
+// A uniform double in [0, 1) from the row counter, the seed and a stream number.
+const U = (stream: number) => `(hash(i, $seed, ${stream}) / 18446744073709551616.0)`;
+// A Zipf-like pick of 1..n (rank), spread over ids by a prime stride so that the most
+// popular object is not simply id 1.
+const ZIPF = (u: string, n: string, prime: number) =>
+  `(((least(${n}, floor(exp(${u} * ln(${n} + 1)))::BIGINT) - 1) * ${prime} + 7919) % ${n}) + 1`;
+
+const VIEWS_SQL = `
+CREATE TABLE blog_view AS
+WITH r AS (
+  SELECT i, ${U(1)} AS u_blog, ${U(2)} AS u_anon, ${U(3)} AS u_user, ${U(4)} AS u_country,
+         ${U(5)} AS u_time, ${U(6)} AS u_week, ${U(7)} AS u_duration, ${U(8)} AS u_nocountry,
+         ${U(9)} AS u_home
+  FROM range($views) t(i)
+), picked AS (
+  SELECT r.*, ${ZIPF('u_blog', '$blogs', 1000003)} AS blog_id,
+         CASE WHEN u_anon < 0.05 THEN NULL ELSE ${ZIPF('u_user', '$users', 999983)} END AS user_id
+  FROM r
+), placed AS (
+  SELECT p.*, b.created_at,
+         -- u^0.75 skews views towards the end of each blog's life: traffic grows over time.
+         make_timestamp((epoch(b.created_at) + floor((epoch($end::TIMESTAMP) - epoch(b.created_at)) * pow(u_time, 0.75)))::BIGINT * 1000000) AS t0,
+         CASE WHEN u_nocountry < 0.02 THEN NULL
+              WHEN p.user_id IS NOT NULL AND u_home < 0.9 AND u.home_country_id IS NOT NULL THEN u.home_country_id
+              ELSE least($countries, floor(exp(u_country * ln($countries + 1)))::BIGINT) END AS country_id
+  FROM picked p JOIN blog b ON b.id = p.blog_id LEFT JOIN gen_user u ON u.id = p.user_id
+), weekly AS (
+  -- The weekly rhythm: a third of weekend views move to a weekday of the week before.
+  SELECT *, CASE WHEN dayofweek(t0) IN (0, 6) AND u_week < 0.35 AND t0 - to_days(7) >= created_at
+                 THEN t0 - to_days((CASE dayofweek(t0) WHEN 6 THEN 1 ELSE 2 END + floor(u_week / 0.35 * 5))::INTEGER)
+                 ELSE t0 END AS viewed_at
+  FROM placed
+)
+SELECT row_number() OVER (ORDER BY viewed_at, i) AS id, blog_id, user_id, country_id, viewed_at,
+       floor(exp(u_duration * 7.0))::INTEGER AS duration
+FROM weekly
+ORDER BY id`;
+
+const endTs = (col: string) => `($end::TIMESTAMP - to_seconds(${col}))`;
+
+export async function generate(options: GenerateOptions): Promise<GenerateResult> {
+  const sizes = sizesFor(options.views);
+  const dims = makeDimensions(sizes, options.seed);
+  const db = await Database.open(':memory:', { connections: 1 });
+  const end = options.end.toISOString().replace('T', ' ').replace('Z', '');
+  const bind = (sql: string, names: Record<string, string | number>): [string, (string | number)[]] => {
+    const params: (string | number)[] = [];
+    const text = sql.replace(/\$([a-z]+)/g, (_, n: string) => {
+      if (!(n in names)) throw new Error(`unbound $${n}`);
+      params.push(names[n]!);
+      return `$${params.length}`;
+    });
+    return [text, params];
+  };
+  try {
+    await db.exec(`
+      CREATE TABLE gen_country (id BIGINT, name VARCHAR, code VARCHAR);
+      CREATE TABLE gen_user (id BIGINT, username VARCHAR, first_name VARCHAR, last_name VARCHAR, joined_before BIGINT, home_country_id BIGINT);
+      CREATE TABLE gen_blog (id BIGINT, title VARCHAR, author_id BIGINT, country_id BIGINT, created_before BIGINT);`);
+    await db.append('gen_country', dims.country);
+    await db.append('gen_user', dims.user.map((u) => [...u, dims.homeCountry[u[0]] ?? null]));
+    await db.append('gen_blog', dims.blog);
+
+    const names = { end, seed: options.seed, views: options.views, blogs: sizes.blogs, users: sizes.users, countries: dims.country.length };
+    for (const sql of [
+      `CREATE TABLE country AS SELECT id, name, code FROM gen_country ORDER BY id`,
+      `CREATE TABLE "user" AS SELECT id, username, first_name, last_name, ${endTs('joined_before')} AS date_joined FROM gen_user ORDER BY id`,
+      `CREATE TABLE blog AS SELECT id, title, author_id, country_id, ${endTs('created_before')} AS created_at FROM gen_blog ORDER BY id`,
+      VIEWS_SQL,
+    ]) {
+      const [text, params] = bind(sql, names);
+      await db.query(text, params);
+    }
+
+    mkdirSync(options.out, { recursive: true });
+    const files: string[] = [];
+    for (const table of ['country', 'user', 'blog', 'blog_view']) {
+      const file = join(options.out, `${table}.parquet`);
+      const tmp = `${file}.tmp`;
+      rmSync(tmp, { force: true });
+      // A fixed row-group size keeps the bytes independent of the thread count.
+      await db.query(`COPY (SELECT * FROM ${ident(table)} ORDER BY id) TO $1 (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880)`, [tmp]);
+      renameSync(tmp, file);
+      files.push(file);
+    }
+    return { sizes, views: options.views, files };
+  } finally {
+    db.close();
+  }
+}

@@ -1,0 +1,32 @@
+// A folder of Parquet files, one per table, named after the Django or the plain table names.
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Database } from '../../engine/db.ts';
+import type { Catalog } from '../../engine/catalog.ts';
+import { ImportError } from '../source.ts';
+import type { SourceTable } from '../source.ts';
+
+export function isParquetFolder(dir: string): boolean {
+  return existsSync(dir) && readdirSync(dir).some((f) => f.toLowerCase().endsWith('.parquet'));
+}
+
+export async function parquetTables(db: Database, catalog: Catalog, dir: string): Promise<SourceTable[]> {
+  const files = readdirSync(dir);
+  const out: SourceTable[] = [];
+  for (const table of catalog.tables) {
+    const wanted = table.sourceNames.map((n) => `${n}.parquet`);
+    const found = wanted.map((w) => files.find((f) => f.toLowerCase() === w)).find((f) => f !== undefined);
+    if (!found) throw new ImportError(`table '${table.name}': no file in ${dir} (looked for ${wanted.join(', ')})`);
+    const file = join(dir, found);
+    const relation = `(SELECT *, file_row_number + 1 AS _line FROM read_parquet($1, file_row_number = true))`;
+    let described;
+    try {
+      described = await db.query(`DESCRIBE SELECT * FROM read_parquet($1)`, [file]);
+    } catch (e) {
+      throw new ImportError(`table '${table.name}': cannot read ${file}: ${(e as Error).message}`);
+    }
+    const columns = new Map(described.rows.map((r) => [String(r['column_name']).toLowerCase(), String(r['column_type'])]));
+    out.push({ table, origin: file, relation, params: [file], columns, lineKind: 'row', typedColumns: true });
+  }
+  return out;
+}

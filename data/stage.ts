@@ -1,0 +1,98 @@
+// Copies one source table into a typed staging table, checking every value on the way:
+// columns present and of a fitting type, values that convert, required values present,
+// lower bounds, unique keys. References between tables are checked once all are staged.
+import type { Database, Param } from '../engine/db.ts';
+import type { Catalog, ColumnDef, SqlType } from '../engine/catalog.ts';
+import { tableDef } from '../engine/catalog.ts';
+import { stageName } from '../engine/layout.ts';
+import { ident } from '../engine/sql.ts';
+import { ImportError } from './source.ts';
+import type { SourceTable } from './source.ts';
+
+// Which declared source types each stored type accepts without a value-by-value check.
+const FAMILIES: Record<SqlType, RegExp> = {
+  BIGINT: /^(U?(TINY|SMALL|BIG|HUGE)?INT(EGER)?|INT\d+|DECIMAL\(\d+,\s*0\))$/i,
+  INTEGER: /^(U?(TINY|SMALL|BIG|HUGE)?INT(EGER)?|INT\d+|DECIMAL\(\d+,\s*0\))$/i,
+  VARCHAR: /^(VARCHAR|TEXT|STRING|CHAR.*)$/i,
+  TIMESTAMP: /^(TIMESTAMP.*|DATETIME|DATE)$/i,
+};
+
+const where = (s: SourceTable, line: unknown) => `${s.origin}, ${s.lineKind} ${String(line)}`;
+
+async function first(db: Database, sql: string, params: readonly Param[]): Promise<Record<string, unknown> | undefined> {
+  return (await db.query(sql, params)).rows[0];
+}
+
+/** A value converted to the stored type; timestamps with a zone become UTC wall time. */
+function converted(c: ColumnDef, sourceType: string): string {
+  const v = ident(c.name);
+  if (sourceType.toUpperCase() === c.sqlType) return v;
+  if (c.sqlType === 'VARCHAR') return `CAST(${v} AS VARCHAR)`;
+  // Text timestamps may carry an offset ('2025-01-01 10:00:00+02'): read them as instants.
+  if (c.sqlType === 'TIMESTAMP' && !/^TIMESTAMP(_S|_MS|_NS)?$|^DATE$/i.test(sourceType)) return `TRY_CAST(TRY_CAST(${v} AS TIMESTAMPTZ) AS TIMESTAMP)`;
+  return `TRY_CAST(${v} AS ${c.sqlType})`;
+}
+
+export async function stageTable(db: Database, s: SourceTable): Promise<number> {
+  const t = s.table;
+  for (const c of t.columns) {
+    const type = s.columns.get(c.name);
+    if (type === undefined) throw new ImportError(`table '${t.name}' (${s.origin}): missing column '${c.name}'`);
+    if (s.typedColumns && !FAMILIES[c.sqlType].test(type))
+      throw new ImportError(`table '${t.name}' (${s.origin}): column '${c.name}' has type ${type}, expected ${c.sqlType}`);
+  }
+  const stage = ident(stageName(t.name));
+  // A converted column keeps its source value beside it until the conversion is checked.
+  const convertedCols = t.columns.filter((c) => s.columns.get(c.name)!.toUpperCase() !== c.sqlType);
+  const src = (c: ColumnDef) => ident('src_' + c.name);
+  const select = [
+    ...t.columns.map((c) => `${converted(c, s.columns.get(c.name)!)} AS ${ident(c.name)}`),
+    ...convertedCols.map((c) => `${ident(c.name)} AS ${src(c)}`),
+  ];
+  await db.query(`CREATE TABLE ${stage} AS SELECT ${select.join(', ')}, _line FROM ${s.relation} src`, s.params);
+
+  for (const c of convertedCols) {
+    const bad = await first(db, `SELECT _line, CAST(${src(c)} AS VARCHAR) AS value FROM ${stage} WHERE ${src(c)} IS NOT NULL AND ${ident(c.name)} IS NULL ORDER BY _line LIMIT 1`, []);
+    if (bad) throw new ImportError(`table '${t.name}' (${where(s, bad['_line'])}), column '${c.name}': cannot read '${String(bad['value'])}' as ${c.sqlType}`);
+    await db.exec(`ALTER TABLE ${stage} DROP COLUMN ${src(c)}`);
+  }
+  for (const c of t.columns) {
+    const v = ident(c.name);
+    if (!c.nullable) {
+      const n = await first(db, `SELECT _line FROM ${stage} WHERE ${v} IS NULL ORDER BY _line LIMIT 1`, []);
+      if (n) throw new ImportError(`table '${t.name}' (${where(s, n['_line'])}), column '${c.name}': null in a required column`);
+    }
+    if (c.min !== undefined) {
+      const m = await first(db, `SELECT _line, ${v} AS value FROM ${stage} WHERE ${v} < $1 ORDER BY _line LIMIT 1`, [c.min]);
+      if (m) throw new ImportError(`table '${t.name}' (${where(s, m['_line'])}), column '${c.name}': ${String(m['value'])} is below the minimum ${c.min}`);
+    }
+    if (c.unique) {
+      const d = await first(
+        db,
+        `SELECT ${v} AS value, min(_line) AS a, max(_line) AS b FROM ${stage} WHERE ${v} IS NOT NULL GROUP BY ${v} HAVING count(*) > 1 ORDER BY a LIMIT 1`,
+        [],
+      );
+      if (d) throw new ImportError(`table '${t.name}' (${where(s, d['b'])}), column '${c.name}': duplicate value '${String(d['value'])}' (first at ${s.lineKind} ${String(d['a'])})`);
+    }
+  }
+  const count = await first(db, `SELECT count(*) AS n FROM ${stage}`, []);
+  return Number(count?.['n'] ?? 0);
+}
+
+/** Every foreign key of every staged table resolves to a staged row. */
+export async function checkReferences(db: Database, catalog: Catalog, sources: readonly SourceTable[]): Promise<void> {
+  for (const s of sources) {
+    for (const r of s.table.relations) {
+      const target = tableDef(catalog, r.target);
+      const fk = ident(r.column);
+      const bad = await first(
+        db,
+        `SELECT s._line, s.${fk} AS value FROM ${ident(stageName(s.table.name))} s ANTI JOIN ${ident(stageName(target.name))} t ON t.id = s.${fk} ` +
+          `WHERE s.${fk} IS NOT NULL ORDER BY s._line LIMIT 1`,
+        [],
+      );
+      if (bad)
+        throw new ImportError(`table '${s.table.name}' (${where(s, bad['_line'])}), column '${r.column}': ${String(bad['value'])} references no row of table '${target.name}'`);
+    }
+  }
+}

@@ -1,0 +1,166 @@
+// The dataset's description, as data. Everything that knows table names, column types,
+// relations, accepted source names or filterable paths reads them from here, so that a
+// second dataset is a second catalog, not a second code path.
+
+/** The logical type a field has for users (filters, meta). */
+export type FieldType = 'integer' | 'text' | 'timestamp';
+
+/** The physical DuckDB type a column is stored as. */
+export type SqlType = 'BIGINT' | 'INTEGER' | 'VARCHAR' | 'TIMESTAMP';
+
+export interface ColumnDef {
+  readonly name: string;
+  readonly sqlType: SqlType;
+  readonly nullable: boolean;
+  /** Exposed to the filter language under this name (relations are exposed by `relations`). */
+  readonly filterable: boolean;
+  /** No two rows share a non-null value (checked on import). */
+  readonly unique: boolean;
+  /** Smallest allowed value of an integer column (checked on import). */
+  readonly min?: number;
+}
+
+export interface RelationDef {
+  /** The path segment users write (`user` in `user__username`). */
+  readonly name: string;
+  /** The foreign-key column on this table. */
+  readonly column: string;
+  /** The table it points at; its key is `id`. */
+  readonly target: string;
+}
+
+export interface TableDef {
+  readonly name: string;
+  /** File or table names accepted on import, most specific first. */
+  readonly sourceNames: readonly string[];
+  readonly columns: readonly ColumnDef[];
+  readonly relations: readonly RelationDef[];
+}
+
+/** A column of the denormalised fact table, copied from a path of the root table. */
+export interface FactColumnDef {
+  readonly name: string;
+  /** A field path from the root table (`blog__author` is the blog's author id). */
+  readonly path: string;
+  readonly sqlType: SqlType;
+  readonly nullable: boolean;
+}
+
+export interface Catalog {
+  readonly tables: readonly TableDef[];
+  /** The table filters start from; field paths are relative to it. */
+  readonly root: string;
+  /** Where the root's rows are stored, with the columns copied in from related tables. */
+  readonly fact: { readonly name: string; readonly columns: readonly FactColumnDef[]; readonly sortKey: readonly string[] };
+}
+
+interface ColumnOptions {
+  filterable?: boolean;
+  unique?: boolean;
+  min?: number;
+}
+
+const col = (name: string, sqlType: SqlType, nullable: boolean, o: ColumnOptions = {}): ColumnDef => ({
+  name,
+  sqlType,
+  nullable,
+  filterable: o.filterable ?? true,
+  unique: o.unique ?? name === 'id',
+  ...(o.min === undefined ? {} : { min: o.min }),
+});
+
+export const blogCatalog: Catalog = {
+  root: 'blog_view',
+  tables: [
+    {
+      name: 'country',
+      sourceNames: ['analytics_app_country', 'country'],
+      columns: [col('id', 'BIGINT', false), col('name', 'VARCHAR', false), col('code', 'VARCHAR', true, { unique: true })],
+      relations: [],
+    },
+    {
+      name: 'user',
+      sourceNames: ['auth_user', 'user', 'users'],
+      columns: [
+        col('id', 'BIGINT', false),
+        col('username', 'VARCHAR', false, { unique: true }),
+        col('first_name', 'VARCHAR', true),
+        col('last_name', 'VARCHAR', true),
+        // Not in the filter language's list of paths: joining dates are not analytics keys.
+        col('date_joined', 'TIMESTAMP', true, { filterable: false }),
+      ],
+      relations: [],
+    },
+    {
+      name: 'blog',
+      sourceNames: ['analytics_app_blog', 'blog'],
+      columns: [
+        col('id', 'BIGINT', false),
+        col('title', 'VARCHAR', false),
+        col('author_id', 'BIGINT', false, { filterable: false }),
+        col('country_id', 'BIGINT', true, { filterable: false }),
+        col('created_at', 'TIMESTAMP', false),
+      ],
+      relations: [
+        { name: 'author', column: 'author_id', target: 'user' },
+        { name: 'country', column: 'country_id', target: 'country' },
+      ],
+    },
+    {
+      name: 'blog_view',
+      sourceNames: ['analytics_app_blogview', 'blog_view', 'blogview'],
+      columns: [
+        col('id', 'BIGINT', false),
+        col('blog_id', 'BIGINT', false, { filterable: false }),
+        col('user_id', 'BIGINT', true, { filterable: false }),
+        col('country_id', 'BIGINT', true, { filterable: false }),
+        col('viewed_at', 'TIMESTAMP', false),
+        col('duration', 'INTEGER', false, { min: 1 }),
+      ],
+      relations: [
+        { name: 'blog', column: 'blog_id', target: 'blog' },
+        { name: 'user', column: 'user_id', target: 'user' },
+        { name: 'country', column: 'country_id', target: 'country' },
+      ],
+    },
+  ],
+  // Every analytics query scans views in a time window and groups them by one of the
+  // viewer, the viewer's country, the blog, the blog's author or the blog's country. Copying
+  // the blog's author and country into the view rows turns every grouping into a scan of one
+  // integer-keyed table with no join; sorting by viewed_at lets DuckDB's zone maps skip the
+  // row groups outside a window, so a short window reads only its own slice of the table.
+  fact: {
+    name: 'fact_view',
+    sortKey: ['viewed_at'],
+    columns: [
+      { name: 'id', path: 'id', sqlType: 'BIGINT', nullable: false },
+      { name: 'viewed_at', path: 'viewed_at', sqlType: 'TIMESTAMP', nullable: false },
+      { name: 'blog_id', path: 'blog', sqlType: 'BIGINT', nullable: false },
+      { name: 'user_id', path: 'user', sqlType: 'BIGINT', nullable: true },
+      { name: 'country_id', path: 'country', sqlType: 'BIGINT', nullable: true },
+      { name: 'duration', path: 'duration', sqlType: 'INTEGER', nullable: false },
+      { name: 'author_id', path: 'blog__author', sqlType: 'BIGINT', nullable: false },
+      { name: 'blog_country_id', path: 'blog__country', sqlType: 'BIGINT', nullable: true },
+      { name: 'blog_created_at', path: 'blog__created_at', sqlType: 'TIMESTAMP', nullable: false },
+    ],
+  },
+};
+
+export function tableDef(catalog: Catalog, name: string): TableDef {
+  const t = catalog.tables.find((x) => x.name === name);
+  if (!t) throw new Error(`catalog has no table '${name}'`);
+  return t;
+}
+
+/** The logical type users see for a stored type. */
+export function fieldTypeOf(sqlType: SqlType): FieldType {
+  switch (sqlType) {
+    case 'BIGINT':
+    case 'INTEGER':
+      return 'integer';
+    case 'VARCHAR':
+      return 'text';
+    case 'TIMESTAMP':
+      return 'timestamp';
+  }
+}

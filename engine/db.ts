@@ -1,0 +1,123 @@
+// The one module that talks to DuckDB. Everything else hands it SQL text and bound values
+// and gets plain JavaScript rows back.
+import { DuckDBInstance } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
+
+/** A value that can be bound to a statement parameter. */
+export type Param = string | number | boolean | bigint | null;
+export type Row = Record<string, unknown>;
+
+export interface QueryResult {
+  readonly columns: readonly { name: string; type: string }[];
+  readonly rows: Row[];
+}
+
+export interface OpenOptions {
+  readonly readOnly?: boolean;
+  /** DuckDB worker threads for this instance; default: DuckDB's own (the core count). */
+  readonly threads?: number;
+  /** Connections handed out concurrently. */
+  readonly connections?: number;
+}
+
+// BIGINT columns arrive as bigint; ids and counts in this domain stay far below 2^53, and
+// JSON cannot carry bigint, so they become numbers where that is exact.
+function plain(v: unknown): unknown {
+  if (typeof v === 'bigint') return v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v.toString();
+  return v;
+}
+
+export class Database {
+  private readonly idle: DuckDBConnection[] = [];
+  private readonly waiting: ((c: DuckDBConnection) => void)[] = [];
+  private readonly all: DuckDBConnection[] = [];
+  private closed = false;
+
+  private constructor(
+    private readonly instance: DuckDBInstance,
+    readonly path: string,
+  ) {}
+
+  static async open(path: string, options: OpenOptions = {}): Promise<Database> {
+    const config: Record<string, string> = {};
+    if (options.readOnly) config['access_mode'] = 'READ_ONLY';
+    if (options.threads) config['threads'] = String(options.threads);
+    const instance = await DuckDBInstance.create(path, config);
+    const db = new Database(instance, path);
+    const n = Math.max(1, options.connections ?? 4);
+    for (let i = 0; i < n; i++) {
+      const c = await instance.connect();
+      // Stored timestamps are UTC instants; casts and calendar arithmetic must not depend on
+      // the machine's zone.
+      await c.run("SET TimeZone = 'UTC'");
+      db.all.push(c);
+      db.idle.push(c);
+    }
+    return db;
+  }
+
+  private acquire(): Promise<DuckDBConnection> {
+    if (this.closed) return Promise.reject(new Error('database is closed'));
+    const c = this.idle.pop();
+    if (c) return Promise.resolve(c);
+    return new Promise((resolve) => this.waiting.push(resolve));
+  }
+
+  private release(c: DuckDBConnection): void {
+    const next = this.waiting.shift();
+    if (next) next(c);
+    else this.idle.push(c);
+  }
+
+  private async withConnection<T>(fn: (c: DuckDBConnection) => Promise<T>): Promise<T> {
+    const c = await this.acquire();
+    try {
+      return await fn(c);
+    } finally {
+      this.release(c);
+    }
+  }
+
+  /** Runs one statement with bound parameters ($1, $2, ...) and reads all its rows. */
+  async query(sql: string, params: readonly Param[] = []): Promise<QueryResult> {
+    return this.withConnection(async (c) => {
+      const reader = await c.runAndReadAll(sql, params as DuckDBValue[]);
+      const names = reader.columnNames();
+      const types = reader.columnTypes().map((t) => t.toString());
+      const rows = reader.getRowObjectsJS().map((r) => {
+        const o: Row = {};
+        for (const k of names) o[k] = plain(r[k]);
+        return o;
+      });
+      return { columns: names.map((name, i) => ({ name, type: types[i] ?? 'UNKNOWN' })), rows };
+    });
+  }
+
+  /** Runs SQL text without parameters (DDL, scripts of several statements). */
+  async exec(sql: string): Promise<void> {
+    await this.withConnection((c) => c.run(sql).then(() => undefined));
+  }
+
+  /** Appends rows to a table through DuckDB's appender; values in column order. */
+  async append(table: string, rows: readonly (readonly (string | number | null)[])[]): Promise<void> {
+    await this.withConnection(async (c) => {
+      const appender = await c.createAppender(table);
+      for (const row of rows) {
+        for (const v of row) {
+          if (v === null) appender.appendNull();
+          else if (typeof v === 'number') Number.isInteger(v) ? appender.appendBigInt(BigInt(v)) : appender.appendDouble(v);
+          else appender.appendVarchar(v);
+        }
+        appender.endRow();
+      }
+      appender.closeSync();
+    });
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const c of this.all) c.closeSync();
+    this.instance.closeSync();
+  }
+}

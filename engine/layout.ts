@@ -1,0 +1,75 @@
+// The snapshot's physical layout, compiled from the catalog: the SQL that turns validated
+// staging tables into the tables queries read. Pure: returns statements, runs nothing.
+import type { Catalog, FactColumnDef } from './catalog.ts';
+import { tableDef } from './catalog.ts';
+import { ident } from './sql.ts';
+
+export const META_TABLE = 'snapshot_meta';
+export const stageName = (table: string): string => `stage_${table}`;
+
+/** Resolves a fact column's path to a SQL expression over the staged root (alias r) and
+ *  the related tables it needs, joined once each by relation path. */
+interface Join {
+  readonly alias: string;
+  readonly sql: string;
+}
+
+function factExpression(catalog: Catalog, c: FactColumnDef, joins: Map<string, Join>): string {
+  const parts = c.path.split('__');
+  let table = tableDef(catalog, catalog.root);
+  let alias = 'r';
+  let prefix = '';
+  for (let i = 0; i < parts.length; i++) {
+    const part = parts[i]!;
+    const last = i === parts.length - 1;
+    const rel = table.relations.find((r) => r.name === part);
+    if (last) {
+      if (rel) return `${alias}.${ident(rel.column)}`;
+      if (!table.columns.some((x) => x.name === part)) throw new Error(`fact column ${c.name}: no column '${part}' on ${table.name}`);
+      return `${alias}.${ident(part)}`;
+    }
+    if (!rel) throw new Error(`fact column ${c.name}: no relation '${part}' on ${table.name}`);
+    prefix = prefix ? `${prefix}__${part}` : part;
+    let join = joins.get(prefix);
+    if (join === undefined) {
+      const a = `j${joins.size}`;
+      join = { alias: a, sql: `JOIN ${ident(stageName(rel.target))} ${a} ON ${a}.id = ${alias}.${ident(rel.column)}` };
+      joins.set(prefix, join);
+    }
+    alias = join.alias;
+    table = tableDef(catalog, rel.target);
+  }
+  throw new Error(`fact column ${c.name} has an empty path`);
+}
+
+/** Statements that build the final tables from `stage_<table>` tables, then drop those. */
+export function layoutStatements(catalog: Catalog): string[] {
+  const out: string[] = [];
+  for (const t of catalog.tables) {
+    if (t.name === catalog.root) continue;
+    const cols = t.columns.map((c) => ident(c.name)).join(', ');
+    out.push(`CREATE TABLE ${ident(t.name)} AS SELECT ${cols} FROM ${ident(stageName(t.name))} ORDER BY id`);
+  }
+  // Insertion order is join order: a relation is joined before the ones reached through it.
+  const joins = new Map<string, Join>();
+  const select = catalog.fact.columns.map((c) => `${factExpression(catalog, c, joins)} AS ${ident(c.name)}`);
+  const joinText = [...joins.values()].map((j) => j.sql);
+  const order = catalog.fact.sortKey.map((k) => ident(k)).join(', ');
+  out.push(
+    `CREATE TABLE ${ident(catalog.fact.name)} AS SELECT ${select.join(', ')} FROM ${ident(stageName(catalog.root))} r ` +
+      `${joinText.join(' ')} ORDER BY ${order}, ${ident('id')}`,
+  );
+  // The root table answers to its own name and columns (ad-hoc SQL, second opinions), read
+  // from the fact table rather than stored twice.
+  const root = tableDef(catalog, catalog.root);
+  const factByPath = new Map(catalog.fact.columns.map((c) => [c.path, c.name]));
+  const rootCols = root.columns.map((c) => {
+    const rel = root.relations.find((r) => r.column === c.name);
+    const factCol = factByPath.get(rel ? rel.name : c.name);
+    if (!factCol) throw new Error(`root column ${c.name} is not in the fact table`);
+    return factCol === c.name ? ident(c.name) : `${ident(factCol)} AS ${ident(c.name)}`;
+  });
+  out.push(`CREATE VIEW ${ident(catalog.root)} AS SELECT ${rootCols.join(', ')} FROM ${ident(catalog.fact.name)}`);
+  for (const t of catalog.tables) out.push(`DROP TABLE ${ident(stageName(t.name))}`);
+  return out;
+}

@@ -1,0 +1,27 @@
+// What a snapshot says about itself: when and from what it was loaded, and its size.
+import type { Database } from './db.ts';
+import { META_TABLE } from './layout.ts';
+import { ident } from './sql.ts';
+
+export interface SnapshotMeta {
+  readonly loadedAt: string;
+  readonly source: string;
+  readonly sourceKind: 'parquet';
+  /** Row counts per table of the catalog. */
+  readonly rows: Readonly<Record<string, number>>;
+  readonly firstViewedAt: string | null;
+  readonly lastViewedAt: string | null;
+  readonly loadMs: number;
+}
+
+export async function writeMeta(db: Database, meta: SnapshotMeta): Promise<void> {
+  await db.exec(`CREATE OR REPLACE TABLE ${ident(META_TABLE)} (meta VARCHAR NOT NULL)`);
+  await db.query(`INSERT INTO ${ident(META_TABLE)} VALUES ($1)`, [JSON.stringify(meta)]);
+}
+
+export async function readMeta(db: Database): Promise<SnapshotMeta> {
+  const { rows } = await db.query(`SELECT meta FROM ${ident(META_TABLE)}`);
+  const text = rows[0]?.['meta'];
+  if (typeof text !== 'string') throw new Error(`snapshot ${db.path} has no metadata: it was not written by this engine's import`);
+  return JSON.parse(text) as SnapshotMeta;
+}

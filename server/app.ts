@@ -1,0 +1,31 @@
+// Builds the HTTP app without listening: tests build it, use it and close it.
+import Fastify from 'fastify';
+import type { FastifyInstance, FastifyServerOptions } from 'fastify';
+import type { Engine } from '../engine/engine.ts';
+import { ApiError, installErrorHandlers } from './errors.ts';
+import { metaResponse } from './meta-response.ts';
+
+export interface AppOptions {
+  /** The engine serving queries; undefined until a snapshot is open. */
+  readonly engine: () => Engine | undefined;
+  readonly logger?: FastifyServerOptions['logger'];
+}
+
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({ logger: options.logger ?? false, bodyLimit: 64 * 1024 });
+  installErrorHandlers(app);
+
+  const engine = (): Engine => {
+    const e = options.engine();
+    if (!e) throw new ApiError('unavailable', 'no data loaded yet');
+    return e;
+  };
+
+  app.get('/health', async () => ({ status: 'ok' }));
+  app.get('/ready', async (_req, reply) => {
+    if (!options.engine()) return reply.status(503).send(new ApiError('unavailable', 'no data loaded yet').body());
+    return { status: 'ready' };
+  });
+  app.get('/api/v1/meta', async () => metaResponse(engine()));
+  return app;
+}

@@ -1,0 +1,118 @@
+import { spawn } from 'node:child_process';
+import { copyFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FastifyInstance } from 'fastify';
+import { Engine } from '../engine/engine.ts';
+import { Database } from '../engine/db.ts';
+import { buildApp } from '../server/app.ts';
+import { generatedSnapshot, tempDir } from './helpers.ts';
+
+const dir = tempDir('srv-');
+let snap: string;
+let engine: Engine;
+let app: FastifyInstance;
+let base: string;
+
+beforeAll(async () => {
+  ({ db: snap } = await generatedSnapshot(dir.path, 10_000));
+  engine = await Engine.open(snap);
+  app = await buildApp({ engine: () => engine });
+  base = await app.listen({ port: 0, host: '127.0.0.1' });
+});
+afterAll(async () => {
+  await app?.close();
+  engine?.close();
+  dir.cleanup();
+});
+
+describe('meta over a real socket', () => {
+  it('reports the row counts of all four tables, as counted independently', async () => {
+    const res = await fetch(`${base}/api/v1/meta`);
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { snapshot: { tables: Record<string, number>; first_viewed_at: string; last_viewed_at: string } };
+    const db = await Database.open(':memory:');
+    try {
+      await db.exec(`ATTACH '${snap.replaceAll("'", "''")}' AS s (READ_ONLY)`);
+      for (const t of ['country', 'user', 'blog', 'blog_view']) {
+        const n = (await db.query(`SELECT count(*) AS n FROM s."${t}"`)).rows[0]!['n'];
+        expect(body.snapshot.tables[t], t).toBe(n);
+      }
+      const span = (await db.query(`SELECT min(viewed_at) AS a, max(viewed_at) AS b FROM s.blog_view`)).rows[0]!;
+      expect(body.snapshot.first_viewed_at).toBe((span['a'] as Date).toISOString());
+      expect(body.snapshot.last_viewed_at).toBe((span['b'] as Date).toISOString());
+    } finally {
+      db.close();
+    }
+  });
+
+  it('lists exactly the filterable paths of the spec, never a secret column', async () => {
+    const body = (await (await fetch(`${base}/api/v1/meta`)).json()) as { fields: { path: string; type: string }[] };
+    const paths = body.fields.map((f) => f.path).sort();
+    expect(paths).toEqual(
+      [
+        'id', 'duration', 'viewed_at',
+        'user', 'user__id', 'user__username', 'user__first_name', 'user__last_name',
+        'country', 'country__id', 'country__name', 'country__code',
+        'blog', 'blog__id', 'blog__title', 'blog__created_at',
+        'blog__author', 'blog__author__id', 'blog__author__username', 'blog__author__first_name', 'blog__author__last_name',
+        'blog__country', 'blog__country__id', 'blog__country__name', 'blog__country__code',
+      ].sort(),
+    );
+    const types = Object.fromEntries(body.fields.map((f) => [f.path, f.type]));
+    expect(types).toMatchObject({ viewed_at: 'timestamp', blog__created_at: 'timestamp', user: 'integer', country__code: 'text', duration: 'integer' });
+  });
+
+  it('answers health and readiness', async () => {
+    expect((await fetch(`${base}/health`)).status).toBe(200);
+    expect(await (await fetch(`${base}/ready`)).json()).toEqual({ status: 'ready' });
+  });
+
+  it('answers unknown routes with the spec error shape', async () => {
+    const res = await fetch(`${base}/api/v1/nothing`);
+    expect(res.status).toBe(404);
+    expect(await res.json()).toMatchObject({ code: 'not_found', details: [] });
+  });
+});
+
+describe('without a snapshot', () => {
+  it('is alive but not ready, and meta is 503 unavailable', async () => {
+    const empty = await buildApp({ engine: () => undefined });
+    try {
+      expect((await empty.inject({ url: '/health' })).statusCode).toBe(200);
+      const ready = await empty.inject({ url: '/ready' });
+      expect(ready.statusCode).toBe(503);
+      expect(ready.json()).toMatchObject({ code: 'unavailable' });
+      const meta = await empty.inject({ url: '/api/v1/meta' });
+      expect(meta.statusCode).toBe(503);
+      expect(meta.json()).toEqual({ error: 'no data loaded yet', code: 'unavailable', details: [] });
+    } finally {
+      await empty.close();
+    }
+  });
+});
+
+describe('server/main.ts', () => {
+  it('serves a snapshot from ANALYTICS_DB and exits cleanly on SIGTERM', async () => {
+    const db = join(dir.path, 'main.duckdb');
+    copyFileSync(snap, db);
+    const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+      env: { ...process.env, ANALYTICS_DB: db, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const url = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      child.stdout.on('data', (d: Buffer) => {
+        out += d.toString();
+        const m = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
+        if (m) resolve(m[1]!);
+      });
+      child.on('exit', (code) => reject(new Error(`exited ${code}: ${out}`)));
+    });
+    const meta = (await (await fetch(`${url}/api/v1/meta`)).json()) as { snapshot: { tables: Record<string, number> } };
+    expect(meta.snapshot.tables['blog_view']).toBe(10_000);
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+  });
+});
