@@ -35,6 +35,9 @@ export interface TableDef {
   readonly sourceNames: readonly string[];
   readonly columns: readonly ColumnDef[];
   readonly relations: readonly RelationDef[];
+  /** The column that names a row for people (suggested when a path names a column that
+   *  does not exist and nothing is spelled close to it). */
+  readonly label: string;
 }
 
 /** A column of the denormalised fact table, copied from a path of the root table. */
@@ -77,6 +80,7 @@ export const blogCatalog: Catalog = {
       sourceNames: ['analytics_app_country', 'country'],
       columns: [col('id', 'BIGINT', false), col('name', 'VARCHAR', false), col('code', 'VARCHAR', true, { unique: true })],
       relations: [],
+      label: 'name',
     },
     {
       name: 'user',
@@ -90,6 +94,7 @@ export const blogCatalog: Catalog = {
         col('date_joined', 'TIMESTAMP', true, { filterable: false }),
       ],
       relations: [],
+      label: 'username',
     },
     {
       name: 'blog',
@@ -105,6 +110,7 @@ export const blogCatalog: Catalog = {
         { name: 'author', column: 'author_id', target: 'user' },
         { name: 'country', column: 'country_id', target: 'country' },
       ],
+      label: 'title',
     },
     {
       name: 'blog_view',
@@ -122,6 +128,7 @@ export const blogCatalog: Catalog = {
         { name: 'user', column: 'user_id', target: 'user' },
         { name: 'country', column: 'country_id', target: 'country' },
       ],
+      label: 'id',
     },
   ],
   // Every analytics query scans views in a time window and groups them by one of the

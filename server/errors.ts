@@ -1,5 +1,6 @@
 // The spec's error shape (section 4), and the one place errors become responses.
 import type { FastifyError, FastifyInstance } from 'fastify';
+import { QueryError } from '../engine/errors.ts';
 
 export type ErrorCode =
   | 'invalid_parameter'
@@ -59,7 +60,12 @@ function fromFastify(e: FastifyError): ApiError {
 
 export function installErrorHandlers(app: FastifyInstance): void {
   app.setErrorHandler((error, request, reply) => {
-    const api = error instanceof ApiError ? error : fromFastify(error as FastifyError);
+    const api =
+      error instanceof ApiError
+        ? error
+        : error instanceof QueryError
+          ? new ApiError(error.code, error.message, error.details)
+          : fromFastify(error as FastifyError);
     // Never a stack trace or SQL in a response; the log keeps them.
     if (api.status >= 500) request.log.error({ err: error }, 'request failed');
     return reply.status(api.status).send(api.body());

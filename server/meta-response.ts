@@ -1,10 +1,11 @@
 // GET /api/v1/meta: what can be asked (fields, types) and what is loaded.
 import type { Engine } from '../engine/engine.ts';
+import { operatorsFor } from '../engine/filter/operators.ts';
 
 export function metaResponse(engine: Engine) {
   const m = engine.meta;
   return {
-    fields: [...engine.fields.values()].map((f) => ({ path: f.path, type: f.type, nullable: f.nullable })),
+    fields: [...engine.fields.values()].map((f) => ({ path: f.path, type: f.type, nullable: f.nullable, operators: operatorsFor(f.type) })),
     object_types: ['country', 'user'],
     top_types: ['user', 'country', 'blog'],
     compare_periods: ['day', 'week', 'month', 'year'],

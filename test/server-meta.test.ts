@@ -60,6 +60,10 @@ describe('meta over a real socket', () => {
       ].sort(),
     );
     const types = Object.fromEntries(body.fields.map((f) => [f.path, f.type]));
+    const ops = Object.fromEntries((body.fields as unknown as { path: string; operators: string[] }[]).map((f) => [f.path, f.operators]));
+    expect(ops['blog__title']).toEqual(expect.arrayContaining(['contains', 'icontains', 'regex', 'iexact', 'isnull', 'in', 'between']));
+    expect(ops['duration']).not.toContain('contains');
+    expect(ops['duration']).toEqual(expect.arrayContaining(['eq', 'ne', 'gt', 'gte', 'lt', 'lte', 'in', 'not_in', 'between', 'exact', 'isnull']));
     expect(types).toMatchObject({ viewed_at: 'timestamp', blog__created_at: 'timestamp', user: 'integer', country__code: 'text', duration: 'integer' });
   });
 

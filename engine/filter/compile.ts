@@ -1,0 +1,73 @@
+// A parsed filter tree -> a SQL boolean expression over the fact table. Pure: no I/O.
+// Every leaf compiles to an expression that is never NULL (a positive operator on a null
+// value is false, its negation true), so AND, OR and NOT keep two-valued logic.
+import { assertNever } from '../errors.ts';
+import type { FieldDef } from '../fields.ts';
+import { SQL_TYPE_OF } from '../params.ts';
+import type { Params } from '../params.ts';
+import { ident } from '../sql.ts';
+import { resolveOperator } from './operators.ts';
+import type { ValueShape } from './operators.ts';
+import type { FilterNode, FilterValue } from './parse.ts';
+
+function placeholders(field: FieldDef, shape: ValueShape, value: FilterValue, params: Params): string[] {
+  const type = SQL_TYPE_OF[field.type];
+  switch (shape) {
+    case 'scalar':
+      return [params.add(value as string | number, type)];
+    case 'list':
+    case 'pair':
+      return (value as readonly (string | number)[]).map((v) => params.add(v, type));
+    case 'text':
+    case 'pattern':
+      return [params.add(value as string, 'VARCHAR')];
+    case 'flag':
+      return [];
+    default:
+      return assertNever(shape);
+  }
+}
+
+function compileLeaf(node: Extract<FilterNode, { kind: 'leaf' }>, fields: ReadonlyMap<string, FieldDef>, params: Params, alias: string): string {
+  const field = fields.get(node.field);
+  if (!field) throw new Error(`compile: unknown field ${node.field} (parse should have refused it)`);
+  const { def, negated } = resolveOperator(node.operator, node.value === true);
+  const vs = placeholders(field, def.shape, node.value, params);
+  const qualify = (c: string) => (alias ? `${alias}.${ident(c)}` : ident(c));
+  let positive: string;
+  const storage = field.storage;
+  switch (storage.kind) {
+    case 'fact': {
+      const pred = def.sql(qualify(storage.column), vs);
+      positive = field.nullable ? `COALESCE(${pred}, false)` : `(${pred})`;
+      break;
+    }
+    case 'dimension': {
+      // A semi-join on the small dimension table: the fact table stays unjoined.
+      const sub = `${qualify(storage.key)} IN (SELECT id FROM ${ident(storage.table)} WHERE ${def.sql(ident(storage.column), vs)})`;
+      // The subquery's ids are never null, so only a null key can make IN unknown.
+      positive = storage.keyNullable ? `COALESCE(${sub}, false)` : `(${sub})`;
+      break;
+    }
+    default:
+      assertNever(storage);
+  }
+  return negated ? `(NOT ${positive!})` : positive!;
+}
+
+/** Compiles a filter to a boolean SQL expression; values go into `params`. `alias`
+ *  qualifies fact-table columns where the query names the fact table. */
+export function compileFilter(node: FilterNode, fields: ReadonlyMap<string, FieldDef>, params: Params, alias = ''): string {
+  switch (node.kind) {
+    case 'and':
+      return node.children.length ? `(${node.children.map((c) => compileFilter(c, fields, params, alias)).join(' AND ')})` : 'TRUE';
+    case 'or':
+      return node.children.length ? `(${node.children.map((c) => compileFilter(c, fields, params, alias)).join(' OR ')})` : 'FALSE';
+    case 'not':
+      return `(NOT ${compileFilter(node.child, fields, params, alias)})`;
+    case 'leaf':
+      return compileLeaf(node, fields, params, alias);
+    default:
+      return assertNever(node);
+  }
+}

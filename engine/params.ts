@@ -1,0 +1,15 @@
+// Bound parameters collected while compiling: values enter SQL text only as $n placeholders.
+import type { Param } from './db.ts';
+import type { FieldType, SqlType } from './catalog.ts';
+
+export const SQL_TYPE_OF: Readonly<Record<FieldType, SqlType>> = { integer: 'BIGINT', text: 'VARCHAR', timestamp: 'TIMESTAMP' };
+
+export class Params {
+  readonly values: Param[] = [];
+
+  /** Adds a value and returns its placeholder, cast so that DuckDB binds the intended type. */
+  add(value: Param, type?: SqlType): string {
+    this.values.push(value);
+    return type ? `$${this.values.length}::${type}` : `$${this.values.length}`;
+  }
+}

@@ -1,0 +1,58 @@
+// Parsing user values into the canonical forms bound as parameters.
+
+const ISO = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|z|[+-]\d{2}(?::?\d{2})?)?)?$/;
+
+export interface ParsedTimestamp {
+  /** UTC wall time, `YYYY-MM-DD HH:MM:SS.ffffff`, ready to bind as a TIMESTAMP. */
+  readonly utc: string;
+  /** Whether only a date was given (no time of day): zones apply to such values. */
+  readonly dateOnly: boolean;
+  /** Whether the text carried its own offset. */
+  readonly hasOffset: boolean;
+  /** Milliseconds since the epoch of the instant, reading a missing offset as UTC. */
+  readonly epochMs: number;
+  /** Microseconds below the millisecond, kept so that no precision is lost. */
+  readonly microRemainder: number;
+}
+
+const pad = (n: number, w = 2) => String(n).padStart(w, '0');
+
+/** Formats epoch milliseconds (+ extra microseconds) as a UTC TIMESTAMP literal value. */
+export function formatUtc(epochMs: number, micro = 0): string {
+  const d = new Date(epochMs);
+  const us = d.getUTCMilliseconds() * 1000 + micro;
+  return `${pad(d.getUTCFullYear(), 4)}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}.${pad(us, 6)}`;
+}
+
+/** An ISO 8601 date or date-time, or undefined where the text is not one. */
+export function parseTimestamp(text: string): ParsedTimestamp | undefined {
+  const m = ISO.exec(text);
+  if (!m) return undefined;
+  const [y, mo, d, h = '0', mi = '0', s = '0', frac = '', off] = m.slice(1);
+  const year = Number(y);
+  const month = Number(mo);
+  const day = Number(d);
+  const hour = Number(h);
+  const minute = Number(mi);
+  const second = Number(s);
+  if (year < 1 || month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59) return undefined;
+  const base = Date.UTC(year, month - 1, day, hour, minute, second);
+  const check = new Date(base);
+  // Date.UTC rolls 31 February over into March: a date that does not round-trip does not exist.
+  if (check.getUTCDate() !== day || check.getUTCMonth() !== month - 1) return undefined;
+  const digits = (frac + '000000').slice(0, 6);
+  const ms = Math.floor(Number(digits) / 1000);
+  const micro = Number(digits) % 1000;
+  let offsetMin = 0;
+  if (off && off.toUpperCase() !== 'Z') {
+    const sign = off[0] === '-' ? -1 : 1;
+    const body = off.slice(1).replace(':', '');
+    const oh = Number(body.slice(0, 2));
+    const om = Number(body.slice(2) || '0');
+    if (oh > 23 || om > 59) return undefined;
+    offsetMin = sign * (oh * 60 + om);
+  }
+  const epochMs = base + ms - offsetMin * 60_000;
+  if (new Date(epochMs).getUTCFullYear() < 1 || new Date(epochMs).getUTCFullYear() > 9999) return undefined;
+  return { utc: formatUtc(epochMs, micro), dateOnly: m[4] === undefined, hasOffset: off !== undefined, epochMs, microRemainder: micro };
+}

@@ -1,0 +1,77 @@
+// A small snapshot with the awkward cases filters must get right: null names and codes,
+// empty strings, quotes, LIKE wildcards, backslashes and non-ASCII text in every text
+// dimension, anonymous and country-less views. Plus every view as a plain JS object keyed
+// by filter path, read with plain joins (not through the fact table), for evaluators.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { Database } from '../engine/db.ts';
+import { generate } from '../data/generate.ts';
+import { importSnapshot } from '../data/import.ts';
+import { formatUtc } from '../engine/values.ts';
+import { END } from './helpers.ts';
+
+export type ViewRow = Record<string, number | string | null>;
+
+// {U2} is the id of the second most active viewer, {B3} of the third most viewed blog, {C4}
+// of the fourth busiest country: the patched rows are ones that views point at.
+const PATCH: Record<string, string> = {
+  user: `SELECT id,
+           CASE id WHEN {U2} THEN 'o''brien_%\\x' WHEN {U3} THEN 'ÆØÅ-ünï' WHEN {U4} THEN 'Robert''); DROP TABLE blog;--' ELSE username END AS username,
+           CASE WHEN id IN ({U5}, {U6}) THEN NULL WHEN id % 17 = 0 THEN NULL WHEN id IN ({U7}, {U8}) OR id % 23 = 0 THEN '' WHEN id = {U9} THEN 'Zoë' ELSE first_name END AS first_name,
+           CASE WHEN id = {U6} OR id % 19 = 0 THEN NULL WHEN id = {U9} THEN 'D''Angelo' ELSE last_name END AS last_name,
+           date_joined FROM src`,
+  country: `SELECT id, CASE id WHEN {C3} THEN 'Côte d''Ivoire' WHEN {C4} THEN '100%_Land' ELSE name END AS name,
+           CASE WHEN id = {C2} THEN NULL ELSE code END AS code FROM src`,
+  blog: `SELECT id, CASE id WHEN {B2} THEN '' WHEN {B3} THEN 'a\\b%c_d' WHEN {B4} THEN 'ÉTÉ à Paris — été' ELSE title END AS title,
+           author_id, country_id, created_at FROM src`,
+};
+
+async function ranks(db: Database, file: string): Promise<Record<string, number>> {
+  const out: Record<string, number> = {};
+  for (const [letter, col] of [['U', 'user_id'], ['B', 'blog_id'], ['C', 'country_id']] as const) {
+    const { rows } = await db.query(`SELECT ${col} AS id FROM read_parquet($1) WHERE ${col} IS NOT NULL GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 9`, [file]);
+    rows.forEach((r, i) => (out[`${letter}${i + 1}`] = r['id'] as number));
+  }
+  return out;
+}
+
+export async function filterFixture(dir: string, views = 4000): Promise<{ db: string; rows: ViewRow[] }> {
+  const raw = join(dir, 'raw');
+  await generate({ views, seed: 3, out: raw, end: END });
+  const patched = join(dir, 'patched');
+  mkdirSync(patched);
+  const scratch = await Database.open(':memory:');
+  try {
+    const rank = await ranks(scratch, join(raw, 'blog_view.parquet'));
+    for (const t of ['country', 'user', 'blog', 'blog_view']) {
+      const sql = (PATCH[t] ?? 'SELECT * FROM src').replace(/\{([UBC]\d)\}/g, (_, k: string) => String(rank[k]));
+      await scratch.query(`COPY (${sql.replaceAll('src', 'read_parquet($1)')}) TO $2 (FORMAT parquet)`, [join(raw, `${t}.parquet`), join(patched, `${t}.parquet`)]);
+    }
+  } finally {
+    scratch.close();
+  }
+  const db = join(dir, 'filters.duckdb');
+  await importSnapshot({ source: patched, dbPath: db });
+  const snap = await Database.open(db, { readOnly: true });
+  try {
+    const { rows } = await snap.query(`
+      SELECT v.id, v.duration, v.viewed_at,
+             v.user_id AS "user", u.username AS user__username, u.first_name AS user__first_name, u.last_name AS user__last_name,
+             v.country_id AS country, c.name AS country__name, c.code AS country__code,
+             v.blog_id AS blog, b.title AS blog__title, b.created_at AS blog__created_at,
+             b.author_id AS blog__author, a.username AS blog__author__username, a.first_name AS blog__author__first_name, a.last_name AS blog__author__last_name,
+             b.country_id AS blog__country, bc.name AS blog__country__name, bc.code AS blog__country__code
+      FROM blog_view v JOIN blog b ON b.id = v.blog_id JOIN "user" a ON a.id = b.author_id
+      LEFT JOIN "user" u ON u.id = v.user_id LEFT JOIN country c ON c.id = v.country_id LEFT JOIN country bc ON bc.id = b.country_id
+      ORDER BY v.id`);
+    const out = rows.map((r) => {
+      const o: ViewRow = {};
+      for (const [k, v] of Object.entries(r)) o[k] = v instanceof Date ? formatUtc(v.getTime()) : (v as number | string | null);
+      for (const rel of ['user', 'country', 'blog', 'blog__author', 'blog__country']) o[`${rel}__id`] = o[rel]!;
+      return o;
+    });
+    return { db, rows: out };
+  } finally {
+    snap.close();
+  }
+}
