@@ -8,6 +8,34 @@ import { buildFields } from './fields.ts';
 import type { FieldDef } from './fields.ts';
 import { readMeta } from './meta.ts';
 import type { SnapshotMeta } from './meta.ts';
+import { QueryError, assertNever } from './errors.ts';
+import { parseFilter } from './filter/parse.ts';
+import type { FilterNode } from './filter/parse.ts';
+import { compilePlan } from './query/compile-plan.ts';
+import type { CompiledQuery } from './query/compile-plan.ts';
+import { planFor } from './query/plan.ts';
+import type { QuerySpec } from './query/spec.ts';
+import { ident } from './sql.ts';
+
+// Type aliases, not interfaces: rows must be assignable to Record<string, unknown>.
+export type GroupRow = {
+  readonly id: number;
+  readonly x: string;
+  readonly y: number | string;
+  readonly z: number;
+};
+
+export type SeriesRow = {
+  readonly period: string;
+  readonly label: string;
+  readonly blogs: number;
+  readonly views: number;
+  readonly growth: number | null;
+};
+
+export type AnalyticsResult =
+  | { readonly kind: 'grouped'; readonly total: number; readonly rows: GroupRow[] }
+  | { readonly kind: 'series'; readonly rows: SeriesRow[] };
 
 export interface EngineOptions {
   readonly catalog?: Catalog;
@@ -35,6 +63,47 @@ export class Engine {
     } catch (e) {
       db.close();
       throw e;
+    }
+  }
+
+  /** Parses a filter against this engine's catalog (a QueryError on bad input). */
+  parseFilter(input: unknown, base = '/filters'): FilterNode | undefined {
+    return parseFilter(input, this.catalog, this.fields, base);
+  }
+
+  /** The SQL and parameters a spec compiles to (pure; for tests, logs and EXPLAIN). */
+  compile(spec: QuerySpec): CompiledQuery {
+    return compilePlan(planFor(spec), this.catalog, this.fields);
+  }
+
+  async run(spec: QuerySpec): Promise<AnalyticsResult> {
+    if (spec.kind === 'performance' && spec.userId !== null) {
+      const found = await this.db.query(`SELECT 1 AS found FROM ${ident('user')} WHERE id = $1::BIGINT`, [spec.userId]);
+      if (found.rows.length === 0) throw new QueryError('not_found', `no user with id ${spec.userId}`, [{ path: '/user_id', message: `no user with id ${spec.userId}` }]);
+    }
+    const plan = planFor(spec);
+    const { sql, params } = compilePlan(plan, this.catalog, this.fields);
+    const { rows } = await this.db.query(sql, params);
+    switch (plan.kind) {
+      case 'grouped':
+        return {
+          kind: 'grouped',
+          total: Number(rows[0]?.['total'] ?? 0),
+          rows: rows.filter((r) => r['id'] !== null).map((r) => ({ id: r['id'] as number, x: r['x'] as string, y: r['y'] as number | string, z: r['z'] as number })),
+        };
+      case 'series':
+        return {
+          kind: 'series',
+          rows: rows.map((r) => ({
+            period: r['period'] as string,
+            label: r['label'] as string,
+            blogs: r['blogs'] as number,
+            views: r['views'] as number,
+            growth: r['growth'] === null ? null : Number(r['growth']),
+          })),
+        };
+      default:
+        return assertNever(plan);
     }
   }
 

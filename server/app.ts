@@ -4,6 +4,8 @@ import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import type { Engine } from '../engine/engine.ts';
 import { ApiError, installErrorHandlers } from './errors.ts';
 import { metaResponse } from './meta-response.ts';
+import { registerOpenApi } from './openapi.ts';
+import { analyticsRoutes } from './routes/analytics.ts';
 
 export interface AppOptions {
   /** The engine serving queries; undefined until a snapshot is open. */
@@ -14,6 +16,7 @@ export interface AppOptions {
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({ logger: options.logger ?? false, bodyLimit: 64 * 1024 });
   installErrorHandlers(app);
+  await registerOpenApi(app);
 
   const engine = (): Engine => {
     const e = options.engine();
@@ -26,6 +29,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     if (!options.engine()) return reply.status(503).send(new ApiError('unavailable', 'no data loaded yet').body());
     return { status: 'ready' };
   });
-  app.get('/api/v1/meta', async () => metaResponse(engine()));
+  app.get('/api/v1/meta', { schema: { summary: 'Fields, operators, object and period types, and the loaded snapshot', tags: ['meta'] } }, async () =>
+    metaResponse(engine()),
+  );
+  analyticsRoutes(app, engine);
   return app;
 }

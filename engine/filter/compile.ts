@@ -28,23 +28,25 @@ function placeholders(field: FieldDef, shape: ValueShape, value: FilterValue, pa
   }
 }
 
-function compileLeaf(node: Extract<FilterNode, { kind: 'leaf' }>, fields: ReadonlyMap<string, FieldDef>, params: Params, alias: string): string {
+/** Maps a fact-table column to the SQL that reads it where the filter is applied. */
+export type ColumnRef = (factColumn: string) => string;
+
+function compileLeaf(node: Extract<FilterNode, { kind: 'leaf' }>, fields: ReadonlyMap<string, FieldDef>, params: Params, column: ColumnRef): string {
   const field = fields.get(node.field);
   if (!field) throw new Error(`compile: unknown field ${node.field} (parse should have refused it)`);
   const { def, negated } = resolveOperator(node.operator, node.value === true);
   const vs = placeholders(field, def.shape, node.value, params);
-  const qualify = (c: string) => (alias ? `${alias}.${ident(c)}` : ident(c));
   let positive: string;
   const storage = field.storage;
   switch (storage.kind) {
     case 'fact': {
-      const pred = def.sql(qualify(storage.column), vs);
+      const pred = def.sql(column(storage.column), vs);
       positive = field.nullable ? `COALESCE(${pred}, false)` : `(${pred})`;
       break;
     }
     case 'dimension': {
       // A semi-join on the small dimension table: the fact table stays unjoined.
-      const sub = `${qualify(storage.key)} IN (SELECT id FROM ${ident(storage.table)} WHERE ${def.sql(ident(storage.column), vs)})`;
+      const sub = `${column(storage.key)} IN (SELECT id FROM ${ident(storage.table)} WHERE ${def.sql(ident(storage.column), vs)})`;
       // The subquery's ids are never null, so only a null key can make IN unknown.
       positive = storage.keyNullable ? `COALESCE(${sub}, false)` : `(${sub})`;
       break;
@@ -55,18 +57,18 @@ function compileLeaf(node: Extract<FilterNode, { kind: 'leaf' }>, fields: Readon
   return negated ? `(NOT ${positive!})` : positive!;
 }
 
-/** Compiles a filter to a boolean SQL expression; values go into `params`. `alias`
- *  qualifies fact-table columns where the query names the fact table. */
-export function compileFilter(node: FilterNode, fields: ReadonlyMap<string, FieldDef>, params: Params, alias = ''): string {
+/** Compiles a filter to a boolean SQL expression; values go into `params`. `column` says
+ *  how to read a fact-table column (by default, by its own name). */
+export function compileFilter(node: FilterNode, fields: ReadonlyMap<string, FieldDef>, params: Params, column: ColumnRef = ident): string {
   switch (node.kind) {
     case 'and':
-      return node.children.length ? `(${node.children.map((c) => compileFilter(c, fields, params, alias)).join(' AND ')})` : 'TRUE';
+      return node.children.length ? `(${node.children.map((c) => compileFilter(c, fields, params, column)).join(' AND ')})` : 'TRUE';
     case 'or':
-      return node.children.length ? `(${node.children.map((c) => compileFilter(c, fields, params, alias)).join(' OR ')})` : 'FALSE';
+      return node.children.length ? `(${node.children.map((c) => compileFilter(c, fields, params, column)).join(' OR ')})` : 'FALSE';
     case 'not':
-      return `(NOT ${compileFilter(node.child, fields, params, alias)})`;
+      return `(NOT ${compileFilter(node.child, fields, params, column)})`;
     case 'leaf':
-      return compileLeaf(node, fields, params, alias);
+      return compileLeaf(node, fields, params, column);
     default:
       return assertNever(node);
   }

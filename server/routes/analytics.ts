@@ -1,0 +1,141 @@
+// The three analytics endpoints, at /api/v1/analytics/<name> and at the old service's
+// /analytics/<name>/ (with and without the slash), by GET (query string, or a JSON body as
+// the old documentation shows) and POST (JSON body). Request members -> zod -> query spec
+// -> engine -> response shape; no SQL here.
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { z } from 'zod';
+import type { AnalyticsResult, Engine, GroupRow, SeriesRow } from '../../engine/engine.ts';
+import { QueryError } from '../../engine/errors.ts';
+import { resolveWindow } from '../../engine/query/window.ts';
+import type { QuerySpec, RangeName, TimeWindow } from '../../engine/query/spec.ts';
+import { BlogViewsParams, PerformanceParams, TopParams, validate } from '../analytics-params.ts';
+import type { BlogViewsInput, PerformanceInput, TopInput } from '../analytics-params.ts';
+import { chooseFormat, sendRows } from '../format.ts';
+import { readGetBody } from '../get-body.ts';
+import type { Columns } from '../format.ts';
+import { analyticsRouteSchema } from '../openapi.ts';
+
+interface Answer {
+  readonly body: Record<string, unknown>;
+  readonly columns: Columns;
+  readonly data: readonly Record<string, unknown>[];
+}
+
+interface Common {
+  range?: RangeName | undefined;
+  start?: string | undefined;
+  end?: string | undefined;
+  as_of?: string | undefined;
+  tz: string;
+  filters?: unknown;
+  format?: 'json' | 'csv' | 'arrow' | undefined;
+}
+
+interface Endpoint<I extends Common> {
+  readonly name: string;
+  readonly summary: string;
+  readonly schema: z.ZodType<I>;
+  readonly defaultRange: RangeName;
+  spec(input: I, window: TimeWindow, engine: Engine): QuerySpec;
+  answer(input: I, range: RangeName, result: AnalyticsResult, request: FastifyRequest, members: Record<string, unknown>): Answer;
+}
+
+const GROUP_COLUMNS: Columns = [['id', 'int'], ['x', 'string'], ['y', 'int'], ['z', 'int']];
+
+function grouped(result: AnalyticsResult): { total: number; rows: GroupRow[] } {
+  if (result.kind !== 'grouped') throw new Error(`expected a grouped result, got ${result.kind}`);
+  return result;
+}
+
+/** The path and query of the same request with another offset. */
+function pageLink(request: FastifyRequest, members: Record<string, unknown>, offset: number, limit: number): string {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(members)) {
+    if (k === 'offset' || k === 'limit' || v === undefined) continue;
+    q.set(k, typeof v === 'object' ? JSON.stringify(v) : String(v));
+  }
+  q.set('limit', String(limit));
+  q.set('offset', String(offset));
+  return `${request.url.split('?')[0]}?${q.toString()}`;
+}
+
+const blogViews: Endpoint<BlogViewsInput> = {
+  name: 'blog-views',
+  summary: 'Blogs and views grouped by the viewer\'s country or by the viewer',
+  schema: BlogViewsParams,
+  defaultRange: 'month',
+  spec: (i, window, engine) => ({ kind: 'blog-views', objectType: i.object_type, window, filter: engine.parseFilter(i.filters), limit: i.limit, offset: i.offset }),
+  answer(i, range, result, request, members) {
+    const { total, rows } = grouped(result);
+    const next = i.offset + i.limit < total ? pageLink(request, members, i.offset + i.limit, i.limit) : null;
+    const previous = i.offset > 0 ? pageLink(request, members, Math.max(0, i.offset - i.limit), i.limit) : null;
+    return {
+      body: { object_type: i.object_type, range, count: total, limit: i.limit, offset: i.offset, next, previous, data: rows },
+      columns: GROUP_COLUMNS,
+      data: rows,
+    };
+  },
+};
+
+const top: Endpoint<TopInput> = {
+  name: 'top',
+  summary: 'The top authors, viewer countries or blogs by views',
+  schema: TopParams,
+  defaultRange: 'all',
+  spec: (i, window, engine) => ({ kind: 'top', topType: i.top, window, filter: engine.parseFilter(i.filters), limit: i.limit }),
+  answer(i, range, result) {
+    const { rows } = grouped(result);
+    const columns: Columns = i.top === 'blog' ? [['id', 'int'], ['x', 'string'], ['y', 'string'], ['z', 'int']] : GROUP_COLUMNS;
+    return { body: { top_type: i.top, range, data: rows }, columns, data: rows };
+  },
+};
+
+const performance: Endpoint<PerformanceInput> = {
+  name: 'performance',
+  summary: 'Views and new blogs per calendar period, with growth over the period before',
+  schema: PerformanceParams,
+  defaultRange: 'all',
+  spec: (i, window, engine) => ({ kind: 'performance', compare: i.compare, userId: i.user_id ?? null, window, tz: i.tz, filter: engine.parseFilter(i.filters) }),
+  answer(i, range, result) {
+    if (result.kind !== 'series') throw new Error(`expected a series, got ${result.kind}`);
+    // The old service's x / y / z beside the named fields.
+    const data = result.rows.map((r: SeriesRow) => ({ ...r, x: `${r.label} (${r.blogs} blogs)`, y: r.views, z: r.growth }));
+    const columns: Columns = [['period', 'string'], ['label', 'string'], ['blogs', 'int'], ['views', 'int'], ['growth', 'float'], ['x', 'string'], ['y', 'int'], ['z', 'float']];
+    return { body: { compare: i.compare, user_id: i.user_id ?? null, range, data }, columns, data };
+  },
+};
+
+async function members(request: FastifyRequest): Promise<Record<string, unknown>> {
+  const body = request.method === 'GET' ? await readGetBody(request, request.server.initialConfig.bodyLimit ?? 1 << 20) : request.body;
+  if (body !== undefined && body !== null && (typeof body !== 'object' || Array.isArray(body)))
+    throw new QueryError('invalid_parameter', 'the request body must be a JSON object', [{ path: '', message: 'expected a JSON object' }]);
+  return { ...(request.query as Record<string, unknown>), ...((body as Record<string, unknown> | undefined) ?? {}) };
+}
+
+function register<I extends Common>(app: FastifyInstance, engine: () => Engine, e: Endpoint<I>): void {
+  const handler = async (request: FastifyRequest, reply: import('fastify').FastifyReply) => {
+    const given = await members(request);
+    const input = validate(e.schema, given) as I;
+    const eng = engine();
+    const range = input.range ?? e.defaultRange;
+    const window = resolveWindow({ range, start: input.start, end: input.end, asOf: input.as_of, tz: input.tz, now: Date.now() });
+    const result = await eng.run(e.spec(input, window, eng));
+    const answer = e.answer(input, range, result, request, given);
+    const format = chooseFormat(request, input.format);
+    if (format === 'json') return reply.send({ ...answer.body, window });
+    return sendRows(reply, format, answer.columns, answer.data);
+  };
+  const paths = [`/api/v1/analytics/${e.name}`, `/analytics/${e.name}/`, `/analytics/${e.name}`];
+  for (const url of paths) {
+    const hide = !url.startsWith('/api/');
+    const { querystring, body, ...doc } = analyticsRouteSchema(e.schema, e.summary, hide);
+    app.route({ method: 'GET', url, schema: { ...doc, querystring }, handler });
+    app.route({ method: 'POST', url, schema: { ...doc, body }, handler });
+  }
+}
+
+export function analyticsRoutes(app: FastifyInstance, engine: () => Engine): void {
+  register(app, engine, blogViews);
+  register(app, engine, top);
+  register(app, engine, performance);
+}
