@@ -43,6 +43,20 @@ export interface EngineOptions {
   readonly threads?: number;
 }
 
+function hasRegex(n: FilterNode): boolean {
+  switch (n.kind) {
+    case 'leaf':
+      return n.operator === 'regex';
+    case 'not':
+      return hasRegex(n.child);
+    case 'and':
+    case 'or':
+      return n.children.some(hasRegex);
+    default:
+      return assertNever(n);
+  }
+}
+
 export class Engine {
   readonly fields: ReadonlyMap<string, FieldDef>;
 
@@ -83,7 +97,17 @@ export class Engine {
     }
     const plan = planFor(spec);
     const { sql, params } = compilePlan(plan, this.catalog, this.fields);
-    const { rows } = await this.db.query(sql, params);
+    let rows;
+    try {
+      ({ rows } = await this.db.query(sql, params));
+    } catch (e) {
+      // Patterns are checked with RE2J before they get here; should DuckDB's RE2 still
+      // refuse one, that is the user's pattern, not a server fault.
+      const message = (e as Error).message;
+      if (spec.filter && hasRegex(spec.filter) && /^Invalid Input Error/.test(message))
+        throw new QueryError('invalid_filter', 'invalid regular expression', [{ path: '/filters', message: message.replace(/^Invalid Input Error: /, '') }]);
+      throw e;
+    }
     switch (plan.kind) {
       case 'grouped':
         return {

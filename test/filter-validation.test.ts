@@ -83,9 +83,17 @@ describe('refused filters', () => {
       [leaf('id', 'between', [1, 2, 3]), '/filters/value'],
       [leaf('country__code', 'between', ['a', null]), '/filters/value/1'],
       [leaf('blog__title', 'regex', '(unclosed'), '/filters/value'],
+      [leaf('blog__title', 'regex', '(?<name>x)'), '/filters/value'],
+      [leaf('blog__title', 'regex', 'a(?<=b)'), '/filters/value'],
       [{ field: 'id', op: 'eq' }, '/filters/value'],
     ];
     for (const [f, path] of cases) expect(refused(f).path, JSON.stringify(f)).toBe(path);
+  });
+
+  it('RE2 patterns that DuckDB accepts pass', () => {
+    for (const p of ['\\(?<', '[(?<]', '(?P<name>x)', '[]a]', '\\pL', '(?i)é', 'x{2,1000}']) {
+      expect(() => parseFilter(leaf('blog__title', 'regex', p), blogCatalog, fields), p).not.toThrow();
+    }
   });
 
   it('malformed structure', () => {
@@ -145,6 +153,14 @@ describe('hostile values stay values', () => {
   afterAll(() => {
     db?.close();
     dir.cleanup();
+  });
+
+  it('every pattern the parser accepts runs on DuckDB', async () => {
+    for (const value of ['\\(?<', '[(?<]', '(?P<name>x)', '[]a]', '\\pL', '(?i)é', 'x{2,1000}', '\\Q.*\\E', '[[:upper:]]']) {
+      const p = new Params();
+      const sql = compileFilter(parseFilter({ field: 'blog__title', op: 'regex', value }, blogCatalog, fields)!, fields, p);
+      await expect(db.query(`SELECT count(*) AS n FROM fact_view WHERE ${sql}`, p.values), value).resolves.toBeDefined();
+    }
   });
 
   it('SQL fragments in values are matched literally and change nothing', async () => {

@@ -65,6 +65,32 @@ function explain(issues: readonly unknown[], input: unknown, base: string): neve
   return fail(issue.message.replace(/^Invalid input: /, ''), path);
 }
 
+/** Where `(?<` opens a group outside a character class: RE2J reads it as a named group,
+ *  DuckDB's RE2 refuses it, so it is refused here (use `(?P<name>...)`). */
+function angleGroupAt(pattern: string): number {
+  let inClass = false;
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i];
+    if (c === '\\') {
+      i++;
+      continue;
+    }
+    if (inClass) {
+      if (c === ']') inClass = false;
+      continue;
+    }
+    if (c === '[') {
+      inClass = true;
+      // A ']' right after '[' or '[^' is a literal member of the class.
+      if (pattern[i + 1] === '^') i++;
+      if (pattern[i + 1] === ']') i++;
+      continue;
+    }
+    if (c === '(' && pattern.startsWith('?<', i + 1)) return i;
+  }
+  return -1;
+}
+
 function checkScalar(type: FieldType, v: unknown, path: string): Scalar {
   switch (type) {
     case 'integer':
@@ -104,6 +130,7 @@ function leafValue(field: FieldDef, operator: string, v: unknown, path: string):
         } catch (e) {
           return fail(`invalid regular expression: ${(e as Error).message}`, path);
         }
+        if (angleGroupAt(v) >= 0) return fail('invalid regular expression: (?<...) is not supported; name groups with (?P<name>...)', path);
       }
       return v;
     }
