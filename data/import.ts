@@ -1,7 +1,7 @@
 // Builds a snapshot from a source into a temporary file and renames it into place only
 // when every table loaded and every check passed: a failed import leaves the previous
 // snapshot byte-for-byte as it was.
-import { existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { Database } from '../engine/db.ts';
 import type { Catalog } from '../engine/catalog.ts';
@@ -11,34 +11,74 @@ import { writeMeta } from '../engine/meta.ts';
 import type { SnapshotMeta } from '../engine/meta.ts';
 import { ident } from '../engine/sql.ts';
 import { ImportError } from './source.ts';
+import { assertNever } from '../engine/errors.ts';
 import type { SourceTable } from './source.ts';
 import { isParquetFolder, parquetTables } from './sources/parquet.ts';
+import { csvTables, isCsvFolder } from './sources/csv.ts';
+import { isPgDump, pgDumpTables } from './sources/pg-dump.ts';
+import { postgresTables } from './sources/postgres.ts';
 import { checkReferences, stageTable } from './stage.ts';
 
 export interface ImportOptions {
   readonly source: string;
   readonly dbPath: string;
   readonly catalog?: Catalog;
-  /** Called once per table as it is staged, and with the phase names. */
+  /** Schema of a live PostgreSQL source. */
+  readonly schema?: string;
+  /** Called once per table as it is staged. */
   readonly log?: (line: string) => void;
+  /** Called as rows stream in from a pg_dump file or a live database. */
+  readonly onRows?: (table: string, rows: number) => void;
 }
 
 type SourceKind = SnapshotMeta['sourceKind'];
 
+function head(file: string): string {
+  const fd = openSync(file, 'r');
+  try {
+    const buf = Buffer.alloc(64 * 1024);
+    return buf.subarray(0, readSync(fd, buf, 0, buf.length, 0)).toString('utf8');
+  } finally {
+    closeSync(fd);
+  }
+}
+
 function detect(source: string): SourceKind {
-  if (/^postgres(ql)?:\/\//i.test(source)) throw new ImportError('importing from a live PostgreSQL database is not supported yet');
+  if (/^postgres(ql)?:\/\//i.test(source)) return 'postgres';
   if (!existsSync(source)) throw new ImportError(`source ${source} does not exist`);
   if (statSync(source).isDirectory()) {
     if (isParquetFolder(source)) return 'parquet';
-    throw new ImportError(`source ${source} holds no .parquet files (CSV folders are not supported yet)`);
+    if (isCsvFolder(source)) return 'csv';
+    throw new ImportError(`source ${source} holds no .parquet or .csv files`);
   }
-  throw new ImportError(`source ${source} is a file: pg_dump files are not supported yet`);
+  if (isPgDump(head(source))) return 'pg_dump';
+  throw new ImportError(`source ${source} is neither a folder of Parquet or CSV files nor a pg_dump plain-SQL file`);
 }
 
-async function sourceTables(db: Database, catalog: Catalog, kind: SourceKind, source: string): Promise<SourceTable[]> {
+/** The source as recorded in the snapshot: a URL loses its password. */
+function describeSource(source: string, kind: SourceKind): string {
+  if (kind !== 'postgres') return resolve(source);
+  try {
+    const u = new URL(source);
+    u.password = '';
+    return u.toString();
+  } catch {
+    return 'postgres://';
+  }
+}
+
+async function sourceTables(db: Database, catalog: Catalog, kind: SourceKind, o: ImportOptions, workDir: string): Promise<SourceTable[]> {
   switch (kind) {
     case 'parquet':
-      return parquetTables(db, catalog, source);
+      return parquetTables(db, catalog, o.source);
+    case 'csv':
+      return csvTables(db, catalog, o.source);
+    case 'pg_dump':
+      return pgDumpTables(catalog, o.source, workDir, o.onRows);
+    case 'postgres':
+      return postgresTables(catalog, o.source, o.schema ?? 'public', workDir, o.onRows);
+    default:
+      return assertNever(kind);
   }
 }
 
@@ -49,6 +89,8 @@ export async function importSnapshot(options: ImportOptions): Promise<SnapshotMe
   const target = resolve(options.dbPath);
   mkdirSync(dirname(target), { recursive: true });
   const tmp = `${target}.tmp-${process.pid}-${Date.now()}`;
+  const workDir = `${tmp}.files`;
+  mkdirSync(workDir);
   const removeTmp = () => {
     rmSync(tmp, { force: true });
     rmSync(`${tmp}.wal`, { force: true });
@@ -56,7 +98,7 @@ export async function importSnapshot(options: ImportOptions): Promise<SnapshotMe
   const started = Date.now();
   let db: Database | undefined = await Database.open(tmp, { connections: 1 });
   try {
-    const sources = await sourceTables(db, catalog, kind, options.source);
+    const sources = await sourceTables(db, catalog, kind, options, workDir);
     const rows: Record<string, number> = {};
     for (const s of sources) {
       const t0 = Date.now();
@@ -68,7 +110,7 @@ export async function importSnapshot(options: ImportOptions): Promise<SnapshotMe
     const span = (await db.query(`SELECT min(viewed_at) AS a, max(viewed_at) AS b FROM ${ident(catalog.fact.name)}`)).rows[0] ?? {};
     const meta: SnapshotMeta = {
       loadedAt: new Date().toISOString(),
-      source: resolve(options.source),
+      source: describeSource(options.source, kind),
       sourceKind: kind,
       rows,
       firstViewedAt: span['a'] instanceof Date ? span['a'].toISOString() : null,
@@ -85,5 +127,7 @@ export async function importSnapshot(options: ImportOptions): Promise<SnapshotMe
     db?.close();
     removeTmp();
     throw e;
+  } finally {
+    rmSync(workDir, { recursive: true, force: true });
   }
 }

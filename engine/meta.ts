@@ -6,7 +6,7 @@ import { ident } from './sql.ts';
 export interface SnapshotMeta {
   readonly loadedAt: string;
   readonly source: string;
-  readonly sourceKind: 'parquet';
+  readonly sourceKind: 'parquet' | 'csv' | 'pg_dump' | 'postgres';
   /** Row counts per table of the catalog. */
   readonly rows: Readonly<Record<string, number>>;
   readonly firstViewedAt: string | null;

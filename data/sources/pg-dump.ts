@@ -1,0 +1,91 @@
+// A pg_dump plain-SQL file: its `COPY ... FROM stdin;` blocks are copied out, byte for
+// byte, into one text-format file per wanted table; none of its SQL is ever run. Tables
+// may come in any order and schema-qualified; unwanted tables are skipped.
+import { closeSync, createReadStream, openSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Catalog, TableDef } from '../../engine/catalog.ts';
+import { ImportError } from '../source.ts';
+import type { SourceTable } from '../source.ts';
+import { pgTextTable } from './pg-text.ts';
+
+/** `COPY [schema.]table (col, ...) FROM stdin;` with plain or double-quoted identifiers. */
+const IDENT = String.raw`(?:"(?:[^"]|"")+"|[A-Za-z_][A-Za-z0-9_$]*)`;
+const COPY_LINE = new RegExp(String.raw`^COPY\s+(?:(${IDENT})\.)?(${IDENT})\s*\(([^)]*)\)\s+FROM\s+stdin\s*;\s*$`, 'i');
+
+const unquote = (s: string) => (s.startsWith('"') ? s.slice(1, -1).replaceAll('""', '"') : s.toLowerCase());
+
+export function isPgDump(head: string): boolean {
+  return /PostgreSQL database dump/.test(head) || /^COPY\s+\S+.*FROM\s+stdin;/m.test(head);
+}
+
+interface Block {
+  table: TableDef;
+  columns: string[];
+  file: string;
+  firstLine: number;
+  fd: number;
+}
+
+export async function pgDumpTables(catalog: Catalog, dumpFile: string, workDir: string, onRows?: (table: string, rows: number) => void): Promise<SourceTable[]> {
+  const found = new Map<string, Block>();
+  let current: Block | undefined;
+  let skipping = false;
+  let lineNo = 0;
+  let carry = '';
+  let rows = 0;
+  let pending: string[] = [];
+  const flush = () => {
+    if (current && pending.length) writeSync(current.fd, pending.join(''));
+    pending = [];
+  };
+  const onLine = (line: string) => {
+    lineNo++;
+    if (current || skipping) {
+      if (line === '\\.') {
+        flush();
+        if (current) onRows?.(current.table.name, rows);
+        current = undefined;
+        skipping = false;
+        return;
+      }
+      if (current) {
+        pending.push(line, '\n');
+        if (++rows % 100_000 === 0) {
+          flush();
+          onRows?.(current.table.name, rows);
+        }
+      }
+      return;
+    }
+    if (!line.startsWith('COPY ')) return;
+    const m = COPY_LINE.exec(line);
+    if (!m) throw new ImportError(`${dumpFile}, line ${lineNo}: cannot read this COPY statement`);
+    const name = unquote(m[2]!);
+    const table = catalog.tables.find((t) => t.sourceNames.includes(name));
+    if (!table || found.has(table.name)) {
+      skipping = true;
+      return;
+    }
+    const columns = m[3]!.split(',').map((c) => unquote(c.trim()));
+    const file = join(workDir, `${table.name}.tsv`);
+    current = { table, columns, file, firstLine: lineNo + 1, fd: openSync(file, 'w') };
+    found.set(table.name, current);
+    rows = 0;
+  };
+  try {
+    for await (const chunk of createReadStream(dumpFile, { encoding: 'utf8', highWaterMark: 4 << 20 })) {
+      const lines = (carry + (chunk as string)).split('\n');
+      carry = lines.pop()!;
+      for (const line of lines) onLine(line.endsWith('\r') ? line.slice(0, -1) : line);
+    }
+    if (carry) onLine(carry);
+    if (current) throw new ImportError(`${dumpFile}: the COPY block of table '${current.table.name}' has no end marker (\\.): is the file truncated?`);
+  } finally {
+    for (const b of found.values()) closeSync(b.fd);
+  }
+  return catalog.tables.map((t) => {
+    const b = found.get(t.name);
+    if (!b) throw new ImportError(`table '${t.name}': no COPY block in ${dumpFile} (looked for ${t.sourceNames.join(', ')})`);
+    return pgTextTable(t, b.file, dumpFile, b.columns, b.firstLine, 'line');
+  });
+}

@@ -1,0 +1,56 @@
+// A live PostgreSQL database: each table found by name in a schema is streamed with
+// `COPY (SELECT <the catalog's columns>) TO STDOUT` into a text-format file, read like a
+// pg_dump block. Only the catalog's columns are ever selected from PostgreSQL.
+import { createWriteStream } from 'node:fs';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { Transform } from 'node:stream';
+import pg from 'pg';
+import { to as copyTo } from 'pg-copy-streams';
+import type { Catalog } from '../../engine/catalog.ts';
+import { ident } from '../../engine/sql.ts';
+import { ImportError } from '../source.ts';
+import type { SourceTable } from '../source.ts';
+import { pgTextTable } from './pg-text.ts';
+
+export async function postgresTables(catalog: Catalog, url: string, schema: string, workDir: string, onRows?: (table: string, rows: number) => void): Promise<SourceTable[]> {
+  const client = new pg.Client({ connectionString: url });
+  try {
+    await client.connect();
+  } catch (e) {
+    throw new ImportError(`cannot connect to PostgreSQL: ${(e as Error).message}`);
+  }
+  try {
+    // timestamptz values come out in UTC; one snapshot of every table.
+    await client.query(`SET TIME ZONE 'UTC'`);
+    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+    const tables = await client.query<{ table_name: string }>(`SELECT table_name FROM information_schema.tables WHERE table_schema = $1`, [schema]);
+    const names = new Set(tables.rows.map((r) => r.table_name));
+    const out: SourceTable[] = [];
+    for (const table of catalog.tables) {
+      const name = table.sourceNames.find((n) => names.has(n));
+      if (!name) throw new ImportError(`table '${table.name}': no table in schema '${schema}' (looked for ${table.sourceNames.join(', ')})`);
+      const cols = await client.query<{ column_name: string }>(`SELECT column_name FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2`, [schema, name]);
+      const have = new Set(cols.rows.map((r) => r.column_name));
+      const missing = table.columns.find((c) => !have.has(c.name));
+      if (missing) throw new ImportError(`table '${table.name}' (${schema}.${name}): missing column '${missing.name}'`);
+      const columns = table.columns.map((c) => c.name);
+      const file = join(workDir, `${table.name}.tsv`);
+      const sql = `COPY (SELECT ${columns.map(ident).join(', ')} FROM ${ident(schema)}.${ident(name)}) TO STDOUT`;
+      let rows = 0;
+      const counter = new Transform({
+        transform(chunk: Buffer, _enc, done) {
+          for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) if (++rows % 100_000 === 0) onRows?.(table.name, rows);
+          done(null, chunk);
+        },
+      });
+      await pipeline(client.query(copyTo(sql)), counter, createWriteStream(file));
+      onRows?.(table.name, rows);
+      out.push(pgTextTable(table, file, `${schema}.${name}`, columns, 1, 'row'));
+    }
+    await client.query('COMMIT');
+    return out;
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
