@@ -59,6 +59,10 @@ function hasRegex(n: FilterNode): boolean {
 
 export class Engine {
   readonly fields: ReadonlyMap<string, FieldDef>;
+  /** Queries under way; a retired engine closes when the last one ends. */
+  private active = 0;
+  private retired = false;
+  private closed = false;
 
   private constructor(
     readonly db: Database,
@@ -90,7 +94,26 @@ export class Engine {
     return compilePlan(planFor(spec), this.catalog, this.fields);
   }
 
+  /** Runs a spec. The in-flight count rises before the first await, so a request that
+   *  holds this engine when a reload retires it still finishes on it. */
   async run(spec: QuerySpec): Promise<AnalyticsResult> {
+    if (this.closed) throw new Error('engine is closed');
+    this.active++;
+    try {
+      return await this.runSpec(spec);
+    } finally {
+      this.active--;
+      if (this.retired && this.active === 0) this.close();
+    }
+  }
+
+  /** Closes once the queries under way have finished (a reload swapped in a new one). */
+  retire(): void {
+    this.retired = true;
+    if (this.active === 0) this.close();
+  }
+
+  private async runSpec(spec: QuerySpec): Promise<AnalyticsResult> {
     if (spec.kind === 'performance' && spec.userId !== null) {
       const found = await this.db.query(`SELECT 1 AS found FROM ${ident('user')} WHERE id = $1::BIGINT`, [spec.userId]);
       if (found.rows.length === 0) throw new QueryError('not_found', `no user with id ${spec.userId}`, [{ path: '/user_id', message: `no user with id ${spec.userId}` }]);
@@ -132,6 +155,8 @@ export class Engine {
   }
 
   close(): void {
+    if (this.closed) return;
+    this.closed = true;
     this.db.close();
   }
 }

@@ -6,11 +6,16 @@ import { ApiError, installErrorHandlers } from './errors.ts';
 import { metaResponse } from './meta-response.ts';
 import { registerOpenApi } from './openapi.ts';
 import { analyticsRoutes } from './routes/analytics.ts';
+import { adminRoutes } from './routes/admin.ts';
 
 export interface AppOptions {
   /** The engine serving queries; undefined until a snapshot is open. */
   readonly engine: () => Engine | undefined;
   readonly logger?: FastifyServerOptions['logger'];
+  /** Enables the debug and admin endpoints. */
+  readonly debugToken?: string | undefined;
+  /** Switches to a new snapshot (POST /api/v1/admin/reload). */
+  readonly reload?: () => Promise<unknown>;
 }
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
@@ -33,5 +38,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     metaResponse(engine()),
   );
   analyticsRoutes(app, engine);
+  if (options.debugToken && options.reload) adminRoutes(app, options.debugToken, options.reload);
   return app;
 }

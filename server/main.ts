@@ -1,22 +1,27 @@
 // npm start: serve the snapshot at ANALYTICS_DB on HOST:PORT, building a generated
 // default first where there is none, and shut down gracefully on SIGTERM/SIGINT.
 import { existsSync } from 'node:fs';
-import { Engine } from '../engine/engine.ts';
 import { buildDefaultSnapshot } from '../data/default-snapshot.ts';
+import { EngineHolder } from './engine-holder.ts';
 import { buildApp } from './app.ts';
 import { loadConfig } from './config.ts';
 
 const config = loadConfig();
-let engine: Engine | undefined;
-const app = await buildApp({ engine: () => engine, logger: { level: config.logLevel } });
+const holder = new EngineHolder(config.analyticsDb);
+const app = await buildApp({
+  engine: () => holder.current(),
+  logger: { level: config.logLevel },
+  debugToken: config.debugToken,
+  reload: () => holder.reload(),
+});
 
 if (!existsSync(config.analyticsDb)) {
   app.log.info(`no snapshot at ${config.analyticsDb}: generating a default data set first`);
   const meta = await buildDefaultSnapshot(config.analyticsDb, (line) => app.log.info(line));
   app.log.info({ rows: meta.rows, ms: meta.loadMs }, 'default snapshot built');
 }
-engine = await Engine.open(config.analyticsDb);
-app.log.info({ rows: engine.meta.rows, snapshot: config.analyticsDb }, 'snapshot open');
+const meta = await holder.reload();
+app.log.info({ rows: meta.rows, snapshot: config.analyticsDb }, 'snapshot open');
 
 await app.listen({ port: config.port, host: config.host });
 
@@ -27,8 +32,15 @@ async function shutdown(signal: string): Promise<void> {
   app.log.info(`${signal}: draining requests and closing`);
   // close() stops accepting connections and waits for in-flight requests to finish.
   await app.close();
-  engine?.close();
+  holder.close();
   process.exit(0);
 }
 process.on('SIGTERM', () => void shutdown('SIGTERM'));
 process.on('SIGINT', () => void shutdown('SIGINT'));
+// SIGHUP: switch to the snapshot now at ANALYTICS_DB (after `npm run import`).
+process.on('SIGHUP', () => {
+  holder.reload().then(
+    (m) => app.log.info({ rows: m.rows, loadedAt: m.loadedAt }, 'SIGHUP: snapshot reloaded'),
+    (e: unknown) => app.log.error({ err: e }, 'SIGHUP: reload failed; still serving the previous snapshot'),
+  );
+});
