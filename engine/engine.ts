@@ -1,6 +1,7 @@
 // The engine the server talks to: an open snapshot and the questions it answers. The
 // server hands it plain query specs and gets plain rows back; it never sees SQL.
 import { existsSync } from 'node:fs';
+import { LRUCache } from 'lru-cache';
 import { Database } from './db.ts';
 import type { Catalog } from './catalog.ts';
 import { blogCatalog } from './catalog.ts';
@@ -41,6 +42,13 @@ export interface EngineOptions {
   readonly catalog?: Catalog;
   /** DuckDB threads; default: every core. */
   readonly threads?: number;
+  /** Answers kept in the result cache (0: no cache). */
+  readonly cacheEntries?: number;
+}
+
+export interface RunOptions {
+  /** Compute afresh even where the cache holds the answer (the answer is still stored). */
+  readonly noCache?: boolean;
 }
 
 function hasRegex(n: FilterNode): boolean {
@@ -61,15 +69,22 @@ export class Engine {
   readonly fields: ReadonlyMap<string, FieldDef>;
   /** Queries under way; a retired engine closes when the last one ends. */
   private active = 0;
+  /** Answers served from the cache (for metrics and tests). */
+  cacheHits = 0;
   private retired = false;
   private closed = false;
+  /** Answers by normalised spec. A snapshot never changes, so an answer never goes stale;
+   *  a reload opens a new engine, and with it an empty cache. */
+  private readonly cache: LRUCache<string, AnalyticsResult> | undefined;
 
   private constructor(
     readonly db: Database,
     readonly catalog: Catalog,
     readonly meta: SnapshotMeta,
+    cacheEntries: number,
   ) {
     this.fields = buildFields(catalog);
+    this.cache = cacheEntries > 0 ? new LRUCache({ max: cacheEntries }) : undefined;
   }
 
   /** Opens a snapshot file read-only. */
@@ -77,7 +92,7 @@ export class Engine {
     if (!existsSync(path)) throw new Error(`no snapshot at ${path}`);
     const db = await Database.open(path, { readOnly: true, ...(options.threads ? { threads: options.threads } : {}) });
     try {
-      return new Engine(db, options.catalog ?? blogCatalog, await readMeta(db));
+      return new Engine(db, options.catalog ?? blogCatalog, await readMeta(db), options.cacheEntries ?? 1000);
     } catch (e) {
       db.close();
       throw e;
@@ -96,11 +111,23 @@ export class Engine {
 
   /** Runs a spec. The in-flight count rises before the first await, so a request that
    *  holds this engine when a reload retires it still finishes on it. */
-  async run(spec: QuerySpec): Promise<AnalyticsResult> {
+  async run(spec: QuerySpec, options: RunOptions = {}): Promise<AnalyticsResult> {
     if (this.closed) throw new Error('engine is closed');
+    // The spec is plain data: its JSON is the normalised request (defaults applied, the
+    // window resolved to instants, the filter parsed).
+    const key = this.cache ? JSON.stringify(spec) : '';
+    if (this.cache && !options.noCache) {
+      const hit = this.cache.get(key);
+      if (hit) {
+        this.cacheHits++;
+        return hit;
+      }
+    }
     this.active++;
     try {
-      return await this.runSpec(spec);
+      const result = await this.runSpec(spec);
+      this.cache?.set(key, result);
+      return result;
     } finally {
       this.active--;
       if (this.retired && this.active === 0) this.close();

@@ -112,14 +112,33 @@ async function members(request: FastifyRequest): Promise<Record<string, unknown>
   return { ...(request.query as Record<string, unknown>), ...((body as Record<string, unknown> | undefined) ?? {}) };
 }
 
+/** The server clock as the default `as_of`, to the whole second: within a second, repeated
+ *  requests are the same question (and the result cache can answer them). */
+const nowToTheSecond = () => Math.floor(Date.now() / 1000) * 1000;
+
+function prepare<I extends Common>(e: Endpoint<I>, given: Record<string, unknown>, engine: Engine, now: number) {
+  const input = validate(e.schema, given) as I;
+  const range = input.range ?? e.defaultRange;
+  const window = resolveWindow({ range, start: input.start, end: input.end, asOf: input.as_of, tz: input.tz, now });
+  return { input, range, spec: e.spec(input, window, engine), window };
+}
+
+const ENDPOINTS = { 'blog-views': blogViews, top, performance } as const;
+export type EndpointName = keyof typeof ENDPOINTS;
+
+/** The query spec a request's members ask for, as the endpoint would build it (for the
+ *  benchmark's engine-only and SQL-floor measurements). */
+export function specFor(name: EndpointName, given: Record<string, unknown>, engine: Engine, now = nowToTheSecond()): QuerySpec {
+  return prepare(ENDPOINTS[name] as Endpoint<Common>, given, engine, now).spec;
+}
+
 function register<I extends Common>(app: FastifyInstance, engine: () => Engine, e: Endpoint<I>): void {
   const handler = async (request: FastifyRequest, reply: import('fastify').FastifyReply) => {
     const given = await members(request);
-    const input = validate(e.schema, given) as I;
     const eng = engine();
-    const range = input.range ?? e.defaultRange;
-    const window = resolveWindow({ range, start: input.start, end: input.end, asOf: input.as_of, tz: input.tz, now: Date.now() });
-    const result = await eng.run(e.spec(input, window, eng));
+    const { input, range, spec, window } = prepare(e, given, eng, nowToTheSecond());
+    const noCache = /no-cache|no-store/.test(String(request.headers['cache-control'] ?? ''));
+    const result = await eng.run(spec, { noCache });
     const answer = e.answer(input, range, result, request, given);
     const format = chooseFormat(request, input.format);
     if (format === 'json') return reply.send({ ...answer.body, window });
@@ -135,7 +154,5 @@ function register<I extends Common>(app: FastifyInstance, engine: () => Engine, 
 }
 
 export function analyticsRoutes(app: FastifyInstance, engine: () => Engine): void {
-  register(app, engine, blogViews);
-  register(app, engine, top);
-  register(app, engine, performance);
+  for (const e of Object.values(ENDPOINTS)) register(app, engine, e as Endpoint<Common>);
 }
