@@ -1,5 +1,7 @@
 // What an import source hands the importer for each table: a SQL relation that reads it,
 // the columns it has, and where its rows come from (for error messages).
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Param } from '../engine/db.ts';
 import type { TableDef } from '../engine/catalog.ts';
 
@@ -21,4 +23,18 @@ export interface SourceTable {
 /** A load that must stop: the message names the table, the origin, the row and the column. */
 export class ImportError extends Error {
   override readonly name = 'ImportError';
+}
+
+/** Whether a folder holds at least one file with this extension (`.parquet`, `.csv`). */
+export function folderHas(dir: string, ext: string): boolean {
+  return existsSync(dir) && readdirSync(dir).some((f) => f.toLowerCase().endsWith(ext));
+}
+
+/** The file of a folder that holds a table, by the table's accepted source names. */
+export function tableFile(dir: string, table: TableDef, ext: string): string {
+  const files = readdirSync(dir);
+  const wanted = table.sourceNames.map((n) => `${n}${ext}`);
+  const found = wanted.map((w) => files.find((f) => f.toLowerCase() === w)).find((f) => f !== undefined);
+  if (!found) throw new ImportError(`table '${table.name}': no file in ${dir} (looked for ${wanted.join(', ')})`);
+  return join(dir, found);
 }

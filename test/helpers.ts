@@ -1,4 +1,6 @@
 // Shared test fixtures: temporary folders and small generated data sets.
+import { spawn } from 'node:child_process';
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,4 +21,23 @@ export async function generatedSnapshot(dir: string, views = 20_000, seed = 7): 
   await generate({ views, seed, out: parquet, end: END });
   await importSnapshot({ source: parquet, dbPath: db });
   return { parquet, db };
+}
+
+/** Starts `server/main.ts` as `npm start` would, on a free port, and resolves with its URL
+ *  once it listens. */
+export async function spawnServer(env: Record<string, string>): Promise<{ child: ChildProcessWithoutNullStreams; url: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
+    stdio: 'pipe',
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
+      if (m) resolve(m[1]!);
+    });
+    child.on('exit', (code) => reject(new Error(`server exited ${code}: ${out}`)));
+  });
+  return { child, url };
 }

@@ -1,6 +1,5 @@
 // Switching snapshots under load: POST /api/v1/admin/reload and SIGHUP, with requests in
 // flight over a real socket; every answer is a 200 and exactly the old or the new one.
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
@@ -8,7 +7,7 @@ import { buildApp } from '../server/app.ts';
 import { EngineHolder } from '../server/engine-holder.ts';
 import { generate } from '../data/generate.ts';
 import { importSnapshot } from '../data/import.ts';
-import { END, tempDir } from './helpers.ts';
+import { END, spawnServer, tempDir } from './helpers.ts';
 
 const dir = tempDir('reload-');
 const TOKEN = 's3cret-token-value';
@@ -108,20 +107,8 @@ describe('SIGHUP', () => {
   it('makes a running server pick up the new snapshot', async () => {
     const db = join(dir.path, 'hup.duckdb');
     await importSnapshot({ source: join(dir.path, 'a'), dbPath: db });
-    const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
-      env: { ...process.env, ANALYTICS_DB: db, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const { child, url } = await spawnServer({ ANALYTICS_DB: db });
     try {
-      const url = await new Promise<string>((resolve, reject) => {
-        let out = '';
-        child.stdout.on('data', (d: Buffer) => {
-          out += d.toString();
-          const m = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
-          if (m) resolve(m[1]!);
-        });
-        child.on('exit', (code) => reject(new Error(`exited ${code}: ${out}`)));
-      });
       const get = async () => JSON.stringify(((await (await fetch(`${url}${PATH}`)).json()) as { data: unknown }).data);
       expect(await get()).toBe(A);
       await importSnapshot({ source: join(dir.path, 'b'), dbPath: db });

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -6,7 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { Engine } from '../engine/engine.ts';
 import { Database } from '../engine/db.ts';
 import { buildApp } from '../server/app.ts';
-import { generatedSnapshot, tempDir } from './helpers.ts';
+import { generatedSnapshot, spawnServer, tempDir } from './helpers.ts';
 
 const dir = tempDir('srv-');
 let snap: string;
@@ -100,19 +99,7 @@ describe('server/main.ts', () => {
   it('serves a snapshot from ANALYTICS_DB and exits cleanly on SIGTERM', async () => {
     const db = join(dir.path, 'main.duckdb');
     copyFileSync(snap, db);
-    const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
-      env: { ...process.env, ANALYTICS_DB: db, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const url = await new Promise<string>((resolve, reject) => {
-      let out = '';
-      child.stdout.on('data', (d: Buffer) => {
-        out += d.toString();
-        const m = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
-        if (m) resolve(m[1]!);
-      });
-      child.on('exit', (code) => reject(new Error(`exited ${code}: ${out}`)));
-    });
+    const { child, url } = await spawnServer({ ANALYTICS_DB: db });
     const meta = (await (await fetch(`${url}/api/v1/meta`)).json()) as { snapshot: { tables: Record<string, number> } };
     expect(meta.snapshot.tables['blog_view']).toBe(10_000);
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));

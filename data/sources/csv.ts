@@ -1,26 +1,20 @@
 // A folder of CSV files as PostgreSQL's `COPY table TO ... CSV HEADER` writes them: comma,
 // double quotes, an unquoted empty field for null and a quoted one ("") for the empty string.
-import { existsSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Database } from '../../engine/db.ts';
 import type { Catalog } from '../../engine/catalog.ts';
-import { ImportError } from '../source.ts';
+import { ImportError, folderHas, tableFile } from '../source.ts';
 import type { SourceTable } from '../source.ts';
 
 export function isCsvFolder(dir: string): boolean {
-  return existsSync(dir) && readdirSync(dir).some((f) => f.toLowerCase().endsWith('.csv'));
+  return folderHas(dir, '.csv');
 }
 
 const READ = `read_csv($1, delim = ',', quote = '"', escape = '"', header = true, all_varchar = true, allow_quoted_nulls = false)`;
 
 export async function csvTables(db: Database, catalog: Catalog, dir: string): Promise<SourceTable[]> {
-  const files = readdirSync(dir);
   const out: SourceTable[] = [];
   for (const table of catalog.tables) {
-    const wanted = table.sourceNames.map((n) => `${n}.csv`);
-    const found = wanted.map((w) => files.find((f) => f.toLowerCase() === w)).find((f) => f !== undefined);
-    if (!found) throw new ImportError(`table '${table.name}': no file in ${dir} (looked for ${wanted.join(', ')})`);
-    const file = join(dir, found);
+    const file = tableFile(dir, table, '.csv');
     let described;
     try {
       described = await db.query(`DESCRIBE SELECT * FROM ${READ}`, [file]);

@@ -1,23 +1,17 @@
 // A folder of Parquet files, one per table, named after the Django or the plain table names.
-import { existsSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Database } from '../../engine/db.ts';
 import type { Catalog } from '../../engine/catalog.ts';
-import { ImportError } from '../source.ts';
+import { ImportError, folderHas, tableFile } from '../source.ts';
 import type { SourceTable } from '../source.ts';
 
 export function isParquetFolder(dir: string): boolean {
-  return existsSync(dir) && readdirSync(dir).some((f) => f.toLowerCase().endsWith('.parquet'));
+  return folderHas(dir, '.parquet');
 }
 
 export async function parquetTables(db: Database, catalog: Catalog, dir: string): Promise<SourceTable[]> {
-  const files = readdirSync(dir);
   const out: SourceTable[] = [];
   for (const table of catalog.tables) {
-    const wanted = table.sourceNames.map((n) => `${n}.parquet`);
-    const found = wanted.map((w) => files.find((f) => f.toLowerCase() === w)).find((f) => f !== undefined);
-    if (!found) throw new ImportError(`table '${table.name}': no file in ${dir} (looked for ${wanted.join(', ')})`);
-    const file = join(dir, found);
+    const file = tableFile(dir, table, '.parquet');
     const relation = `(SELECT *, file_row_number + 1 AS _line FROM read_parquet($1, file_row_number = true))`;
     let described;
     try {
