@@ -79,6 +79,16 @@ describe('generator', () => {
     expect(Number(r['early'])).toBe(0);
   });
 
+  it('spreads a popular blog\'s views over its life, not a few days (streams are independent)', async () => {
+    const r = await one(
+      `SELECT min(days) AS fewest FROM (
+         SELECT blog_id, count(DISTINCT date_trunc('day', viewed_at)) AS days FROM read_parquet($1)
+         WHERE blog_id IN (SELECT blog_id FROM read_parquet($1) GROUP BY 1 ORDER BY count(*) DESC LIMIT 10) GROUP BY 1)`,
+      [file('a', 'blog_view')],
+    );
+    expect(Number(r['fewest'])).toBeGreaterThan(20);
+  });
+
   it('has a weekly rhythm: weekdays busier than weekends', async () => {
     const r = await one(
       `SELECT count(*) FILTER (WHERE dayofweek(viewed_at) IN (0, 6)) / 2 AS weekend,
