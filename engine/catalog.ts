@@ -49,12 +49,23 @@ export interface FactColumnDef {
   readonly nullable: boolean;
 }
 
+/** Pre-aggregated view counts: per UTC day or month and per value of `columns` (fact
+ *  columns), a count `n` and the bucket's start `bucket`. A query may read one instead of
+ *  the fact table only when every column it needs is among `columns` (see rollups.ts). */
+export interface RollupDef {
+  readonly name: string;
+  readonly grain: 'day' | 'month';
+  readonly columns: readonly string[];
+}
+
 export interface Catalog {
   readonly tables: readonly TableDef[];
   /** The table filters start from; field paths are relative to it. */
   readonly root: string;
   /** Where the root's rows are stored, with the columns copied in from related tables. */
   readonly fact: { readonly name: string; readonly columns: readonly FactColumnDef[]; readonly sortKey: readonly string[] };
+  /** Families of rollups, each at a day and a month grain; smaller families first. */
+  readonly rollups: readonly (readonly RollupDef[])[];
 }
 
 interface ColumnOptions {
@@ -151,6 +162,20 @@ export const blogCatalog: Catalog = {
       { name: 'blog_created_at', path: 'blog__created_at', sqlType: 'TIMESTAMP', nullable: false },
     ],
   },
+  // Views per blog (with the blog's own attributes, which add no rows) answer the questions
+  // about blogs and authors, and blog-side filters; with the viewer's country, also those
+  // grouped by country. Months cover the bulk of long windows, days the partial months, and
+  // the fact table only the partial days at the edges.
+  rollups: [
+    [
+      { name: 'rollup_blog_month', grain: 'month', columns: ['blog_id', 'author_id', 'blog_country_id', 'blog_created_at'] },
+      { name: 'rollup_blog_day', grain: 'day', columns: ['blog_id', 'author_id', 'blog_country_id', 'blog_created_at'] },
+    ],
+    [
+      { name: 'rollup_country_month', grain: 'month', columns: ['country_id', 'blog_id', 'author_id', 'blog_country_id', 'blog_created_at'] },
+      { name: 'rollup_country_day', grain: 'day', columns: ['country_id', 'blog_id', 'author_id', 'blog_country_id', 'blog_created_at'] },
+    ],
+  ],
 };
 
 export function tableDef(catalog: Catalog, name: string): TableDef {

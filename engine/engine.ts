@@ -44,6 +44,8 @@ export interface EngineOptions {
   readonly threads?: number;
   /** Answers kept in the result cache (0: no cache). */
   readonly cacheEntries?: number;
+  /** Read whole days and months from the snapshot's rollups (default: where it has them). */
+  readonly rollups?: boolean;
 }
 
 export interface RunOptions {
@@ -82,6 +84,7 @@ export class Engine {
     readonly catalog: Catalog,
     readonly meta: SnapshotMeta,
     cacheEntries: number,
+    private readonly rollups: boolean,
   ) {
     this.fields = buildFields(catalog);
     this.cache = cacheEntries > 0 ? new LRUCache({ max: cacheEntries }) : undefined;
@@ -92,7 +95,11 @@ export class Engine {
     if (!existsSync(path)) throw new Error(`no snapshot at ${path}`);
     const db = await Database.open(path, { readOnly: true, ...(options.threads ? { threads: options.threads } : {}) });
     try {
-      return new Engine(db, options.catalog ?? blogCatalog, await readMeta(db), options.cacheEntries ?? 1000);
+      const catalog = options.catalog ?? blogCatalog;
+      // A snapshot from before rollups existed is still served, from the fact table alone.
+      const tables = new Set((await db.query(`SELECT table_name FROM duckdb_tables()`)).rows.map((r) => r['table_name']));
+      const hasRollups = catalog.rollups.every((f) => f.every((r) => tables.has(r.name)));
+      return new Engine(db, catalog, await readMeta(db), options.cacheEntries ?? 1000, (options.rollups ?? true) && hasRollups);
     } catch (e) {
       db.close();
       throw e;
@@ -106,7 +113,7 @@ export class Engine {
 
   /** The SQL and parameters a spec compiles to (pure; for tests, logs and EXPLAIN). */
   compile(spec: QuerySpec): CompiledQuery {
-    return compilePlan(planFor(spec), this.catalog, this.fields);
+    return compilePlan(planFor(spec), this.catalog, this.fields, { rollups: this.rollups });
   }
 
   /** Runs a spec. The in-flight count rises before the first await, so a request that
@@ -146,7 +153,7 @@ export class Engine {
       if (found.rows.length === 0) throw new QueryError('not_found', `no user with id ${spec.userId}`, [{ path: '/user_id', message: `no user with id ${spec.userId}` }]);
     }
     const plan = planFor(spec);
-    const { sql, params } = compilePlan(plan, this.catalog, this.fields);
+    const { sql, params } = compilePlan(plan, this.catalog, this.fields, { rollups: this.rollups });
     let rows;
     try {
       ({ rows } = await this.db.query(sql, params));

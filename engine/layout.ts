@@ -70,6 +70,15 @@ export function layoutStatements(catalog: Catalog): string[] {
     return factCol === c.name ? ident(c.name) : `${ident(factCol)} AS ${ident(c.name)}`;
   });
   out.push(`CREATE VIEW ${ident(catalog.root)} AS SELECT ${rootCols.join(', ')} FROM ${ident(catalog.fact.name)}`);
+  for (const family of catalog.rollups) {
+    for (const r of family) {
+      const cols = r.columns.map((c) => ident(c)).join(', ');
+      out.push(
+        `CREATE TABLE ${ident(r.name)} AS SELECT date_trunc('${r.grain}', ${ident('viewed_at')}) AS bucket, ${cols}, count(*) AS n ` +
+          `FROM ${ident(catalog.fact.name)} GROUP BY ALL ORDER BY bucket, ${cols}`,
+      );
+    }
+  }
   for (const t of catalog.tables) out.push(`DROP TABLE ${ident(stageName(t.name))}`);
   return out;
 }

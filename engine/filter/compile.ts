@@ -73,3 +73,26 @@ export function compileFilter(node: FilterNode, fields: ReadonlyMap<string, Fiel
       return assertNever(node);
   }
 }
+
+/** The fact-table columns a filter reads (a dimension field reads its key). */
+export function filterColumns(node: FilterNode | undefined, fields: ReadonlyMap<string, FieldDef>): Set<string> {
+  const out = new Set<string>();
+  const walk = (n: FilterNode): void => {
+    switch (n.kind) {
+      case 'leaf': {
+        const st = fields.get(n.field)?.storage;
+        if (st) out.add(st.kind === 'fact' ? st.column : st.key);
+        return;
+      }
+      case 'not':
+        return walk(n.child);
+      case 'and':
+      case 'or':
+        return n.children.forEach(walk);
+      default:
+        return assertNever(n);
+    }
+  };
+  if (node) walk(node);
+  return out;
+}

@@ -4,7 +4,7 @@ import type { Catalog } from '../catalog.ts';
 import { tableDef } from '../catalog.ts';
 import { assertNever } from '../errors.ts';
 import type { FieldDef } from '../fields.ts';
-import { compileFilter } from '../filter/compile.ts';
+import { compileFilter, filterColumns } from '../filter/compile.ts';
 import type { ColumnRef } from '../filter/compile.ts';
 import { Params } from '../params.ts';
 import type { Param } from '../db.ts';
@@ -12,6 +12,13 @@ import { ident } from '../sql.ts';
 import { PERIODS } from './periods.ts';
 import type { GroupingName, Plan } from './plan.ts';
 import type { TimeWindow } from './spec.ts';
+import { chooseFamily, decompose } from './rollups.ts';
+import type { Segment } from './rollups.ts';
+
+export interface CompileOptions {
+  /** Read whole days and months from rollups where that is exact (default: yes). */
+  readonly rollups?: boolean;
+}
 
 export interface CompiledQuery {
   readonly sql: string;
@@ -39,9 +46,23 @@ const GROUPINGS: Readonly<Record<GroupingName, Grouping>> = {
   blog: { key: 'blog_id', join: `JOIN ${ident('blog')} d ON d.id = g.id JOIN ${ident('user')} a ON a.id = d.author_id`, x: 'd.title', y: 'a.username' },
 };
 
-function windowSql(column: string, w: TimeWindow, params: Params): string {
+function windowSql(column: string, w: { readonly start: string | null; readonly end: string }, params: Params): string {
   const end = `${column} < ${params.add(w.end, 'TIMESTAMP')}`;
   return w.start === null ? end : `${column} >= ${params.add(w.start, 'TIMESTAMP')} AND ${end}`;
+}
+
+/** One SELECT per segment, UNION ALL: `cols` (with `t`, the row's instant or bucket start,
+ *  where asked) and `n`, the number of views each output row stands for. */
+function segmentsSql(segments: readonly Segment[], catalog: Catalog, cols: string, where: (p: Params) => string[], params: Params, withTime: boolean): string {
+  return segments
+    .map((seg) => {
+      const fact = seg.source.kind === 'fact';
+      const table = ident(seg.source.kind === 'fact' ? catalog.fact.name : seg.source.table);
+      const timeCol = ident(fact ? 'viewed_at' : 'bucket');
+      const conds = [windowSql(timeCol, { start: seg.from, end: seg.to }, params), ...where(params)];
+      return `SELECT ${cols}${withTime ? `, ${timeCol} AS t` : ''}, ${fact ? '1' : ident('n')} AS n FROM ${table} WHERE ${conds.join(' AND ')}`;
+    })
+    .join('\n  UNION ALL ');
 }
 
 /** Reads fact-table columns from the blog table, for the blog-side part of a filter:
@@ -63,23 +84,33 @@ function blogColumns(catalog: Catalog, table: string): ColumnRef {
   };
 }
 
-export function compilePlan(plan: Plan, catalog: Catalog, fields: ReadonlyMap<string, FieldDef>): CompiledQuery {
+export function compilePlan(plan: Plan, catalog: Catalog, fields: ReadonlyMap<string, FieldDef>, options: CompileOptions = {}): CompiledQuery {
   const params = new Params();
   const fact = ident(catalog.fact.name);
   switch (plan.kind) {
     case 'grouped': {
       const g = GROUPINGS[plan.grouping];
       const key = ident(g.key);
-      const where = [`${key} IS NOT NULL`, windowSql(ident('viewed_at'), plan.window, params)];
-      if (plan.filter) where.push(compileFilter(plan.filter, fields, params));
+      const needed = new Set([g.key, 'blog_id', ...filterColumns(plan.filter, fields)]);
+      const family = options.rollups === false ? undefined : chooseFamily(catalog, needed);
+      const segments = family ? decompose(plan.window, family) : [];
+      let pairsSql: string;
+      if (segments.length > 1 || segments[0]?.source.kind === 'rollup') {
+        const where = (p: Params) => [`${key} IS NOT NULL`, ...(plan.filter ? [compileFilter(plan.filter, fields, p)] : [])];
+        const src = segmentsSql(segments, catalog, `${key} AS id, ${ident('blog_id')} AS blog_id`, where, params, false);
+        pairsSql = `SELECT id, blog_id, sum(n)::BIGINT AS n FROM (\n  ${src}\n) GROUP BY id, blog_id`;
+      } else {
+        const where = [`${key} IS NOT NULL`, windowSql(ident('viewed_at'), plan.window, params)];
+        if (plan.filter) where.push(compileFilter(plan.filter, fields, params));
+        pairsSql = `SELECT ${key} AS id, ${ident('blog_id')} AS blog_id, count(*) AS n
+  FROM ${fact} WHERE ${where.join(' AND ')} GROUP BY ${key}, ${ident('blog_id')}`;
+      }
       const limit = params.add(plan.limit, 'BIGINT');
       const offset = params.add(plan.offset, 'BIGINT');
-      // One row even when the page is empty, so that the total is always known.
       // Two phases: (key, blog) pairs first, then per key. DuckDB does this faster than
       // count(DISTINCT) over the raw rows, and both give the same distinct-blog counts.
       const sql = `WITH pairs AS (
-  SELECT ${key} AS id, ${ident('blog_id')} AS blog_id, count(*) AS n
-  FROM ${fact} WHERE ${where.join(' AND ')} GROUP BY ${key}, ${ident('blog_id')}
+  ${pairsSql}
 ), g AS (
   SELECT id, count(*) AS blogs, sum(n)::BIGINT AS z FROM pairs GROUP BY id
 ), page AS (
@@ -100,22 +131,35 @@ ORDER BY page.z DESC NULLS LAST, page.id ASC`;
       const QUARTER_US = 900_000_000;
       const quarter = (col: string) => `(epoch_us(${col}) // ${QUARTER_US})`;
       const local = (q: string) => `date_trunc(${unit}, timezone(${tz}, make_timestamp(${q} * ${QUARTER_US})::TIMESTAMPTZ))`;
-      const viewWhere = [windowSql(ident('viewed_at'), plan.window, params)];
       const blogWhere = [windowSql(ident('created_at'), plan.window, params)];
-      if (plan.authorId !== null) {
-        viewWhere.push(`${ident('author_id')} = ${params.add(plan.authorId, 'BIGINT')}`);
-        blogWhere.push(`${ident('author_id')} = ${params.add(plan.authorId, 'BIGINT')}`);
-      }
-      if (plan.filter) viewWhere.push(compileFilter(plan.filter, fields, params));
+      const byAuthor = (p2: Params) => (plan.authorId === null ? [] : [`${ident('author_id')} = ${p2.add(plan.authorId, 'BIGINT')}`]);
+      blogWhere.push(...byAuthor(params));
       if (plan.blogFilter) blogWhere.push(compileFilter(plan.blogFilter, fields, params, blogColumns(catalog, 'blog')));
+      const viewConds = (p2: Params) => [...byAuthor(p2), ...(plan.filter ? [compileFilter(plan.filter, fields, p2)] : [])];
+      // In UTC, whole days (and, for months and years, whole months) are whole buckets, so
+      // the rollups can count them; other zones cut days apart and go by quarter hours.
+      const needed = new Set([...(plan.authorId === null ? [] : ['author_id']), ...filterColumns(plan.filter, fields)]);
+      const family = options.rollups === false || plan.tz !== 'UTC' ? undefined : chooseFamily(catalog, needed);
+      const monthly = plan.period === 'month' || plan.period === 'year';
+      const segments = family ? decompose(plan.window, monthly ? family : { day: family.day }) : [];
+      let viewsSql: string;
+      if (segments.some((seg) => seg.source.kind === 'rollup')) {
+        const src = segmentsSql(segments, catalog, '1 AS one', viewConds, params, true);
+        viewsSql = `v AS (
+  SELECT date_trunc(${unit}, t) AS b, sum(n)::BIGINT AS views FROM (\n  ${src}\n) GROUP BY 1
+)`;
+      } else {
+        const where = [windowSql(ident('viewed_at'), plan.window, params), ...viewConds(params)];
+        viewsSql = `vq AS (
+  SELECT ${quarter(ident('viewed_at'))} AS q, count(*) AS n FROM ${fact} WHERE ${where.join(' AND ')} GROUP BY 1
+), v AS (
+  SELECT ${local('q')} AS b, sum(n)::BIGINT AS views FROM vq GROUP BY 1
+)`;
+      }
       const label = params.add(p.label, 'VARCHAR');
       // Growth compares each bucket with the one just before it, empty or not (lag over the
       // zero-filled series); null for the first bucket and after a bucket with no views.
-      const sql = `WITH vq AS (
-  SELECT ${quarter(ident('viewed_at'))} AS q, count(*) AS n FROM ${fact} WHERE ${viewWhere.join(' AND ')} GROUP BY 1
-), v AS (
-  SELECT ${local('q')} AS b, sum(n)::BIGINT AS views FROM vq GROUP BY 1
-), bq AS (
+      const sql = `WITH ${viewsSql}, bq AS (
   SELECT ${quarter(ident('created_at'))} AS q, count(*) AS n FROM ${ident('blog')} WHERE ${blogWhere.join(' AND ')} GROUP BY 1
 ), bl AS (
   SELECT ${local('q')} AS b, sum(n)::BIGINT AS blogs FROM bq GROUP BY 1
