@@ -62,11 +62,21 @@ const schema = `bae_bench_${VIEWS}`;
 if (!values['no-pg'] && (await pgReachable())) {
   client = new pg.Client({ connectionString: PGURL });
   await client.connect();
-  const have = await client
-    .query(`SELECT count(*)::bigint AS n FROM ${schema}.analytics_app_blogview`)
-    .then((r) => Number(r.rows[0].n))
-    .catch(() => -1);
-  if (have !== VIEWS) {
+  // Reuse a loaded schema only if it holds this very data (a fingerprint of the views).
+  const fingerprint = `SELECT count(*)::bigint AS n, sum(duration)::bigint AS d, sum(blog_id)::bigint AS b, max(id)::bigint AS m`;
+  const ours = await (async () => {
+    const e = await Engine.open(snapshot, { cacheEntries: 0 });
+    try {
+      return JSON.stringify(Object.values((await e.db.query(`${fingerprint} FROM blog_view`)).rows[0]!).map(Number));
+    } finally {
+      e.close();
+    }
+  })();
+  const theirs = await client
+    .query(`${fingerprint} FROM ${schema}.analytics_app_blogview`)
+    .then((r) => JSON.stringify(Object.values(r.rows[0] as object).map(Number)))
+    .catch(() => 'none');
+  if (theirs !== ours) {
     log(`loading ${VIEWS} views into PostgreSQL schema ${schema} (Django tables and indexes)`);
     await loadDjangoSchema(schema, parquet, dataDir);
     await client.query(`ANALYZE`);

@@ -2,7 +2,8 @@
 // server hands it plain query specs and gets plain rows back; it never sees SQL.
 import { existsSync } from 'node:fs';
 import { LRUCache } from 'lru-cache';
-import { Database } from './db.ts';
+import { Database, QueryInterrupted } from './db.ts';
+import type { Param, SandboxResult } from './db.ts';
 import type { Catalog } from './catalog.ts';
 import { blogCatalog } from './catalog.ts';
 import { buildFields } from './fields.ts';
@@ -46,11 +47,24 @@ export interface EngineOptions {
   readonly cacheEntries?: number;
   /** Read whole days and months from the snapshot's rollups (default: where it has them). */
   readonly rollups?: boolean;
+  /** Told of every answer: for metrics and the slow-query log. */
+  readonly onQuery?: (info: QueryInfo) => void;
+}
+
+export interface QueryInfo {
+  readonly kind: QuerySpec['kind'];
+  readonly cached: boolean;
+  readonly ms: number;
+  /** The SQL and parameters (absent for cached answers). */
+  readonly sql?: string;
+  readonly params?: readonly Param[];
 }
 
 export interface RunOptions {
   /** Compute afresh even where the cache holds the answer (the answer is still stored). */
   readonly noCache?: boolean;
+  /** Interrupt the query after this long (a QueryError query_timeout). */
+  readonly timeoutMs?: number;
 }
 
 function hasRegex(n: FilterNode): boolean {
@@ -85,6 +99,7 @@ export class Engine {
     readonly meta: SnapshotMeta,
     cacheEntries: number,
     private readonly rollups: boolean,
+    private readonly onQuery: ((info: QueryInfo) => void) | undefined,
   ) {
     this.fields = buildFields(catalog);
     this.cache = cacheEntries > 0 ? new LRUCache({ max: cacheEntries }) : undefined;
@@ -99,7 +114,7 @@ export class Engine {
       // A snapshot from before rollups existed is still served, from the fact table alone.
       const tables = new Set((await db.query(`SELECT table_name FROM duckdb_tables()`)).rows.map((r) => r['table_name']));
       const hasRollups = catalog.rollups.every((f) => f.every((r) => tables.has(r.name)));
-      return new Engine(db, catalog, await readMeta(db), options.cacheEntries ?? 1000, (options.rollups ?? true) && hasRollups);
+      return new Engine(db, catalog, await readMeta(db), options.cacheEntries ?? 1000, (options.rollups ?? true) && hasRollups, options.onQuery);
     } catch (e) {
       db.close();
       throw e;
@@ -127,12 +142,13 @@ export class Engine {
       const hit = this.cache.get(key);
       if (hit) {
         this.cacheHits++;
+        this.onQuery?.({ kind: spec.kind, cached: true, ms: 0 });
         return hit;
       }
     }
     this.active++;
     try {
-      const result = await this.runSpec(spec);
+      const result = await this.runSpec(spec, options.timeoutMs);
       this.cache?.set(key, result);
       return result;
     } finally {
@@ -147,7 +163,7 @@ export class Engine {
     if (this.active === 0) this.close();
   }
 
-  private async runSpec(spec: QuerySpec): Promise<AnalyticsResult> {
+  private async runSpec(spec: QuerySpec, timeoutMs: number | undefined): Promise<AnalyticsResult> {
     if (spec.kind === 'performance' && spec.userId !== null) {
       const found = await this.db.query(`SELECT 1 AS found FROM ${ident('user')} WHERE id = $1::BIGINT`, [spec.userId]);
       if (found.rows.length === 0) throw new QueryError('not_found', `no user with id ${spec.userId}`, [{ path: '/user_id', message: `no user with id ${spec.userId}` }]);
@@ -155,9 +171,12 @@ export class Engine {
     const plan = planFor(spec);
     const { sql, params } = compilePlan(plan, this.catalog, this.fields, { rollups: this.rollups });
     let rows;
+    const t0 = performance.now();
     try {
-      ({ rows } = await this.db.query(sql, params));
+      ({ rows } = await this.db.query(sql, params, timeoutMs));
+      this.onQuery?.({ kind: spec.kind, cached: false, ms: performance.now() - t0, sql, params });
     } catch (e) {
+      if (e instanceof QueryInterrupted) throw new QueryError('query_timeout', `the query ran longer than ${timeoutMs} ms and was stopped`);
       // Patterns are checked with RE2J before they get here; should DuckDB's RE2 still
       // refuse one, that is the user's pattern, not a server fault.
       const message = (e as Error).message;
@@ -188,9 +207,26 @@ export class Engine {
     }
   }
 
+  private sandbox: Promise<Database> | undefined;
+
+  /** Ad-hoc SQL (the debug endpoint) on a second, sandboxed DuckDB instance over the same
+   *  snapshot: read-only, no external access, locked configuration, one thread, 1 GB. */
+  async adhoc(sql: string, params: readonly Param[], o: { maxRows: number; timeoutMs: number; explain: boolean }): Promise<SandboxResult> {
+    if (this.closed) throw new Error('engine is closed');
+    this.sandbox ??= Database.open(this.db.path, { sandbox: true, threads: 1, connections: 2, memoryLimit: '1GB' });
+    this.active++;
+    try {
+      return await (await this.sandbox).sandboxed(sql, params, o);
+    } finally {
+      this.active--;
+      if (this.retired && this.active === 0) this.close();
+    }
+  }
+
   close(): void {
     if (this.closed) return;
     this.closed = true;
     this.db.close();
+    void this.sandbox?.then((d) => d.close(), () => {});
   }
 }

@@ -10,7 +10,33 @@ export interface Config {
   readonly pgUrl: string | undefined;
   readonly logLevel: string;
   readonly workers: number;
+  readonly limits: Limits;
 }
+
+/** Protections of a server exposed to clients; each has an environment variable. */
+export interface Limits {
+  /** CORS_ORIGINS: origins allowed to call from a browser (comma-separated; none: no CORS). */
+  readonly corsOrigins: readonly string[];
+  /** RATE_LIMIT_PER_MINUTE: requests per client address and minute (0: no limit). */
+  readonly rateLimitPerMinute: number;
+  /** QUERY_TIMEOUT_MS: analytics queries are stopped (504) after this long. */
+  readonly queryTimeoutMs: number;
+  /** SQL_TIMEOUT_MS: the debug SQL endpoint's time limit. */
+  readonly sqlTimeoutMs: number;
+  /** SLOW_QUERY_MS: queries slower than this are logged with their SQL and parameters. */
+  readonly slowQueryMs: number;
+  /** MAX_EVENT_LOOP_DELAY_MS: above this event-loop lag, requests are shed (503); 0: never. */
+  readonly maxEventLoopDelayMs: number;
+}
+
+export const DEFAULT_LIMITS: Limits = {
+  corsOrigins: [],
+  rateLimitPerMinute: 6000,
+  queryTimeoutMs: 10_000,
+  sqlTimeoutMs: 10_000,
+  slowQueryMs: 250,
+  maxEventLoopDelayMs: 1000,
+};
 
 function int(name: string, value: string | undefined, fallback: number): number {
   if (value === undefined || value === '') return fallback;
@@ -29,5 +55,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, dotenv = true):
     pgUrl: env['PGURL'] || undefined,
     logLevel: env['LOG_LEVEL'] || 'info',
     workers: int('WORKERS', env['WORKERS'], 0),
+    limits: {
+      corsOrigins: (env['CORS_ORIGINS'] ?? '').split(',').map((o) => o.trim()).filter(Boolean),
+      rateLimitPerMinute: int('RATE_LIMIT_PER_MINUTE', env['RATE_LIMIT_PER_MINUTE'], DEFAULT_LIMITS.rateLimitPerMinute),
+      queryTimeoutMs: int('QUERY_TIMEOUT_MS', env['QUERY_TIMEOUT_MS'], DEFAULT_LIMITS.queryTimeoutMs),
+      sqlTimeoutMs: int('SQL_TIMEOUT_MS', env['SQL_TIMEOUT_MS'], DEFAULT_LIMITS.sqlTimeoutMs),
+      slowQueryMs: int('SLOW_QUERY_MS', env['SLOW_QUERY_MS'], DEFAULT_LIMITS.slowQueryMs),
+      maxEventLoopDelayMs: int('MAX_EVENT_LOOP_DELAY_MS', env['MAX_EVENT_LOOP_DELAY_MS'], DEFAULT_LIMITS.maxEventLoopDelayMs),
+    },
   };
 }

@@ -2,13 +2,17 @@
 // new engine is opened completely before it replaces the old one, and the old one closes
 // only when its in-flight queries are done, so no request fails or mixes snapshots.
 import { Engine } from '../engine/engine.ts';
+import type { EngineOptions } from '../engine/engine.ts';
 import type { SnapshotMeta } from '../engine/meta.ts';
 
 export class EngineHolder {
   private engine: Engine | undefined;
   private reloading: Promise<SnapshotMeta> | undefined;
 
-  constructor(private readonly path: string) {}
+  constructor(
+    private readonly path: string,
+    private readonly options: EngineOptions = {},
+  ) {}
 
   current(): Engine | undefined {
     return this.engine;
@@ -18,7 +22,7 @@ export class EngineHolder {
   reload(): Promise<SnapshotMeta> {
     this.reloading ??= (async () => {
       try {
-        const next = await Engine.open(this.path);
+        const next = await Engine.open(this.path, this.options);
         const old = this.engine;
         this.engine = next;
         old?.retire();

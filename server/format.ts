@@ -25,13 +25,23 @@ function arrowVector(kind: ColumnKind, values: unknown[]): Vector {
   return vectorFromArray(cast, type as never);
 }
 
-export function sendRows(reply: FastifyReply, format: Exclude<Format, 'json'>, columns: Columns, rows: readonly Record<string, unknown>[]): FastifyReply {
+/** Rows as CSV or Arrow; `byPosition`: rows are keyed '0', '1', ... (names may repeat). */
+export function sendRows(reply: FastifyReply, format: Exclude<Format, 'json'>, columns: Columns, rows: readonly Record<string, unknown>[], byPosition = false): FastifyReply {
+  const key = (i: number) => (byPosition ? String(i) : columns[i]![0]);
+  const cell = (v: unknown) => (v instanceof Date ? v.toISOString() : v);
   if (format === 'csv') {
-    const body = stringify(rows.map((r) => columns.map(([c]) => r[c] ?? '')), { header: true, columns: columns.map(([c]) => c) });
+    const body = stringify(rows.map((r) => columns.map((_, i) => cell(r[key(i)]) ?? '')), { header: true, columns: columns.map(([c]) => c) });
     return reply.type('text/csv; charset=utf-8').send(body);
   }
   const data: Record<string, Vector> = {};
-  for (const [name, kind] of columns) data[name] = arrowVector(kind, rows.map((r) => r[name] ?? null));
+  columns.forEach(([name, kind], i) => {
+    let n = name;
+    for (let k = 2; n in data; k++) n = `${name}_${k}`;
+    data[n] = arrowVector(kind, rows.map((r) => {
+      const v = cell(r[key(i)]) ?? null;
+      return kind === 'string' && v !== null ? String(v) : v;
+    }));
+  });
   const table = new Table(data);
   return reply.type(ARROW_TYPE).send(Buffer.from(tableToIPC(table, 'stream')));
 }

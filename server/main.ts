@@ -5,14 +5,23 @@ import { buildDefaultSnapshot } from '../data/default-snapshot.ts';
 import { EngineHolder } from './engine-holder.ts';
 import { buildApp } from './app.ts';
 import { loadConfig } from './config.ts';
+import { createMetrics } from './metrics.ts';
 
 const config = loadConfig();
-const holder = new EngineHolder(config.analyticsDb);
+const metrics = createMetrics();
+const holder = new EngineHolder(config.analyticsDb, {
+  onQuery: (q) => {
+    metrics.query(q);
+    if (!q.cached && q.ms > config.limits.slowQueryMs) app.log.warn({ kind: q.kind, ms: Math.round(q.ms), sql: q.sql, params: q.params }, 'slow query');
+  },
+});
 const app = await buildApp({
   engine: () => holder.current(),
   logger: { level: config.logLevel },
   debugToken: config.debugToken,
   reload: () => holder.reload(),
+  limits: config.limits,
+  metrics,
 });
 
 if (!existsSync(config.analyticsDb)) {

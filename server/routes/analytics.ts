@@ -132,13 +132,13 @@ export function specFor(name: EndpointName, given: Record<string, unknown>, engi
   return prepare(ENDPOINTS[name] as Endpoint<Common>, given, engine, now).spec;
 }
 
-function register<I extends Common>(app: FastifyInstance, engine: () => Engine, e: Endpoint<I>): void {
+function register<I extends Common>(app: FastifyInstance, engine: () => Engine, e: Endpoint<I>, timeoutMs: number): void {
   const handler = async (request: FastifyRequest, reply: import('fastify').FastifyReply) => {
     const given = await members(request);
     const eng = engine();
     const { input, range, spec, window } = prepare(e, given, eng, nowToTheSecond());
     const noCache = /no-cache|no-store/.test(String(request.headers['cache-control'] ?? ''));
-    const result = await eng.run(spec, { noCache });
+    const result = await eng.run(spec, { noCache, timeoutMs });
     const answer = e.answer(input, range, result, request, given);
     const format = chooseFormat(request, input.format);
     if (format === 'json') return reply.send({ ...answer.body, window });
@@ -153,6 +153,6 @@ function register<I extends Common>(app: FastifyInstance, engine: () => Engine, 
   }
 }
 
-export function analyticsRoutes(app: FastifyInstance, engine: () => Engine): void {
-  for (const e of Object.values(ENDPOINTS)) register(app, engine, e as Endpoint<Common>);
+export function analyticsRoutes(app: FastifyInstance, engine: () => Engine, timeoutMs: number): void {
+  for (const e of Object.values(ENDPOINTS)) register(app, engine, e as Endpoint<Common>, timeoutMs);
 }
