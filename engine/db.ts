@@ -73,15 +73,20 @@ export class Database {
       // DuckDB itself refuses what ad-hoc SQL must not do: reading or writing files
       // (read_csv, COPY, EXPORT, ATTACH), the network, extensions, and settings.
       Object.assign(config, {
-        TimeZone: 'UTC',
         enable_external_access: 'false',
         autoinstall_known_extensions: 'false',
         autoload_known_extensions: 'false',
         allow_community_extensions: 'false',
-        lock_configuration: 'true',
       });
     }
     const instance = await DuckDBInstance.create(path, config);
+    if (options.sandbox) {
+      // The zone is set globally first, then the configuration is locked for good.
+      const c = await instance.connect();
+      await c.run("SET GLOBAL TimeZone = 'UTC'");
+      await c.run('SET lock_configuration = true');
+      c.closeSync();
+    }
     const db = new Database(instance, path);
     const n = Math.max(1, options.connections ?? 4);
     for (let i = 0; i < n; i++) {
