@@ -53,6 +53,25 @@ function plain(v: unknown): unknown {
   return v;
 }
 
+/** Interrupts a connection's query once `ms` have passed, and again every 10 ms after: an
+ *  interrupt that lands before the query has started is otherwise lost. */
+function interrupter(c: DuckDBConnection, ms: number): { fired: () => boolean; cancel: () => void } {
+  let fired = false;
+  let repeat: NodeJS.Timeout | undefined;
+  const first = setTimeout(() => {
+    fired = true;
+    c.interrupt();
+    repeat = setInterval(() => c.interrupt(), 10);
+  }, ms);
+  return {
+    fired: () => fired,
+    cancel: () => {
+      clearTimeout(first);
+      clearInterval(repeat);
+    },
+  };
+}
+
 export class Database {
   private readonly idle: DuckDBConnection[] = [];
   private readonly waiting: ((c: DuckDBConnection) => void)[] = [];
@@ -126,19 +145,15 @@ export class Database {
    *  interrupted (QueryInterrupted) after `timeoutMs` where given. */
   async query(sql: string, params: readonly Param[] = [], timeoutMs?: number): Promise<QueryResult> {
     return this.withConnection(async (c) => {
-      let timedOut = false;
-      const timer = timeoutMs === undefined ? undefined : setTimeout(() => {
-        timedOut = true;
-        c.interrupt();
-      }, timeoutMs);
+      const stop = timeoutMs === undefined ? undefined : interrupter(c, timeoutMs);
       let reader;
       try {
         reader = await c.runAndReadAll(sql, params as DuckDBValue[]);
       } catch (e) {
-        if (timedOut) throw new QueryInterrupted(`interrupted after ${timeoutMs} ms`);
+        if (stop?.fired()) throw new QueryInterrupted(`interrupted after ${timeoutMs} ms`);
         throw e;
       } finally {
-        clearTimeout(timer);
+        stop?.cancel();
       }
       const names = reader.columnNames();
       const types = reader.columnTypes().map((t) => t.toString());
@@ -192,11 +207,7 @@ export class Database {
       } catch (e) {
         throw new SandboxError('invalid', (e as Error).message);
       }
-      let timedOut = false;
-      const timer = setTimeout(() => {
-        timedOut = true;
-        c.interrupt();
-      }, o.timeoutMs);
+      const stop = interrupter(c, o.timeoutMs);
       try {
         const reader = await stmt.runAndReadUntil(o.maxRows + 1);
         const rows = reader.getRowsJS().map((r) => r.map(plain));
@@ -208,10 +219,10 @@ export class Database {
           elapsedMs: performance.now() - started,
         };
       } catch (e) {
-        if (timedOut) throw new SandboxError('timeout', `the query ran longer than ${o.timeoutMs} ms and was stopped`);
+        if (stop.fired()) throw new SandboxError('timeout', `the query ran longer than ${o.timeoutMs} ms and was stopped`);
         throw new SandboxError('invalid', (e as Error).message);
       } finally {
-        clearTimeout(timer);
+        stop.cancel();
       }
     });
   }

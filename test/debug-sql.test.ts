@@ -45,7 +45,8 @@ describe('debug SQL', () => {
   });
 
   it('is 401 without the token or with a wrong one', async () => {
-    for (const h of [{}, { authorization: 'Bearer nope' }, { authorization: TOKEN }, { authorization: `Bearer ${TOKEN.slice(0, -1)}` }]) {
+    const headers: Record<string, string>[] = [{}, { authorization: 'Bearer nope' }, { authorization: TOKEN }, { authorization: `Bearer ${TOKEN.slice(0, -1)}` }];
+    for (const h of headers) {
       const r = await sql({ sql: 'SELECT 1' }, h);
       expect(r.status).toBe(401);
       expect(r.json()).toMatchObject({ code: 'unauthorized' });
