@@ -3,6 +3,8 @@
 import { existsSync } from 'node:fs';
 import { LRUCache } from 'lru-cache';
 import { Database, QueryInterrupted } from './db.ts';
+import { startPool } from './pool.ts';
+import type { QueryPool } from './pool.ts';
 import type { Param, SandboxResult } from './db.ts';
 import type { Catalog } from './catalog.ts';
 import { blogCatalog } from './catalog.ts';
@@ -49,6 +51,8 @@ export interface EngineOptions {
   readonly rollups?: boolean;
   /** Told of every answer: for metrics and the slow-query log. */
   readonly onQuery?: (info: QueryInfo) => void;
+  /** Worker threads answering queries, each with its own DuckDB (0: this thread). */
+  readonly workers?: number;
 }
 
 export interface QueryInfo {
@@ -65,6 +69,8 @@ export interface RunOptions {
   readonly noCache?: boolean;
   /** Interrupt the query after this long (a QueryError query_timeout). */
   readonly timeoutMs?: number;
+  /** Tests of the worker pool: the worker waits this long before querying. */
+  readonly workerPauseMs?: number;
 }
 
 function hasRegex(n: FilterNode): boolean {
@@ -100,6 +106,7 @@ export class Engine {
     cacheEntries: number,
     private readonly rollups: boolean,
     private readonly onQuery: ((info: QueryInfo) => void) | undefined,
+    private readonly pool: QueryPool | undefined,
   ) {
     this.fields = buildFields(catalog);
     this.cache = cacheEntries > 0 ? new LRUCache({ max: cacheEntries }) : undefined;
@@ -114,7 +121,8 @@ export class Engine {
       // A snapshot from before rollups existed is still served, from the fact table alone.
       const tables = new Set((await db.query(`SELECT table_name FROM duckdb_tables()`)).rows.map((r) => r['table_name']));
       const hasRollups = catalog.rollups.every((f) => f.every((r) => tables.has(r.name)));
-      return new Engine(db, catalog, await readMeta(db), options.cacheEntries ?? 1000, (options.rollups ?? true) && hasRollups, options.onQuery);
+      return new Engine(db, catalog, await readMeta(db), options.cacheEntries ?? 1000, (options.rollups ?? true) && hasRollups, options.onQuery,
+        options.workers ? startPool(path, options.workers) : undefined);
     } catch (e) {
       db.close();
       throw e;
@@ -148,7 +156,9 @@ export class Engine {
     }
     this.active++;
     try {
-      const result = await this.runSpec(spec, options.timeoutMs);
+      const t0 = performance.now();
+      const result = this.pool ? await this.pool.execute(spec, options.timeoutMs, options.workerPauseMs) : await this.runSpec(spec, options.timeoutMs);
+      if (this.pool) this.onQuery?.({ kind: spec.kind, cached: false, ms: performance.now() - t0 });
       this.cache?.set(key, result);
       return result;
     } finally {
@@ -223,9 +233,15 @@ export class Engine {
     }
   }
 
+  /** The worker pool's threads, where there is one (tests). */
+  workerThreads(): readonly { terminate(): Promise<number> }[] {
+    return this.pool?.threads() ?? [];
+  }
+
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    void this.pool?.close().catch(() => {});
     this.db.close();
     void this.sandbox?.then((d) => d.close(), () => {});
   }

@@ -10,6 +10,7 @@ import { createMetrics } from './metrics.ts';
 const config = loadConfig();
 const metrics = createMetrics();
 const holder = new EngineHolder(config.analyticsDb, {
+  workers: config.workers,
   onQuery: (q) => {
     metrics.query(q);
     if (!q.cached && q.ms > config.limits.slowQueryMs) app.log.warn({ kind: q.kind, ms: Math.round(q.ms), sql: q.sql, params: q.params }, 'slow query');

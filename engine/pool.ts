@@ -1,0 +1,50 @@
+// Queries served by a pool of worker threads, each with its own DuckDB; DuckDB's threads
+// are divided among them. A worker that dies is replaced by piscina and its query tried
+// once more. Known limit: a worker thread terminated while DuckDB is executing for it takes
+// the whole process down (DuckDB's Node bindings abort when a callback finds its thread's
+// environment gone); a worker that dies between queries, or in JavaScript, is harmless.
+import { availableParallelism } from 'node:os';
+import { Piscina } from 'piscina';
+import { QueryError } from './errors.ts';
+import type { AnalyticsResult } from './engine.ts';
+import type { QuerySpec } from './query/spec.ts';
+import type { WorkerReply, WorkerTask } from './worker.ts';
+
+export type Executor = (spec: QuerySpec, timeoutMs: number | undefined, pauseMs?: number) => Promise<AnalyticsResult>;
+
+export interface QueryPool {
+  readonly execute: Executor;
+  /** Waits for the queries under way, then stops the workers. */
+  close(): Promise<void>;
+  /** The workers (tests kill one to prove the retry). */
+  readonly threads: () => readonly { terminate(): Promise<number> }[];
+}
+
+export function startPool(path: string, workers: number): QueryPool {
+  const pool = new Piscina({
+    filename: new URL('./worker.ts', import.meta.url).href,
+    minThreads: workers,
+    maxThreads: workers,
+    idleTimeout: 2 ** 31 - 1,
+    // Workers load this TypeScript source through tsx, whatever started the main thread.
+    execArgv: ['--import', 'tsx'],
+  });
+  const threads = Math.max(1, Math.floor(availableParallelism() / workers));
+  const once = async (spec: QuerySpec, timeoutMs: number | undefined, pauseMs?: number): Promise<WorkerReply> =>
+    (await pool.run({ path, threads, spec, timeoutMs, pauseMs } satisfies WorkerTask)) as WorkerReply;
+  return {
+    async execute(spec, timeoutMs, pauseMs) {
+      let reply: WorkerReply;
+      try {
+        reply = await once(spec, timeoutMs, pauseMs);
+      } catch {
+        // The worker died (or was terminated): piscina starts another; ask once more.
+        reply = await once(spec, timeoutMs);
+      }
+      if (!reply.ok) throw new QueryError(reply.error.code, reply.error.message, reply.error.details);
+      return reply.result;
+    },
+    close: () => pool.close(),
+    threads: () => pool.threads,
+  };
+}
