@@ -90,17 +90,23 @@ const port = await new Promise<number>((resolve) => {
     s.close(() => resolve(p));
   });
 });
-const server = spawn(process.execPath, ['--import', 'tsx', join(root, 'server', 'main.ts')], {
-  env: { ...process.env, ANALYTICS_DB: snapshot, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
-  stdio: ['ignore', 'inherit', 'inherit'],
-});
-const base = `http://127.0.0.1:${port}`;
-for (let i = 0; ; i++) {
-  const ok = await fetch(`${base}/ready`).then((r) => r.ok, () => false);
-  if (ok) break;
-  if (i > 600) throw new Error('server did not become ready');
-  await new Promise((r) => setTimeout(r, 100));
+async function startServer(workers: number): Promise<{ base: string; child: ReturnType<typeof spawn> }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'server', 'main.ts')], {
+    env: { ...process.env, ANALYTICS_DB: snapshot, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', WORKERS: String(workers), RATE_LIMIT_PER_MINUTE: '0' },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; ; i++) {
+    const ok = await fetch(`${url}/ready`).then((r) => r.ok, () => false);
+    if (ok) break;
+    if (i > 600) throw new Error('server did not become ready');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return { base: url, child };
 }
+const started = await startServer(0);
+const server = started.child;
+const base = started.base;
 log(`server ready at ${base}`);
 
 // ---- measurements ----------------------------------------------------------------------
@@ -167,12 +173,12 @@ async function measure(v: Variant): Promise<VariantResult> {
 const results: VariantResult[] = [];
 for (const v of variants(ids)) results.push(await measure(v));
 
-async function load(name: string, headers: Record<string, string>): Promise<LoadResult> {
+async function load(name: string, headers: Record<string, string>, url = base): Promise<LoadResult> {
   const requests = results.map((r) => ({ method: 'GET' as const, path: r.url, headers }));
-  const out = await autocannon({ url: base, connections: 16, duration: QUICK ? 2 : 15, requests });
+  const out = await autocannon({ url, connections: 16, duration: QUICK ? 2 : 15, requests });
   return { name, requestsPerSec: out.requests.average, p50: out.latency.p50, p99: out.latency.p99, non2xx: out.non2xx, errors: out.errors + out.timeouts };
 }
-const loadResults = [await load('mixed, cached', {}), await load('mixed, uncached', { 'cache-control': 'no-cache' })];
+const loadResults = [await load('mixed, cached', {}), await load('mixed, uncached, WORKERS=0', { 'cache-control': 'no-cache' })];
 for (const l of loadResults) log(`${l.name}: ${l.requestsPerSec.toFixed(0)} req/s, p50 ${l.p50} ms, p99 ${l.p99} ms, non-2xx ${l.non2xx}, errors ${l.errors}`);
 
 function rss(pid: number | undefined): { current: number; peak: number } | null {
@@ -186,6 +192,13 @@ function rss(pid: number | undefined): { current: number; peak: number } | null 
 }
 const serverRss = rss(server.pid);
 server.kill('SIGTERM');
+await new Promise((r) => server.once('exit', r));
+// The same uncached workload served by a pool of two workers, for the WORKERS default.
+const pooled = await startServer(2);
+loadResults.push(await load('mixed, uncached, WORKERS=2', { 'cache-control': 'no-cache' }, pooled.base));
+const pooledRss = rss(pooled.child.pid);
+pooled.child.kill('SIGTERM');
+log(`WORKERS=2: RSS ${pooledRss?.current} MiB (peak ${pooledRss?.peak} MiB)`);
 engine.close();
 await client?.end();
 

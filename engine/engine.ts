@@ -238,6 +238,13 @@ export class Engine {
     return this.pool?.threads() ?? [];
   }
 
+  /** Closes once the worker pool (if any) has finished its queries and stopped: a worker
+   *  thread must not be torn down while DuckDB executes for it. */
+  async shutdown(): Promise<void> {
+    await this.pool?.close().catch(() => {});
+    this.close();
+  }
+
   close(): void {
     if (this.closed) return;
     this.closed = true;

@@ -34,8 +34,10 @@ export class EngineHolder {
     return this.reloading;
   }
 
-  close(): void {
-    this.engine?.retire();
+  /** Stops serving: waits for the engine's queries and workers, then closes it. */
+  async close(): Promise<void> {
+    const e = this.engine;
     this.engine = undefined;
+    await e?.shutdown();
   }
 }

@@ -42,7 +42,7 @@ async function shutdown(signal: string): Promise<void> {
   app.log.info(`${signal}: draining requests and closing`);
   // close() stops accepting connections and waits for in-flight requests to finish.
   await app.close();
-  holder.close();
+  await holder.close();
   process.exit(0);
 }
 process.on('SIGTERM', () => void shutdown('SIGTERM'));

@@ -27,7 +27,7 @@ async function answerOf(source: string): Promise<string> {
     return JSON.stringify((await a.inject({ url: PATH })).json()['data']);
   } finally {
     await a.close();
-    h.close();
+    await h.close();
   }
 }
 
@@ -46,7 +46,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await app?.close();
-  holder?.close();
+  await holder?.close();
   dir.cleanup();
 });
 
