@@ -162,8 +162,7 @@ export class Engine {
       this.cache?.set(key, result);
       return result;
     } finally {
-      this.active--;
-      if (this.retired && this.active === 0) this.close();
+      this.ended();
     }
   }
 
@@ -171,6 +170,15 @@ export class Engine {
   retire(): void {
     this.retired = true;
     if (this.active === 0) this.close();
+  }
+
+  /** A query ended: a retired engine closes when none is left. */
+  private ended(): void {
+    this.active--;
+    if (this.retired && this.active === 0) {
+      if (this.onIdle) this.onIdle();
+      else this.close();
+    }
   }
 
   private async runSpec(spec: QuerySpec, timeoutMs: number | undefined): Promise<AnalyticsResult> {
@@ -228,8 +236,7 @@ export class Engine {
     try {
       return await (await this.sandbox).sandboxed(sql, params, o);
     } finally {
-      this.active--;
-      if (this.retired && this.active === 0) this.close();
+      this.ended();
     }
   }
 
@@ -241,9 +248,17 @@ export class Engine {
   /** Closes once the worker pool (if any) has finished its queries and stopped: a worker
    *  thread must not be torn down while DuckDB executes for it. */
   async shutdown(): Promise<void> {
+    // Queries still running (their HTTP clients may be gone) must finish before DuckDB's
+    // connections close: closing a busy connection blocks the thread that must finish it.
+    const idle = new Promise<void>((resolve) => (this.onIdle = resolve));
+    this.retired = true;
+    if (this.active === 0) this.onIdle?.();
+    await idle;
     await this.pool?.close().catch(() => {});
     this.close();
   }
+
+  private onIdle: (() => void) | undefined;
 
   close(): void {
     if (this.closed) return;

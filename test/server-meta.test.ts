@@ -106,4 +106,23 @@ describe('server/main.ts', () => {
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
   });
+
+  it('drains queries whose clients are gone before closing DuckDB, and exits', async () => {
+    const db = join(dir.path, 'drain.duckdb');
+    copyFileSync(snap, db);
+    const { child, url } = await spawnServer({ ANALYTICS_DB: db, RATE_LIMIT_PER_MINUTE: '0' });
+    const slow = encodeURIComponent(JSON.stringify({ or: Array.from({ length: 40 }, (_, i) => ({ field: 'blog__title', op: 'regex', value: `(a|e|i)*${i}q` })) }));
+    const aborts = Array.from({ length: 12 }, (_, i) => {
+      const ctl = new AbortController();
+      const p = fetch(`${url}/api/v1/analytics/blog-views?object_type=user&range=all&limit=${i + 1}&filters=${slow}`, { signal: ctl.signal, headers: { 'cache-control': 'no-cache' } }).catch(() => undefined);
+      setTimeout(() => ctl.abort(), 30);
+      return p;
+    });
+    await Promise.all(aborts);
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    child.kill('SIGTERM');
+    const code = await Promise.race([exited, new Promise((r) => setTimeout(() => r('hung'), 20_000))]);
+    if (code === 'hung') child.kill('SIGKILL');
+    expect(code).toBe(0);
+  }, 40_000);
 });
