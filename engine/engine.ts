@@ -13,7 +13,7 @@ import type { FieldDef } from './fields.ts';
 import { readMeta } from './meta.ts';
 import type { SnapshotMeta } from './meta.ts';
 import { QueryError, assertNever } from './errors.ts';
-import { parseFilter } from './filter/parse.ts';
+import { filterLeaves, parseFilter } from './filter/parse.ts';
 import type { FilterNode } from './filter/parse.ts';
 import { compilePlan } from './query/compile-plan.ts';
 import type { CompiledQuery } from './query/compile-plan.ts';
@@ -73,19 +73,7 @@ export interface RunOptions {
   readonly workerPauseMs?: number;
 }
 
-function hasRegex(n: FilterNode): boolean {
-  switch (n.kind) {
-    case 'leaf':
-      return n.operator === 'regex';
-    case 'not':
-      return hasRegex(n.child);
-    case 'and':
-    case 'or':
-      return n.children.some(hasRegex);
-    default:
-      return assertNever(n);
-  }
-}
+const hasRegex = (n: FilterNode): boolean => filterLeaves(n).some((l) => l.operator === 'regex');
 
 export class Engine {
   readonly fields: ReadonlyMap<string, FieldDef>;

@@ -11,7 +11,7 @@ import { compileFilter } from '../engine/filter/compile.ts';
 import { Params } from '../engine/params.ts';
 import { filterFixture } from './filter-fixture.ts';
 import type { ViewRow } from './filter-fixture.ts';
-import { tempDir } from './helpers.ts';
+import { rng, tempDir } from './helpers.ts';
 
 const TREES = 2_200;
 const fields = buildFields(blogCatalog);
@@ -101,16 +101,6 @@ function holds(n: { [k: string]: Json }, row: ViewRow): boolean {
 
 // ---- random trees ------------------------------------------------------------------------
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const OPS: Record<string, string[]> = {
   integer: ['eq', 'ne', 'gt', 'gte', 'lt', 'lte', 'in', 'not_in', 'between', 'exact', 'isnull'],

@@ -41,3 +41,14 @@ export async function spawnServer(env: Record<string, string>): Promise<{ child:
   });
   return { child, url };
 }
+
+/** A small seeded PRNG (mulberry32): random tests that replay the same way every run. */
+export function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(a ^ (a >>> 15), a | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

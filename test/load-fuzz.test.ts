@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { Engine } from '../engine/engine.ts';
 import { buildApp } from '../server/app.ts';
-import { generatedSnapshot, tempDir } from './helpers.ts';
+import { generatedSnapshot, rng, tempDir } from './helpers.ts';
 
 const dir = tempDir('load-');
 let engine: Engine;
@@ -24,15 +24,6 @@ afterAll(async () => {
   dir.cleanup();
 });
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('load', () => {
   it('holds 20 s at concurrency 64 on a mixed workload with no 5xx and no errors', async () => {

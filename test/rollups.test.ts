@@ -7,7 +7,7 @@ import { chooseFamily, decompose } from '../engine/query/rollups.ts';
 import type { QuerySpec } from '../engine/query/spec.ts';
 import { formatUtc } from '../engine/values.ts';
 import { analyticsFixture } from './analytics-fixture.ts';
-import { tempDir } from './helpers.ts';
+import { rng, tempDir } from './helpers.ts';
 
 const dir = tempDir('roll-');
 let fast: Engine;
@@ -24,15 +24,6 @@ afterAll(() => {
   dir.cleanup();
 });
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const LO = Date.UTC(2024, 9, 1);
 const HI = Date.UTC(2026, 11, 1);

@@ -8,6 +8,7 @@ import type { Params } from '../params.ts';
 import { ident } from '../sql.ts';
 import { resolveOperator } from './operators.ts';
 import type { ValueShape } from './operators.ts';
+import { filterLeaves } from './parse.ts';
 import type { FilterNode, FilterValue } from './parse.ts';
 
 function placeholders(field: FieldDef, shape: ValueShape, value: FilterValue, params: Params): string[] {
@@ -77,22 +78,9 @@ export function compileFilter(node: FilterNode, fields: ReadonlyMap<string, Fiel
 /** The fact-table columns a filter reads (a dimension field reads its key). */
 export function filterColumns(node: FilterNode | undefined, fields: ReadonlyMap<string, FieldDef>): Set<string> {
   const out = new Set<string>();
-  const walk = (n: FilterNode): void => {
-    switch (n.kind) {
-      case 'leaf': {
-        const st = fields.get(n.field)?.storage;
-        if (st) out.add(st.kind === 'fact' ? st.column : st.key);
-        return;
-      }
-      case 'not':
-        return walk(n.child);
-      case 'and':
-      case 'or':
-        return n.children.forEach(walk);
-      default:
-        return assertNever(n);
-    }
-  };
-  if (node) walk(node);
+  for (const leaf of filterLeaves(node)) {
+    const st = fields.get(leaf.field)?.storage;
+    if (st) out.add(st.kind === 'fact' ? st.column : st.key);
+  }
   return out;
 }

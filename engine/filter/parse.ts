@@ -5,7 +5,7 @@ import { RE2JS } from 're2js';
 import type { FieldDef } from '../fields.ts';
 import { suggestField } from '../fields.ts';
 import type { Catalog, FieldType } from '../catalog.ts';
-import { QueryError, pointer } from '../errors.ts';
+import { QueryError, assertNever, pointer } from '../errors.ts';
 import type { QueryErrorDetail } from '../errors.ts';
 import { nearest } from '../suggest.ts';
 import { parseTimestamp } from '../values.ts';
@@ -202,4 +202,20 @@ export function parseFilter(
   };
 
   return walk(parsed.data!, base, 1);
+}
+
+/** Every leaf of a filter tree, in order. */
+export function filterLeaves(node: FilterNode | undefined): Extract<FilterNode, { kind: 'leaf' }>[] {
+  if (!node) return [];
+  switch (node.kind) {
+    case 'leaf':
+      return [node];
+    case 'not':
+      return filterLeaves(node.child);
+    case 'and':
+    case 'or':
+      return node.children.flatMap(filterLeaves);
+    default:
+      return assertNever(node);
+  }
 }

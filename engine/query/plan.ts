@@ -1,6 +1,7 @@
 // Query spec -> plan: which grouping or series answers it. Plans are plain data with a
 // kind tag; compile-plan.ts turns them into SQL.
 import { assertNever } from '../errors.ts';
+import { filterLeaves } from '../filter/parse.ts';
 import type { FilterNode } from '../filter/parse.ts';
 import type { PeriodName, QuerySpec, TimeWindow } from './spec.ts';
 
@@ -31,19 +32,7 @@ export type Plan =
 const TOP_GROUPING: Readonly<Record<'user' | 'country' | 'blog', GroupingName>> = { user: 'author', country: 'viewer_country', blog: 'blog' };
 const OBJECT_GROUPING: Readonly<Record<'country' | 'user', GroupingName>> = { country: 'viewer_country', user: 'viewer' };
 
-const isBlogSide = (n: FilterNode): boolean => {
-  switch (n.kind) {
-    case 'leaf':
-      return n.field === 'blog' || n.field.startsWith('blog__');
-    case 'not':
-      return isBlogSide(n.child);
-    case 'and':
-    case 'or':
-      return n.children.every(isBlogSide);
-    default:
-      return assertNever(n);
-  }
-};
+const isBlogSide = (n: FilterNode): boolean => filterLeaves(n).every((l) => l.field === 'blog' || l.field.startsWith('blog__'));
 
 /** The conjuncts of a filter's top level that name only blog-side fields, as one filter. */
 export function blogSideConjuncts(filter: FilterNode | undefined): FilterNode | undefined {
