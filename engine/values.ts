@@ -15,6 +15,14 @@ export interface ParsedTimestamp {
   readonly microRemainder: number;
 }
 
+/** An instant at microsecond precision: epoch milliseconds and the microseconds below. */
+export interface Instant {
+  readonly ms: number;
+  readonly micro: number;
+}
+
+export const instantBefore = (a: Instant, b: Instant): boolean => a.ms < b.ms || (a.ms === b.ms && a.micro < b.micro);
+
 const pad = (n: number, w = 2) => String(n).padStart(w, '0');
 
 /** Formats epoch milliseconds (+ extra microseconds) as a UTC TIMESTAMP literal value. */

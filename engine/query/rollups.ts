@@ -3,7 +3,8 @@
 // partial days at its edges (fact table). A rollup family is used only when it holds every
 // column the query needs; otherwise the whole window comes from the fact table.
 import type { Catalog, RollupDef } from '../catalog.ts';
-import { formatUtc } from '../values.ts';
+import { formatUtc, instantBefore as lt, parseTimestamp } from '../values.ts';
+import type { Instant } from '../values.ts';
 import type { TimeWindow } from './spec.ts';
 
 /** A half-open slice [from, to) of a window (from null: unbounded), read from `source`. */
@@ -13,20 +14,15 @@ export interface Segment {
   readonly to: string;
 }
 
-interface Instant {
-  readonly ms: number;
-  readonly micro: number;
-}
-
 const DAY = 86_400_000;
 
 function parse(ts: string): Instant {
-  // Window bounds are always 'YYYY-MM-DD HH:MM:SS.ffffff' in UTC (values.ts formatUtc).
-  const ms = Date.parse(`${ts.slice(0, 10)}T${ts.slice(11, 23)}Z`);
-  return { ms, micro: Number(ts.slice(23, 26) || '0') };
+  // Window bounds are always formatUtc's 'YYYY-MM-DD HH:MM:SS.ffffff' in UTC.
+  const t = parseTimestamp(ts);
+  if (!t) throw new Error(`not a window bound: '${ts}'`);
+  return { ms: t.epochMs, micro: t.microRemainder };
 }
 const fmt = (i: Instant) => formatUtc(i.ms, i.micro);
-const lt = (a: Instant, b: Instant) => a.ms < b.ms || (a.ms === b.ms && a.micro < b.micro);
 const atMs = (ms: number): Instant => ({ ms, micro: 0 });
 
 const floorDay = (i: Instant) => atMs(Math.floor(i.ms / DAY) * DAY);

@@ -1,7 +1,7 @@
 // Section 2 of the spec: range / start / end / as_of / tz -> a half-open UTC window.
 import { QueryError } from '../errors.ts';
-import { formatUtc, parseTimestamp } from '../values.ts';
-import type { ParsedTimestamp } from '../values.ts';
+import { formatUtc, instantBefore as before, parseTimestamp } from '../values.ts';
+import type { Instant, ParsedTimestamp } from '../values.ts';
 import { isTimeZone, zonedToUtc } from '../zones.ts';
 import { RANGES } from './periods.ts';
 import type { RangeName, TimeWindow } from './spec.ts';
@@ -18,7 +18,7 @@ export interface WindowInput {
 
 const DAY_MS = 86_400_000;
 
-function instant(text: string, tz: string, param: string): { ms: number; micro: number } {
+function instant(text: string, tz: string, param: string): Instant {
   const t: ParsedTimestamp | undefined = parseTimestamp(text);
   if (!t) throw new QueryError('invalid_parameter', `${param} must be an ISO 8601 date or date-time`, [{ path: `/${param}`, message: `not an ISO 8601 date or date-time: '${text.slice(0, 50)}'` }]);
   // A date alone means midnight in the request's zone; a date-time without an offset is UTC.
@@ -26,7 +26,6 @@ function instant(text: string, tz: string, param: string): { ms: number; micro: 
   return { ms: t.epochMs, micro: t.microRemainder };
 }
 
-const before = (a: { ms: number; micro: number }, b: { ms: number; micro: number }) => a.ms < b.ms || (a.ms === b.ms && a.micro < b.micro);
 
 export function resolveWindow(input: WindowInput): TimeWindow {
   if (!isTimeZone(input.tz)) throw new QueryError('invalid_parameter', `unknown time zone '${input.tz.slice(0, 64)}'`, [{ path: '/tz', message: 'not an IANA time zone name' }]);
