@@ -2,32 +2,19 @@
 // drawn from the data (nulls, unicode, quotes, %, _): the compiled SQL must select exactly
 // the rows that a small evaluator of the spec's semantics, written here, selects.
 import { RE2JS } from 're2js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Database } from '../engine/db.ts';
+import { describe, expect, it } from 'vitest';
 import { blogCatalog } from '../engine/catalog.ts';
 import { buildFields } from '../engine/fields.ts';
 import { parseFilter } from '../engine/filter/parse.ts';
 import { compileFilter } from '../engine/filter/compile.ts';
 import { Params } from '../engine/params.ts';
-import { filterFixture } from './filter-fixture.ts';
+import { useFilterFixture } from './filter-fixture.ts';
 import type { ViewRow } from './filter-fixture.ts';
-import { rng, tempDir } from './helpers.ts';
+import { rng } from './helpers.ts';
 
 const TREES = 2_200;
 const fields = buildFields(blogCatalog);
-const dir = tempDir('fdiff-');
-let db: Database;
-let rows: ViewRow[];
-
-beforeAll(async () => {
-  const f = await filterFixture(dir.path, 3000);
-  rows = f.rows;
-  db = await Database.open(f.db, { readOnly: true });
-});
-afterAll(() => {
-  db?.close();
-  dir.cleanup();
-});
+const fx = useFilterFixture('fdiff-', 3000);
 
 // ---- the spec's semantics, independently ----------------------------------------------
 
@@ -116,7 +103,7 @@ function tree(r: () => number): Json {
   const paths = Object.keys(TYPES);
   const sample = (field: string): Json => {
     const type = TYPES[field]!;
-    const v = rows[Math.floor(r() * rows.length)]![field] ?? null;
+    const v = fx.rows[Math.floor(r() * fx.rows.length)]![field] ?? null;
     if (type === 'integer') return v !== null && r() < 0.8 ? (v as number) + pick([0, 0, 0, 1, -1]) : pick([0, -1, 1, 2, 999999]);
     if (type === 'timestamp') {
       const t = v !== null ? ms(v as string) + pick([0, 0, 1000, -1000, 86_400_000]) : Date.UTC(2026, 0, 1);
@@ -175,12 +162,12 @@ describe('filter differential', () => {
       const node = parseFilter(i % 2 ? JSON.stringify(t) : t, blogCatalog, fields)!;
       const p = new Params();
       const sql = compileFilter(node, fields, p);
-      const got = (await db.query(`SELECT id FROM fact_view WHERE ${sql} ORDER BY id`, p.values)).rows.map((x) => x['id']);
-      const want = rows.filter((row) => holds(t as { [k: string]: Json }, row)).map((row) => row['id']);
+      const got = (await fx.db.query(`SELECT id FROM fact_view WHERE ${sql} ORDER BY id`, p.values)).rows.map((x) => x['id']);
+      const want = fx.rows.filter((row) => holds(t as { [k: string]: Json }, row)).map((row) => row['id']);
       if (got.length !== want.length || got.some((g, j) => g !== want[j])) {
         expect({ tree: t, sql, params: p.values, got: got.length, want: want.length }).toBeUndefined();
       }
-      if (want.length > 0 && want.length < rows.length) nonTrivial++;
+      if (want.length > 0 && want.length < fx.rows.length) nonTrivial++;
     }
     expect(seenFields.size).toBe(fields.size);
     for (const ops of Object.values(OPS)) for (const op of ops) expect(seenOps.has(op), op).toBe(true);

@@ -8,7 +8,8 @@ import { Database } from '../engine/db.ts';
 import { generate } from '../data/generate.ts';
 import { importSnapshot } from '../data/import.ts';
 import { formatUtc } from '../engine/values.ts';
-import { END } from './helpers.ts';
+import { afterAll, beforeAll } from 'vitest';
+import { END, tempDir } from './helpers.ts';
 
 export type ViewRow = Record<string, number | string | null>;
 
@@ -74,4 +75,21 @@ export async function filterFixture(dir: string, views = 4000): Promise<{ db: st
   } finally {
     snap.close();
   }
+}
+
+/** The fixture for a test file or block: built before its tests, opened read-only,
+ *  removed after them. Fields are set once beforeAll has run. */
+export function useFilterFixture(prefix: string, views: number): { db: Database; rows: ViewRow[] } {
+  const dir = tempDir(prefix);
+  const state = {} as { db: Database; rows: ViewRow[] };
+  beforeAll(async () => {
+    const f = await filterFixture(dir.path, views);
+    state.rows = f.rows;
+    state.db = await Database.open(f.db, { readOnly: true });
+  });
+  afterAll(() => {
+    state.db?.close();
+    dir.cleanup();
+  });
+  return state;
 }

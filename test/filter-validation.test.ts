@@ -1,16 +1,14 @@
 // Bad and hostile filters: each is refused with invalid_filter and the JSON pointer of the
 // offending member; none reaches SQL text, none throws anything but a QueryError.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Database } from '../engine/db.ts';
+import { describe, expect, it } from 'vitest';
 import { blogCatalog } from '../engine/catalog.ts';
 import { buildFields } from '../engine/fields.ts';
 import { QueryError } from '../engine/errors.ts';
 import { FILTER_LIMITS, parseFilter } from '../engine/filter/parse.ts';
 import { compileFilter } from '../engine/filter/compile.ts';
 import { Params } from '../engine/params.ts';
-import { filterFixture } from './filter-fixture.ts';
+import { useFilterFixture } from './filter-fixture.ts';
 import type { ViewRow } from './filter-fixture.ts';
-import { tempDir } from './helpers.ts';
 
 const fields = buildFields(blogCatalog);
 
@@ -142,29 +140,18 @@ describe('refused filters', () => {
 });
 
 describe('hostile values stay values', () => {
-  const dir = tempDir('fhost-');
-  let db: Database;
-  let rows: ViewRow[];
-  beforeAll(async () => {
-    const f = await filterFixture(dir.path, 3000);
-    rows = f.rows;
-    db = await Database.open(f.db, { readOnly: true });
-  });
-  afterAll(() => {
-    db?.close();
-    dir.cleanup();
-  });
+  const fx = useFilterFixture('fhost-', 3000);
 
   it('every pattern the parser accepts runs on DuckDB', async () => {
     for (const value of ['\\(?<', '[(?<]', '(?P<name>x)', '[]a]', '\\pL', '(?i)é', 'x{2,1000}', '\\Q.*\\E', '[[:upper:]]']) {
       const p = new Params();
       const sql = compileFilter(parseFilter({ field: 'blog__title', op: 'regex', value }, blogCatalog, fields)!, fields, p);
-      await expect(db.query(`SELECT count(*) AS n FROM fact_view WHERE ${sql}`, p.values), value).resolves.toBeDefined();
+      await expect(fx.db.query(`SELECT count(*) AS n FROM fact_view WHERE ${sql}`, p.values), value).resolves.toBeDefined();
     }
   });
 
   it('SQL fragments in values are matched literally and change nothing', async () => {
-    const counts = async () => (await db.query(`SELECT (SELECT count(*) FROM blog) AS b, (SELECT count(*) FROM "user") AS u, (SELECT count(*) FROM fact_view) AS v`)).rows[0];
+    const counts = async () => (await fx.db.query(`SELECT (SELECT count(*) FROM blog) AS b, (SELECT count(*) FROM "user") AS u, (SELECT count(*) FROM fact_view) AS v`)).rows[0];
     const before = await counts();
     const values = ["Robert'); DROP TABLE blog;--", "' OR 1=1 --", '"; DELETE FROM fact_view; --', '$1', '?', "'; ATTACH '/etc/passwd' AS x; --", '\\', '%'];
     for (const value of values) {
@@ -174,9 +161,9 @@ describe('hostile values stay values', () => {
         const sql = compileFilter(node, fields, p);
         expect(sql).not.toContain(value.length > 2 ? value : '\u0000never');
         expect(p.values).toContain(value);
-        const got = (await db.query(`SELECT count(*) AS n FROM fact_view WHERE ${sql}`, p.values)).rows[0]!['n'];
+        const got = (await fx.db.query(`SELECT count(*) AS n FROM fact_view WHERE ${sql}`, p.values)).rows[0]!['n'];
         const u = (r: ViewRow) => r['user__username'] as string | null;
-        const want = rows.filter((r) => {
+        const want = fx.rows.filter((r) => {
           const s = u(r);
           if (s === null) return false;
           if (op === 'eq') return s === value;
@@ -188,7 +175,7 @@ describe('hostile values stay values', () => {
         expect(got, `${op} ${value}`).toBe(want);
       }
     }
-    expect(rows.some((r) => r['user__username'] === "Robert'); DROP TABLE blog;--")).toBe(true);
+    expect(fx.rows.some((r) => r['user__username'] === "Robert'); DROP TABLE blog;--")).toBe(true);
     expect(await counts()).toEqual(before);
   });
 });
