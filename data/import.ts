@@ -18,6 +18,7 @@ import { csvTables, isCsvFolder } from './sources/csv.ts';
 import { isPgDump, pgDumpTables } from './sources/pg-dump.ts';
 import { postgresTables } from './sources/postgres.ts';
 import { checkReferences, stageTable } from './stage.ts';
+import { layoutFacts } from './layout-facts.ts';
 
 export interface ImportOptions {
   readonly source: string;
@@ -106,7 +107,7 @@ export async function importSnapshot(options: ImportOptions): Promise<SnapshotMe
       log(`${s.table.name}: ${rows[s.table.name]} rows from ${basename(s.origin)} in ${Date.now() - t0} ms`);
     }
     await checkReferences(db, catalog, sources);
-    for (const sql of layoutStatements(catalog)) await db.exec(sql);
+    for (const sql of layoutStatements(catalog, await layoutFacts(db, catalog))) await db.exec(sql);
     const span = (await db.query(`SELECT min(viewed_at) AS a, max(viewed_at) AS b FROM ${ident(catalog.fact.name)}`)).rows[0] ?? {};
     const meta: SnapshotMeta = {
       loadedAt: new Date().toISOString(),

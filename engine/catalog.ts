@@ -56,6 +56,28 @@ export interface RollupDef {
   readonly name: string;
   readonly grain: 'day' | 'month';
   readonly columns: readonly string[];
+  /** Storage order (default: bucket, then `columns`): a family read mostly for one key
+   *  value is stored by that key first, so that zone maps skip the other keys' rows. */
+  readonly sortKey?: readonly string[];
+}
+
+/** Per UTC day or month and per value of `key`: the views `n` and the set of blogs viewed,
+ *  `bits`, a bitstring over blog ids (bit i: blog id min + i). The union of a window's sets
+ *  (bit_or) counts its distinct blogs per key without hashing (key, blog) pairs. Built only
+ *  where the blog ids are compact enough for the bitstrings to stay small (layout.ts). */
+export interface BlogSetDef {
+  readonly key: string;
+  readonly month: string;
+  readonly day: string;
+}
+
+/** A fact column holding, for each view, the time of the previous view with the same
+ *  `key` and blog (null for the first). A view is its pair's first in a window [s, e) when
+ *  that time is null or before s, so counting such views counts distinct (key, blog) pairs
+ *  in one pass, for any window and any filter that is constant within a pair. */
+export interface FirstSeenDef {
+  readonly column: string;
+  readonly key: string;
 }
 
 export interface Catalog {
@@ -66,6 +88,8 @@ export interface Catalog {
   readonly fact: { readonly name: string; readonly columns: readonly FactColumnDef[]; readonly sortKey: readonly string[] };
   /** Families of rollups, each at a day and a month grain; smaller families first. */
   readonly rollups: readonly (readonly RollupDef[])[];
+  readonly blogSets: readonly BlogSetDef[];
+  readonly firstSeen: readonly FirstSeenDef[];
 }
 
 interface ColumnOptions {
@@ -167,6 +191,15 @@ export const blogCatalog: Catalog = {
   // grouped by country. Months cover the bulk of long windows, days the partial months, and
   // the fact table only the partial days at the edges.
   rollups: [
+    // Totals answer unfiltered series; per author, a user's own series (stored by author).
+    [
+      { name: 'rollup_total_month', grain: 'month', columns: [] },
+      { name: 'rollup_total_day', grain: 'day', columns: [] },
+    ],
+    [
+      { name: 'rollup_author_month', grain: 'month', columns: ['author_id'], sortKey: ['author_id', 'bucket'] },
+      { name: 'rollup_author_day', grain: 'day', columns: ['author_id'], sortKey: ['author_id', 'bucket'] },
+    ],
     [
       { name: 'rollup_blog_month', grain: 'month', columns: ['blog_id', 'author_id', 'blog_country_id', 'blog_created_at'] },
       { name: 'rollup_blog_day', grain: 'day', columns: ['blog_id', 'author_id', 'blog_country_id', 'blog_created_at'] },
@@ -176,6 +209,10 @@ export const blogCatalog: Catalog = {
       { name: 'rollup_country_day', grain: 'day', columns: ['country_id', 'blog_id', 'author_id', 'blog_country_id', 'blog_created_at'] },
     ],
   ],
+  blogSets: [{ key: 'country_id', month: 'blogset_country_month', day: 'blogset_country_day' }],
+  // Viewers are too many for blog sets, and (viewer, blog) pairs do not shrink under any
+  // rollup: each view carries its pair's previous view time instead.
+  firstSeen: [{ column: 'prev_user_blog_at', key: 'user_id' }],
 };
 
 export function tableDef(catalog: Catalog, name: string): TableDef {

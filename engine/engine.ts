@@ -16,7 +16,8 @@ import { QueryError, assertNever } from './errors.ts';
 import { filterLeaves, parseFilter } from './filter/parse.ts';
 import type { FilterNode } from './filter/parse.ts';
 import { compilePlan } from './query/compile-plan.ts';
-import type { CompiledQuery } from './query/compile-plan.ts';
+import type { CompileOptions, CompiledQuery } from './query/compile-plan.ts';
+import { snapshotFeatures } from './features.ts';
 import { planFor } from './query/plan.ts';
 import type { QuerySpec } from './query/spec.ts';
 import { ident } from './sql.ts';
@@ -47,7 +48,8 @@ export interface EngineOptions {
   readonly threads?: number;
   /** Answers kept in the result cache (0: no cache). */
   readonly cacheEntries?: number;
-  /** Read whole days and months from the snapshot's rollups (default: where it has them). */
+  /** Read rollups, blog sets and first-seen columns where the snapshot has them (default);
+   *  false: the fact table alone, the plain way (the reference for differential tests). */
   readonly rollups?: boolean;
   /** Told of every answer: for metrics and the slow-query log. */
   readonly onQuery?: (info: QueryInfo) => void;
@@ -92,7 +94,7 @@ export class Engine {
     readonly catalog: Catalog,
     readonly meta: SnapshotMeta,
     cacheEntries: number,
-    private readonly rollups: boolean,
+    private readonly features: CompileOptions,
     private readonly onQuery: ((info: QueryInfo) => void) | undefined,
     private readonly pool: QueryPool | undefined,
   ) {
@@ -106,10 +108,8 @@ export class Engine {
     const db = await Database.open(path, { readOnly: true, ...(options.threads ? { threads: options.threads } : {}) });
     try {
       const catalog = options.catalog ?? blogCatalog;
-      // A snapshot from before rollups existed is still served, from the fact table alone.
-      const tables = new Set((await db.query(`SELECT table_name FROM duckdb_tables()`)).rows.map((r) => r['table_name']));
-      const hasRollups = catalog.rollups.every((f) => f.every((r) => tables.has(r.name)));
-      return new Engine(db, catalog, await readMeta(db), options.cacheEntries ?? 1000, (options.rollups ?? true) && hasRollups, options.onQuery,
+      const features = await snapshotFeatures(db, catalog, options.rollups ?? true);
+      return new Engine(db, catalog, await readMeta(db), options.cacheEntries ?? 1000, features, options.onQuery,
         options.workers ? startPool(path, options.workers) : undefined);
     } catch (e) {
       db.close();
@@ -124,7 +124,7 @@ export class Engine {
 
   /** The SQL and parameters a spec compiles to (pure; for tests, logs and EXPLAIN). */
   compile(spec: QuerySpec): CompiledQuery {
-    return compilePlan(planFor(spec), this.catalog, this.fields, { rollups: this.rollups });
+    return compilePlan(planFor(spec), this.catalog, this.fields, this.features);
   }
 
   /** Runs a spec. The in-flight count rises before the first await, so a request that
@@ -175,7 +175,7 @@ export class Engine {
       if (found.rows.length === 0) throw new QueryError('not_found', `no user with id ${spec.userId}`, [{ path: '/user_id', message: `no user with id ${spec.userId}` }]);
     }
     const plan = planFor(spec);
-    const { sql, params } = compilePlan(plan, this.catalog, this.fields, { rollups: this.rollups });
+    const { sql, params } = compilePlan(plan, this.catalog, this.fields, this.features);
     let rows;
     const t0 = performance.now();
     try {

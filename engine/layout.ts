@@ -2,7 +2,21 @@
 // staging tables into the tables queries read. Pure: returns statements, runs nothing.
 import type { Catalog, FactColumnDef } from './catalog.ts';
 import { tableDef } from './catalog.ts';
-import { ident } from './sql.ts';
+import { ident, sqlInteger } from './sql.ts';
+
+/** What the layout needs to know of the staged data. */
+export interface LayoutFacts {
+  /** The blog id range, where blog sets are to be built over it (see blogSetsFit). */
+  readonly blogIds?: { readonly min: number; readonly max: number } | undefined;
+}
+
+/** Blog sets are bitstrings over the blog id range, one per key value and day or month:
+ *  built only while they stay small beside the fact table (sparse ids make them long). */
+export function blogSetsFit(range: { min: number; max: number }, keys: number, days: number): boolean {
+  const bits = range.max - range.min + 1;
+  const bytes = (bits / 8) * (keys + 1) * (days + days / 28 + 2);
+  return bits > 0 && bits <= 2 ** 24 && bytes <= 512 * 2 ** 20;
+}
 
 export const META_TABLE = 'snapshot_meta';
 export const stageName = (table: string): string => `stage_${table}`;
@@ -43,7 +57,7 @@ function factExpression(catalog: Catalog, c: FactColumnDef, joins: Map<string, J
 }
 
 /** Statements that build the final tables from `stage_<table>` tables, then drop those. */
-export function layoutStatements(catalog: Catalog): string[] {
+export function layoutStatements(catalog: Catalog, facts: LayoutFacts = {}): string[] {
   const out: string[] = [];
   for (const t of catalog.tables) {
     if (t.name === catalog.root) continue;
@@ -55,9 +69,15 @@ export function layoutStatements(catalog: Catalog): string[] {
   const select = catalog.fact.columns.map((c) => `${factExpression(catalog, c, joins)} AS ${ident(c.name)}`);
   const joinText = [...joins.values()].map((j) => j.sql);
   const order = catalog.fact.sortKey.map((k) => ident(k)).join(', ');
+  const viewed = ident('viewed_at');
+  const firstSeen = catalog.firstSeen.map((f) => {
+    const key = ident(f.key);
+    return `CASE WHEN ${key} IS NOT NULL THEN lag(${viewed}) OVER (PARTITION BY ${key}, ${ident('blog_id')} ORDER BY ${viewed}, ${ident('id')}) END AS ${ident(f.column)}`;
+  });
   out.push(
-    `CREATE TABLE ${ident(catalog.fact.name)} AS SELECT ${select.join(', ')} FROM ${ident(stageName(catalog.root))} r ` +
-      `${joinText.join(' ')} ORDER BY ${order}, ${ident('id')}`,
+    `CREATE TABLE ${ident(catalog.fact.name)} AS SELECT *${firstSeen.map((f) => `, ${f}`).join('')} FROM (` +
+      `SELECT ${select.join(', ')} FROM ${ident(stageName(catalog.root))} r ${joinText.join(' ')}` +
+      `) ORDER BY ${order}, ${ident('id')}`,
   );
   // The root table answers to its own name and columns (ad-hoc SQL, second opinions), read
   // from the fact table rather than stored twice.
@@ -72,10 +92,24 @@ export function layoutStatements(catalog: Catalog): string[] {
   out.push(`CREATE VIEW ${ident(catalog.root)} AS SELECT ${rootCols.join(', ')} FROM ${ident(catalog.fact.name)}`);
   for (const family of catalog.rollups) {
     for (const r of family) {
-      const cols = r.columns.map((c) => ident(c)).join(', ');
+      const cols = r.columns.map((c) => `${ident(c)}, `).join('');
+      const sort = (r.sortKey ?? ['bucket', ...r.columns]).map((c) => ident(c)).join(', ');
       out.push(
-        `CREATE TABLE ${ident(r.name)} AS SELECT date_trunc('${r.grain}', ${ident('viewed_at')}) AS bucket, ${cols}, count(*) AS n ` +
-          `FROM ${ident(catalog.fact.name)} GROUP BY ALL ORDER BY bucket, ${cols}`,
+        `CREATE TABLE ${ident(r.name)} AS SELECT date_trunc('${r.grain}', ${viewed}) AS bucket, ${cols}count(*) AS n ` +
+          `FROM ${ident(catalog.fact.name)} GROUP BY ALL ORDER BY ${sort}`,
+      );
+    }
+  }
+  if (facts.blogIds) {
+    const { min, max } = facts.blogIds;
+    for (const set of catalog.blogSets) {
+      const key = ident(set.key);
+      out.push(
+        `CREATE TABLE ${ident(set.day)} AS SELECT date_trunc('day', ${viewed}) AS bucket, ${key}, count(*) AS n, ` +
+          `bitstring_agg(${ident('blog_id')}, ${sqlInteger(min)}, ${sqlInteger(max)}) AS bits ` +
+          `FROM ${ident(catalog.fact.name)} WHERE ${key} IS NOT NULL GROUP BY ALL ORDER BY bucket, ${key}`,
+        `CREATE TABLE ${ident(set.month)} AS SELECT date_trunc('month', bucket) AS bucket, ${key}, sum(n)::BIGINT AS n, bit_or(bits) AS bits ` +
+          `FROM ${ident(set.day)} GROUP BY ALL ORDER BY bucket, ${key}`,
       );
     }
   }

@@ -5,3 +5,10 @@ export function ident(name: string): string {
   if (name.includes('\0')) throw new Error('identifier contains a NUL character');
   return '"' + name.replaceAll('"', '""') + '"';
 }
+
+/** An integer the engine knows (a snapshot's id range, never a request's value) as a SQL
+ *  literal, for the few places DuckDB wants a constant rather than a parameter. */
+export function sqlInteger(n: number): string {
+  if (!Number.isSafeInteger(n)) throw new Error(`not a safe integer: ${n}`);
+  return String(n);
+}

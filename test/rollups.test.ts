@@ -62,7 +62,7 @@ describe('window cut', () => {
   });
 });
 
-describe('rollups answer exactly as the fact table', () => {
+describe('rollups, blog sets and first-seen counts answer exactly as the fact table', () => {
   it('500 random questions', async () => {
     const r = rng(20261121);
     const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
@@ -78,6 +78,9 @@ describe('rollups answer exactly as the fact table', () => {
       { field: 'user', op: 'isnull', value: false },
     ];
     let viaRollups = 0;
+    let viaBlogSets = 0;
+    let viaBitstrings = 0;
+    let viaFirstSeen = 0;
     for (let i = 0; i < 500; i++) {
       const a = LO + Math.floor(r() * (HI - LO));
       const b = Math.min(HI, a + Math.floor(r() ** 2 * 500 * 86_400_000));
@@ -88,9 +91,17 @@ describe('rollups answer exactly as the fact table', () => {
       if (kind === 'blog-views') spec = { kind, objectType: pick(['country', 'user'] as const), window, filter, limit: 1000, offset: 0 };
       else if (kind === 'top') spec = { kind, topType: pick(['user', 'country', 'blog'] as const), window, filter, limit: 100 };
       else spec = { kind, compare: pick(['day', 'week', 'month', 'year'] as const), userId: r() < 0.3 ? 1 : null, window, tz: r() < 0.8 ? 'UTC' : 'Asia/Kolkata', filter };
-      if (/rollup_/.test(fast.compile(spec).sql)) viaRollups++;
+      const sql = fast.compile(spec).sql;
+      if (/rollup_/.test(sql)) viaRollups++;
+      if (/blogset_/.test(sql)) viaBlogSets++;
+      if (/bitstring_agg/.test(sql)) viaBitstrings++;
+      if (/prev_user_blog_at/.test(sql)) viaFirstSeen++;
       expect(await fast.run(spec), JSON.stringify(spec)).toEqual(await raw.run(spec));
     }
     expect(viaRollups).toBeGreaterThan(200);
+    // Each faster way of counting distinct blogs was compared often enough to matter.
+    expect(viaBlogSets).toBeGreaterThan(20);
+    expect(viaBitstrings).toBeGreaterThan(40);
+    expect(viaFirstSeen).toBeGreaterThan(20);
   });
 });

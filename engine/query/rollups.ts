@@ -16,6 +16,11 @@ export interface Segment {
 
 const DAY = 86_400_000;
 
+/** A table of whole UTC days or months: a rollup, or a family of blog sets. */
+interface Named {
+  readonly name: string;
+}
+
 function parse(ts: string): Instant {
   // Window bounds are always formatUtc's 'YYYY-MM-DD HH:MM:SS.ffffff' in UTC.
   const t = parseTimestamp(ts);
@@ -50,9 +55,9 @@ export function chooseFamily(catalog: Catalog, needed: ReadonlySet<string>): { m
 }
 
 /** Cuts a window into segments; `month` absent: no month rollup (say, for ISO weeks). */
-export function decompose(w: TimeWindow, family: { month?: RollupDef | undefined; day: RollupDef }): Segment[] {
+export function decompose(w: TimeWindow, family: { month?: Named | undefined; day: Named }): Segment[] {
   const fact = { kind: 'fact' } as const;
-  const rollup = (r: RollupDef) => ({ kind: 'rollup', table: r.name }) as const;
+  const rollup = (r: Named) => ({ kind: 'rollup', table: r.name }) as const;
   const e = parse(w.end);
   const s = w.start === null ? null : parse(w.start);
   const d1 = floorDay(e);

@@ -1,0 +1,120 @@
+// Blog sets are bitstrings over the blog id range: built only where that range is compact,
+// offset by the smallest id, and answering exactly as the plain two-phase count either way.
+// First-seen counts (previous view of the same viewer and blog) are compared here too.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Database } from '../engine/db.ts';
+import { Engine } from '../engine/engine.ts';
+import { blogSetsFit } from '../engine/layout.ts';
+import type { QuerySpec } from '../engine/query/spec.ts';
+import { generate } from '../data/generate.ts';
+import { importSnapshot } from '../data/import.ts';
+import { END, tempDir } from './helpers.ts';
+
+const dir = tempDir('sets-');
+
+/** The generated data with every blog id mapped by `idSql` (over `id`, in SQL). */
+async function shifted(name: string, idSql: string): Promise<string> {
+  const raw = join(dir.path, 'raw');
+  const out = join(dir.path, name);
+  mkdirSync(out);
+  const db = await Database.open(':memory:');
+  try {
+    const map = (col: string) => idSql.replaceAll('id', col);
+    const tables: Record<string, string> = {
+      country: 'SELECT * FROM src',
+      user: 'SELECT * FROM src',
+      blog: `SELECT * REPLACE (${map('id')} AS id) FROM src`,
+      blog_view: `SELECT * REPLACE (${map('blog_id')} AS blog_id) FROM src`,
+    };
+    for (const [t, sql] of Object.entries(tables)) {
+      await db.query(`COPY (${sql.replace('src', 'read_parquet($1)')}) TO $2 (FORMAT parquet)`, [join(raw, `${t}.parquet`), join(out, `${t}.parquet`)]);
+    }
+  } finally {
+    db.close();
+  }
+  const path = join(dir.path, `${name}.duckdb`);
+  await importSnapshot({ source: out, dbPath: path });
+  return path;
+}
+
+let offset: { fast: Engine; raw: Engine };
+let sparse: { fast: Engine; raw: Engine };
+
+beforeAll(async () => {
+  await generate({ views: 6000, seed: 11, out: join(dir.path, 'raw'), end: END });
+  const open = async (path: string) => ({ fast: await Engine.open(path, { cacheEntries: 0 }), raw: await Engine.open(path, { cacheEntries: 0, rollups: false }) });
+  offset = await open(await shifted('offset', '(id + 70000)'));
+  // One blog id far from the others: bitstrings over that range would be huge.
+  sparse = await open(await shifted('sparse', 'CASE WHEN id = 7 THEN 9000000000 ELSE id END'));
+});
+afterAll(() => {
+  for (const e of [offset, sparse]) {
+    e?.fast.close();
+    e?.raw.close();
+  }
+  dir.cleanup();
+});
+
+const WINDOWS = [
+  { start: null, end: '2026-11-01 00:00:00.000000' },
+  { start: '2025-11-17 08:30:00.000000', end: '2026-10-20 13:00:00.250000' },
+  { start: '2026-10-03 00:00:00.000000', end: '2026-10-04 00:00:00.000000' },
+];
+const FILTERS = [undefined, { field: 'country__code', op: 'ne', value: 'XX' }, { field: 'blog__title', op: 'contains', value: 'a' }, { field: 'duration', op: 'gte', value: 60 }];
+
+async function compare(e: { fast: Engine; raw: Engine }): Promise<string[]> {
+  const sqls: string[] = [];
+  for (const window of WINDOWS) {
+    for (const f of FILTERS) {
+      for (const objectType of ['country', 'user'] as const) {
+        const spec: QuerySpec = { kind: 'blog-views', objectType, window, filter: e.fast.parseFilter(f), limit: 1000, offset: 0 };
+        sqls.push(e.fast.compile(spec).sql);
+        const got = await e.fast.run(spec);
+        expect(got, JSON.stringify(spec)).toEqual(await e.raw.run(spec));
+        if (got.kind === 'grouped') expect(got.rows.length).toBeGreaterThan(0);
+      }
+    }
+  }
+  return sqls;
+}
+
+describe('blog sets', () => {
+  it('are built only while the bitstrings stay small', () => {
+    expect(blogSetsFit({ min: 1, max: 50_000 }, 60, 730)).toBe(true);
+    expect(blogSetsFit({ min: 1, max: 10_000_000 }, 60, 730)).toBe(false);
+    expect(blogSetsFit({ min: 5, max: 4 }, 60, 730)).toBe(false);
+  });
+
+  it('over an id range that does not start at 1 answer as the two-phase count', async () => {
+    const sqls = await compare(offset);
+    expect(sqls.some((s) => s.includes('blogset_country_month'))).toBe(true);
+    expect(sqls.some((s) => s.includes('bitstring_agg("blog_id", 70001,'))).toBe(true);
+    expect(sqls.some((s) => s.includes('prev_user_blog_at'))).toBe(true);
+  });
+
+  it('count a pair once when its previous view is exactly at the window start', async () => {
+    // Windows starting on a view that has a later view of the same viewer and blog (and of
+    // the same country and blog): that later view is not a first in the window.
+    const { rows } = await offset.fast.db.query(
+      `SELECT strftime(viewed_at, '%Y-%m-%d %H:%M:%S.%f') AS s FROM fact_view v
+       WHERE user_id IS NOT NULL AND EXISTS (SELECT 1 FROM fact_view w WHERE w.user_id = v.user_id AND w.blog_id = v.blog_id AND w.viewed_at > v.viewed_at)
+       ORDER BY viewed_at LIMIT 8`,
+    );
+    expect(rows.length).toBe(8);
+    for (const r of rows) {
+      for (const objectType of ['country', 'user'] as const) {
+        const spec: QuerySpec = { kind: 'blog-views', objectType, window: { start: String(r['s']), end: '2026-11-01 00:00:00.000000' }, filter: undefined, limit: 1000, offset: 0 };
+        expect(await offset.fast.run(spec), JSON.stringify(spec)).toEqual(await offset.raw.run(spec));
+      }
+    }
+  });
+
+  it('are left out for sparse ids, and the answers stay the same', async () => {
+    const tables = (await sparse.fast.db.query(`SELECT table_name FROM duckdb_tables() WHERE table_name LIKE 'blogset%'`)).rows;
+    expect(tables).toEqual([]);
+    const sqls = await compare(sparse);
+    expect(sqls.some((s) => s.includes('bitstring'))).toBe(false);
+  });
+});
