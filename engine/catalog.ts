@@ -56,6 +56,10 @@ export interface RollupDef {
   readonly name: string;
   readonly grain: 'day' | 'month';
   readonly columns: readonly string[];
+  /** A first-seen column (catalog.firstSeen): each row also counts, as `f`, its views that
+   *  are their pair's first ever (that column null), so that windows with no lower bound
+   *  count distinct pairs from the rollup. */
+  readonly firsts?: string;
   /** Storage order (default: bucket, then `columns`): a family read mostly for one key
    *  value is stored by that key first, so that zone maps skip the other keys' rows. */
   readonly sortKey?: readonly string[];
@@ -203,6 +207,10 @@ export const blogCatalog: Catalog = {
     [
       { name: 'rollup_blog_month', grain: 'month', columns: ['blog_id', 'author_id', 'blog_country_id', 'blog_created_at'] },
       { name: 'rollup_blog_day', grain: 'day', columns: ['blog_id', 'author_id', 'blog_country_id', 'blog_created_at'] },
+    ],
+    [
+      { name: 'rollup_user_month', grain: 'month', columns: ['user_id'], firsts: 'prev_user_blog_at' },
+      { name: 'rollup_user_day', grain: 'day', columns: ['user_id'], firsts: 'prev_user_blog_at' },
     ],
     [
       { name: 'rollup_country_month', grain: 'month', columns: ['country_id', 'blog_id', 'author_id', 'blog_country_id', 'blog_created_at'] },

@@ -91,12 +91,19 @@ export function layoutStatements(catalog: Catalog, facts: LayoutFacts = {}): str
   });
   out.push(`CREATE VIEW ${ident(catalog.root)} AS SELECT ${rootCols.join(', ')} FROM ${ident(catalog.fact.name)}`);
   for (const family of catalog.rollups) {
-    for (const r of family) {
+    // Days from the fact table, then months from the days (fewer rows to read).
+    const day = family.find((r) => r.grain === 'day');
+    for (const r of [...family].sort((a, b) => (a.grain === 'day' ? -1 : b.grain === 'day' ? 1 : 0))) {
       const cols = r.columns.map((c) => `${ident(c)}, `).join('');
       const sort = (r.sortKey ?? ['bucket', ...r.columns]).map((c) => ident(c)).join(', ');
+      const fromDay = r.grain !== 'day' && day !== undefined;
+      const firsts = r.firsts === undefined ? '' : fromDay ? ', sum(f)::BIGINT AS f' : `, count(*) FILTER (WHERE ${ident(r.firsts)} IS NULL) AS f`;
       out.push(
-        `CREATE TABLE ${ident(r.name)} AS SELECT date_trunc('${r.grain}', ${viewed}) AS bucket, ${cols}count(*) AS n ` +
-          `FROM ${ident(catalog.fact.name)} GROUP BY ALL ORDER BY ${sort}`,
+        fromDay
+          ? `CREATE TABLE ${ident(r.name)} AS SELECT date_trunc('${r.grain}', bucket) AS bucket, ${cols}sum(n)::BIGINT AS n${firsts} ` +
+              `FROM ${ident(day.name)} GROUP BY ALL ORDER BY ${sort}`
+          : `CREATE TABLE ${ident(r.name)} AS SELECT date_trunc('${r.grain}', ${viewed}) AS bucket, ${cols}count(*) AS n${firsts} ` +
+              `FROM ${ident(catalog.fact.name)} GROUP BY ALL ORDER BY ${sort}`,
       );
     }
   }

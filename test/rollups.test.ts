@@ -36,6 +36,9 @@ describe('window cut', () => {
     expect(chooseFamily(blogCatalog, new Set(['country_id', 'blog_id']))?.day.name).toBe('rollup_country_day');
     expect(chooseFamily(blogCatalog, new Set(['user_id', 'blog_id']))).toBeUndefined();
     expect(chooseFamily(blogCatalog, new Set(['duration']))).toBeUndefined();
+    expect(chooseFamily(blogCatalog, new Set())?.month?.name).toBe('rollup_total_month');
+    expect(chooseFamily(blogCatalog, new Set(['author_id']))?.day.name).toBe('rollup_author_day');
+    expect(chooseFamily(blogCatalog, new Set(['user_id']))?.day.firsts).toBe('prev_user_blog_at');
   });
 
   it('covers the window exactly, in order, with rollups only on whole days and months', () => {
@@ -81,6 +84,7 @@ describe('rollups, blog sets and first-seen counts answer exactly as the fact ta
     let viaBlogSets = 0;
     let viaBitstrings = 0;
     let viaFirstSeen = 0;
+    let viaFirstRollups = 0;
     for (let i = 0; i < 500; i++) {
       const a = LO + Math.floor(r() * (HI - LO));
       const b = Math.min(HI, a + Math.floor(r() ** 2 * 500 * 86_400_000));
@@ -96,6 +100,7 @@ describe('rollups, blog sets and first-seen counts answer exactly as the fact ta
       if (/blogset_/.test(sql)) viaBlogSets++;
       if (/bitstring_agg/.test(sql)) viaBitstrings++;
       if (/prev_user_blog_at/.test(sql)) viaFirstSeen++;
+      if (/rollup_user_/.test(sql) && spec.kind === 'blog-views') viaFirstRollups++;
       expect(await fast.run(spec), JSON.stringify(spec)).toEqual(await raw.run(spec));
     }
     expect(viaRollups).toBeGreaterThan(200);
@@ -103,5 +108,6 @@ describe('rollups, blog sets and first-seen counts answer exactly as the fact ta
     expect(viaBlogSets).toBeGreaterThan(20);
     expect(viaBitstrings).toBeGreaterThan(40);
     expect(viaFirstSeen).toBeGreaterThan(20);
+    expect(viaFirstRollups).toBeGreaterThan(5);
   });
 });

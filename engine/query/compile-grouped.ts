@@ -92,7 +92,21 @@ function groupsSql(plan: GroupedPlan, strategy: Strategy, catalog: Catalog, fiel
       return `SELECT id, bit_count(bit_or(bits)) AS blogs, sum(n)::BIGINT AS z FROM (\n  ${src.join('\n  UNION ALL ')}\n) GROUP BY id`;
     }
     case 'first-seen': {
-      const prev = ident(catalog.firstSeen.find((f) => f.key === GROUPINGS[plan.grouping].key)!.column);
+      const column = catalog.firstSeen.find((f) => f.key === GROUPINGS[plan.grouping].key)!.column;
+      const prev = ident(column);
+      // With no lower bound, a view is a first exactly when it is its pair's first ever:
+      // rollups that count those answer for whole days and months.
+      const family = plan.window.start === null && o.rollups !== false ? chooseFamily(catalog, new Set([GROUPINGS[plan.grouping].key, ...cols])) : undefined;
+      if (family && family.day.firsts === column && (family.month === undefined || family.month.firsts === column)) {
+        const src = decompose(plan.window, family).map((seg) => {
+          const s = segmentSource(seg, catalog);
+          const conds = [windowSql(s.time, { start: seg.from, end: seg.to }, params), ...where(params)].join(' AND ');
+          return s.fact
+            ? `SELECT ${key} AS id, count(*) FILTER (WHERE ${prev} IS NULL) AS f, count(*) AS n FROM ${s.table} WHERE ${conds} GROUP BY ${key}`
+            : `SELECT ${key} AS id, f, n FROM ${s.table} WHERE ${conds}`;
+        });
+        return `SELECT id, sum(f)::BIGINT AS blogs, sum(n)::BIGINT AS z FROM (\n  ${src.join('\n  UNION ALL ')}\n) GROUP BY id`;
+      }
       const conds = [windowSql(ident('viewed_at'), plan.window, params), ...where(params)];
       const first = plan.window.start === null ? `${prev} IS NULL` : `${prev} IS NULL OR ${prev} < ${params.add(plan.window.start, 'TIMESTAMP')}`;
       return `SELECT ${key} AS id, count(*) FILTER (WHERE ${first}) AS blogs, count(*) AS z FROM ${ident(catalog.fact.name)}
