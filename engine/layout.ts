@@ -109,15 +109,19 @@ export function layoutStatements(catalog: Catalog, facts: LayoutFacts = {}): str
   }
   if (facts.blogIds) {
     const { min, max } = facts.blogIds;
+    const bits = `bitstring_agg(${ident('blog_id')}, ${sqlInteger(min)}, ${sqlInteger(max)}) AS bits`;
     for (const set of catalog.blogSets) {
       const key = ident(set.key);
-      out.push(
-        `CREATE TABLE ${ident(set.day)} AS SELECT date_trunc('day', ${viewed}) AS bucket, ${key}, count(*) AS n, ` +
-          `bitstring_agg(${ident('blog_id')}, ${sqlInteger(min)}, ${sqlInteger(max)}) AS bits ` +
-          `FROM ${ident(catalog.fact.name)} WHERE ${key} IS NOT NULL GROUP BY ALL ORDER BY bucket, ${key}`,
-        `CREATE TABLE ${ident(set.month)} AS SELECT date_trunc('month', bucket) AS bucket, ${key}, sum(n)::BIGINT AS n, bit_or(bits) AS bits ` +
-          `FROM ${ident(set.day)} GROUP BY ALL ORDER BY bucket, ${key}`,
-      );
+      // From the rollup holding the key and the blog at the same grain where there is one
+      // (fewer rows than the fact table), else from the fact table.
+      const family = catalog.rollups.find((f) => f.every((r) => r.columns.includes(set.key) && r.columns.includes('blog_id')));
+      for (const grain of ['day', 'month'] as const) {
+        const rollup = family?.find((r) => r.grain === grain);
+        const src = rollup
+          ? `SELECT bucket, ${key}, sum(n)::BIGINT AS n, ${bits} FROM ${ident(rollup.name)}`
+          : `SELECT date_trunc('${grain}', ${viewed}) AS bucket, ${key}, count(*) AS n, ${bits} FROM ${ident(catalog.fact.name)}`;
+        out.push(`CREATE TABLE ${ident(grain === 'day' ? set.day : set.month)} AS ${src} WHERE ${key} IS NOT NULL GROUP BY ALL ORDER BY bucket, ${key}`);
+      }
     }
   }
   for (const t of catalog.tables) out.push(`DROP TABLE ${ident(stageName(t.name))}`);

