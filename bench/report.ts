@@ -19,6 +19,9 @@ export interface VariantResult {
   readonly httpCached: Stats;
   readonly engine: Stats;
   readonly floor: Stats;
+  /** Median over the uncached requests of (latency - the server's own engine time, from
+   *  its Server-Timing header): the HTTP layer's share, paired request by request. */
+  readonly httpOverheadP50: number | null;
   readonly pg: Stats | null;
   /** Whether PostgreSQL gave the same answer (ids, counts, growth); null without it. */
   readonly pgAgrees: boolean | null;
@@ -50,15 +53,16 @@ const ratio = (a: number, b: number) => (b > 0 ? `${(a / b).toFixed(a / b >= 10 
 export function markdown(r: Report): string {
   const lines = [
     `Views: ${r.views.toLocaleString('en-US')}${r.quick ? ' (quick)' : ''}; commit ${r.commit}; ${r.date}; ${r.machine}.`,
-    `Latency in ms over HTTP on loopback, uncached (\`Cache-Control: no-cache\`) unless stated; medians and ratios measured side by side in one run.`,
+    `Latency in ms over HTTP on loopback, uncached (\`Cache-Control: no-cache\`) unless stated; medians and ratios measured side by side in one run. ` +
+      `HTTP overhead: per request, latency minus the server's engine time (its \`Server-Timing\` header); engine and SQL floor: the same question in the benchmark's process, back to back.`,
     '',
-    '| variant | min | avg | p50 | p99 | max | ops/s | cached p50 | engine p50 | SQL floor p50 | PostgreSQL p50 | PG / HTTP | PG agrees |',
-    '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+    '| variant | min | avg | p50 | p99 | max | ops/s | cached p50 | HTTP overhead p50 | engine p50 | SQL floor p50 | PostgreSQL p50 | PG / HTTP | PG agrees |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const v of r.variants) {
     const h = v.http;
     lines.push(
-      `| ${v.name} | ${ms(h.min)} | ${ms(h.avg)} | ${ms(h.p50)} | ${ms(h.p99)} | ${ms(h.max)} | ${h.ops.toFixed(0)} | ${ms(v.httpCached.p50)} | ` +
+      `| ${v.name} | ${ms(h.min)} | ${ms(h.avg)} | ${ms(h.p50)} | ${ms(h.p99)} | ${ms(h.max)} | ${h.ops.toFixed(0)} | ${ms(v.httpCached.p50)} | ${v.httpOverheadP50 === null || v.httpOverheadP50 === undefined ? '-' : ms(v.httpOverheadP50)} | ` +
         `${ms(v.engine.p50)} | ${ms(v.floor.p50)} | ${v.pg ? ms(v.pg.p50) : '-'} | ${v.pg ? ratio(v.pg.p50, h.p50) : '-'} | ${v.pgAgrees === null ? '-' : v.pgAgrees ? 'yes' : '**no**'} |`,
     );
   }

@@ -123,12 +123,16 @@ const ids = {
 // One kept-alive socket, as a client library would hold: node:http rather than fetch, whose
 // stream machinery added ~1 ms per request on the client side and blurred the server's own.
 const agent = new Agent({ keepAlive: true, maxSockets: 1 });
-function request(url: string, headers: Record<string, string>): Promise<{ status: number; body: Buffer }> {
+function request(url: string, headers: Record<string, string>): Promise<{ status: number; body: Buffer; ms: number; engineMs: number | null }> {
   return new Promise((resolve, reject) => {
+    const t0 = performance.now();
     httpGet(url, { agent, headers }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks) }));
+      res.on('end', () => {
+        const dur = /engine;dur=([\d.]+)/.exec(String(res.headers['server-timing'] ?? ''))?.[1];
+        resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks), ms: performance.now() - t0, engineMs: dur === undefined ? null : Number(dur) });
+      });
       res.on('error', reject);
     }).on('error', reject);
   });
@@ -154,15 +158,17 @@ async function measure(v: Variant): Promise<VariantResult> {
   const { sql, params } = engine.compile(spec);
   const window = spec.window;
   const pgParams = [window.start === null ? '-infinity' : `${window.start}+00`, `${window.end}+00`];
-  const get = async (headers: Record<string, string>) => {
-    const { status, body } = await request(`${base}${url}`, headers);
+  const overheads: number[] = [];
+  const get = async (headers: Record<string, string>, record = false) => {
+    const { status, body, ms, engineMs } = await request(`${base}${url}`, headers);
     if (status !== 200) throw new Error(`${url}: ${status} ${body.toString().slice(0, 200)}`);
+    if (record && engineMs !== null) overheads.push(ms - engineMs);
     return body;
   };
   const ours = JSON.parse(Buffer.from(await get({})).toString()) as { data: Record<string, unknown>[] };
 
   const b = bench(QUICK ? 5 : 30, QUICK ? 100 : 1500);
-  b.add('http', () => get({ 'cache-control': 'no-cache' }).then(() => undefined));
+  b.add('http', () => get({ 'cache-control': 'no-cache' }, true).then(() => undefined));
   b.add('cached', () => get({}).then(() => undefined));
   b.add('engine', () => engine.run(spec, { noCache: true }).then(() => undefined));
   b.add('floor', () => engine.db.query(sql, params).then(() => undefined));
@@ -181,7 +187,9 @@ async function measure(v: Variant): Promise<VariantResult> {
     await pb.run();
     pgStats = stats(pb, 'pg');
   }
-  const r: VariantResult = { name: v.name, url, http: stats(b, 'http'), httpCached: stats(b, 'cached'), engine: stats(b, 'engine'), floor: stats(b, 'floor'), pg: pgStats, pgAgrees };
+  overheads.sort((x, y) => x - y);
+  const httpOverheadP50 = overheads.length ? overheads[Math.floor(overheads.length / 2)]! : null;
+  const r: VariantResult = { name: v.name, url, http: stats(b, 'http'), httpCached: stats(b, 'cached'), engine: stats(b, 'engine'), floor: stats(b, 'floor'), httpOverheadP50, pg: pgStats, pgAgrees };
   log(`${v.name}: http p50 ${r.http.p50.toFixed(2)} ms, floor ${r.floor.p50.toFixed(2)} ms${r.pg ? `, pg ${r.pg.p50.toFixed(1)} ms${pgAgrees ? '' : ' (DISAGREES)'}` : ''}`);
   return r;
 }

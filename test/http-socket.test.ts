@@ -48,6 +48,8 @@ describe('over a real socket', () => {
     ]) {
       const res = await fetch(`${base}${path}`);
       expect(res.status).toBe(200);
+      // The engine's share of the request, for clients and the benchmark.
+      expect(res.headers.get('server-timing')).toMatch(/^engine;dur=\d+\.\d{2}$/);
       const viaInject = await app.inject({ url: path });
       const a = (await res.json()) as Record<string, unknown>;
       const b = viaInject.json() as Record<string, unknown>;

@@ -138,7 +138,11 @@ function register<I extends Common>(app: FastifyInstance, engine: () => Engine, 
     const eng = engine();
     const { input, range, spec, window } = prepare(e, given, eng, nowToTheSecond());
     const noCache = /no-cache|no-store/.test(String(request.headers['cache-control'] ?? ''));
+    const t0 = globalThis.performance.now();
     const result = await eng.run(spec, { noCache, timeoutMs });
+    // The engine's share of the request (cache lookup included), for clients and the
+    // benchmark to tell it from the HTTP part.
+    void reply.header('server-timing', `engine;dur=${(globalThis.performance.now() - t0).toFixed(2)}`);
     const answer = e.answer(input, range, result, request, given);
     const format = chooseFormat(request, input.format);
     if (format === 'json') return reply.send({ ...answer.body, window });
