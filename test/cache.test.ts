@@ -67,4 +67,26 @@ describe('result cache', () => {
     expect(two).toEqual(one);
     expect(three).toEqual(one);
   });
+
+  it('HTTP: one cached answer asked for in different words answers each in its own words', async () => {
+    // The same window named by range, by start/end, by GET and by POST: one spec, one cached
+    // answer, but each response echoes its own request (range, page links).
+    const start = new Date(END.getTime() - 30 * 86_400_000).toISOString();
+    const asked = [
+      { method: 'GET' as const, url: `/api/v1/analytics/blog-views?as_of=${asOf}&range=month&limit=5` },
+      { method: 'GET' as const, url: `/api/v1/analytics/blog-views?as_of=${asOf}&start=${start}&end=${asOf}&limit=5` },
+      { method: 'GET' as const, url: `/analytics/blog-views/?as_of=${asOf}&limit=5` },
+      { method: 'POST' as const, url: `/api/v1/analytics/blog-views`, payload: { as_of: asOf, limit: 5 } },
+    ];
+    for (let round = 0; round < 2; round++) {
+      for (const a of asked) {
+        const cached = await app.inject(a);
+        const fresh = await app.inject({ ...a, headers: { 'cache-control': 'no-cache' } });
+        expect(cached.headers['content-type']).toBe('application/json; charset=utf-8');
+        expect(cached.json(), a.url).toEqual(fresh.json());
+      }
+    }
+    const pages = await Promise.all(asked.map(async (a) => (await app.inject(a)).json().next as string));
+    expect(new Set(pages).size).toBe(pages.length);
+  });
 });

@@ -132,6 +132,9 @@ export function specFor(name: EndpointName, given: Record<string, unknown>, engi
   return prepare(ENDPOINTS[name] as Endpoint<Common>, given, engine, now).spec;
 }
 
+/** JSON texts of answers, per answer object (the result cache hands out the same one). */
+const jsonTexts = new WeakMap<AnalyticsResult, Map<string, string>>();
+
 function register<I extends Common>(app: FastifyInstance, engine: () => Engine, e: Endpoint<I>, timeoutMs: number): void {
   const handler = async (request: FastifyRequest, reply: import('fastify').FastifyReply) => {
     const given = await members(request);
@@ -143,9 +146,21 @@ function register<I extends Common>(app: FastifyInstance, engine: () => Engine, 
     // The engine's share of the request (cache lookup included), for clients and the
     // benchmark to tell it from the HTTP part.
     void reply.header('server-timing', `engine;dur=${(globalThis.performance.now() - t0).toFixed(2)}`);
-    const answer = e.answer(input, range, result, request, given);
     const format = chooseFormat(request, input.format);
-    if (format === 'json') return reply.send({ ...answer.body, window });
+    if (format === 'json') {
+      // A cached answer comes back as the same object: its JSON text for the same request
+      // (path, members: they shape the page links) is kept beside it and sent again.
+      const key = JSON.stringify([request.url, given]);
+      let texts = jsonTexts.get(result);
+      let text = texts?.get(key);
+      if (text === undefined) {
+        text = JSON.stringify({ ...e.answer(input, range, result, request, given).body, window });
+        if (!texts) jsonTexts.set(result, (texts = new Map()));
+        if (texts.size < 8) texts.set(key, text);
+      }
+      return reply.type('application/json; charset=utf-8').send(text);
+    }
+    const answer = e.answer(input, range, result, request, given);
     return sendRows(reply, format, answer.columns, answer.data);
   };
   const paths = [`/api/v1/analytics/${e.name}`, `/analytics/${e.name}/`, `/analytics/${e.name}`];
