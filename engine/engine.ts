@@ -12,35 +12,19 @@ import { buildFields } from './fields.ts';
 import type { FieldDef } from './fields.ts';
 import { readMeta } from './meta.ts';
 import type { SnapshotMeta } from './meta.ts';
-import { QueryError, assertNever } from './errors.ts';
+import { QueryError } from './errors.ts';
 import { filterLeaves, parseFilter } from './filter/parse.ts';
 import type { FilterNode } from './filter/parse.ts';
 import { compilePlan } from './query/compile-plan.ts';
+import { toResult } from './results.ts';
+import type { AnalyticsResult } from './results.ts';
 import type { CompileOptions, CompiledQuery } from './query/compile-plan.ts';
 import { snapshotFeatures } from './features.ts';
 import { planFor } from './query/plan.ts';
 import type { QuerySpec } from './query/spec.ts';
 import { ident } from './sql.ts';
 
-// Type aliases, not interfaces: rows must be assignable to Record<string, unknown>.
-export type GroupRow = {
-  readonly id: number;
-  readonly x: string;
-  readonly y: number | string;
-  readonly z: number;
-};
-
-export type SeriesRow = {
-  readonly period: string;
-  readonly label: string;
-  readonly blogs: number;
-  readonly views: number;
-  readonly growth: number | null;
-};
-
-export type AnalyticsResult =
-  | { readonly kind: 'grouped'; readonly total: number; readonly rows: GroupRow[] }
-  | { readonly kind: 'series'; readonly rows: SeriesRow[] };
+export type { AnalyticsResult, GroupRow, SeriesRow } from './results.ts';
 
 export interface EngineOptions {
   readonly catalog?: Catalog;
@@ -190,27 +174,7 @@ export class Engine {
         throw new QueryError('invalid_filter', 'invalid regular expression', [{ path: '/filters', message: message.replace(/^Invalid Input Error: /, '') }]);
       throw e;
     }
-    switch (plan.kind) {
-      case 'grouped':
-        return {
-          kind: 'grouped',
-          total: Number(rows[0]?.['total'] ?? 0),
-          rows: rows.filter((r) => r['id'] !== null).map((r) => ({ id: r['id'] as number, x: r['x'] as string, y: r['y'] as number | string, z: r['z'] as number })),
-        };
-      case 'series':
-        return {
-          kind: 'series',
-          rows: rows.map((r) => ({
-            period: r['period'] as string,
-            label: r['label'] as string,
-            blogs: r['blogs'] as number,
-            views: r['views'] as number,
-            growth: r['growth'] === null ? null : Number(r['growth']),
-          })),
-        };
-      default:
-        return assertNever(plan);
-    }
+    return toResult(plan, rows);
   }
 
   private sandbox: Promise<Database> | undefined;

@@ -6,7 +6,13 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Database } from '../engine/db.ts';
 import { Engine } from '../engine/engine.ts';
+import { blogCatalog } from '../engine/catalog.ts';
+import { buildFields } from '../engine/fields.ts';
+import { parseFilter } from '../engine/filter/parse.ts';
 import { blogSetsFit } from '../engine/layout.ts';
+import { strategyFor } from '../engine/query/compile-grouped.ts';
+import type { GroupedPlan } from '../engine/query/compile-grouped.ts';
+import type { GroupingName } from '../engine/query/plan.ts';
 import type { QuerySpec } from '../engine/query/spec.ts';
 import { generate } from '../data/generate.ts';
 import { importSnapshot } from '../data/import.ts';
@@ -79,6 +85,30 @@ async function compare(e: { fast: Engine; raw: Engine }): Promise<string[]> {
   }
   return sqls;
 }
+
+describe('how distinct blogs are counted', () => {
+  const fields = buildFields(blogCatalog);
+  const plan = (grouping: GroupingName, filter?: unknown): GroupedPlan => ({
+    kind: 'grouped', grouping, window: { start: null, end: '2026-11-01 00:00:00.000000' },
+    filter: parseFilter(filter, blogCatalog, fields, '/filters'), limit: 10, offset: 0,
+  });
+  const all = { blogIds: { min: 1, max: 100 }, firstSeen: true };
+  it('picks the way each plan can be exact with, from what the snapshot has', () => {
+    expect(strategyFor(plan('viewer_country'), blogCatalog, fields, all)).toBe('blog-sets');
+    expect(strategyFor(plan('viewer_country', { field: 'duration', op: 'gt', value: 5 }), blogCatalog, fields, all)).toBe('blog-sets');
+    expect(strategyFor(plan('viewer_country'), blogCatalog, fields, { firstSeen: true })).toBe('pairs');
+    expect(strategyFor(plan('viewer'), blogCatalog, fields, all)).toBe('first-seen');
+    // Constant within a (viewer, blog) pair: the viewer's and the blog's fields.
+    expect(strategyFor(plan('viewer', { and: [{ field: 'user__username', op: 'startswith', value: 'a' }, { field: 'blog__author__id', op: 'eq', value: 3 }] }), blogCatalog, fields, all)).toBe('first-seen');
+    // Not constant within a pair: the viewer's country, the view's duration or time.
+    for (const field of ['country__code', 'duration', 'viewed_at', 'id'])
+      expect(strategyFor(plan('viewer', { field, op: 'isnull', value: false }), blogCatalog, fields, all), field).toBe('pairs');
+    expect(strategyFor(plan('viewer'), blogCatalog, fields, { blogIds: all.blogIds })).toBe('pairs');
+    expect(strategyFor(plan('author'), blogCatalog, fields, all)).toBe('pairs');
+    expect(strategyFor(plan('blog'), blogCatalog, fields, all)).toBe('count');
+    expect(strategyFor(plan('viewer_country'), blogCatalog, fields, { ...all, rollups: false })).toBe('pairs');
+  });
+});
 
 describe('blog sets', () => {
   it('are built only while the bitstrings stay small', () => {
