@@ -32,7 +32,10 @@ export type Plan =
 const TOP_GROUPING: Readonly<Record<'user' | 'country' | 'blog', GroupingName>> = { user: 'author', country: 'viewer_country', blog: 'blog' };
 const OBJECT_GROUPING: Readonly<Record<'country' | 'user', GroupingName>> = { country: 'viewer_country', user: 'viewer' };
 
-const isBlogSide = (n: FilterNode): boolean => filterLeaves(n).every((l) => l.field === 'blog' || l.field.startsWith('blog__'));
+/** A path from a view that names the blog or something of the blog's (`blog__author`). */
+export const isBlogPath = (path: string): boolean => path === 'blog' || path.startsWith('blog__');
+
+const isBlogSide = (n: FilterNode): boolean => filterLeaves(n).every((l) => isBlogPath(l.field));
 
 /** The conjuncts of a filter's top level that name only blog-side fields, as one filter. */
 export function blogSideConjuncts(filter: FilterNode | undefined): FilterNode | undefined {

@@ -10,24 +10,30 @@ export function windowSql(column: string, w: { readonly start: string | null; re
   return w.start === null ? end : `${column} >= ${params.add(w.start, 'TIMESTAMP')} AND ${end}`;
 }
 
-/** The table a segment reads and the column its window applies to. */
-export function segmentSource(seg: Segment, catalog: Catalog): { readonly table: string; readonly time: string; readonly fact: boolean } {
-  const fact = seg.source.kind === 'fact';
-  return {
-    table: ident(seg.source.kind === 'fact' ? catalog.fact.name : seg.source.table),
-    time: ident(fact ? 'viewed_at' : 'bucket'),
-    fact,
-  };
+/** Where a segment reads: its table, its time column, whether it is the fact table (one
+ *  row per view) or a rollup (`n` views per row), and its conditions (window, then `where`). */
+export interface SegmentRead {
+  readonly table: string;
+  readonly time: string;
+  readonly fact: boolean;
+  readonly conds: string;
 }
 
-/** One SELECT per segment, UNION ALL: `cols` (with `t`, the row's instant or bucket start,
- *  where asked) and `n`, the number of views each output row stands for. */
-export function segmentsSql(segments: readonly Segment[], catalog: Catalog, cols: string, where: (p: Params) => string[], params: Params, withTime: boolean): string {
+/** One SELECT per segment, UNION ALL, each written by `select` from where it reads. */
+export function unionSegments(segments: readonly Segment[], catalog: Catalog, where: (p: Params) => string[], params: Params, select: (r: SegmentRead) => string): string {
   return segments
     .map((seg) => {
-      const { table, time, fact } = segmentSource(seg, catalog);
-      const conds = [windowSql(time, { start: seg.from, end: seg.to }, params), ...where(params)];
-      return `SELECT ${cols}${withTime ? `, ${time} AS t` : ''}, ${fact ? '1' : ident('n')} AS n FROM ${table} WHERE ${conds.join(' AND ')}`;
+      const fact = seg.source.kind === 'fact';
+      const time = ident(fact ? 'viewed_at' : 'bucket');
+      const conds = [windowSql(time, { start: seg.from, end: seg.to }, params), ...where(params)].join(' AND ');
+      return select({ table: ident(seg.source.kind === 'fact' ? catalog.fact.name : seg.source.table), time, fact, conds });
     })
     .join('\n  UNION ALL ');
+}
+
+/** Plain rows of each segment: `cols` (with `t`, the row's instant or bucket start, where
+ *  asked) and `n`, the number of views each output row stands for. */
+export function segmentsSql(segments: readonly Segment[], catalog: Catalog, cols: string, where: (p: Params) => string[], params: Params, withTime: boolean): string {
+  return unionSegments(segments, catalog, where, params, (r) =>
+    `SELECT ${cols}${withTime ? `, ${r.time} AS t` : ''}, ${r.fact ? '1' : ident('n')} AS n FROM ${r.table} WHERE ${r.conds}`);
 }
