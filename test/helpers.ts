@@ -4,8 +4,12 @@ import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
 import { generate } from '../data/generate.ts';
 import { importSnapshot } from '../data/import.ts';
+import { Engine } from '../engine/engine.ts';
+import { buildApp } from '../server/app.ts';
+import type { AppOptions } from '../server/app.ts';
 
 export const END = new Date('2026-11-01T00:00:00Z');
 
@@ -21,6 +25,27 @@ export async function generatedSnapshot(dir: string, views = 20_000, seed = 7): 
   await generate({ views, seed, out: parquet, end: END });
   await importSnapshot({ source: parquet, dbPath: db });
   return { parquet, db };
+}
+
+export interface Served {
+  readonly engine: Engine;
+  readonly app: FastifyInstance;
+  /** The app's URL on a free loopback port. */
+  readonly base: string;
+  close(): Promise<void>;
+}
+
+/** An engine over the snapshot at `db` and the app over it, listening on a real socket. */
+export async function serveSnapshot(db: string, options: Omit<AppOptions, 'engine'> = {}): Promise<Served> {
+  const engine = await Engine.open(db);
+  try {
+    const app = await buildApp({ ...options, engine: () => engine });
+    const base = await app.listen({ port: 0, host: '127.0.0.1' });
+    return { engine, app, base, close: async () => { await app.close(); engine.close(); } };
+  } catch (e) {
+    engine.close();
+    throw e;
+  }
 }
 
 /** Starts `server/main.ts` as `npm start` would, on a free port, and resolves with its URL

@@ -2,32 +2,25 @@
 // the wire, and malformed requests of every kind answered with a 4xx in the spec's shape.
 import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FastifyInstance } from 'fastify';
-import { Engine } from '../engine/engine.ts';
-import { buildApp } from '../server/app.ts';
 import { AS_OF, analyticsFixture } from './analytics-fixture.ts';
-import { tempDir } from './helpers.ts';
+import { serveSnapshot, tempDir } from './helpers.ts';
+import type { Served } from './helpers.ts';
 
 const dir = tempDir('sock-');
-let engine: Engine;
-let app: FastifyInstance;
-let base: string;
+let served: Served;
 
 beforeAll(async () => {
   const fx = await analyticsFixture(dir.path, 3000);
-  engine = await Engine.open(fx.db);
-  app = await buildApp({ engine: () => engine });
-  base = await app.listen({ port: 0, host: '127.0.0.1' });
+  served = await serveSnapshot(fx.db);
 });
 afterAll(async () => {
-  await app?.close();
-  engine?.close();
+  await served?.close();
   dir.cleanup();
 });
 
 function raw(method: string, path: string, body?: string, headers: Record<string, string> = {}): Promise<{ status: number; type: string; text: string }> {
   return new Promise((resolve, reject) => {
-    const req = httpRequest(`${base}${path}`, { method, headers: { ...(body !== undefined ? { 'content-length': String(Buffer.byteLength(body)) } : {}), ...headers } }, (res) => {
+    const req = httpRequest(`${served.base}${path}`, { method, headers: { ...(body !== undefined ? { 'content-length': String(Buffer.byteLength(body)) } : {}), ...headers } }, (res) => {
       let text = '';
       res.setEncoding('utf8');
       res.on('data', (d: string) => (text += d));
@@ -46,11 +39,11 @@ describe('over a real socket', () => {
       `/analytics/top/?top=blog&as_of=${AS_OF}`,
       `/analytics/performance?compare=week&tz=Asia/Kolkata&as_of=${AS_OF}`,
     ]) {
-      const res = await fetch(`${base}${path}`);
+      const res = await fetch(`${served.base}${path}`);
       expect(res.status).toBe(200);
       // The engine's share of the request, for clients and the benchmark.
       expect(res.headers.get('server-timing')).toMatch(/^engine;dur=\d+\.\d{2}$/);
-      const viaInject = await app.inject({ url: path });
+      const viaInject = await served.app.inject({ url: path });
       const a = (await res.json()) as Record<string, unknown>;
       const b = viaInject.json() as Record<string, unknown>;
       expect(a['data']).toEqual(b['data']);
@@ -71,10 +64,10 @@ describe('over a real socket', () => {
   });
 
   it('streams CSV and Arrow', async () => {
-    const csv = await fetch(`${base}/api/v1/analytics/top?as_of=${AS_OF}`, { headers: { accept: 'text/csv' } });
+    const csv = await fetch(`${served.base}/api/v1/analytics/top?as_of=${AS_OF}`, { headers: { accept: 'text/csv' } });
     expect(csv.headers.get('content-type')).toMatch(/text\/csv/);
     expect((await csv.text()).split('\n')[0]).toBe('id,x,y,z');
-    const arrow = await fetch(`${base}/api/v1/analytics/performance?format=arrow&as_of=${AS_OF}`);
+    const arrow = await fetch(`${served.base}/api/v1/analytics/performance?format=arrow&as_of=${AS_OF}`);
     expect(arrow.headers.get('content-type')).toBe('application/vnd.apache.arrow.stream');
     const { tableFromIPC } = await import('apache-arrow');
     const t = tableFromIPC(new Uint8Array(await arrow.arrayBuffer()));
@@ -83,11 +76,11 @@ describe('over a real socket', () => {
   });
 
   it('serves OpenAPI and the Swagger UI', async () => {
-    const doc = (await (await fetch(`${base}/openapi.json`)).json()) as { paths: Record<string, Record<string, { parameters?: { name: string }[] }>> };
+    const doc = (await (await fetch(`${served.base}/openapi.json`)).json()) as { paths: Record<string, Record<string, { parameters?: { name: string }[] }>> };
     for (const p of ['/api/v1/analytics/blog-views', '/api/v1/analytics/top', '/api/v1/analytics/performance', '/api/v1/meta']) expect(doc.paths[p], p).toBeDefined();
     const names = doc.paths['/api/v1/analytics/blog-views']!['get']!.parameters!.map((x) => x.name);
     expect(names).toEqual(expect.arrayContaining(['object_type', 'range', 'start', 'end', 'as_of', 'tz', 'filters', 'limit', 'offset', 'format']));
-    expect((await fetch(`${base}/docs`, { redirect: 'follow' })).status).toBe(200);
+    expect((await fetch(`${served.base}/docs`, { redirect: 'follow' })).status).toBe(200);
   });
 });
 
@@ -108,7 +101,7 @@ describe('malformed requests never yield a 500', () => {
   it('query strings', async () => {
     for (const p of paths) {
       for (const q of queries) {
-        const res = await app.inject({ url: `${p}?${q}` });
+        const res = await served.app.inject({ url: `${p}?${q}` });
         expect(res.statusCode, `${p}?${q.slice(0, 80)}: ${res.body.slice(0, 200)}`).toBeLessThan(500);
         if (res.statusCode >= 400) {
           const body = res.json();
@@ -130,7 +123,7 @@ describe('malformed requests never yield a 500', () => {
     for (const p of paths) {
       for (const [b, type] of bodies) {
         for (const method of ['POST', 'GET'] as const) {
-          const res = await app.inject({ method, url: p, payload: b, headers: { 'content-type': type } });
+          const res = await served.app.inject({ method, url: p, payload: b, headers: { 'content-type': type } });
           expect(res.statusCode, `${method} ${p} ${b.slice(0, 60)}: ${res.body.slice(0, 200)}`).toBeLessThan(500);
           if (res.statusCode >= 400) expect(res.json()).toHaveProperty('code');
         }

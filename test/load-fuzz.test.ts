@@ -2,25 +2,18 @@
 // errors; 10,000 random query strings and JSON bodies with no 500.
 import autocannon from 'autocannon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FastifyInstance } from 'fastify';
-import { Engine } from '../engine/engine.ts';
-import { buildApp } from '../server/app.ts';
-import { generatedSnapshot, rng, tempDir } from './helpers.ts';
+import { generatedSnapshot, rng, serveSnapshot, tempDir } from './helpers.ts';
+import type { Served } from './helpers.ts';
 
 const dir = tempDir('load-');
-let engine: Engine;
-let app: FastifyInstance;
-let base: string;
+let served: Served;
 
 beforeAll(async () => {
   const { db } = await generatedSnapshot(dir.path, 20_000, 12);
-  engine = await Engine.open(db);
-  app = await buildApp({ engine: () => engine, limits: { rateLimitPerMinute: 0 } });
-  base = await app.listen({ port: 0, host: '127.0.0.1' });
+  served = await serveSnapshot(db, { limits: { rateLimitPerMinute: 0 } });
 });
 afterAll(async () => {
-  await app?.close();
-  engine?.close();
+  await served?.close();
   dir.cleanup();
 });
 
@@ -36,7 +29,7 @@ describe('load', () => {
       { method: 'GET' as const, path: p },
       { method: 'GET' as const, path: p, headers: { 'cache-control': 'no-cache' } },
     ]);
-    const out = await autocannon({ url: base, connections: 64, duration: 20, requests });
+    const out = await autocannon({ url: served.base, connections: 64, duration: 20, requests });
     const s5xx = out['5xx'];
     expect({ errors: out.errors, timeouts: out.timeouts, s5xx }).toEqual({ errors: 0, timeouts: 0, s5xx: 0 });
     expect(out.requests.total).toBeGreaterThan(1000);
@@ -70,10 +63,10 @@ describe('fuzz', () => {
       let res;
       if (r() < 0.5) {
         const q = Object.entries(members).map(([k, v]) => `${encodeURIComponent(k)}=${r() < 0.9 ? encodeURIComponent(typeof v === 'object' ? JSON.stringify(v) : String(v)) : '%' + randomString()}`).join('&');
-        res = await app.inject({ method: 'GET', url: `${path}?${q}` });
+        res = await served.app.inject({ method: 'GET', url: `${path}?${q}` });
       } else {
         const payload = r() < 0.9 ? JSON.stringify(members) : randomString();
-        res = await app.inject({ method: r() < 0.8 ? 'POST' : 'GET', url: path, payload, headers: { 'content-type': 'application/json' } });
+        res = await served.app.inject({ method: r() < 0.8 ? 'POST' : 'GET', url: path, payload, headers: { 'content-type': 'application/json' } });
       }
       statuses.set(res.statusCode, (statuses.get(res.statusCode) ?? 0) + 1);
       if (res.statusCode >= 500) expect(`${path} ${JSON.stringify(members)}: ${res.body}`).toBe('no 5xx');

@@ -1,33 +1,27 @@
 import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FastifyInstance } from 'fastify';
-import { Engine } from '../engine/engine.ts';
 import { Database } from '../engine/db.ts';
 import { buildApp } from '../server/app.ts';
-import { generatedSnapshot, spawnServer, tempDir } from './helpers.ts';
+import { generatedSnapshot, serveSnapshot, spawnServer, tempDir } from './helpers.ts';
+import type { Served } from './helpers.ts';
 
 const dir = tempDir('srv-');
 let snap: string;
-let engine: Engine;
-let app: FastifyInstance;
-let base: string;
+let served: Served;
 
 beforeAll(async () => {
   ({ db: snap } = await generatedSnapshot(dir.path, 10_000));
-  engine = await Engine.open(snap);
-  app = await buildApp({ engine: () => engine });
-  base = await app.listen({ port: 0, host: '127.0.0.1' });
+  served = await serveSnapshot(snap);
 });
 afterAll(async () => {
-  await app?.close();
-  engine?.close();
+  await served?.close();
   dir.cleanup();
 });
 
 describe('meta over a real socket', () => {
   it('reports the row counts of all four tables, as counted independently', async () => {
-    const res = await fetch(`${base}/api/v1/meta`);
+    const res = await fetch(`${served.base}/api/v1/meta`);
     expect(res.status).toBe(200);
     const body = (await res.json()) as { snapshot: { tables: Record<string, number>; first_viewed_at: string; last_viewed_at: string } };
     const db = await Database.open(':memory:');
@@ -46,7 +40,7 @@ describe('meta over a real socket', () => {
   });
 
   it('lists exactly the filterable paths of the spec, never a secret column', async () => {
-    const body = (await (await fetch(`${base}/api/v1/meta`)).json()) as { fields: { path: string; type: string }[] };
+    const body = (await (await fetch(`${served.base}/api/v1/meta`)).json()) as { fields: { path: string; type: string }[] };
     const paths = body.fields.map((f) => f.path).sort();
     expect(paths).toEqual(
       [
@@ -67,12 +61,12 @@ describe('meta over a real socket', () => {
   });
 
   it('answers health and readiness', async () => {
-    expect((await fetch(`${base}/health`)).status).toBe(200);
-    expect(await (await fetch(`${base}/ready`)).json()).toEqual({ status: 'ready' });
+    expect((await fetch(`${served.base}/health`)).status).toBe(200);
+    expect(await (await fetch(`${served.base}/ready`)).json()).toEqual({ status: 'ready' });
   });
 
   it('answers unknown routes with the spec error shape', async () => {
-    const res = await fetch(`${base}/api/v1/nothing`);
+    const res = await fetch(`${served.base}/api/v1/nothing`);
     expect(res.status).toBe(404);
     expect(await res.json()).toMatchObject({ code: 'not_found', details: [] });
   });
