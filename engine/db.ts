@@ -1,10 +1,11 @@
 // The one module that talks to DuckDB. Everything else hands it SQL text and bound values
 // and gets plain JavaScript rows back.
-import { DuckDBInstance, StatementType } from '@duckdb/node-api';
+import { DuckDBInstance, StatementType, listValue } from '@duckdb/node-api';
 import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 
-/** A value that can be bound to a statement parameter. */
-export type Param = string | number | boolean | bigint | null;
+/** A value that can be bound to a statement parameter: a scalar, or a list of them bound
+ *  as one LIST parameter (long `in` lists: one value to bind, one hash join to run). */
+export type Param = string | number | boolean | bigint | null | readonly (string | number)[];
 export type Row = Record<string, unknown>;
 
 export interface QueryResult {
@@ -51,6 +52,15 @@ export interface OpenOptions {
 function plain(v: unknown): unknown {
   if (typeof v === 'bigint') return v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v.toString();
   return v;
+}
+
+/** A parameter as DuckDB binds it. A list's element type is inferred from its first item,
+ *  so a list of integers goes as HUGEINTs: inferred from a small first item it would be
+ *  INTEGER and refuse a later one above 2^31 (the SQL casts it to the column's type). */
+function bindable(p: Param): DuckDBValue {
+  if (!Array.isArray(p)) return p as DuckDBValue;
+  const ints = p.every((x) => typeof x === 'number' && Number.isInteger(x));
+  return listValue(ints ? p.map((x) => BigInt(x)) : p);
 }
 
 /** Interrupts a connection's query once `ms` have passed, and again every 10 ms after: an
@@ -152,7 +162,7 @@ export class Database {
       const stop = timeoutMs === undefined ? undefined : interrupter(c, timeoutMs);
       let reader;
       try {
-        reader = await c.runAndReadAll(sql, params as DuckDBValue[]);
+        reader = await c.runAndReadAll(sql, params.map(bindable));
       } catch (e) {
         if (stop?.fired()) throw new QueryInterrupted(`interrupted after ${timeoutMs} ms`);
         throw e;
@@ -207,7 +217,7 @@ export class Database {
       if (inner.statementType !== StatementType.SELECT) throw new SandboxError('forbidden', 'only SELECT statements (queries) are allowed');
       const stmt = o.explain ? await c.prepare(`EXPLAIN ${sql}`) : inner;
       try {
-        stmt.bind(params as DuckDBValue[]);
+        stmt.bind(params.map(bindable));
       } catch (e) {
         throw new SandboxError('invalid', (e as Error).message);
       }

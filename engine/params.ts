@@ -12,4 +12,11 @@ export class Params {
     this.values.push(value);
     return type ? `$${this.values.length}::${type}` : `$${this.values.length}`;
   }
+
+  /** Adds a whole list as one parameter and returns its placeholder, cast to a list of
+   *  `type`: one value to bind however long the list is. */
+  addList(values: readonly (string | number)[], type: SqlType): string {
+    this.values.push([...values]);
+    return `$${this.values.length}::${type}[]`;
+  }
 }

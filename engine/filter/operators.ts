@@ -16,11 +16,18 @@ export type ValueShape =
 /** A positive predicate's SQL over a column expression and its bound value placeholders. */
 export type PredicateSql = (col: string, values: readonly string[]) => string;
 
+/** A list predicate's SQL over a column expression and one placeholder bound to the whole
+ *  list (a typed LIST parameter). */
+export type ListPredicateSql = (col: string, list: string) => string;
+
 export interface PositiveOp {
   readonly kind: 'positive';
   readonly shape: ValueShape;
   readonly types: readonly FieldType[];
   readonly sql: PredicateSql;
+  /** For a 'list' operator: the same predicate over the list bound as one parameter, which
+   *  compile.ts uses for long lists. */
+  readonly listSql?: ListPredicateSql;
 }
 
 export interface NegatedOp {
@@ -60,7 +67,10 @@ export const OPERATORS: Readonly<Record<string, OperatorDef>> = {
   gte: { kind: 'positive', shape: 'scalar', types: ALL, sql: cmp('>=') },
   lt: { kind: 'positive', shape: 'scalar', types: ALL, sql: cmp('<') },
   lte: { kind: 'positive', shape: 'scalar', types: ALL, sql: cmp('<=') },
-  in: { kind: 'positive', shape: 'list', types: ALL, sql: (c, vs) => `${c} IN (${vs.join(', ')})` },
+  // `= ANY(list)` plans as a hash (mark) join against the unnested list: its cost hardly
+  // grows with the list, where `IN ($1, ..., $1000)` under COALESCE is tested item by item.
+  // Both are null only on a null column (list items are never null).
+  in: { kind: 'positive', shape: 'list', types: ALL, sql: (c, vs) => `${c} IN (${vs.join(', ')})`, listSql: (c, l) => `${c} = ANY(${l})` },
   between: { kind: 'positive', shape: 'pair', types: ALL, sql: (c, [lo, hi]) => `${c} BETWEEN ${lo} AND ${hi}` },
   contains: { kind: 'positive', shape: 'text', types: TEXT, sql: (c, [v]) => `contains(lower(${c}), lower(${v}))` },
   startswith: { kind: 'positive', shape: 'text', types: TEXT, sql: (c, [v]) => `starts_with(lower(${c}), lower(${v}))` },
