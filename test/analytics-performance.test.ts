@@ -166,6 +166,6 @@ describe('performance', () => {
     expect(res.statusCode).toBe(404);
     expect(res.json()).toMatchObject({ code: 'not_found' });
     const body = (await app.inject({ url: `/api/v1/analytics/performance?start=2000-01-01&end=2000-02-01` })).json();
-    expect(body).toEqual({ compare: 'month', user_id: null, range: 'all', data: [], window: expect.any(Object) });
+    expect(body).toEqual({ compare: 'month', user_id: null, range: null, data: [], window: expect.any(Object) });
   });
 });

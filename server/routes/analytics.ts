@@ -14,6 +14,7 @@ import { chooseFormat, sendRows } from '../format.ts';
 import { readGetBody } from '../get-body.ts';
 import type { Columns } from '../format.ts';
 import { analyticsRouteSchema } from '../openapi.ts';
+import { isoFromEpoch, isoWindow } from '../iso-instant.ts';
 
 interface Answer {
   readonly body: Record<string, unknown>;
@@ -37,7 +38,9 @@ interface Endpoint<I extends Common> {
   readonly schema: z.ZodType<I>;
   readonly defaultRange: RangeName;
   spec(input: I, window: TimeWindow, engine: Engine): QuerySpec;
-  answer(input: I, range: RangeName, result: AnalyticsResult, request: FastifyRequest, members: Record<string, unknown>): Answer;
+  /** `range` is the range applied (null where `start` / `end` replaced it); `members` are
+   *  the request's, with `as_of` pinned, for page links. */
+  answer(input: I, range: RangeName | null, result: AnalyticsResult, request: FastifyRequest, members: Record<string, unknown>): Answer;
 }
 
 const GROUP_COLUMNS: Columns = [['id', 'int'], ['x', 'string'], ['y', 'int'], ['z', 'int']];
@@ -120,7 +123,10 @@ function prepare<I extends Common>(e: Endpoint<I>, given: Record<string, unknown
   const input = validate(e.schema, given) as I;
   const range = input.range ?? e.defaultRange;
   const window = resolveWindow({ range, start: input.start, end: input.end, asOf: input.as_of, tz: input.tz, now });
-  return { input, range, spec: e.spec(input, window, engine), window };
+  // An explicit window replaces the range (spec section 2): the answer echoes what was
+  // applied, null, rather than a range that played no part.
+  const applied = input.start !== undefined || input.end !== undefined ? null : range;
+  return { input, range: applied, spec: e.spec(input, window, engine), window };
 }
 
 const ENDPOINTS = { 'blog-views': blogViews, top, performance } as const;
@@ -139,7 +145,12 @@ function register<I extends Common>(app: FastifyInstance, engine: () => Engine, 
   const handler = async (request: FastifyRequest, reply: import('fastify').FastifyReply) => {
     const given = await members(request);
     const eng = engine();
-    const { input, range, spec, window } = prepare(e, given, eng, nowToTheSecond());
+    const now = nowToTheSecond();
+    const { input, range, spec, window } = prepare(e, given, eng, now);
+    // Page links pin "now": without an as_of of its own, a rolling window would move between
+    // one page and the next (rows repeated or skipped), so the links carry the instant this
+    // answer was computed for. A given as_of is kept as given.
+    const pinned = input.as_of === undefined ? { ...given, as_of: isoFromEpoch(now) } : given;
     const noCache = /no-cache|no-store/.test(String(request.headers['cache-control'] ?? ''));
     const t0 = globalThis.performance.now();
     const result = await eng.run(spec, { noCache, timeoutMs });
@@ -150,17 +161,19 @@ function register<I extends Common>(app: FastifyInstance, engine: () => Engine, 
     if (format === 'json') {
       // A cached answer comes back as the same object: its JSON text for the same request
       // (path, members: they shape the page links) is kept beside it and sent again.
-      const key = JSON.stringify([request.url, given]);
+      const key = JSON.stringify([request.url, pinned]);
       let texts = jsonTexts.get(result);
       let text = texts?.get(key);
       if (text === undefined) {
-        text = JSON.stringify({ ...e.answer(input, range, result, request, given).body, window });
+        text = JSON.stringify({ ...e.answer(input, range, result, request, pinned).body, window: isoWindow(window) });
         if (!texts) jsonTexts.set(result, (texts = new Map()));
-        if (texts.size < 8) texts.set(key, text);
+        // A few wordings per answer, the oldest making way (links pin the second of asking).
+        if (texts.size >= 8) texts.delete(texts.keys().next().value!);
+        texts.set(key, text);
       }
       return reply.type('application/json; charset=utf-8').send(text);
     }
-    const answer = e.answer(input, range, result, request, given);
+    const answer = e.answer(input, range, result, request, pinned);
     return sendRows(reply, format, answer.columns, answer.data);
   };
   const paths = [`/api/v1/analytics/${e.name}`, `/analytics/${e.name}/`, `/analytics/${e.name}`];
