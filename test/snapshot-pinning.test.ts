@@ -8,39 +8,22 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Database } from '../engine/db.ts';
 import { Engine } from '../engine/engine.ts';
-import type { AnalyticsResult } from '../engine/engine.ts';
 import { pinsOf } from '../engine/pin.ts';
 import { WorkerGate } from '../engine/worker-gate.ts';
 import { generate } from '../data/generate.ts';
 import { importSnapshot } from '../data/import.ts';
 import { EngineHolder } from '../server/engine-holder.ts';
 import { specFor } from '../server/routes/analytics.ts';
+import { countryQuestion, countryReference, rowsOf } from './country-reference.ts';
+import type { CountryRow } from './country-reference.ts';
 import { END, tempDir } from './helpers.ts';
 
 const dir = tempDir('pin-');
 const P = join(dir.path, 'live.duckdb');
 const SOURCE = { a: join(dir.path, 'a'), b: join(dir.path, 'b') };
-const QUESTION = { as_of: END.toISOString(), object_type: 'country', range: 'all', limit: 1000 };
-type Rows = { id: number; x: string; y: number; z: number }[];
-const want: Record<'a' | 'b', Rows> = { a: [], b: [] };
+const QUESTION = countryQuestion(END);
+const want: Record<'a' | 'b', CountryRow[]> = { a: [], b: [] };
 
-/** Views and distinct blogs per viewer country before END, from the Parquet files alone. */
-async function reference(parquet: string): Promise<Rows> {
-  const db = await Database.open(':memory:');
-  try {
-    const { rows } = await db.query(
-      `SELECT c.id, c.name AS x, count(DISTINCT v.blog_id) AS y, count(*) AS z
-       FROM read_parquet($1) v JOIN read_parquet($2) c ON c.id = v.country_id
-       WHERE v.viewed_at < $3::TIMESTAMPTZ::TIMESTAMP GROUP BY c.id, c.name ORDER BY z DESC, c.id`,
-      [join(parquet, 'blog_view.parquet'), join(parquet, 'country.parquet'), END.toISOString()],
-    );
-    return rows as Rows;
-  } finally {
-    db.close();
-  }
-}
-
-const rowsOf = (r: AnalyticsResult): unknown => (r.kind === 'grouped' ? r.rows : r);
 const ask = async (e: Engine, gate?: WorkerGate): Promise<unknown> =>
   rowsOf(await e.run(specFor('blog-views', QUESTION, e), gate ? { workerGate: gate } : {}));
 
@@ -54,8 +37,8 @@ async function killWorkers(e: Engine): Promise<void> {
 beforeAll(async () => {
   await generate({ views: 8_000, seed: 1, out: SOURCE.a, end: END });
   await generate({ views: 8_000, seed: 2, out: SOURCE.b, end: END });
-  want.a = await reference(SOURCE.a);
-  want.b = await reference(SOURCE.b);
+  want.a = await countryReference(SOURCE.a, END);
+  want.b = await countryReference(SOURCE.b, END);
   expect(want.a).not.toEqual(want.b);
 });
 afterAll(() => dir.cleanup());
