@@ -3,9 +3,12 @@
 // one, the debug sandbox) could read a newer snapshot than the one the engine announced.
 // A hard link under a private name beside it points at the very file the engine opened,
 // whatever is renamed over the public path meanwhile; it is removed when the engine
-// closes, and links left by a process that died are removed by the next open.
+// closes, and links left by a process that died are removed by the next open. A link is
+// named for the host and process that made it: a process of another host (or container)
+// sharing the folder cannot be seen, so its links are left alone.
 import { randomBytes } from 'node:crypto';
 import { linkSync, readdirSync, rmSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 
 export interface Pin {
@@ -15,16 +18,19 @@ export interface Pin {
   release(): void;
 }
 
-const SUFFIX = /^\.pin-(\d+)-[0-9a-f]+$/;
+const SUFFIX = /^\.pin-(.+)-(\d+)-[0-9a-f]+$/;
 
-/** The pinned links of the snapshot at `path`, with the process that made each. */
-export function pinsOf(path: string): { file: string; pid: number }[] {
+/** This host's name as it appears in a link's name. */
+export const pinHost = (): string => hostname().replace(/[^A-Za-z0-9.-]/g, '_') || 'host';
+
+/** The pinned links of the snapshot at `path`, with the host and process that made each. */
+export function pinsOf(path: string): { file: string; host: string; pid: number }[] {
   const abs = resolve(path);
   const base = basename(abs);
-  const out: { file: string; pid: number }[] = [];
+  const out: { file: string; host: string; pid: number }[] = [];
   for (const name of readdirSync(dirname(abs))) {
     const m = name.startsWith(base) ? SUFFIX.exec(name.slice(base.length)) : null;
-    if (m) out.push({ file: join(dirname(abs), name), pid: Number(m[1]) });
+    if (m) out.push({ file: join(dirname(abs), name), host: m[1]!, pid: Number(m[2]) });
   }
   return out;
 }
@@ -45,8 +51,9 @@ function alive(pid: number): boolean {
  *  from mixing snapshots, but a worker opened after an import then refuses to answer. */
 export function pinSnapshot(path: string): Pin {
   const abs = resolve(path);
-  for (const p of pinsOf(abs)) if (p.pid !== process.pid && !alive(p.pid)) rmSync(p.file, { force: true });
-  const file = `${abs}.pin-${process.pid}-${randomBytes(8).toString('hex')}`;
+  const host = pinHost();
+  for (const p of pinsOf(abs)) if (p.host === host && p.pid !== process.pid && !alive(p.pid)) rmSync(p.file, { force: true });
+  const file = `${abs}.pin-${host}-${process.pid}-${randomBytes(8).toString('hex')}`;
   try {
     linkSync(abs, file);
   } catch (e) {

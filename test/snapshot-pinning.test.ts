@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Database } from '../engine/db.ts';
 import { Engine } from '../engine/engine.ts';
-import { pinsOf } from '../engine/pin.ts';
+import { pinHost, pinsOf } from '../engine/pin.ts';
 import { WorkerGate } from '../engine/worker-gate.ts';
 import { generate } from '../data/generate.ts';
 import { importSnapshot } from '../data/import.ts';
@@ -106,23 +106,27 @@ describe('an engine with workers', () => {
 });
 
 describe('pinned snapshot files', () => {
-  it('are removed on close and retire; links of dead processes are removed on the next open, of live ones kept', async () => {
+  it('are removed on close and retire; links of dead processes are removed on the next open, of live ones and other hosts\' kept', async () => {
     await importSnapshot({ source: SOURCE.a, dbPath: P });
     const deadPid = spawnSync(process.execPath, ['-e', '']).pid;
-    const dead = `${P}.pin-${deadPid}-0123abcd`;
+    const dead = `${P}.pin-${pinHost()}-${deadPid}-0123abcd`;
     // The parent of this test process: alive while the test runs, and not this process.
-    const live = `${P}.pin-${process.ppid}-4567ef01`;
+    const live = `${P}.pin-${pinHost()}-${process.ppid}-4567ef01`;
+    // A process this host cannot see: its pid says nothing here.
+    const elsewhere = `${P}.pin-other-host.example-${deadPid}-89abcdef`;
     linkSync(P, dead);
     linkSync(P, live);
+    linkSync(P, elsewhere);
+    const kept = [elsewhere, live].sort();
     try {
-      expect(pinsOf(P).map((p) => p.file).sort()).toEqual([dead, live].sort());
+      expect(pinsOf(P).map((p) => p.file).sort()).toEqual([dead, elsewhere, live].sort());
       const holder = new EngineHolder(P, { workers: 1, cacheEntries: 0 });
       try {
         await holder.reload();
         const first = holder.current()!;
         const mine = () => pinsOf(P).filter((p) => p.pid === process.pid).map((p) => p.file);
         expect(pinsOf(P).map((p) => p.file)).not.toContain(dead);
-        expect(pinsOf(P).map((p) => p.file)).toContain(live);
+        expect(pinsOf(P).map((p) => p.file)).toEqual(expect.arrayContaining(kept));
         expect(mine()).toHaveLength(1);
         const firstPin = mine()[0];
         expect(await ask(first)).toEqual(want.a);
@@ -135,7 +139,7 @@ describe('pinned snapshot files', () => {
       } finally {
         await holder.close();
       }
-      expect(pinsOf(P).map((p) => p.file)).toEqual([live]);
+      expect(pinsOf(P).map((p) => p.file).sort()).toEqual(kept);
       // A failed open leaves no pin either.
       await expect(Engine.open(join(dir.path, 'missing.duckdb'))).rejects.toThrow(/no snapshot at/);
       const broken = join(dir.path, 'broken.duckdb');
@@ -144,8 +148,7 @@ describe('pinned snapshot files', () => {
       await expect(Engine.open(broken, { workers: 1 })).rejects.toThrow(/snapshot_meta/);
       expect(pinsOf(broken)).toEqual([]);
     } finally {
-      rmSync(live, { force: true });
-      rmSync(dead, { force: true });
+      for (const f of [dead, live, elsewhere]) rmSync(f, { force: true });
     }
   });
 });
