@@ -99,19 +99,11 @@ export class Engine {
    *  an import puts at the path later, this engine, its workers and its sandbox read the
    *  snapshot its meta describes. */
   static async open(path: string, options: EngineOptions = {}): Promise<Engine> {
-    let pin: Pin;
-    try {
-      pin = pinSnapshot(path);
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new Error(`no snapshot at ${path}`);
-      throw e;
-    }
-    try {
-      return await Engine.openFile(pin, options);
-    } catch (e) {
+    const pin = pinSnapshot(path);
+    return Engine.openFile(pin, options).catch((e: unknown) => {
       pin.release();
       throw e;
-    }
+    });
   }
 
   /** Opens a file another engine has pinned and keeps while this one lives (a worker's). */

@@ -45,7 +45,7 @@ function alive(pid: number): boolean {
   }
 }
 
-/** Links the file now at `path` under a private name. Throws ENOENT where there is no file.
+/** Links the file now at `path` under a private name ('no snapshot at' where none is).
  *  Where the directory allows no link (read-only, a file system without hard links) the
  *  public path is used as it is: the snapshot id the workers check still keeps answers
  *  from mixing snapshots, but a worker opened after an import then refuses to answer. */
@@ -57,7 +57,7 @@ export function pinSnapshot(path: string): Pin {
   try {
     linkSync(abs, file);
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw e;
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new Error(`no snapshot at ${path}`);
     return { file: abs, release: () => {} };
   }
   let released = false;
