@@ -2,6 +2,7 @@
 // when every table loaded and every check passed: a failed import leaves the previous
 // snapshot byte-for-byte as it was.
 import { closeSync, existsSync, mkdirSync, openSync, readSync, renameSync, rmSync, statSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
 import { basename, dirname, resolve } from 'node:path';
 import { Database } from '../engine/db.ts';
 import type { Catalog } from '../engine/catalog.ts';
@@ -110,6 +111,7 @@ export async function importSnapshot(options: ImportOptions): Promise<SnapshotMe
     for (const sql of layoutStatements(catalog, await layoutFacts(db, catalog))) await db.exec(sql);
     const span = (await db.query(`SELECT min(viewed_at) AS a, max(viewed_at) AS b FROM ${ident(catalog.fact.name)}`)).rows[0] ?? {};
     const meta: SnapshotMeta = {
+      snapshotId: randomUUID(),
       loadedAt: new Date().toISOString(),
       source: describeSource(options.source, kind),
       sourceKind: kind,
@@ -122,6 +124,8 @@ export async function importSnapshot(options: ImportOptions): Promise<SnapshotMe
     await db.exec('CHECKPOINT');
     db.close();
     db = undefined;
+    // An atomic replace: a reader of the path sees the old file or the new, and an engine
+    // that pinned the old one (engine/pin.ts) keeps it whatever the path holds next.
     renameSync(tmp, target);
     return meta;
   } catch (e) {

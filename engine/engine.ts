@@ -1,6 +1,5 @@
 // The engine the server talks to: an open snapshot and the questions it answers. The
 // server hands it plain query specs and gets plain rows back; it never sees SQL.
-import { existsSync } from 'node:fs';
 import { LRUCache } from 'lru-cache';
 import { Database, QueryInterrupted } from './db.ts';
 import { startPool } from './pool.ts';
@@ -11,6 +10,8 @@ import { blogCatalog } from './catalog.ts';
 import { buildFields } from './fields.ts';
 import type { FieldDef } from './fields.ts';
 import { readMeta } from './meta.ts';
+import { pinSnapshot } from './pin.ts';
+import type { Pin } from './pin.ts';
 import type { SnapshotMeta } from './meta.ts';
 import { QueryError } from './errors.ts';
 import { filterLeaves, parseFilter } from './filter/parse.ts';
@@ -23,6 +24,7 @@ import { snapshotFeatures } from './features.ts';
 import { planFor } from './query/plan.ts';
 import type { QuerySpec } from './query/spec.ts';
 import { ident } from './sql.ts';
+import type { WorkerGate } from './worker-gate.ts';
 
 export type { AnalyticsResult, GroupRow, SeriesRow } from './results.ts';
 
@@ -55,8 +57,8 @@ export interface RunOptions {
   readonly noCache?: boolean;
   /** Interrupt the query after this long (a QueryError query_timeout). */
   readonly timeoutMs?: number;
-  /** Tests of the worker pool: the worker waits this long before querying. */
-  readonly workerPauseMs?: number;
+  /** Tests of the worker pool: the worker holds the query at this gate before querying. */
+  readonly workerGate?: WorkerGate;
 }
 
 const hasRegex = (n: FilterNode): boolean => filterLeaves(n).some((l) => l.operator === 'regex');
@@ -69,6 +71,11 @@ export class Engine {
   cacheHits = 0;
   private retired = false;
   private closed = false;
+  private closing: Promise<void> | undefined;
+  private markReleased: () => void = () => {};
+  /** Resolves once the engine has closed, its workers have stopped and its pinned file is
+   *  released (after a retire: once its last query ended). */
+  readonly released = new Promise<void>((resolve) => (this.markReleased = resolve));
   /** Answers by normalised spec. A snapshot never changes, so an answer never goes stale;
    *  a reload opens a new engine, and with it an empty cache. */
   private readonly cache: LRUCache<string, AnalyticsResult> | undefined;
@@ -81,20 +88,37 @@ export class Engine {
     private readonly features: CompileOptions,
     private readonly onQuery: ((info: QueryInfo) => void) | undefined,
     private readonly pool: QueryPool | undefined,
+    /** The pinned snapshot file, released once nothing reads it any more. */
+    private readonly pin: Pin,
   ) {
     this.fields = buildFields(catalog);
     this.cache = cacheEntries > 0 ? new LRUCache({ max: cacheEntries }) : undefined;
   }
 
-  /** Opens a snapshot file read-only. */
+  /** Opens the snapshot now at `path`, read-only, and pins that file (pin.ts): whatever
+   *  an import puts at the path later, this engine, its workers and its sandbox read the
+   *  snapshot its meta describes. */
   static async open(path: string, options: EngineOptions = {}): Promise<Engine> {
-    if (!existsSync(path)) throw new Error(`no snapshot at ${path}`);
-    const db = await Database.open(path, { readOnly: true, ...(options.threads ? { threads: options.threads } : {}) });
+    const pin = pinSnapshot(path);
+    return Engine.openFile(pin, options).catch((e: unknown) => {
+      pin.release();
+      throw e;
+    });
+  }
+
+  /** Opens a file another engine has pinned and keeps while this one lives (a worker's). */
+  static openPinned(file: string, options: Omit<EngineOptions, 'workers'> = {}): Promise<Engine> {
+    return Engine.openFile({ file, release: () => {} }, options);
+  }
+
+  private static async openFile(pin: Pin, options: EngineOptions): Promise<Engine> {
+    const db = await Database.open(pin.file, { readOnly: true, ...(options.threads ? { threads: options.threads } : {}) });
     try {
       const catalog = options.catalog ?? blogCatalog;
       const features = await snapshotFeatures(db, catalog, options.rollups ?? true);
-      return new Engine(db, catalog, await readMeta(db), options.cacheEntries ?? 1000, features, options.onQuery,
-        options.workers ? startPool(path, options.workers) : undefined);
+      const meta = await readMeta(db);
+      return new Engine(db, catalog, meta, options.cacheEntries ?? 1000, features, options.onQuery,
+        options.workers ? startPool({ file: pin.file, snapshotId: meta.snapshotId }, options.workers) : undefined, pin);
     } catch (e) {
       db.close();
       throw e;
@@ -129,7 +153,7 @@ export class Engine {
     this.active++;
     try {
       const t0 = performance.now();
-      const result = this.pool ? await this.pool.execute(spec, options.timeoutMs, options.workerPauseMs) : await this.runSpec(spec, options.timeoutMs);
+      const result = this.pool ? await this.pool.execute(spec, options.timeoutMs, options.workerGate) : await this.runSpec(spec, options.timeoutMs);
       if (this.pool) this.onQuery?.({ kind: spec.kind, cached: false, ms: performance.now() - t0 });
       this.cache?.set(key, result);
       return result;
@@ -141,7 +165,7 @@ export class Engine {
   /** Closes once the queries under way have finished (a reload swapped in a new one). */
   retire(): void {
     this.retired = true;
-    if (this.active === 0) this.close();
+    if (this.active === 0) void this.close();
   }
 
   /** A query ended: a retired engine closes when none is left. */
@@ -149,7 +173,7 @@ export class Engine {
     this.active--;
     if (this.retired && this.active === 0) {
       if (this.onIdle) this.onIdle();
-      else this.close();
+      else void this.close();
     }
   }
 
@@ -206,17 +230,24 @@ export class Engine {
     this.retired = true;
     if (this.active === 0) this.onIdle?.();
     await idle;
-    await this.pool?.close().catch(() => {});
-    this.close();
+    await this.close();
   }
 
   private onIdle: (() => void) | undefined;
 
-  close(): void {
-    if (this.closed) return;
+  /** Closes now; resolves once the workers have stopped and the pinned file is released. */
+  close(): Promise<void> {
+    if (this.closing) return this.closing;
     this.closed = true;
-    void this.pool?.close().catch(() => {});
+    const workersStopped = this.pool?.close().catch(() => {});
     this.db.close();
     void this.sandbox?.then((d) => d.close(), () => {});
+    // The link goes once no worker can open it again (a replaced worker would); DuckDB
+    // instances that still have the file open keep reading it after the unlink.
+    this.closing = Promise.resolve(workersStopped).then(() => {
+      this.pin.release();
+      this.markReleased();
+    });
+    return this.closing;
   }
 }

@@ -4,6 +4,8 @@ import { META_TABLE } from './layout.ts';
 import { ident } from './sql.ts';
 
 export interface SnapshotMeta {
+  /** Unique to one import: what a query worker checks the file it opened against. */
+  readonly snapshotId: string;
   readonly loadedAt: string;
   readonly source: string;
   readonly sourceKind: 'parquet' | 'csv' | 'pg_dump' | 'postgres';
@@ -23,5 +25,7 @@ export async function readMeta(db: Database): Promise<SnapshotMeta> {
   const { rows } = await db.query(`SELECT meta FROM ${ident(META_TABLE)}`);
   const text = rows[0]?.['meta'];
   if (typeof text !== 'string') throw new Error(`snapshot ${db.path} has no metadata: it was not written by this engine's import`);
-  return JSON.parse(text) as SnapshotMeta;
+  const meta = JSON.parse(text) as Omit<SnapshotMeta, 'snapshotId'> & { snapshotId?: string };
+  // Snapshots imported before ids existed: the moment and source of their import.
+  return { ...meta, snapshotId: meta.snapshotId ?? `${meta.loadedAt} ${meta.source}` };
 }

@@ -1,16 +1,19 @@
 // Queries served by a pool of worker threads, each with its own DuckDB; DuckDB's threads
 // are divided among them. A worker that dies is replaced by piscina and its query tried
-// once more. Known limit: a worker thread terminated while DuckDB is executing for it takes
-// the whole process down (DuckDB's Node bindings abort when a callback finds its thread's
+// once more. Every task names the pinned snapshot file and its id, so that a worker,
+// whenever it starts, answers from the snapshot the engine announced (pin.ts).
+// Known limit: a worker thread terminated while DuckDB is executing for it takes the whole
+// process down (DuckDB's Node bindings abort when a callback finds its thread's
 // environment gone); a worker that dies between queries, or in JavaScript, is harmless.
 import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
 import { QueryError } from './errors.ts';
-import type { AnalyticsResult } from './engine.ts';
+import type { AnalyticsResult } from './results.ts';
 import type { QuerySpec } from './query/spec.ts';
-import type { WorkerReply, WorkerTask } from './worker.ts';
+import type { WorkerGate } from './worker-gate.ts';
+import type { WorkerReply, WorkerTask } from './worker-protocol.ts';
 
-export type Executor = (spec: QuerySpec, timeoutMs: number | undefined, pauseMs?: number) => Promise<AnalyticsResult>;
+export type Executor = (spec: QuerySpec, timeoutMs: number | undefined, gate?: WorkerGate) => Promise<AnalyticsResult>;
 
 export interface QueryPool {
   readonly execute: Executor;
@@ -20,7 +23,13 @@ export interface QueryPool {
   readonly threads: () => readonly { terminate(): Promise<number> }[];
 }
 
-export function startPool(path: string, workers: number): QueryPool {
+/** The snapshot the workers answer from: the engine's pinned file and the id it read. */
+export interface PoolSnapshot {
+  readonly file: string;
+  readonly snapshotId: string;
+}
+
+export function startPool(snapshot: PoolSnapshot, workers: number): QueryPool {
   const pool = new Piscina({
     filename: new URL('./worker.ts', import.meta.url).href,
     minThreads: workers,
@@ -30,13 +39,13 @@ export function startPool(path: string, workers: number): QueryPool {
     execArgv: ['--import', 'tsx'],
   });
   const threads = Math.max(1, Math.floor(availableParallelism() / workers));
-  const once = async (spec: QuerySpec, timeoutMs: number | undefined, pauseMs?: number): Promise<WorkerReply> =>
-    (await pool.run({ path, threads, spec, timeoutMs, pauseMs } satisfies WorkerTask)) as WorkerReply;
+  const once = async (spec: QuerySpec, timeoutMs: number | undefined, gate?: WorkerGate): Promise<WorkerReply> =>
+    (await pool.run({ file: snapshot.file, snapshotId: snapshot.snapshotId, threads, spec, timeoutMs, gate: gate?.buffer } satisfies WorkerTask)) as WorkerReply;
   return {
-    async execute(spec, timeoutMs, pauseMs) {
+    async execute(spec, timeoutMs, gate) {
       let reply: WorkerReply;
       try {
-        reply = await once(spec, timeoutMs, pauseMs);
+        reply = await once(spec, timeoutMs, gate);
       } catch {
         // The worker died (or was terminated): piscina starts another; ask once more.
         reply = await once(spec, timeoutMs);

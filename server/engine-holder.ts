@@ -5,37 +5,70 @@ import { Engine } from '../engine/engine.ts';
 import type { EngineOptions } from '../engine/engine.ts';
 import type { SnapshotMeta } from '../engine/meta.ts';
 
+/** Opens an engine over a path (tests substitute one to hold a reload open). */
+export type OpenEngine = (path: string, options: EngineOptions) => Promise<Engine>;
+
 export class EngineHolder {
   private engine: Engine | undefined;
-  private reloading: Promise<SnapshotMeta> | undefined;
+  /** The reload under way, if any. */
+  private running: Promise<SnapshotMeta> | undefined;
+  /** The one reload to run after it, shared by every request made meanwhile. */
+  private queued: Promise<SnapshotMeta> | undefined;
+  private closed = false;
 
   constructor(
     private readonly path: string,
     private readonly options: EngineOptions = {},
+    private readonly open: OpenEngine = (p, o) => Engine.open(p, o),
   ) {}
 
   current(): Engine | undefined {
     return this.engine;
   }
 
-  /** Opens the snapshot at the path (again) and swaps it in; concurrent calls share one. */
+  /** Opens the snapshot at the path (again) and swaps it in. A request made while a reload
+   *  runs may come after a newer import than the one that reload opened, so it is not
+   *  answered by that reload but by one more, started when it ends; all the requests made
+   *  during one reload share that one. */
   reload(): Promise<SnapshotMeta> {
-    this.reloading ??= (async () => {
-      try {
-        const next = await Engine.open(this.path, this.options);
-        const old = this.engine;
-        this.engine = next;
-        old?.retire();
-        return next.meta;
-      } finally {
-        this.reloading = undefined;
+    if (this.queued) return this.queued;
+    if (!this.running) return this.start();
+    const settled = this.running.then(() => {}, () => {});
+    this.queued = settled.then(() => {
+      this.queued = undefined;
+      return this.start();
+    });
+    return this.queued;
+  }
+
+  private start(): Promise<SnapshotMeta> {
+    const run = (async () => {
+      if (this.closed) throw new Error('the server is shutting down');
+      const next = await this.open(this.path, this.options);
+      if (this.closed) {
+        // Closed while it opened: nothing else would ever close it.
+        await next.close();
+        throw new Error('the server is shutting down');
       }
+      const old = this.engine;
+      this.engine = next;
+      old?.retire();
+      return next.meta;
     })();
-    return this.reloading;
+    this.running = run;
+    // Cleared before any request queued behind it runs (reactions run in order).
+    const clear = () => {
+      if (this.running === run) this.running = undefined;
+    };
+    run.then(clear, clear);
+    return run;
   }
 
   /** Stops serving: waits for the engine's queries and workers, then closes it. */
   async close(): Promise<void> {
+    this.closed = true;
+    // A reload under way would swap in an engine after this; let it end (it closes that).
+    await Promise.allSettled([this.running, this.queued]);
     const e = this.engine;
     this.engine = undefined;
     await e?.shutdown();

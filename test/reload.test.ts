@@ -1,5 +1,6 @@
 // Switching snapshots under load: POST /api/v1/admin/reload and SIGHUP, with requests in
 // flight over a real socket; every answer is a 200 and exactly the old or the new one.
+import { once } from 'node:events';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
@@ -16,6 +17,12 @@ const PATH = `/api/v1/analytics/top?top=blog&limit=5&as_of=${END.toISOString()}`
 let holder: EngineHolder;
 let app: FastifyInstance;
 let base: string;
+
+function deferred(): { promise: Promise<void>; resolve: () => void } {
+  let resolve!: () => void;
+  const promise = new Promise<void>((r) => (resolve = r));
+  return { promise, resolve };
+}
 
 async function answerOf(source: string): Promise<string> {
   const db = join(dir.path, `${source.split('/').pop()}.duckdb`);
@@ -71,35 +78,56 @@ describe('admin reload', () => {
   });
 
   it('swaps snapshots with requests in flight: no failure, no mixed answer', async () => {
+    const LOOPS = 12;
     const seen: string[] = [];
+    /** Answers to requests sent after the reload had answered. */
+    const late: string[] = [];
     const failures: string[] = [];
     let stop = false;
-    const worker = async () => {
+    let reloaded = false;
+    // Phases are events, not times: every loop has had an answer from the old snapshot
+    // before the import; every loop has sent a request after the reload and had its answer
+    // before the loops stop.
+    const answeredBefore = new Set<number>();
+    const answeredAfter = new Set<number>();
+    const allBefore = deferred();
+    const allAfter = deferred();
+    const loop = async (id: number) => {
       while (!stop) {
+        const sentAfter = reloaded;
         try {
           const res = await fetch(`${base}${PATH}`);
           const body = (await res.json()) as { data: unknown };
           if (res.status !== 200) failures.push(`${res.status} ${JSON.stringify(body)}`);
-          else seen.push(JSON.stringify(body.data));
+          else {
+            seen.push(JSON.stringify(body.data));
+            if (sentAfter) late.push(JSON.stringify(body.data));
+          }
         } catch (e) {
           failures.push(String(e));
         }
+        // A failed request counts too, so that a failure ends the test rather than a timeout.
+        if (!reloaded && answeredBefore.add(id).size === LOOPS) allBefore.resolve();
+        if (sentAfter && answeredAfter.add(id).size === LOOPS) allAfter.resolve();
       }
     };
-    const workers = Array.from({ length: 12 }, worker);
-    await new Promise((r) => setTimeout(r, 300));
+    const loops = Array.from({ length: LOOPS }, (_, i) => loop(i));
+    await allBefore.promise;
     await importSnapshot({ source: join(dir.path, 'b'), dbPath: P });
     const res = await fetch(`${base}/api/v1/admin/reload`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}` } });
+    reloaded = true;
     expect(res.status).toBe(200);
     expect(((await res.json()) as { snapshot: { rows: Record<string, number> } }).snapshot.rows['blog_view']).toBe(20_000);
-    await new Promise((r) => setTimeout(r, 300));
+    await allAfter.promise;
     stop = true;
-    await Promise.all(workers);
+    await Promise.all(loops);
     expect(failures).toEqual([]);
     expect(seen.every((s) => s === A || s === B)).toBe(true);
     expect(seen.filter((s) => s === A).length).toBeGreaterThan(0);
     expect(seen.filter((s) => s === B).length).toBeGreaterThan(0);
     expect(seen.at(-1)).toBe(B);
+    expect(late.length).toBeGreaterThanOrEqual(LOOPS);
+    expect(late.every((s) => s === B)).toBe(true);
   });
 });
 
@@ -113,15 +141,25 @@ describe('SIGHUP', () => {
       expect(await get()).toBe(A);
       await importSnapshot({ source: join(dir.path, 'b'), dbPath: db });
       expect(await get()).toBe(A);
+      // The server logs the outcome of the reload SIGHUP starts: wait for that line.
+      const outcome = new Promise<string>((resolve, reject) => {
+        let out = '';
+        child.stdout.on('data', (d: Buffer) => {
+          out += d.toString();
+          const m = /SIGHUP: (snapshot reloaded|reload failed)/.exec(out);
+          if (m) resolve(m[1]!);
+        });
+        child.on('exit', (code) => reject(new Error(`server exited ${code}: ${out}`)));
+      });
       child.kill('SIGHUP');
-      let now = A;
-      for (let i = 0; i < 100 && now !== B; i++) {
-        await new Promise((r) => setTimeout(r, 50));
-        now = await get();
-      }
-      expect(now).toBe(B);
+      expect(await outcome).toBe('snapshot reloaded');
+      expect(await get()).toBe(B);
     } finally {
-      child.kill('SIGTERM');
+      if (child.exitCode === null && child.signalCode === null) {
+        const exited = once(child, 'exit');
+        child.kill('SIGTERM');
+        await exited;
+      }
     }
   });
 });

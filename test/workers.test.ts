@@ -4,21 +4,24 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Engine } from '../engine/engine.ts';
 import { buildApp } from '../server/app.ts';
 import { specFor } from '../server/routes/analytics.ts';
+import { WorkerGate } from '../engine/worker-gate.ts';
 import { END, generatedSnapshot, tempDir } from './helpers.ts';
 
 const dir = tempDir('work-');
 let pooled: Engine;
 let direct: Engine;
+let snapshot: string;
 const asOf = END.toISOString();
 
 beforeAll(async () => {
   const { db } = await generatedSnapshot(dir.path, 30_000, 21);
+  snapshot = db;
   pooled = await Engine.open(db, { workers: 2, cacheEntries: 0 });
   direct = await Engine.open(db, { cacheEntries: 0 });
 });
-afterAll(() => {
-  pooled?.close();
-  direct?.close();
+afterAll(async () => {
+  await pooled?.close();
+  await direct?.close();
   dir.cleanup();
 });
 
@@ -37,27 +40,27 @@ describe('worker threads', () => {
     await expect(pooled.run(specFor('performance', { user_id: 987654 }, pooled))).rejects.toMatchObject({ name: 'QueryError', code: 'not_found' });
   });
 
-  // Killed while the request is in the worker's JavaScript: a thread killed inside DuckDB
-  // takes the process down (see engine/pool.ts), which no retry can help.
+  // Killed while the request is held in the worker's JavaScript (a WorkerGate): a thread
+  // killed inside DuckDB takes the process down (see engine/pool.ts), which no retry can help.
   it('survive a worker killed mid-request: the answer is still right', async () => {
     const [name, m] = QUESTIONS[0]!;
     const want = await direct.run(specFor(name, m, direct));
     // One worker, so that the request is surely on the one killed.
-    const single = await Engine.open(direct.db.path, { workers: 1, cacheEntries: 0 });
+    const single = await Engine.open(snapshot, { workers: 1, cacheEntries: 0 });
     try {
-      // A first answer opens the worker's DuckDB, so that the kills below land in the
-      // worker's pause (JavaScript), never inside DuckDB.
       expect(await single.run(specFor(name, m, single))).toEqual(want);
       for (let round = 0; round < 3; round++) {
-        const pending = single.run(specFor(name, m, single), { workerPauseMs: 300 });
-        await new Promise((r) => setTimeout(r, 100));
+        const gate = new WorkerGate();
+        const pending = single.run(specFor(name, m, single), { workerGate: gate });
+        // The worker holds the request: the kill lands there, never inside DuckDB.
+        await gate.reached();
         const threads = single.workerThreads();
         expect(threads).toHaveLength(1);
         await threads[0]!.terminate();
         expect(await pending).toEqual(want);
       }
     } finally {
-      single.close();
+      await single.close();
     }
   });
 

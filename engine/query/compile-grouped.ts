@@ -5,7 +5,7 @@ import type { FieldDef } from '../fields.ts';
 import { compileFilter, filterColumns } from '../filter/compile.ts';
 import type { Params } from '../params.ts';
 import { ident, sqlInteger } from '../sql.ts';
-import type { CompileOptions } from './compile-plan.ts';
+import type { CompileOptions } from './compile-options.ts';
 import { isBlogPath } from './plan.ts';
 import type { GroupingName, Plan } from './plan.ts';
 import { chooseFamily, decompose } from './rollups.ts';

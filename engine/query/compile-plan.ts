@@ -8,17 +8,10 @@ import type { Param } from '../db.ts';
 import { compileGrouped } from './compile-grouped.ts';
 import { compileSeries } from './compile-series.ts';
 import type { Plan } from './plan.ts';
+import type { CompileOptions } from './compile-options.ts';
 
-/** What the snapshot offers beyond the fact table. `rollups: false` reads the fact table
- *  alone, the plain way: the reference that differential tests compare the rest with. */
-export interface CompileOptions {
-  /** Read whole days and months from rollups where that is exact (default: yes). */
-  readonly rollups?: boolean;
-  /** The blog id range the snapshot's blog sets are built over, where it has them. */
-  readonly blogIds?: { readonly min: number; readonly max: number } | undefined;
-  /** The fact table holds the first-seen columns (catalog.firstSeen). */
-  readonly firstSeen?: boolean;
-}
+// Callers name the options where they name the compiler.
+export type { CompileOptions } from './compile-options.ts';
 
 export interface CompiledQuery {
   readonly sql: string;

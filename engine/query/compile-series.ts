@@ -7,7 +7,7 @@ import { compileFilter, filterColumns } from '../filter/compile.ts';
 import type { ColumnRef } from '../filter/compile.ts';
 import type { Params } from '../params.ts';
 import { ident } from '../sql.ts';
-import type { CompileOptions } from './compile-plan.ts';
+import type { CompileOptions } from './compile-options.ts';
 import { PERIODS } from './periods.ts';
 import type { Plan } from './plan.ts';
 import { chooseFamily, decompose } from './rollups.ts';
