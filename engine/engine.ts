@@ -150,6 +150,31 @@ export class Engine {
         return hit;
       }
     }
+    // One query per question in flight: concurrent misses for the same question wait for
+    // the first one's answer instead of each running it. (noCache asks for a computation
+    // of its own, so it neither joins nor is joined.)
+    const shared = this.cache && !options.noCache;
+    const running = shared ? this.inFlight.get(key) : undefined;
+    if (running) {
+      this.joinedQueries++;
+      this.onQuery?.({ kind: spec.kind, cached: true, ms: 0 });
+      return running;
+    }
+    const computed = this.compute(spec, key, options);
+    if (shared) {
+      this.inFlight.set(key, computed);
+      const forget = () => this.inFlight.delete(key);
+      computed.then(forget, forget);
+    }
+    return computed;
+  }
+
+  /** Questions under way, by cache key: later askers share the first one's answer. */
+  private readonly inFlight = new Map<string, Promise<AnalyticsResult>>();
+  /** Answers handed to a request that joined a question already under way (metrics, tests). */
+  joinedQueries = 0;
+
+  private async compute(spec: QuerySpec, key: string, options: RunOptions): Promise<AnalyticsResult> {
     this.active++;
     try {
       const t0 = performance.now();
