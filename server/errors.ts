@@ -91,8 +91,9 @@ export function installErrorHandlers(app: FastifyInstance, options: ErrorHandler
       options.onDamage?.(request, error);
       api = new ApiError('unavailable', DAMAGED_MESSAGE);
     } else api = fromFastify(error as FastifyError, request);
-    // Never a stack trace or SQL in a response; the log keeps them.
-    if (api.status >= 500) request.log.error({ err: error }, 'request failed');
+    // Never a stack trace or SQL in a response; the log keeps them. Refusals while unavailable
+    // (no data, overload, shutdown) are not faults: logging each would add load when shedding.
+    if (api.status >= 500 && api.code !== 'unavailable') request.log.error({ err: error }, 'request failed');
     return reply.status(api.status).send(api.body());
   });
   app.setNotFoundHandler((request, reply) => {

@@ -41,8 +41,12 @@ const app = await buildApp({
 if (!existsSync(file)) {
   if (config.generateDefault) {
     app.log.info(`no snapshot at ${file}: generating a default data set of synthetic views first`);
-    const meta = await buildDefaultSnapshot(file, (line) => app.log.info(line));
-    app.log.info({ rows: meta.rows, ms: meta.loadMs }, 'default snapshot built: the data are synthetic (GET /api/v1/meta says so)');
+    try {
+      const meta = await buildDefaultSnapshot(file, (line) => app.log.info(line));
+      app.log.info({ rows: meta.rows, ms: meta.loadMs }, 'default snapshot built: the data are synthetic (GET /api/v1/meta says so)');
+    } catch (e) {
+      app.log.error({ err: e, snapshot: file }, `could not build the default snapshot at ${file}; /ready answers 503`);
+    }
   } else {
     // A configured path that does not exist is a typo or a missing import: fake data there
     // would be served as if real. Listen anyway, not ready, until the file is there.
