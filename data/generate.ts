@@ -8,6 +8,7 @@ import { Database } from '../engine/db.ts';
 import { ident } from '../engine/sql.ts';
 import { makeDimensions, sizesFor } from './dimensions.ts';
 import type { Sizes } from './dimensions.ts';
+import { SYNTHETIC_COPY_OPTION } from './generate-marker.ts';
 
 export interface GenerateOptions {
   readonly views: number;
@@ -106,8 +107,9 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
       const file = join(options.out, `${table}.parquet`);
       const tmp = `${file}.tmp`;
       rmSync(tmp, { force: true });
-      // A fixed row-group size keeps the bytes independent of the thread count.
-      await db.query(`COPY (SELECT * FROM ${ident(table)} ORDER BY id) TO $1 (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880)`, [tmp]);
+      // A fixed row-group size keeps the bytes independent of the thread count; the footer
+      // marks the data as synthetic (generate-marker.ts).
+      await db.query(`COPY (SELECT * FROM ${ident(table)} ORDER BY id) TO $1 (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880, ${SYNTHETIC_COPY_OPTION})`, [tmp]);
       renameSync(tmp, file);
       files.push(file);
     }

@@ -20,6 +20,7 @@ import { isPgDump, pgDumpTables } from './sources/pg-dump.ts';
 import { postgresTables } from './sources/postgres.ts';
 import { checkReferences, stageTable } from './stage.ts';
 import { layoutFacts } from './layout-facts.ts';
+import { anySynthetic } from './generate-marker.ts';
 
 export interface ImportOptions {
   readonly source: string;
@@ -101,6 +102,7 @@ export async function importSnapshot(options: ImportOptions): Promise<SnapshotMe
   let db: Database | undefined = await Database.open(tmp, { connections: 1 });
   try {
     const sources = await sourceTables(db, catalog, kind, options, workDir);
+    const synthetic = kind === 'parquet' && (await anySynthetic(db, sources.map((s) => s.origin)));
     const rows: Record<string, number> = {};
     for (const s of sources) {
       const t0 = Date.now();
@@ -119,6 +121,7 @@ export async function importSnapshot(options: ImportOptions): Promise<SnapshotMe
       firstViewedAt: span['a'] instanceof Date ? span['a'].toISOString() : null,
       lastViewedAt: span['b'] instanceof Date ? span['b'].toISOString() : null,
       loadMs: Date.now() - started,
+      synthetic,
     };
     await writeMeta(db, meta);
     await db.exec('CHECKPOINT');

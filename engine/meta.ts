@@ -14,6 +14,8 @@ export interface SnapshotMeta {
   readonly firstViewedAt: string | null;
   readonly lastViewedAt: string | null;
   readonly loadMs: number;
+  /** The source was made by the generator (absent in snapshots from before the mark). */
+  readonly synthetic?: boolean;
 }
 
 export async function writeMeta(db: Database, meta: SnapshotMeta): Promise<void> {

@@ -3,15 +3,17 @@ import { randomUUID } from 'node:crypto';
 import Fastify from 'fastify';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import type { Engine } from '../engine/engine.ts';
-import { ApiError, installErrorHandlers } from './errors.ts';
+import { ApiError, DAMAGED_MESSAGE, frameworkErrors, installErrorHandlers, onClientError } from './errors.ts';
 import { metaResponse } from './meta-response.ts';
 import { registerOpenApi } from './openapi.ts';
 import { analyticsRoutes } from './routes/analytics.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { debugSqlRoutes } from './routes/debug-sql.ts';
 import { installHardening } from './hardening.ts';
+import type { HardeningOptions } from './hardening.ts';
 import { createMetrics, installMetrics } from './metrics.ts';
 import type { Metrics } from './metrics.ts';
+import { installShutdown, serverTimeouts } from './connections.ts';
 import { DEFAULT_LIMITS } from './config.ts';
 import type { Limits } from './config.ts';
 
@@ -26,22 +28,46 @@ export interface AppOptions {
   readonly limits?: Partial<Limits>;
   /** Where request and query metrics go (GET /metrics); default: a new registry. */
   readonly metrics?: Metrics;
+  /** Load shedding beyond the event-loop lag (tests force it). */
+  readonly hardening?: HardeningOptions;
 }
+
+/** A caller's X-Request-Id is kept only when short and plain: it is echoed in a header and
+ *  written to every log line of the request. */
+const PLAIN_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const limits: Limits = { ...DEFAULT_LIMITS, ...options.limits };
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: 64 * 1024,
-    // Request ids: the caller's X-Request-Id where given, else a new one; in every log line.
-    requestIdHeader: 'x-request-id',
-    genReqId: () => randomUUID(),
+    // Request ids: the caller's X-Request-Id where it is plain, else a new one; in every log line.
+    requestIdHeader: false,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && PLAIN_ID.test(given) ? given : randomUUID();
+    },
+    ...serverTimeouts(limits),
+    // Every refusal in the spec's shape, whoever raises it.
+    clientErrorHandler: onClientError,
+    frameworkErrors,
+    return503OnClosing: false,
   });
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
-  installErrorHandlers(app);
-  await installHardening(app, limits);
+  // Snapshots whose file turned out damaged on a read: not ready until another is loaded.
+  const damaged = new WeakSet<Engine>();
+  installErrorHandlers(app, {
+    onDamage: (request, error) => {
+      const e = options.engine();
+      if (!e || damaged.has(e)) return;
+      damaged.add(e);
+      request.log.error({ snapshot: e.db.path, err: error }, `snapshot ${e.db.path} is damaged; re-import it`);
+    },
+  });
+  installShutdown(app, limits);
+  await installHardening(app, limits, options.hardening);
   installMetrics(app, options.metrics ?? createMetrics());
   await registerOpenApi(app);
 
@@ -53,7 +79,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   app.get('/health', async () => ({ status: 'ok' }));
   app.get('/ready', async (_req, reply) => {
-    if (!options.engine()) return reply.status(503).send(new ApiError('unavailable', 'no data loaded yet').body());
+    const e = options.engine();
+    if (!e) return reply.status(503).send(new ApiError('unavailable', 'no data loaded yet').body());
+    if (damaged.has(e)) return reply.status(503).send(new ApiError('unavailable', DAMAGED_MESSAGE).body());
     return { status: 'ready' };
   });
   app.get('/api/v1/meta', { schema: { summary: 'Fields, operators, object and period types, and the loaded snapshot', tags: ['meta'] } }, async () =>

@@ -1,6 +1,11 @@
 // Configuration from the environment (and a .env file), each with a default that works on
 // a new machine.
+import { resolve } from 'node:path';
 import { config as loadDotenv } from 'dotenv';
+
+/** The snapshot path of a new clone: the only one where a missing file is replaced by
+ *  generated data unless GENERATE_DEFAULT says otherwise. */
+export const DEFAULT_ANALYTICS_DB = 'data/analytics.duckdb';
 
 export interface Config {
   readonly port: number;
@@ -10,6 +15,11 @@ export interface Config {
   readonly pgUrl: string | undefined;
   readonly logLevel: string;
   readonly workers: number;
+  /** GENERATE_DEFAULT: build a generated default where the snapshot is missing. Unset: only
+   *  at the default path; 1: at any path; 0: never. */
+  readonly generateDefault: boolean;
+  /** VERIFY_SNAPSHOT: read every block of a snapshot once before serving it (0: skip). */
+  readonly verifySnapshot: boolean;
   readonly limits: Limits;
 }
 
@@ -27,6 +37,15 @@ export interface Limits {
   readonly slowQueryMs: number;
   /** MAX_EVENT_LOOP_DELAY_MS: above this event-loop lag, requests are shed (503); 0: never. */
   readonly maxEventLoopDelayMs: number;
+  /** HEADERS_TIMEOUT_MS: a request's headers must arrive within this (else 408). */
+  readonly headersTimeoutMs: number;
+  /** REQUEST_TIMEOUT_MS: a whole request, body included, must arrive within this (else 408). */
+  readonly requestTimeoutMs: number;
+  /** SHUTDOWN_GRACE_MS: on shutdown, connections still open after this are closed. */
+  readonly shutdownGraceMs: number;
+  /** HSTS=1: send HSTS and CSP upgrade-insecure-requests on every response (the server is
+   *  reached over TLS through a proxy); else only on requests that arrive over TLS. */
+  readonly hsts: boolean;
 }
 
 export const DEFAULT_LIMITS: Limits = {
@@ -36,6 +55,10 @@ export const DEFAULT_LIMITS: Limits = {
   sqlTimeoutMs: 10_000,
   slowQueryMs: 250,
   maxEventLoopDelayMs: 1000,
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+  shutdownGraceMs: 15_000,
+  hsts: false,
 };
 
 function int(name: string, value: string | undefined, fallback: number): number {
@@ -45,16 +68,28 @@ function int(name: string, value: string | undefined, fallback: number): number 
   return n;
 }
 
+function flag(name: string, value: string | undefined): boolean | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (value === '1' || value === 'true') return true;
+  if (value === '0' || value === 'false') return false;
+  throw new Error(`${name} must be 1 or 0, got '${value}'`);
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, dotenv = true): Config {
   if (dotenv) loadDotenv({ quiet: true });
+  const analyticsDb = env['ANALYTICS_DB'] || DEFAULT_ANALYTICS_DB;
   return {
     port: int('PORT', env['PORT'], 3000),
     host: env['HOST'] || '127.0.0.1',
-    analyticsDb: env['ANALYTICS_DB'] || 'data/analytics.duckdb',
+    analyticsDb,
     debugToken: env['DEBUG_TOKEN'] || undefined,
     pgUrl: env['PGURL'] || undefined,
     logLevel: env['LOG_LEVEL'] || 'info',
     workers: int('WORKERS', env['WORKERS'], 0),
+    // A configured path that does not exist is a typo or a missing import, not a request
+    // for fake data: only the default path of a new clone gets generated data.
+    generateDefault: flag('GENERATE_DEFAULT', env['GENERATE_DEFAULT']) ?? resolve(analyticsDb) === resolve(DEFAULT_ANALYTICS_DB),
+    verifySnapshot: flag('VERIFY_SNAPSHOT', env['VERIFY_SNAPSHOT']) ?? true,
     limits: {
       corsOrigins: (env['CORS_ORIGINS'] ?? '').split(',').map((o) => o.trim()).filter(Boolean),
       rateLimitPerMinute: int('RATE_LIMIT_PER_MINUTE', env['RATE_LIMIT_PER_MINUTE'], DEFAULT_LIMITS.rateLimitPerMinute),
@@ -62,6 +97,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, dotenv = true):
       sqlTimeoutMs: int('SQL_TIMEOUT_MS', env['SQL_TIMEOUT_MS'], DEFAULT_LIMITS.sqlTimeoutMs),
       slowQueryMs: int('SLOW_QUERY_MS', env['SLOW_QUERY_MS'], DEFAULT_LIMITS.slowQueryMs),
       maxEventLoopDelayMs: int('MAX_EVENT_LOOP_DELAY_MS', env['MAX_EVENT_LOOP_DELAY_MS'], DEFAULT_LIMITS.maxEventLoopDelayMs),
+      headersTimeoutMs: int('HEADERS_TIMEOUT_MS', env['HEADERS_TIMEOUT_MS'], DEFAULT_LIMITS.headersTimeoutMs),
+      requestTimeoutMs: int('REQUEST_TIMEOUT_MS', env['REQUEST_TIMEOUT_MS'], DEFAULT_LIMITS.requestTimeoutMs),
+      shutdownGraceMs: int('SHUTDOWN_GRACE_MS', env['SHUTDOWN_GRACE_MS'], DEFAULT_LIMITS.shutdownGraceMs),
+      hsts: flag('HSTS', env['HSTS']) ?? DEFAULT_LIMITS.hsts,
     },
   };
 }

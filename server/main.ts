@@ -1,13 +1,17 @@
-// npm start: serve the snapshot at ANALYTICS_DB on HOST:PORT, building a generated
-// default first where there is none, and shut down gracefully on SIGTERM/SIGINT.
+// npm start: serve the snapshot at ANALYTICS_DB on HOST:PORT, building a generated default
+// first where there is none at the default path, and shut down gracefully on SIGTERM/SIGINT.
 import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { buildDefaultSnapshot } from '../data/default-snapshot.ts';
+import { verifySnapshot } from '../engine/damage.ts';
+import type { SnapshotMeta } from '../engine/meta.ts';
 import { EngineHolder } from './engine-holder.ts';
 import { buildApp } from './app.ts';
 import { loadConfig } from './config.ts';
 import { createMetrics } from './metrics.ts';
 
 const config = loadConfig();
+const file = resolve(config.analyticsDb);
 const metrics = createMetrics();
 const holder = new EngineHolder(config.analyticsDb, {
   workers: config.workers,
@@ -16,22 +20,50 @@ const holder = new EngineHolder(config.analyticsDb, {
     if (!q.cached && q.ms > config.limits.slowQueryMs) app.log.warn({ kind: q.kind, ms: Math.round(q.ms), sql: q.sql, params: q.params }, 'slow query');
   },
 });
+
+/** Opens the snapshot now at the path, after reading it once whole (VERIFY_SNAPSHOT): a
+ *  damaged file is refused, with its name, before any request meets the damage. */
+async function load(): Promise<SnapshotMeta> {
+  if (!existsSync(file)) throw new Error(`no snapshot at ${file}`);
+  if (config.verifySnapshot) await verifySnapshot(file);
+  return holder.reload();
+}
+
 const app = await buildApp({
   engine: () => holder.current(),
   logger: { level: config.logLevel },
   debugToken: config.debugToken,
-  reload: () => holder.reload(),
+  reload: load,
   limits: config.limits,
   metrics,
 });
 
-if (!existsSync(config.analyticsDb)) {
-  app.log.info(`no snapshot at ${config.analyticsDb}: generating a default data set first`);
-  const meta = await buildDefaultSnapshot(config.analyticsDb, (line) => app.log.info(line));
-  app.log.info({ rows: meta.rows, ms: meta.loadMs }, 'default snapshot built');
+if (!existsSync(file)) {
+  if (config.generateDefault) {
+    app.log.info(`no snapshot at ${file}: generating a default data set of synthetic views first`);
+    try {
+      const meta = await buildDefaultSnapshot(file, (line) => app.log.info(line));
+      app.log.info({ rows: meta.rows, ms: meta.loadMs }, 'default snapshot built: the data are synthetic (GET /api/v1/meta says so)');
+    } catch (e) {
+      app.log.error({ err: e, snapshot: file }, `could not build the default snapshot at ${file}; /ready answers 503`);
+    }
+  } else {
+    // A configured path that does not exist is a typo or a missing import: fake data there
+    // would be served as if real. Listen anyway, not ready, until the file is there.
+    app.log.error(
+      `no snapshot at ${file} (ANALYTICS_DB): /ready answers 503 until it exists; import one (npm run import -- SOURCE --db ${file}) ` +
+        'and reload (SIGHUP or POST /api/v1/admin/reload), or set GENERATE_DEFAULT=1 for generated data',
+    );
+  }
 }
-const meta = await holder.reload();
-app.log.info({ rows: meta.rows, snapshot: config.analyticsDb }, 'snapshot open');
+if (existsSync(file)) {
+  try {
+    const meta = await load();
+    app.log.info({ rows: meta.rows, snapshot: file, synthetic: meta.synthetic === true }, 'snapshot open');
+  } catch (e) {
+    app.log.error({ err: e, snapshot: file }, `cannot serve the snapshot at ${file}: ${(e as Error).message}; /ready answers 503`);
+  }
+}
 
 await app.listen({ port: config.port, host: config.host });
 
@@ -40,7 +72,8 @@ async function shutdown(signal: string): Promise<void> {
   if (stopping) return;
   stopping = true;
   app.log.info(`${signal}: draining requests and closing`);
-  // close() stops accepting connections and waits for in-flight requests to finish.
+  // close() stops accepting connections, waits for in-flight requests to finish and closes
+  // connections still open after SHUTDOWN_GRACE_MS.
   await app.close();
   await holder.close();
   process.exit(0);
@@ -49,8 +82,8 @@ process.on('SIGTERM', () => void shutdown('SIGTERM'));
 process.on('SIGINT', () => void shutdown('SIGINT'));
 // SIGHUP: switch to the snapshot now at ANALYTICS_DB (after `npm run import`).
 process.on('SIGHUP', () => {
-  holder.reload().then(
-    (m) => app.log.info({ rows: m.rows, loadedAt: m.loadedAt }, 'SIGHUP: snapshot reloaded'),
-    (e: unknown) => app.log.error({ err: e }, 'SIGHUP: reload failed; still serving the previous snapshot'),
+  load().then(
+    (m) => app.log.info({ rows: m.rows, loadedAt: m.loadedAt, synthetic: m.synthetic === true }, 'SIGHUP: snapshot reloaded'),
+    (e: unknown) => app.log.error({ err: e, snapshot: file }, `SIGHUP: reload of ${file} failed (${(e as Error).message}); still serving the previous snapshot, if any`),
   );
 });
