@@ -25,6 +25,19 @@ export function localDate(ms: number, tz: string): string {
   return `${pad(p['year']!, 4)}-${p['month']}-${p['day']}`;
 }
 
+/** The first instant whose local date in `tz` is `date` (`YYYY-MM-DD`) or later, by brute
+ *  force: minute by minute over the hours around it, then second by second. */
+export function firstInstant(date: string, tz: string): number {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  const from = utcDate(y, m - 1, d) - 16 * 3_600_000;
+  let t = from;
+  while (localDate(t, tz) < date) t += 60_000;
+  if (t === from) throw new Error(`scan for ${date} in ${tz} started too late`);
+  let s = t - 60_000;
+  while (localDate(s, tz) < date) s += 1000;
+  return s;
+}
+
 function bucketOf(ms: number, tz: string, period: string): number {
   const [y, m, d] = localDate(ms, tz).split('-').map(Number) as [number, number, number];
   const day = utcDate(y, m - 1, d);

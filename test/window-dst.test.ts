@@ -9,13 +9,12 @@ import { formatUtc } from '../engine/values.ts';
 import { zonedToUtc } from '../engine/zones.ts';
 import { buildApp } from '../server/app.ts';
 import { tempDir } from './helpers.ts';
-import { expectedSeries, localDate, utcDate } from './series-reference.ts';
+import { expectedSeries, firstInstant, localDate, utcDate } from './series-reference.ts';
 import { seededSnapshot } from './time-fixture.ts';
 import type { BlogSeed, ViewSeed } from './time-fixture.ts';
 
 const MIN = 60_000;
-const HOUR = 60 * MIN;
-const DAY = 24 * HOUR;
+const DAY = 86_400_000;
 
 /** Days that begin with clocks set forward at midnight, and an ordinary zone's days. */
 const GAPS: [string, string][] = [
@@ -36,18 +35,6 @@ const parse = (date: string) => {
   return utcDate(y, m - 1, d);
 };
 const plusDays = (date: string, n: number) => new Date(parse(date) + n * DAY).toISOString().slice(0, 10);
-
-/** The first instant whose local date in `tz` is `date` or later: minute by minute over
- *  the hours around it, then second by second in the minute before. */
-function firstInstant(date: string, tz: string): number {
-  const from = parse(date) - 16 * HOUR;
-  let t = from;
-  while (localDate(t, tz) < date) t += MIN;
-  expect(t).toBeGreaterThan(from);
-  let s = t - MIN;
-  while (localDate(s, tz) < date) s += 1000;
-  return s;
-}
 
 const localTime = (ms: number, tz: string) =>
   new Intl.DateTimeFormat('en-GB', { timeZone: tz, hourCycle: 'h23', hour: '2-digit', minute: '2-digit' }).format(new Date(ms));

@@ -44,7 +44,12 @@ export function compileSeries(plan: SeriesPlan, catalog: Catalog, fields: Readon
   // first, then convert only those. Exact wherever the zone's offset is a whole number of
   // quarter hours, which holds for every zone in use since 1970 (Nepal is +5:45).
   const QUARTER_US = 900_000_000;
-  const quarter = (col: string) => `(epoch_us(${col}) // ${QUARTER_US})`;
+  // Floor division: `//` truncates toward zero, which would put an instant before 1970 in
+  // the quarter after its own (and so, at a bucket's edge, in the next bucket).
+  const quarter = (col: string) => {
+    const us = `epoch_us(${col})`;
+    return `(CASE WHEN ${us} >= 0 THEN ${us} // ${QUARTER_US} ELSE (${us} + 1) // ${QUARTER_US} - 1 END)`;
+  };
   const local = (q: string) => `date_trunc(${unit}, timezone(${tz}, make_timestamp(${q} * ${QUARTER_US})::TIMESTAMPTZ))`;
   /** Rows of `table` per bucket of `col`, as the CTE `name` (b, <count>). In UTC the instant
    *  is already the wall time: truncate it, with no zone lookup. */
