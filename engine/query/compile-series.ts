@@ -34,6 +34,16 @@ function blogColumns(catalog: Catalog, table: string): ColumnRef {
   };
 }
 
+/** The percent change from `prev` (> 0) to `views`, rounded to 2 decimals half away from
+ *  zero, exactly: in integers, as hundredths of a percent (a double's 12.345 is 12.3449...
+ *  and would round down), then scaled to a DECIMAL with 2 decimals. Integer arithmetic
+ *  only, so that another SQL engine can run it the same way. */
+function growthSql(views: string, prev: string): string {
+  const diff = `(${views} - ${prev})`;
+  const hundredths = `((2 * 10000 * abs(${diff}) + ${prev}) // (2 * ${prev}))`;
+  return `CAST(CASE WHEN ${diff} < 0 THEN -${hundredths} ELSE ${hundredths} END AS DECIMAL(18, 0)) * 0.01`;
+}
+
 export function compileSeries(plan: SeriesPlan, catalog: Catalog, fields: ReadonlyMap<string, FieldDef>, options: CompileOptions, params: Params): string {
   const fact = ident(catalog.fact.name);
   const p = PERIODS[plan.period];
@@ -97,7 +107,7 @@ export function compileSeries(plan: SeriesPlan, catalog: Catalog, fields: Readon
   FROM s LEFT JOIN v ON v.b = s.b LEFT JOIN bl ON bl.b = s.b
 )
 SELECT strftime(b, '%Y-%m-%d') AS period, strftime(b, ${label}) AS label, blogs, views,
-   CASE WHEN prev IS NULL OR prev = 0 THEN NULL ELSE round((views - prev) * 100.0 / prev, 2) END AS growth
+   CASE WHEN prev IS NULL OR prev = 0 THEN NULL ELSE ${growthSql('views', 'prev')} END AS growth
 FROM filled ORDER BY b`;
   return sql;
 }
