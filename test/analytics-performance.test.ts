@@ -43,8 +43,13 @@ const DAY = 86_400_000;
 const pad = (n: number) => String(n).padStart(2, '0');
 const ymd = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
+// One formatter per zone: building one per view blocked the event loop for over a second,
+// long enough for the server's overload guard to answer the next request with a 503.
+const dayFormats = new Map<string, Intl.DateTimeFormat>();
 function localDay(ms: number, tz: string): number {
-  const p = Object.fromEntries(new Intl.DateTimeFormat('en-US', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(new Date(ms)).map((x) => [x.type, x.value]));
+  let f = dayFormats.get(tz);
+  if (!f) dayFormats.set(tz, (f = new Intl.DateTimeFormat('en-US', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit' })));
+  const p = Object.fromEntries(f.formatToParts(new Date(ms)).map((x) => [x.type, x.value]));
   return Date.UTC(Number(p['year']), Number(p['month']) - 1, Number(p['day']));
 }
 

@@ -52,7 +52,8 @@ export function compileSeries(plan: SeriesPlan, catalog: Catalog, fields: Readon
   const unit = params.add(p.unit, 'VARCHAR');
   // Converting every row to local time is the costly part: count per UTC quarter hour
   // first, then convert only those. Exact wherever the zone's offset is a whole number of
-  // quarter hours, which holds for every zone in use since 1970 (Nepal is +5:45).
+  // quarter hours, which holds for every zone since 1980 (Nepal is +5:45; Kiritimati was
+  // -10:40 until 1979, and local mean times before ~1900 are to the second).
   const QUARTER_US = 900_000_000;
   // Floor division: `//` truncates toward zero, which would put an instant before 1970 in
   // the quarter after its own (and so, at a bucket's edge, in the next bucket).
