@@ -34,7 +34,7 @@ let app: FastifyInstance;
 const views: ViewSeed[] = [];
 /** Per day, its number of views: pairs (prev, views) at ties, each followed by an empty day. */
 const days: number[] = [];
-let pairs: { prev: number; views: number; hard: boolean }[] = [];
+const pairs: { prev: number; views: number; hard: boolean }[] = [];
 
 beforeAll(async () => {
   const found: typeof pairs = [];
@@ -46,7 +46,6 @@ beforeAll(async () => {
   }
   // Of each kind (up or down, hard for doubles or not) the first two found.
   for (const up of [true, false]) for (const hard of [true, false]) pairs.push(...found.filter((p) => p.views > p.prev === up && p.hard === hard).slice(0, 2));
-  pairs = pairs.filter((p, i) => pairs.indexOf(p) === i);
   for (const p of pairs) days.push(p.prev, p.views, 0);
   days.forEach((n, d) => {
     for (let i = 0; i < n; i++) views.push({ blog: 1, at: FIRST_DAY + d * DAY + Math.floor((i * DAY) / n) });
