@@ -25,11 +25,33 @@ export const instantBefore = (a: Instant, b: Instant): boolean => a.ms < b.ms ||
 
 const pad = (n: number, w = 2) => String(n).padStart(w, '0');
 
-/** Formats epoch milliseconds (+ extra microseconds) as a UTC TIMESTAMP literal value. */
+/** Epoch milliseconds of a UTC calendar time (proleptic Gregorian, month from 0; year 0 is
+ *  1 BC). Unlike Date.UTC, which reads years 0-99 as 1900-1999, it takes every year as given. */
+export function utcMs(year: number, month: number, day: number, hour = 0, minute = 0, second = 0, ms = 0): number {
+  const d = new Date(0);
+  d.setUTCFullYear(year, month, day);
+  d.setUTCHours(hour, minute, second, ms);
+  return d.getTime();
+}
+
+/** Formats epoch milliseconds (+ extra microseconds) as a UTC TIMESTAMP literal value.
+ *  Years before 1 are astronomical (0 = 1 BC, -1 = 2 BC), as DuckDB reads them. */
 export function formatUtc(epochMs: number, micro = 0): string {
   const d = new Date(epochMs);
   const us = d.getUTCMilliseconds() * 1000 + micro;
-  return `${pad(d.getUTCFullYear(), 4)}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}.${pad(us, 6)}`;
+  const y = d.getUTCFullYear();
+  const year = y < 0 ? `-${pad(-y, 4)}` : pad(y, 4);
+  return `${year}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}.${pad(us, 6)}`;
+}
+
+const UTC_TEXT = /^(-?\d{4,6})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})\.(\d{6})$/;
+
+/** Reads back what formatUtc wrote (a window bound), any year included. */
+export function parseUtc(text: string): Instant {
+  const m = UTC_TEXT.exec(text);
+  if (!m) throw new Error(`not a UTC timestamp of formatUtc's form: '${text}'`);
+  const [y, mo, d, h, mi, s, us] = m.slice(1).map(Number) as [number, number, number, number, number, number, number];
+  return { ms: utcMs(y, mo - 1, d, h, mi, s, Math.floor(us / 1000)), micro: us % 1000 };
 }
 
 /** An ISO 8601 date or date-time, or undefined where the text is not one. */
@@ -44,9 +66,9 @@ export function parseTimestamp(text: string): ParsedTimestamp | undefined {
   const minute = Number(mi);
   const second = Number(s);
   if (year < 1 || month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59) return undefined;
-  const base = Date.UTC(year, month - 1, day, hour, minute, second);
+  const base = utcMs(year, month - 1, day, hour, minute, second);
   const check = new Date(base);
-  // Date.UTC rolls 31 February over into March: a date that does not round-trip does not exist.
+  // 31 February rolls over into March: a date that does not round-trip does not exist.
   if (check.getUTCDate() !== day || check.getUTCMonth() !== month - 1) return undefined;
   const digits = (frac + '000000').slice(0, 6);
   const ms = Math.floor(Number(digits) / 1000);
@@ -60,7 +82,8 @@ export function parseTimestamp(text: string): ParsedTimestamp | undefined {
     if (oh > 23 || om > 59) return undefined;
     offsetMin = sign * (oh * 60 + om);
   }
+  // Years 0001-9999 as written; with an offset (or a zone) the instant may fall in the last
+  // hours of 1 BC or the first of 10000, which formatUtc writes and DuckDB reads.
   const epochMs = base + ms - offsetMin * 60_000;
-  if (new Date(epochMs).getUTCFullYear() < 1 || new Date(epochMs).getUTCFullYear() > 9999) return undefined;
   return { utc: formatUtc(epochMs, micro), dateOnly: m[4] === undefined, hasOffset: off !== undefined, epochMs, microRemainder: micro };
 }

@@ -1,4 +1,5 @@
 // IANA time zones without a dependency: Intl knows them all (Node ships full ICU).
+import { utcMs } from './values.ts';
 
 /** Whether a zone name is one Intl (and so ICU, which DuckDB also uses) knows. */
 export function isTimeZone(tz: string): boolean {
@@ -12,29 +13,48 @@ export function isTimeZone(tz: string): boolean {
 }
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
+const HOUR = 3_600_000;
 
-/** The zone's offset from UTC, in minutes, at an instant. */
+/** The zone's offset from UTC, in milliseconds, at an instant. To the second: local mean
+ *  times before standard time are offsets like +9:18:59 (Tokyo), and DuckDB keeps them. */
 function offsetAt(tz: string, epochMs: number): number {
   let f = formatters.get(tz);
   if (!f) {
     f = new Intl.DateTimeFormat('en-US', {
-      timeZone: tz, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit',
+      timeZone: tz, hourCycle: 'h23', era: 'short', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit',
     });
     formatters.set(tz, f);
   }
   const p = Object.fromEntries(f.formatToParts(new Date(epochMs)).map((x) => [x.type, x.value]));
-  const asUtc = Date.UTC(Number(p['year']), Number(p['month']) - 1, Number(p['day']), Number(p['hour']), Number(p['minute']), Number(p['second']));
-  return Math.round((asUtc - Math.floor(epochMs / 1000) * 1000) / 60_000);
+  // Intl counts years by era (1 BC, 2 BC, ...); the arithmetic needs year 0, -1, ...
+  const year = p['era'] === 'BC' ? 1 - Number(p['year']) : Number(p['year']);
+  const asUtc = utcMs(year, Number(p['month']) - 1, Number(p['day']), Number(p['hour']), Number(p['minute']), Number(p['second']));
+  return asUtc - Math.floor(epochMs / 1000) * 1000;
 }
 
-/** The instant at which the wall clock in `tz` shows the given local time (read as UTC
- *  fields in `localMs`). In a gap (spring forward) it is the instant just after the gap. */
+/** What the wall clock in `tz` shows at an instant, as UTC fields in epoch milliseconds. */
+const wall = (tz: string, epochMs: number) => epochMs + offsetAt(tz, epochMs);
+
+/** The first instant at which the wall clock in `tz` shows the local time `localMs` (read
+ *  as UTC fields) or later: where that time occurs twice (clocks set back), the earlier;
+ *  where it does not occur (clocks set forward over it), the end of the gap, the first
+ *  instant that exists after it. So a date's midnight is the first instant of that date,
+ *  01:00 where the day begins with a gap (America/Santiago, 2026-09-06). */
 export function zonedToUtc(localMs: number, tz: string): number {
-  let guess = localMs - offsetAt(tz, localMs) * 60_000;
-  for (let i = 0; i < 3; i++) {
-    const next = localMs - offsetAt(tz, guess) * 60_000;
-    if (next === guess) break;
-    guess = next;
+  // Every offset in effect around that wall time (offsets stay within +-18 h): each gives
+  // one reading of it, valid where the clock does show it then.
+  const offsets = new Set<number>();
+  for (let h = -24; h <= 24; h += 6) offsets.add(offsetAt(tz, localMs + h * HOUR));
+  const readings = [...offsets].map((o) => localMs - o).filter((t) => wall(tz, t) === localMs);
+  if (readings.length > 0) return Math.min(...readings);
+  // A gap: the clock jumps from before localMs to after it. Between the readings with the
+  // largest and the smallest offset lies the jump; find its instant by bisection.
+  let lo = localMs - Math.max(...offsets); // the clock shows less than localMs
+  let hi = localMs - Math.min(...offsets); // the clock shows more
+  while (hi - lo > 1) {
+    const mid = lo + Math.floor((hi - lo) / 2);
+    if (wall(tz, mid) > localMs) hi = mid;
+    else lo = mid;
   }
-  return guess;
+  return hi;
 }

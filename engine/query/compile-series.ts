@@ -34,6 +34,16 @@ function blogColumns(catalog: Catalog, table: string): ColumnRef {
   };
 }
 
+/** The percent change from `prev` (> 0) to `views`, rounded to 2 decimals half away from
+ *  zero, exactly: in integers, as hundredths of a percent, then scaled to a DECIMAL with 2
+ *  decimals. In doubles 4000 -> 4023 (0.575%) comes out just under the tie and rounds to
+ *  0.57. Integer arithmetic only, so that another SQL engine can run it the same way. */
+function growthSql(views: string, prev: string): string {
+  const diff = `(${views} - ${prev})`;
+  const hundredths = `((2 * 10000 * abs(${diff}) + ${prev}) // (2 * ${prev}))`;
+  return `CAST(CASE WHEN ${diff} < 0 THEN -${hundredths} ELSE ${hundredths} END AS DECIMAL(18, 0)) * 0.01`;
+}
+
 export function compileSeries(plan: SeriesPlan, catalog: Catalog, fields: ReadonlyMap<string, FieldDef>, options: CompileOptions, params: Params): string {
   const fact = ident(catalog.fact.name);
   const p = PERIODS[plan.period];
@@ -42,9 +52,15 @@ export function compileSeries(plan: SeriesPlan, catalog: Catalog, fields: Readon
   const unit = params.add(p.unit, 'VARCHAR');
   // Converting every row to local time is the costly part: count per UTC quarter hour
   // first, then convert only those. Exact wherever the zone's offset is a whole number of
-  // quarter hours, which holds for every zone in use since 1970 (Nepal is +5:45).
+  // quarter hours, which holds for every zone since 1980 (Nepal is +5:45; Kiritimati was
+  // -10:40 until 1979, and local mean times before ~1900 are to the second).
   const QUARTER_US = 900_000_000;
-  const quarter = (col: string) => `(epoch_us(${col}) // ${QUARTER_US})`;
+  // Floor division: `//` truncates toward zero, which would put an instant before 1970 in
+  // the quarter after its own (and so, at a bucket's edge, in the next bucket).
+  const quarter = (col: string) => {
+    const us = `epoch_us(${col})`;
+    return `(CASE WHEN ${us} >= 0 THEN ${us} // ${QUARTER_US} ELSE (${us} + 1) // ${QUARTER_US} - 1 END)`;
+  };
   const local = (q: string) => `date_trunc(${unit}, timezone(${tz}, make_timestamp(${q} * ${QUARTER_US})::TIMESTAMPTZ))`;
   /** Rows of `table` per bucket of `col`, as the CTE `name` (b, <count>). In UTC the instant
    *  is already the wall time: truncate it, with no zone lookup. */
@@ -92,7 +108,7 @@ export function compileSeries(plan: SeriesPlan, catalog: Catalog, fields: Readon
   FROM s LEFT JOIN v ON v.b = s.b LEFT JOIN bl ON bl.b = s.b
 )
 SELECT strftime(b, '%Y-%m-%d') AS period, strftime(b, ${label}) AS label, blogs, views,
-   CASE WHEN prev IS NULL OR prev = 0 THEN NULL ELSE round((views - prev) * 100.0 / prev, 2) END AS growth
+   CASE WHEN prev IS NULL OR prev = 0 THEN NULL ELSE ${growthSql('views', 'prev')} END AS growth
 FROM filled ORDER BY b`;
   return sql;
 }

@@ -3,7 +3,7 @@
 // partial days at its edges (fact table). A rollup family is used only when it holds every
 // column the query needs; otherwise the whole window comes from the fact table.
 import type { Catalog, RollupDef } from '../catalog.ts';
-import { formatUtc, instantBefore as lt, parseTimestamp } from '../values.ts';
+import { formatUtc, instantBefore as lt, parseUtc, utcMs } from '../values.ts';
 import type { Instant } from '../values.ts';
 import type { TimeWindow } from './spec.ts';
 
@@ -21,12 +21,8 @@ interface Named {
   readonly name: string;
 }
 
-function parse(ts: string): Instant {
-  // Window bounds are always formatUtc's 'YYYY-MM-DD HH:MM:SS.ffffff' in UTC.
-  const t = parseTimestamp(ts);
-  if (!t) throw new Error(`not a window bound: '${ts}'`);
-  return { ms: t.epochMs, micro: t.microRemainder };
-}
+// Window bounds are always formatUtc's 'YYYY-MM-DD HH:MM:SS.ffffff' in UTC.
+const parse = parseUtc;
 const fmt = (i: Instant) => formatUtc(i.ms, i.micro);
 const atMs = (ms: number): Instant => ({ ms, micro: 0 });
 
@@ -34,13 +30,13 @@ const floorDay = (i: Instant) => atMs(Math.floor(i.ms / DAY) * DAY);
 const ceilDay = (i: Instant) => (i.micro === 0 && i.ms % DAY === 0 ? i : atMs(Math.floor(i.ms / DAY) * DAY + DAY));
 const floorMonth = (i: Instant) => {
   const d = new Date(i.ms);
-  return atMs(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1));
+  return atMs(utcMs(d.getUTCFullYear(), d.getUTCMonth(), 1));
 };
 const ceilMonth = (i: Instant) => {
   const f = floorMonth(i);
   if (f.ms === i.ms && i.micro === 0) return i;
   const d = new Date(f.ms);
-  return atMs(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1));
+  return atMs(utcMs(d.getUTCFullYear(), d.getUTCMonth() + 1, 1));
 };
 
 /** The rollup family (month and day grains) holding every needed column, if any. */

@@ -21,7 +21,9 @@ const DAY_MS = 86_400_000;
 function instant(text: string, tz: string, param: string): Instant {
   const t: ParsedTimestamp | undefined = parseTimestamp(text);
   if (!t) throw new QueryError('invalid_parameter', `${param} must be an ISO 8601 date or date-time`, [{ path: `/${param}`, message: `not an ISO 8601 date or date-time: '${text.slice(0, 50)}'` }]);
-  // A date alone means midnight in the request's zone; a date-time without an offset is UTC.
+  // A date alone is the first instant of that date in the request's zone (its midnight, or
+  // where the day begins with clocks set forward, the end of that gap); a date-time without
+  // an offset is UTC.
   if (t.dateOnly) return { ms: zonedToUtc(t.epochMs, tz), micro: 0 };
   return { ms: t.epochMs, micro: t.microRemainder };
 }
