@@ -4,7 +4,7 @@
 // Responses write ISO 8601 in UTC with `Z`, as GET /api/v1/meta does (Date#toISOString:
 // milliseconds always), with six fraction digits where there are microseconds below the
 // millisecond, so that no precision is lost.
-import { parseTimestamp } from '../engine/values.ts';
+import { parseUtc } from '../engine/values.ts';
 
 /** Epoch milliseconds (+ microseconds below them) as ISO 8601 UTC. */
 export function isoFromEpoch(ms: number, micro = 0): string {
@@ -14,9 +14,9 @@ export function isoFromEpoch(ms: number, micro = 0): string {
 
 /** An internal UTC TIMESTAMP value (see `formatUtc`) as ISO 8601 UTC. */
 export function isoFromUtc(timestamp: string): string {
-  const t = parseTimestamp(timestamp);
-  if (!t || t.hasOffset || t.dateOnly) throw new Error(`not an internal UTC timestamp: ${timestamp}`);
-  return isoFromEpoch(t.epochMs, t.microRemainder);
+  // parseUtc reads every year formatUtc writes, 1 BC (year 0) included.
+  const t = parseUtc(timestamp);
+  return isoFromEpoch(t.ms, t.micro);
 }
 
 /** A window's bounds as the response writes them. */
