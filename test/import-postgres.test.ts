@@ -10,6 +10,7 @@ import { to as copyTo } from 'pg-copy-streams';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Engine } from '../engine/engine.ts';
 import type { QuerySpec } from '../engine/query/spec.ts';
+import { formatUtc } from '../engine/values.ts';
 import { importSnapshot } from '../data/import.ts';
 import { ImportError } from '../data/source.ts';
 import { PGURL, dropSchema, loadDjangoSchema, pgReachable } from './pg-fixture.ts';
@@ -23,10 +24,11 @@ const schema = `bae_import_${process.pid}`;
 const dir = tempDir('pgimp-');
 const snaps: Record<string, string> = {};
 
-const end = END.toISOString();
+// Windows in the engine's own form (formatUtc), as resolveWindow hands them over.
+const end = formatUtc(END.getTime());
 const SPECS: QuerySpec[] = [
   { kind: 'blog-views', objectType: 'country', window: { start: null, end }, filter: undefined, limit: 1000, offset: 0 },
-  { kind: 'blog-views', objectType: 'user', window: { start: '2026-06-01 00:00:00', end }, filter: undefined, limit: 1000, offset: 0 },
+  { kind: 'blog-views', objectType: 'user', window: { start: '2026-06-01 00:00:00.000000', end }, filter: undefined, limit: 1000, offset: 0 },
   { kind: 'top', topType: 'user', window: { start: null, end }, filter: undefined, limit: 100 },
   { kind: 'top', topType: 'country', window: { start: null, end }, filter: undefined, limit: 100 },
   { kind: 'performance', compare: 'month', userId: null, window: { start: null, end }, tz: 'Europe/Berlin', filter: undefined },
