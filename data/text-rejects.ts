@@ -54,16 +54,16 @@ function problem(r: Reject): string {
   switch (r.type) {
     case 'TOO MANY COLUMNS':
     case 'MISSING COLUMNS':
-      return counts ? `expected ${counts[1]} fields, found ${counts[2]}` : r.message;
+      return `cannot split the row: ${counts ? `expected ${counts[1]} fields, found ${counts[2]}` : r.message}`;
     case 'UNQUOTED VALUE':
-      return 'a quoted value is not closed (or text follows its closing quote)';
+      return 'cannot split the row: a quoted value is not closed (or text follows its closing quote)';
     case 'INVALID ENCODING':
     case 'INVALID UNICODE':
-      return 'not valid UTF-8';
+      return 'the row is not valid UTF-8';
     case 'LINE SIZE OVER MAXIMUM':
       return `the row is longer than ${WIDE_ROW_BYTES >> 20} MiB, the longest this importer reads`;
     default:
-      return r.message;
+      return `cannot read the row: ${r.message}`;
   }
 }
 
@@ -72,5 +72,5 @@ export function rejectError(s: SourceTable, r: Reject): ImportError {
   const field = r.column === null ? undefined : /^c(\d+)$/.exec(r.column);
   const name = field ? s.rejects?.fields[Number(field[1])] : r.column;
   const column = name ? `, column '${name}'` : '';
-  return new ImportError(`table '${s.table.name}' (${s.origin}, ${s.lineKind} ${line})${column}: cannot split the row: ${problem(r)}`);
+  return new ImportError(`table '${s.table.name}' (${s.origin}, ${s.lineKind} ${line})${column}: ${problem(r)}`);
 }

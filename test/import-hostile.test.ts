@@ -78,6 +78,16 @@ describe('CSV', () => {
     );
   });
 
+  it('text that is not UTF-8', async () => {
+    const out = join(dir.path, 'latin1');
+    cpSync(csv, out, { recursive: true });
+    const file = join(out, 'blog.csv');
+    const lines = readFileSync(file, 'latin1').split('\n');
+    lines[100] = setField(1, 'caf\xe9 in Latin-1')(lines[100]!);
+    writeFileSync(file, Buffer.from(lines.join('\n'), 'latin1'));
+    expect(await fails(out)).toBe(`table 'blog' (${file}, row 100), column 'title': the row is not valid UTF-8`);
+  });
+
   it("'infinity' and '-infinity' timestamps are refused by name", async () => {
     const a = csvWith('inf', 'blog_view', (l) => (l[25_003] = setField(VIEWED_AT, 'infinity')(l[25_003]!)));
     expect(await fails(a.dir)).toBe(`table 'blog_view' (${a.file}, row 25003), column 'viewed_at': 'infinity' is not an instant (infinite timestamps are refused)`);
