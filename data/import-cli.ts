@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
 import { loadConfig } from '../server/config.ts';
 import { importSnapshot } from './import.ts';
-import { ImportError } from './source.ts';
+import { firstLine } from './read-source.ts';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -14,7 +14,6 @@ if (!source) {
   console.error('usage: npm run import -- SOURCE [--db PATH] [--schema NAME]');
   process.exit(2);
 }
-const dbPath = values.db ?? loadConfig().analyticsDb;
 
 // A progress bar per streamed table on a terminal; plain lines otherwise.
 const tty = process.stdout.isTTY === true;
@@ -35,7 +34,9 @@ const onRows = (table: string, rows: number) => {
 };
 const log = (line: string) => (bars ? bars.log(`${line}\n`) : console.log(line));
 
+let dbPath = values.db;
 try {
+  dbPath ??= loadConfig().analyticsDb;
   const t0 = performance.now();
   const meta = await importSnapshot({ source, dbPath, schema: values.schema, log, onRows });
   bars?.stop();
@@ -45,10 +46,8 @@ try {
   console.log(`imported ${counts} into ${dbPath} in ${secs.toFixed(1)} s (${Math.round(views / secs)} views/s)`);
 } catch (e) {
   bars?.stop();
-  if (e instanceof ImportError) {
-    console.error(`import failed: ${e.message}`);
-    console.error('the previous snapshot, if any, is unchanged');
-    process.exit(1);
-  }
-  throw e;
+  // One line a person can act on; the stack only for whoever debugs the importer.
+  console.error(`import failed: ${firstLine(e)} (the previous snapshot, if any, is unchanged)`);
+  if (process.env['DEBUG']) console.error(e);
+  process.exit(1);
 }

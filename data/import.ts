@@ -21,6 +21,7 @@ import { postgresTables } from './sources/postgres.ts';
 import { checkReferences, stageTable } from './stage.ts';
 import { layoutFacts } from './layout-facts.ts';
 import { anySynthetic } from './generate-marker.ts';
+import { importTemp, removeDeadLeftovers } from './temp-files.ts';
 
 export interface ImportOptions {
   readonly source: string;
@@ -75,7 +76,7 @@ async function sourceTables(db: Database, catalog: Catalog, kind: SourceKind, o:
     case 'parquet':
       return parquetTables(db, catalog, o.source);
     case 'csv':
-      return csvTables(db, catalog, o.source);
+      return csvTables(catalog, o.source);
     case 'pg_dump':
       return pgDumpTables(catalog, o.source, workDir, o.onRows);
     case 'postgres':
@@ -90,9 +91,9 @@ export async function importSnapshot(options: ImportOptions): Promise<SnapshotMe
   const log = options.log ?? (() => {});
   const kind = detect(options.source);
   const target = resolve(options.dbPath);
+  const { db: tmp, workDir } = importTemp(target);
   mkdirSync(dirname(target), { recursive: true });
-  const tmp = `${target}.tmp-${process.pid}-${Date.now()}`;
-  const workDir = `${tmp}.files`;
+  for (const name of removeDeadLeftovers(target)) log(`removed ${name}, left by an import that was killed`);
   mkdirSync(workDir);
   const removeTmp = () => {
     rmSync(tmp, { force: true });

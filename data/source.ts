@@ -1,7 +1,7 @@
 // What an import source hands the importer for each table: a SQL relation that reads it,
 // the columns it has, and where its rows come from (for error messages).
 import { existsSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Param } from '../engine/db.ts';
 import type { TableDef } from '../engine/catalog.ts';
 
@@ -18,11 +18,40 @@ export interface SourceTable {
   readonly lineKind: 'line' | 'row';
   /** Text sources carry every value as text: types are checked value by value, not per column. */
   readonly typedColumns: boolean;
+  /** Text sources: the rows DuckDB's reader cannot split into fields are set aside
+   *  (text-rejects.ts) and named in the message; see `TextRejects`. */
+  readonly rejects?: TextRejects;
+}
+
+export interface TextRejects {
+  /** Added to the reader's record number (1 = the first record, a header too) to give `_line`. */
+  readonly lineOffset: number;
+  /** The same relation with room for rows up to WIDE_ROW_BYTES, read again only when a row
+   *  was longer than DuckDB's default limit (2 MB): wide buffers cost memory and time. */
+  readonly wideRelation: string;
+  /** The source's column names by position: the reader names them c0, c1, ... */
+  readonly fields: readonly string[];
 }
 
 /** A load that must stop: the message names the table, the origin, the row and the column. */
 export class ImportError extends Error {
   override readonly name = 'ImportError';
+}
+
+/** A file path as DuckDB's readers take it literally: they expand `*`, `?` and `[...]` as
+ *  wildcards (a folder `u?` would also read its sibling `ux`), so each is written as a
+ *  one-character class (`[?]`); absolute, so that no `~` or `s3://` prefix is read either. */
+export function literalPath(file: string): string {
+  return resolve(file).replace(/[*?[]/g, (c) => `[${c}]`);
+}
+
+/** A value as a message shows it: quoted, on one line, cut after 80 characters (a bad value
+ *  may be a 10 MB text). */
+export function shown(value: unknown): string {
+  const text = String(value);
+  const escaped = (t: string) =>
+    t.replace(/[\x00-\x1f\x7f]/g, (c) => (c === '\n' ? '\\n' : c === '\t' ? '\\t' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`));
+  return text.length > 80 ? `'${escaped(text.slice(0, 80))}...' (${text.length} characters)` : `'${escaped(text)}'`;
 }
 
 /** Whether a folder holds at least one file with this extension (`.parquet`, `.csv`). */

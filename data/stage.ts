@@ -6,8 +6,15 @@ import type { Catalog, ColumnDef, SqlType } from '../engine/catalog.ts';
 import { tableDef } from '../engine/catalog.ts';
 import { stageName } from '../engine/layout.ts';
 import { ident } from '../engine/sql.ts';
-import { ImportError } from './source.ts';
+import { ImportError, shown } from './source.ts';
 import type { SourceTable } from './source.ts';
+import { readSource } from './read-source.ts';
+
+// Instants are kept only in years 0001 to 9999: the API's ISO 8601 dates and its JSON
+// answers have four-digit years. PostgreSQL's 'infinity' and '-infinity' and its years
+// past 9999 (or BC) are refused by name, not loaded as far-off dates no window could name.
+const FIRST_INSTANT = '0001-01-01 00:00:00';
+const END_OF_INSTANTS = '10000-01-01 00:00:00';
 
 // Which declared source types each stored type accepts without a value-by-value check.
 const FAMILIES: Record<SqlType, RegExp> = {
@@ -49,11 +56,13 @@ export async function stageTable(db: Database, s: SourceTable): Promise<number> 
     ...t.columns.map((c) => `${converted(c, s.columns.get(c.name)!)} AS ${ident(c.name)}`),
     ...convertedCols.map((c) => `${ident(c.name)} AS ${src(c)}`),
   ];
-  await db.query(`CREATE TABLE ${stage} AS SELECT ${select.join(', ')}, _line FROM ${s.relation} src`, s.params);
+  await readSource(db, s, async (relation) => {
+    await db.query(`CREATE OR REPLACE TABLE ${stage} AS SELECT ${select.join(', ')}, _line FROM ${relation} src`, s.params);
+  });
 
   for (const c of convertedCols) {
     const bad = await first(db, `SELECT _line, CAST(${src(c)} AS VARCHAR) AS value FROM ${stage} WHERE ${src(c)} IS NOT NULL AND ${ident(c.name)} IS NULL ORDER BY _line LIMIT 1`, []);
-    if (bad) throw new ImportError(`table '${t.name}' (${where(s, bad['_line'])}), column '${c.name}': cannot read '${String(bad['value'])}' as ${c.sqlType}`);
+    if (bad) throw new ImportError(`table '${t.name}' (${where(s, bad['_line'])}), column '${c.name}': cannot read ${shown(bad['value'])} as ${c.sqlType}${c.sqlType === 'TIMESTAMP' ? ' (an instant in the years 0001 to 9999)' : ''}`);
     await db.exec(`ALTER TABLE ${stage} DROP COLUMN ${src(c)}`);
   }
   for (const c of t.columns) {
@@ -61,6 +70,19 @@ export async function stageTable(db: Database, s: SourceTable): Promise<number> 
     if (!c.nullable) {
       const n = await first(db, `SELECT _line FROM ${stage} WHERE ${v} IS NULL ORDER BY _line LIMIT 1`, []);
       if (n) throw new ImportError(`table '${t.name}' (${where(s, n['_line'])}), column '${c.name}': null in a required column`);
+    }
+    if (c.sqlType === 'TIMESTAMP') {
+      const o = await first(
+        db,
+        `SELECT _line, CAST(${v} AS VARCHAR) AS value, isfinite(${v}) AS finite FROM ${stage} ` +
+          `WHERE NOT isfinite(${v}) OR ${v} < CAST($1 AS TIMESTAMP) OR ${v} >= CAST($2 AS TIMESTAMP) ORDER BY _line LIMIT 1`,
+        [FIRST_INSTANT, END_OF_INSTANTS],
+      );
+      if (o)
+        throw new ImportError(
+          `table '${t.name}' (${where(s, o['_line'])}), column '${c.name}': ${shown(o['value'])} is ` +
+            (o['finite'] ? 'outside the years 0001 to 9999' : 'not an instant (infinite timestamps are refused)'),
+        );
     }
     if (c.min !== undefined) {
       const m = await first(db, `SELECT _line, ${v} AS value FROM ${stage} WHERE ${v} < $1 ORDER BY _line LIMIT 1`, [c.min]);
@@ -72,7 +94,7 @@ export async function stageTable(db: Database, s: SourceTable): Promise<number> 
         `SELECT ${v} AS value, min(_line) AS a, max(_line) AS b FROM ${stage} WHERE ${v} IS NOT NULL GROUP BY ${v} HAVING count(*) > 1 ORDER BY a LIMIT 1`,
         [],
       );
-      if (d) throw new ImportError(`table '${t.name}' (${where(s, d['b'])}), column '${c.name}': duplicate value '${String(d['value'])}' (first at ${s.lineKind} ${String(d['a'])})`);
+      if (d) throw new ImportError(`table '${t.name}' (${where(s, d['b'])}), column '${c.name}': duplicate value ${shown(d['value'])} (first at ${s.lineKind} ${String(d['a'])})`);
     }
   }
   const count = await first(db, `SELECT count(*) AS n FROM ${stage}`, []);

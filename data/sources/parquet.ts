@@ -1,8 +1,9 @@
 // A folder of Parquet files, one per table, named after the Django or the plain table names.
 import type { Database } from '../../engine/db.ts';
 import type { Catalog } from '../../engine/catalog.ts';
-import { ImportError, folderHas, tableFile } from '../source.ts';
+import { ImportError, folderHas, literalPath, tableFile } from '../source.ts';
 import type { SourceTable } from '../source.ts';
+import { firstLine } from '../read-source.ts';
 
 export function isParquetFolder(dir: string): boolean {
   return folderHas(dir, '.parquet');
@@ -15,12 +16,12 @@ export async function parquetTables(db: Database, catalog: Catalog, dir: string)
     const relation = `(SELECT *, file_row_number + 1 AS _line FROM read_parquet($1, file_row_number = true))`;
     let described;
     try {
-      described = await db.query(`DESCRIBE SELECT * FROM read_parquet($1)`, [file]);
+      described = await db.query(`DESCRIBE SELECT * FROM read_parquet($1)`, [literalPath(file)]);
     } catch (e) {
-      throw new ImportError(`table '${table.name}': cannot read ${file}: ${(e as Error).message}`);
+      throw new ImportError(`table '${table.name}': cannot read ${file}: ${firstLine(e)}`);
     }
     const columns = new Map(described.rows.map((r) => [String(r['column_name']).toLowerCase(), String(r['column_type'])]));
-    out.push({ table, origin: file, relation, params: [file], columns, lineKind: 'row', typedColumns: true });
+    out.push({ table, origin: file, relation, params: [literalPath(file)], columns, lineKind: 'row', typedColumns: true });
   }
   return out;
 }

@@ -1,16 +1,20 @@
 // A pg_dump plain-SQL file: its `COPY ... FROM stdin;` blocks are copied out, byte for
-// byte, into one text-format file per wanted table; none of its SQL is ever run. Tables
-// may come in any order and schema-qualified; unwanted tables are skipped.
+// byte, into one text-format file per wanted table; none of its SQL is ever run, but it is
+// read as psql reads it (pg-dump-lexer.ts), so that a COPY line inside a comment, a string
+// or a function body is not taken for data. Tables may come in any order and
+// schema-qualified; unwanted tables are skipped.
 import { closeSync, createReadStream, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Catalog, TableDef } from '../../engine/catalog.ts';
-import { ImportError } from '../source.ts';
+import { ImportError, shown } from '../source.ts';
 import type { SourceTable } from '../source.ts';
 import { pgTextTable } from './pg-text.ts';
+import { DumpLexer } from './pg-dump-lexer.ts';
 
-/** `COPY [schema.]table (col, ...) FROM stdin;` with plain or double-quoted identifiers. */
-const IDENT = String.raw`(?:"(?:[^"]|"")+"|[A-Za-z_][A-Za-z0-9_$]*)`;
-const COPY_LINE = new RegExp(String.raw`^COPY\s+(?:(${IDENT})\.)?(${IDENT})\s*\(([^)]*)\)\s+FROM\s+stdin\s*;\s*$`, 'i');
+/** `COPY [schema.]table (col, ...) FROM stdin` with plain or double-quoted identifiers. */
+const IDENT = String.raw`(?:"(?:[^"]|"")+"|[A-Za-z_\u0080-\uffff][A-Za-z0-9_$\u0080-\uffff]*)`;
+const COPY = new RegExp(String.raw`^COPY\s+(?:(${IDENT})\s*\.\s*)?(${IDENT})\s*\(\s*(${IDENT}(?:\s*,\s*${IDENT})*)\s*\)\s*FROM\s+STDIN$`, 'i');
+const IDENTS = new RegExp(IDENT, 'g');
 
 const unquote = (s: string) => (s.startsWith('"') ? s.slice(1, -1).replaceAll('""', '"') : s.toLowerCase());
 
@@ -34,6 +38,7 @@ export async function pgDumpTables(catalog: Catalog, dumpFile: string, workDir: 
   let carry = '';
   let rows = 0;
   let pending: string[] = [];
+  const lexer = new DumpLexer();
   const flush = () => {
     if (current && pending.length) writeSync(current.fd, pending.join(''));
     pending = [];
@@ -57,16 +62,17 @@ export async function pgDumpTables(catalog: Catalog, dumpFile: string, workDir: 
       }
       return;
     }
-    if (!line.startsWith('COPY ')) return;
-    const m = COPY_LINE.exec(line);
-    if (!m) throw new ImportError(`${dumpFile}, line ${lineNo}: cannot read this COPY statement`);
+    const statement = lexer.line(line);
+    if (statement === undefined) return;
+    const m = COPY.exec(statement);
+    if (!m) throw new ImportError(`${dumpFile}, line ${lineNo}: cannot read this COPY statement: ${shown(statement)}`);
     const name = unquote(m[2]!);
     const table = catalog.tables.find((t) => t.sourceNames.includes(name));
     if (!table || found.has(table.name)) {
       skipping = true;
       return;
     }
-    const columns = m[3]!.split(',').map((c) => unquote(c.trim()));
+    const columns = (m[3]!.match(IDENTS) ?? []).map(unquote);
     const file = join(workDir, `${table.name}.tsv`);
     current = { table, columns, file, firstLine: lineNo + 1, fd: openSync(file, 'w') };
     found.set(table.name, current);

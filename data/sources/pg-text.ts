@@ -3,7 +3,9 @@
 // escape character); the escapes are decoded here in SQL, only for text columns.
 import type { TableDef } from '../../engine/catalog.ts';
 import { ident } from '../../engine/sql.ts';
+import { literalPath } from '../source.ts';
 import type { SourceTable } from '../source.ts';
+import { rejectOptions, rejectTables } from '../text-rejects.ts';
 
 // PostgreSQL writes exactly these escapes in text output: \\ \b \f \n \r \t \v. Splitting
 // on the escaped backslash first leaves pieces in which every backslash starts an escape.
@@ -23,16 +25,17 @@ export function pgTextTable(table: TableDef, file: string, origin: string, colum
     const raw = `c${i}`;
     return [`${c.sqlType === 'VARCHAR' ? decode(raw) : raw} AS ${ident(c.name)}`];
   });
-  const relation =
+  const relation = (wide: boolean) =>
     `(SELECT ${select.join(', ')}, row_number() OVER () + ${firstLine - 1} AS _line FROM read_csv($1, delim = '\t', quote = '', escape = '', ` +
-    `header = false, nullstr = '\\N', auto_detect = false, columns = {${spec}}))`;
+    `header = false, nullstr = '\\N', auto_detect = false, columns = {${spec}}, ${rejectOptions(wide)}))`;
   return {
     table,
     origin,
-    relation,
-    params: [file],
+    relation: relation(false),
+    params: [literalPath(file), ...rejectTables(table)],
     columns: new Map(columns.map((c) => [c.toLowerCase(), 'VARCHAR'])),
     lineKind,
     typedColumns: false,
+    rejects: { lineOffset: firstLine - 1, wideRelation: relation(true), fields: columns },
   };
 }
