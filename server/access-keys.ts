@@ -132,7 +132,8 @@ const names = new WeakMap<FastifyRequest, string>();
  *  is open). */
 export const accessKeyName = (request: FastifyRequest): string | undefined => names.get(request);
 
-const HOW = 'send it as "Authorization: Bearer <key>" or "X-API-Key: <key>"';
+const HEADERS = '"Authorization: Bearer <key>" or "X-API-Key: <key>"';
+const HOW = `send it as ${HEADERS}`;
 
 /** The secret a request presents: X-API-Key where present (then Authorization is left to the
  *  route: the debug and admin endpoints' DEBUG_TOKEN travels there), else a Bearer token. */
@@ -175,7 +176,7 @@ export function installAccessKeys(app: FastifyInstance, ring: KeyRing): void {
     if (!needsKey(request.routeOptions.url ?? request.url.split('?')[0]!)) return;
     const inUrl = credentialParams(request.url);
     if (inUrl.length) {
-      const e = new ApiError('invalid_parameter', `API keys are not accepted in the URL; ${HOW}`, inUrl.map((p) => ({ path: `/${p}`, message: `remove '${p}' from the query string; ${HOW}` })));
+      const e = new ApiError('invalid_parameter', `API keys are not accepted in the URL; ${HOW}`, inUrl.map((p) => ({ path: `/${p}`, message: `remove '${p}' from the query string and send the key in a header: ${HEADERS}` })));
       return reply.status(e.status).send(e.body());
     }
     const given = presented(request);
