@@ -91,13 +91,21 @@ describe('API_KEYS', () => {
       env: { ...process.env, PORT: '0', API_KEYS: `alice:${A},bob:tooshort`, ANALYTICS_DB: join(dir.path, 'none.duckdb'), GENERATE_DEFAULT: '0' },
       stdio: 'pipe',
     });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
-    expect(code).toBe(1);
-    expect(err).toBe("configuration error: API_KEYS entry 2: the secret of key 'bob' is shorter than 16 characters\n");
-    expect(out).toBe('');
+    try {
+      let out = '';
+      let err = '';
+      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+      // A server that started after all would print its listening line: stop waiting there.
+      const code = await new Promise<number | null | 'listening'>((resolve) => {
+        child.on('exit', resolve);
+        child.stdout.on('data', () => /listening/.test(out) && resolve('listening'));
+      });
+      expect(code).toBe(1);
+      expect(err).toBe("configuration error: API_KEYS entry 2: the secret of key 'bob' is shorter than 16 characters\n");
+      expect(out).toBe('');
+    } finally {
+      if (child.exitCode === null) child.kill();
+    }
   });
 });
