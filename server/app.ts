@@ -1,7 +1,7 @@
 // Builds the HTTP app without listening: tests build it, use it and close it.
 import { randomUUID } from 'node:crypto';
 import Fastify from 'fastify';
-import type { FastifyInstance, FastifyServerOptions } from 'fastify';
+import type { FastifyInstance, FastifyRequest, FastifyServerOptions } from 'fastify';
 import type { Engine } from '../engine/engine.ts';
 import { ApiError, DAMAGED_MESSAGE, frameworkErrors, installErrorHandlers, onClientError } from './errors.ts';
 import { metaResponse } from './meta-response.ts';
@@ -14,6 +14,8 @@ import type { HardeningOptions } from './hardening.ts';
 import { createMetrics, installMetrics } from './metrics.ts';
 import type { Metrics } from './metrics.ts';
 import { installShutdown, serverTimeouts } from './connections.ts';
+import { installAccessKeys, KeyRing, redactUrl, SECURITY_SCHEMES } from './access-keys.ts';
+import type { AccessKey } from './access-keys.ts';
 import { DEFAULT_LIMITS } from './config.ts';
 import type { Limits } from './config.ts';
 
@@ -30,6 +32,24 @@ export interface AppOptions {
   readonly metrics?: Metrics;
   /** Load shedding beyond the event-loop lag (tests force it). */
   readonly hardening?: HardeningOptions;
+  /** API keys: with any, /api/..., /analytics... and /metrics ask for one (access-keys.ts). */
+  readonly accessKeys?: readonly AccessKey[];
+}
+
+/** The logger settings, with request URLs logged without the values of credential-like
+ *  query parameters (refused on protected routes, but the URL is logged before that). */
+function loggerOptions(logger: FastifyServerOptions['logger']): FastifyServerOptions['logger'] {
+  if (!logger) return false;
+  const given = typeof logger === 'object' ? logger : {};
+  const req = (request: FastifyRequest) => ({
+    method: request.method,
+    url: redactUrl(request.url),
+    version: request.headers['accept-version'],
+    host: request.host,
+    remoteAddress: request.ip,
+    remotePort: request.socket?.remotePort,
+  });
+  return { ...given, serializers: { req, ...given.serializers } } as FastifyServerOptions['logger'];
 }
 
 /** A caller's X-Request-Id is kept only when short and plain: it is echoed in a header and
@@ -39,7 +59,7 @@ const PLAIN_ID = /^[A-Za-z0-9._-]{1,64}$/;
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const limits: Limits = { ...DEFAULT_LIMITS, ...options.limits };
   const app = Fastify({
-    logger: options.logger ?? false,
+    logger: loggerOptions(options.logger),
     bodyLimit: 64 * 1024,
     // Request ids: the caller's X-Request-Id where it is plain, else a new one; in every log line.
     requestIdHeader: false,
@@ -68,8 +88,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   installShutdown(app, limits);
   await installHardening(app, limits, options.hardening);
+  // After helmet's and CORS's hooks (a refusal carries the security headers; a preflight,
+  // which has no key, is answered first), before every route and the rate limiter.
+  const keys = options.accessKeys?.length ? new KeyRing(options.accessKeys) : undefined;
+  if (keys) installAccessKeys(app, keys);
   installMetrics(app, options.metrics ?? createMetrics());
-  await registerOpenApi(app);
+  await registerOpenApi(app, keys ? { securitySchemes: SECURITY_SCHEMES } : {});
 
   const engine = (): Engine => {
     const e = options.engine();

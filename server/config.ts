@@ -1,7 +1,10 @@
 // Configuration from the environment (and a .env file), each with a default that works on
 // a new machine.
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { config as loadDotenv } from 'dotenv';
+import { entriesOfFile, entriesOfList, parseAccessKeys } from './access-keys.ts';
+import type { AccessKey, KeyEntry } from './access-keys.ts';
 
 /** The snapshot path of a new clone: the only one where a missing file is replaced by
  *  generated data unless GENERATE_DEFAULT says otherwise. */
@@ -20,14 +23,21 @@ export interface Config {
   readonly generateDefault: boolean;
   /** VERIFY_SNAPSHOT: read every block of a snapshot once before serving it (0: skip). */
   readonly verifySnapshot: boolean;
+  /** API_KEYS / API_KEYS_FILE: the keys every /api/..., /analytics... and /metrics request
+   *  must present; none: the API is open. */
+  readonly accessKeys: readonly AccessKey[];
   readonly limits: Limits;
 }
+
+/** A setting that cannot be used: main prints the message alone and exits. */
+export class ConfigError extends Error {}
 
 /** Protections of a server exposed to clients; each has an environment variable. */
 export interface Limits {
   /** CORS_ORIGINS: origins allowed to call from a browser (comma-separated; none: no CORS). */
   readonly corsOrigins: readonly string[];
-  /** RATE_LIMIT_PER_MINUTE: requests per client address and minute (0: no limit). */
+  /** RATE_LIMIT_PER_MINUTE: requests per access key (where keys are set; else per client
+   *  address) and minute (0: no limit). */
   readonly rateLimitPerMinute: number;
   /** QUERY_TIMEOUT_MS: analytics queries are stopped (504) after this long. */
   readonly queryTimeoutMs: number;
@@ -64,7 +74,7 @@ export const DEFAULT_LIMITS: Limits = {
 function int(name: string, value: string | undefined, fallback: number): number {
   if (value === undefined || value === '') return fallback;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer, got '${value}'`);
+  if (!Number.isInteger(n) || n < 0) throw new ConfigError(`${name} must be a non-negative integer, got '${value}'`);
   return n;
 }
 
@@ -72,17 +82,50 @@ function flag(name: string, value: string | undefined): boolean | undefined {
   if (value === undefined || value === '') return undefined;
   if (value === '1' || value === 'true') return true;
   if (value === '0' || value === 'false') return false;
-  throw new Error(`${name} must be 1 or 0, got '${value}'`);
+  throw new ConfigError(`${name} must be 1 or 0, got '${value}'`);
+}
+
+/** The keys of API_KEYS or API_KEYS_FILE (one of them): any fault refuses the start, rather
+ *  than serve an API its operator meant to close. */
+function accessKeys(list: string | undefined, file: string | undefined, debugToken: string | undefined): AccessKey[] {
+  if (list === undefined && file === undefined) return [];
+  if (list !== undefined && file !== undefined) throw new ConfigError('set API_KEYS or API_KEYS_FILE, not both');
+  let entries: KeyEntry[];
+  if (file !== undefined) {
+    let content: string;
+    try {
+      content = readFileSync(file, 'utf8');
+    } catch (e) {
+      throw new ConfigError(`API_KEYS_FILE: cannot read ${resolve(file)} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    }
+    entries = entriesOfFile(content, `API_KEYS_FILE ${file}`);
+    if (!entries.length) throw new ConfigError(`API_KEYS_FILE: ${resolve(file)} holds no keys (lines of name:secret)`);
+  } else {
+    entries = entriesOfList(list!);
+    if (!entries.length) throw new ConfigError('API_KEYS holds no keys (comma-separated name:secret pairs)');
+  }
+  let keys: AccessKey[];
+  try {
+    keys = parseAccessKeys(entries);
+  } catch (e) {
+    throw new ConfigError((e as Error).message);
+  }
+  // The debug endpoints read DEBUG_TOKEN from the Authorization header an API key may use too:
+  // one string that were both would open them with an API key alone.
+  const twin = debugToken === undefined ? undefined : keys.find((k) => k.secret === debugToken);
+  if (twin) throw new ConfigError(`DEBUG_TOKEN must differ from every API key; it is the secret of key '${twin.name}'`);
+  return keys;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, dotenv = true): Config {
   if (dotenv) loadDotenv({ quiet: true });
   const analyticsDb = env['ANALYTICS_DB'] || DEFAULT_ANALYTICS_DB;
+  const debugToken = env['DEBUG_TOKEN'] || undefined;
   return {
     port: int('PORT', env['PORT'], 3000),
     host: env['HOST'] || '127.0.0.1',
     analyticsDb,
-    debugToken: env['DEBUG_TOKEN'] || undefined,
+    debugToken,
     pgUrl: env['PGURL'] || undefined,
     logLevel: env['LOG_LEVEL'] || 'info',
     workers: int('WORKERS', env['WORKERS'], 0),
@@ -90,6 +133,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, dotenv = true):
     // for fake data: only the default path of a new clone gets generated data.
     generateDefault: flag('GENERATE_DEFAULT', env['GENERATE_DEFAULT']) ?? resolve(analyticsDb) === resolve(DEFAULT_ANALYTICS_DB),
     verifySnapshot: flag('VERIFY_SNAPSHOT', env['VERIFY_SNAPSHOT']) ?? true,
+    accessKeys: accessKeys(env['API_KEYS'] || undefined, env['API_KEYS_FILE'] || undefined, debugToken),
     limits: {
       corsOrigins: (env['CORS_ORIGINS'] ?? '').split(',').map((o) => o.trim()).filter(Boolean),
       rateLimitPerMinute: int('RATE_LIMIT_PER_MINUTE', env['RATE_LIMIT_PER_MINUTE'], DEFAULT_LIMITS.rateLimitPerMinute),

@@ -1,5 +1,5 @@
 // The ecosystem's protections, configured from Limits: security headers (helmet), CORS from
-// an allow-list, rate limiting (429 with Retry-After), and load shedding when the event
+// an allow-list, rate limiting per key or address (429 with Retry-After), and load shedding when the event
 // loop lags (503). Their refusals use the spec's error shape.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import helmet from '@fastify/helmet';
@@ -7,6 +7,7 @@ import cors from '@fastify/cors';
 import rateLimit from '@fastify/rate-limit';
 import underPressure from '@fastify/under-pressure';
 import { ApiError } from './errors.ts';
+import { accessKeyName } from './access-keys.ts';
 import type { Limits } from './config.ts';
 
 export interface HardeningOptions {
@@ -48,6 +49,12 @@ export async function installHardening(app: FastifyInstance, limits: Limits, opt
     await app.register(rateLimit, {
       max: limits.rateLimitPerMinute,
       timeWindow: 60_000,
+      // Per access key where the request was let in with one (the key check runs first), else
+      // per address; the prefixes keep a key named like an address apart from that address.
+      keyGenerator: (request) => {
+        const name = accessKeyName(request);
+        return name === undefined ? `addr:${request.ip}` : `key:${name}`;
+      },
       errorResponseBuilder: (_req, ctx) => {
         const e = new ApiError('rate_limited', `rate limit of ${ctx.max} requests per minute exceeded; retry in ${Math.ceil(ctx.ttl / 1000)} s`);
         return Object.assign(e, { statusCode: 429 });

@@ -7,10 +7,23 @@ import { verifySnapshot } from '../engine/damage.ts';
 import type { SnapshotMeta } from '../engine/meta.ts';
 import { EngineHolder } from './engine-holder.ts';
 import { buildApp } from './app.ts';
-import { loadConfig } from './config.ts';
+import { ConfigError, loadConfig } from './config.ts';
+import type { Config } from './config.ts';
 import { createMetrics } from './metrics.ts';
 
-const config = loadConfig();
+/** The configuration, or the process ends with the setting's problem in one line: a stack
+ *  trace would only bury it. */
+function configOrExit(): Config {
+  try {
+    return loadConfig();
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    process.stderr.write(`configuration error: ${e.message}\n`);
+    process.exit(1);
+  }
+}
+
+const config = configOrExit();
 const file = resolve(config.analyticsDb);
 const metrics = createMetrics();
 const holder = new EngineHolder(config.analyticsDb, {
@@ -36,7 +49,9 @@ const app = await buildApp({
   reload: load,
   limits: config.limits,
   metrics,
+  accessKeys: config.accessKeys,
 });
+if (config.accessKeys.length) app.log.info({ keys: config.accessKeys.map((k) => k.name) }, 'access keys required on /api, /analytics and /metrics');
 
 if (!existsSync(file)) {
   if (config.generateDefault) {

@@ -3,6 +3,7 @@
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { FastifyInstance } from 'fastify';
 import type { QueryInfo } from '../engine/engine.ts';
+import { accessKeyName } from './access-keys.ts';
 
 export interface Metrics {
   readonly registry: Registry;
@@ -29,7 +30,8 @@ export function createMetrics(): Metrics {
   };
 }
 
-/** Counts and times every request by route (the route's pattern, not the raw URL). */
+/** Counts and times every request by route (the route's pattern, not the raw URL), and the
+ *  requests let in with an access key by the key's name (never its secret). */
 export function installMetrics(app: FastifyInstance, metrics: Metrics): void {
   const requests = new Counter({ name: 'http_requests_total', help: 'HTTP requests', labelNames: ['method', 'route', 'status'], registers: [metrics.registry] });
   const latency = new Histogram({
@@ -39,9 +41,14 @@ export function installMetrics(app: FastifyInstance, metrics: Metrics): void {
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10],
     registers: [metrics.registry],
   });
+  // A counter of its own: the labels of http_requests_total stay as they were for dashboards.
+  const byKey = new Counter({ name: 'http_requests_by_key_total', help: 'HTTP requests by access key name', labelNames: ['key', 'route', 'status'], registers: [metrics.registry] });
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched';
-    requests.inc({ method: request.method, route, status: String(reply.statusCode) });
+    const status = String(reply.statusCode);
+    requests.inc({ method: request.method, route, status });
+    const key = accessKeyName(request);
+    if (key !== undefined) byKey.inc({ key, route, status });
     latency.observe({ method: request.method, route }, reply.elapsedTime / 1000);
   });
   app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {

@@ -36,12 +36,22 @@ export function analyticsRouteSchema(schema: z.ZodType, summary: string, hide: b
   return { summary, hide, tags: ['analytics'], querystring: query, body };
 }
 
-export async function registerOpenApi(app: FastifyInstance): Promise<void> {
+export type SecurityScheme =
+  | { readonly type: 'http'; readonly scheme: 'bearer'; readonly description: string }
+  | { readonly type: 'apiKey'; readonly in: 'header'; readonly name: string; readonly description: string };
+
+export interface OpenApiOptions {
+  /** components.securitySchemes (with access keys on): Swagger UI then offers "Authorize". */
+  readonly securitySchemes?: Readonly<Record<string, SecurityScheme>>;
+}
+
+export async function registerOpenApi(app: FastifyInstance, options: OpenApiOptions = {}): Promise<void> {
   // zod validates in the handlers; the JSON schemas are documentation.
   app.setValidatorCompiler(() => () => true);
   await app.register(swagger, {
     openapi: {
       info: { title: 'Blog analytics engine', version: '1.0.0', description: 'Blog view analytics over an embedded DuckDB snapshot. Errors: {error, code, details}.' },
+      ...(options.securitySchemes ? { components: { securitySchemes: { ...options.securitySchemes } } } : {}),
     },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
