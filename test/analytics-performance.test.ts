@@ -1,13 +1,14 @@
 // performance, through HTTP, against a JavaScript reference that buckets every view and
-// blog with Intl's time zones (not DuckDB's), zero-fills and computes growth itself.
+// blog of the source Parquet files with Intl's time zones (not DuckDB's), zero-fills and
+// computes growth itself.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { Database } from '../engine/db.ts';
 import { Engine } from '../engine/engine.ts';
 import { buildApp } from '../server/app.ts';
 import { AS_OF, EMPTY_MONTH, analyticsFixture } from './analytics-fixture.ts';
 import type { AnalyticsFixture } from './analytics-fixture.ts';
-import { tempDir } from './helpers.ts';
+import { STEADY_LIMITS, tempDir } from './helpers.ts';
+import { parquetReference } from './reference.ts';
 
 const dir = tempDir('aperf-');
 let fx: AnalyticsFixture;
@@ -21,8 +22,9 @@ let blogs: Blog[];
 beforeAll(async () => {
   fx = await analyticsFixture(dir.path);
   engine = await Engine.open(fx.db);
-  app = await buildApp({ engine: () => engine });
-  const db = await Database.open(fx.db, { readOnly: true });
+  app = await buildApp({ engine: () => engine, limits: STEADY_LIMITS });
+  // The reference's rows come from the source Parquet files, not from the snapshot.
+  const db = await parquetReference(fx.source);
   try {
     const v = await db.query(`SELECT v.viewed_at, b.author_id, v.duration, b.title, v.country_id FROM blog_view v JOIN blog b ON b.id = v.blog_id`);
     views = v.rows.map((r) => ({ at: (r['viewed_at'] as Date).getTime(), author: r['author_id'] as number, duration: r['duration'] as number, title: r['title'] as string, country: r['country_id'] as number | null }));
@@ -42,9 +44,20 @@ const DAY = 86_400_000;
 const pad = (n: number) => String(n).padStart(2, '0');
 const ymd = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
+// One formatter per zone and one answer per instant: the reference runs synchronously in
+// the test's process and must not hold its event loop for long.
+const formatters = new Map<string, Intl.DateTimeFormat>();
+const localDays = new Map<string, number>();
 function localDay(ms: number, tz: string): number {
-  const p = Object.fromEntries(new Intl.DateTimeFormat('en-US', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(new Date(ms)).map((x) => [x.type, x.value]));
-  return Date.UTC(Number(p['year']), Number(p['month']) - 1, Number(p['day']));
+  const key = `${tz}|${ms}`;
+  const known = localDays.get(key);
+  if (known !== undefined) return known;
+  let f = formatters.get(tz);
+  if (!f) formatters.set(tz, (f = new Intl.DateTimeFormat('en-US', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit' })));
+  const p = Object.fromEntries(f.formatToParts(new Date(ms)).map((x) => [x.type, x.value]));
+  const day = Date.UTC(Number(p['year']), Number(p['month']) - 1, Number(p['day']));
+  localDays.set(key, day);
+  return day;
 }
 
 function bucketOf(ms: number, tz: string, period: string): number {

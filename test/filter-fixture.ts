@@ -1,7 +1,8 @@
 // A small snapshot with the awkward cases filters must get right: null names and codes,
 // empty strings, quotes, LIKE wildcards, backslashes and non-ASCII text in every text
 // dimension, anonymous and country-less views. Plus every view as a plain JS object keyed
-// by filter path, read with plain joins (not through the fact table), for evaluators.
+// by filter path, read with plain joins from the source files (never from the snapshot),
+// for evaluators.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Database } from '../engine/db.ts';
@@ -10,6 +11,7 @@ import { importSnapshot } from '../data/import.ts';
 import { formatUtc } from '../engine/values.ts';
 import { afterAll, beforeAll } from 'vitest';
 import { END, tempDir } from './helpers.ts';
+import { parquetReference } from './reference.ts';
 
 export type ViewRow = Record<string, number | string | null>;
 
@@ -53,9 +55,9 @@ export async function filterFixture(dir: string, views = 4000): Promise<{ db: st
   }
   const db = join(dir, 'filters.duckdb');
   await importSnapshot({ source: patched, dbPath: db });
-  const snap = await Database.open(db, { readOnly: true });
+  const ref = await parquetReference(patched);
   try {
-    const { rows } = await snap.query(`
+    const { rows } = await ref.query(`
       SELECT v.id, v.duration, v.viewed_at,
              v.user_id AS "user", u.username AS user__username, u.first_name AS user__first_name, u.last_name AS user__last_name,
              v.country_id AS country, c.name AS country__name, c.code AS country__code,
@@ -73,7 +75,7 @@ export async function filterFixture(dir: string, views = 4000): Promise<{ db: st
     });
     return { db, rows: out };
   } finally {
-    snap.close();
+    ref.close();
   }
 }
 
