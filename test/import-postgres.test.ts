@@ -10,12 +10,15 @@ import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Database } from '../engine/db.ts';
 import { Engine } from '../engine/engine.ts';
 import type { QuerySpec } from '../engine/query/spec.ts';
 import { importSnapshot } from '../data/import.ts';
 import { ImportError } from '../data/source.ts';
 import { IN_CI, PGURL, dropSchema, loadDjangoSchema, pgReachable } from './pg-fixture.ts';
 import { END, generatedSnapshot, tempDir } from './helpers.ts';
+import { postgresReference } from './pg-reference.ts';
+import { expectSnapshotMatchesSource } from './snapshot-check.ts';
 
 const reachable = await pgReachable();
 if (!reachable && !IN_CI) console.log(`PostgreSQL is not reachable at ${PGURL}: the PostgreSQL import tests are skipped (with CI=true they fail)`);
@@ -31,6 +34,8 @@ const TABLES = ['analytics_app_country', 'auth_user', 'analytics_app_blog', 'ana
 const schema = `bae_import_${process.pid}`;
 const dir = tempDir('pgimp-');
 const snaps: Record<string, string> = {};
+/** The tables as PostgreSQL holds them, read with the pg client: the reference. */
+let pgRef: Database;
 
 const end = END.toISOString();
 const SPECS: QuerySpec[] = [
@@ -72,6 +77,9 @@ describe.skipIf(!reachable)('import from PostgreSQL', () => {
     const { parquet, db } = await generatedSnapshot(dir.path, 20_000, 9);
     snaps['parquet'] = db;
     await loadDjangoSchema(schema, parquet, dir.path);
+    const refDir = join(dir.path, 'pg-rows');
+    mkdirSync(refDir);
+    pgRef = await postgresReference(schema, refDir);
     const csv = join(dir.path, 'csv');
     mkdirSync(csv);
     for (const t of TABLES) await copyCsv(t, join(csv, `${t}.csv`));
@@ -93,11 +101,16 @@ describe.skipIf(!reachable)('import from PostgreSQL', () => {
   }, 180_000);
 
   afterAll(async () => {
+    pgRef?.close();
     if (reachable) await dropSchema(schema);
     dir.cleanup();
   });
 
   for (const source of ['csv', 'dump', 'dataOnly', 'live']) {
+    it(`${source}: the snapshot holds exactly PostgreSQL's rows, in every table, fact column, rollup and blog set`, async () => {
+      await expectSnapshotMatchesSource(snaps[source]!, pgRef, { blogSets: true });
+    });
+
     it(`${source}: the same analytics answers as the Parquet import`, async () => {
       const [want, got] = await Promise.all([answers(snaps['parquet']!), answers(snaps[source]!)]);
       expect(got).toEqual(want);
