@@ -14,6 +14,8 @@ export const EMPTY_MONTH = '2026-03';
 
 export interface AnalyticsFixture {
   readonly db: string;
+  /** The Parquet folder the snapshot was imported from: what references read. */
+  readonly source: string;
   /** Users, countries and blogs that views point at, by popularity rank (1 = most viewed). */
   readonly rank: Record<string, number>;
 }
@@ -54,5 +56,5 @@ export async function analyticsFixture(dir: string, views = 6000): Promise<Analy
   }
   const db = join(dir, 'analytics.duckdb');
   await importSnapshot({ source: out, dbPath: db });
-  return { db, rank };
+  return { db, source: out, rank };
 }

@@ -1,13 +1,15 @@
 // blog-views and top, through HTTP (inject), against plain SQL written here over the
-// spec's normalised tables (blog_view, blog, user, country) rather than the fact table.
+// spec's normalised tables (blog_view, blog, user, country) read from the source Parquet
+// files in a DuckDB of their own: never the snapshot's tables.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { Database } from '../engine/db.ts';
+import type { Database } from '../engine/db.ts';
 import { Engine } from '../engine/engine.ts';
 import { buildApp } from '../server/app.ts';
 import { AS_OF, analyticsFixture } from './analytics-fixture.ts';
 import type { AnalyticsFixture } from './analytics-fixture.ts';
-import { tempDir } from './helpers.ts';
+import { STEADY_LIMITS, tempDir } from './helpers.ts';
+import { parquetReference } from './reference.ts';
 
 const dir = tempDir('agrp-');
 let fx: AnalyticsFixture;
@@ -18,8 +20,8 @@ let ref: Database;
 beforeAll(async () => {
   fx = await analyticsFixture(dir.path);
   engine = await Engine.open(fx.db);
-  app = await buildApp({ engine: () => engine });
-  ref = await Database.open(fx.db, { readOnly: true });
+  app = await buildApp({ engine: () => engine, limits: STEADY_LIMITS });
+  ref = await parquetReference(fx.source);
 });
 afterAll(async () => {
   await app?.close();
@@ -40,7 +42,7 @@ function windowOf(range: string): [string | null, string] {
 
 const NAME = `COALESCE(NULLIF(trim(COALESCE(u.first_name, '') || ' ' || COALESCE(u.last_name, '')), ''), u.username)`;
 
-/** The reference: plain SQL over the normalised tables, with an optional extra WHERE. */
+/** The reference: plain SQL over the source's normalised tables, with an optional extra WHERE. */
 async function reference(kind: string, range: string, extra = 'TRUE', extraParams: unknown[] = []): Promise<Row[]> {
   const [start, end] = windowOf(range);
   const w = `v.viewed_at < $2::TIMESTAMPTZ::TIMESTAMP AND ($1::VARCHAR IS NULL OR v.viewed_at >= $1::TIMESTAMPTZ::TIMESTAMP) AND ${extra}`;

@@ -1,36 +1,35 @@
 // performance, through HTTP, against a JavaScript reference that buckets every view and
-// blog with Intl's time zones (not DuckDB's), zero-fills and computes growth itself.
+// blog of the source Parquet files with Intl's time zones (not DuckDB's), zero-fills and
+// computes growth itself.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { Database } from '../engine/db.ts';
 import { Engine } from '../engine/engine.ts';
 import { buildApp } from '../server/app.ts';
 import { AS_OF, EMPTY_MONTH, analyticsFixture } from './analytics-fixture.ts';
 import type { AnalyticsFixture } from './analytics-fixture.ts';
-import { tempDir } from './helpers.ts';
-import { exactGrowth } from './series-reference.ts';
+import { STEADY_LIMITS, tempDir } from './helpers.ts';
+import { parquetReference } from './reference.ts';
+import { referenceSeries } from './analytics-reference.ts';
+import type { SourceRows } from './analytics-reference.ts';
+import { flatBlogs, flatViews } from './flat-views.ts';
+import type { ViewRow } from './flat-views.ts';
 
 const dir = tempDir('aperf-');
 let fx: AnalyticsFixture;
 let engine: Engine;
 let app: FastifyInstance;
-type View = { at: number; author: number; duration: number; title: string; country: number | null };
-type Blog = { at: number; author: number; title: string };
-let views: View[];
-let blogs: Blog[];
+let data: SourceRows;
 
 beforeAll(async () => {
   fx = await analyticsFixture(dir.path);
   engine = await Engine.open(fx.db);
-  app = await buildApp({ engine: () => engine });
-  const db = await Database.open(fx.db, { readOnly: true });
+  app = await buildApp({ engine: () => engine, limits: STEADY_LIMITS });
+  // The reference's rows come from the source Parquet files, not from the snapshot.
+  const ref = await parquetReference(fx.source);
   try {
-    const v = await db.query(`SELECT v.viewed_at, b.author_id, v.duration, b.title, v.country_id FROM blog_view v JOIN blog b ON b.id = v.blog_id`);
-    views = v.rows.map((r) => ({ at: (r['viewed_at'] as Date).getTime(), author: r['author_id'] as number, duration: r['duration'] as number, title: r['title'] as string, country: r['country_id'] as number | null }));
-    const b = await db.query(`SELECT created_at, author_id, title FROM blog`);
-    blogs = b.rows.map((r) => ({ at: (r['created_at'] as Date).getTime(), author: r['author_id'] as number, title: r['title'] as string }));
+    data = { views: await flatViews(ref), blogs: await flatBlogs(ref) };
   } finally {
-    db.close();
+    ref.close();
   }
 });
 afterAll(async () => {
@@ -40,79 +39,21 @@ afterAll(async () => {
 });
 
 const DAY = 86_400_000;
-const pad = (n: number) => String(n).padStart(2, '0');
-const ymd = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+const str = (r: ViewRow, k: string) => (r[k] as string | null) ?? '';
 
-// One formatter per zone: building one per view blocked the event loop for over a second,
-// long enough for the server's overload guard to answer the next request with a 503.
-const dayFormats = new Map<string, Intl.DateTimeFormat>();
-function localDay(ms: number, tz: string): number {
-  let f = dayFormats.get(tz);
-  if (!f) dayFormats.set(tz, (f = new Intl.DateTimeFormat('en-US', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit' })));
-  const p = Object.fromEntries(f.formatToParts(new Date(ms)).map((x) => [x.type, x.value]));
-  return Date.UTC(Number(p['year']), Number(p['month']) - 1, Number(p['day']));
-}
+interface Opts { period: string; tz: string; start: number | null; end: number; author?: number; view?: (r: ViewRow) => boolean; blog?: (r: ViewRow) => boolean }
 
-function bucketOf(ms: number, tz: string, period: string): number {
-  const d = new Date(localDay(ms, tz));
-  if (period === 'day') return d.getTime();
-  if (period === 'week') return d.getTime() - ((d.getUTCDay() + 6) % 7) * DAY;
-  if (period === 'month') return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1);
-  return Date.UTC(d.getUTCFullYear(), 0, 1);
-}
-
-function nextBucket(b: number, period: string): number {
-  const d = new Date(b);
-  if (period === 'day') return b + DAY;
-  if (period === 'week') return b + 7 * DAY;
-  if (period === 'month') return Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1);
-  return Date.UTC(d.getUTCFullYear() + 1, 0, 1);
-}
-
-function labelOf(b: number, period: string): string {
-  const d = new Date(b);
-  if (period === 'day') return ymd(b);
-  if (period === 'month') return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}`;
-  if (period === 'year') return String(d.getUTCFullYear());
-  const thursday = new Date(b + 3 * DAY);
-  const year = thursday.getUTCFullYear();
-  const week = 1 + Math.floor((thursday.getTime() - Date.UTC(year, 0, 1)) / (7 * DAY));
-  return `${year}-W${pad(week)}`;
-}
-
-interface Opts { period: string; tz: string; start: number | null; end: number; author?: number; view?: (v: View) => boolean; blog?: (b: Blog) => boolean }
-
+/** The reference series with the old service's x, y, z beside it; times in milliseconds. */
 function expected(o: Opts) {
-  const inWin = (t: number) => (o.start === null || t >= o.start) && t < o.end;
-  const vc = new Map<number, number>();
-  const bc = new Map<number, number>();
-  for (const v of views) if (inWin(v.at) && (o.author === undefined || v.author === o.author) && (!o.view || o.view(v))) {
-    const b = bucketOf(v.at, o.tz, o.period);
-    vc.set(b, (vc.get(b) ?? 0) + 1);
-  }
-  for (const bl of blogs) if (inWin(bl.at) && (o.author === undefined || bl.author === o.author) && (!o.blog || o.blog(bl))) {
-    const b = bucketOf(bl.at, o.tz, o.period);
-    bc.set(b, (bc.get(b) ?? 0) + 1);
-  }
-  const all = [...vc.keys(), ...bc.keys()];
-  if (all.length === 0) return [];
-  const out = [];
-  let prev: number | null = null;
-  for (let b = Math.min(...all); b <= Math.max(...all); b = nextBucket(b, o.period)) {
-    const n = vc.get(b) ?? 0;
-    const blogsN = bc.get(b) ?? 0;
-    // Exact percentage, rounded half away from zero (binary doubles miss ties like 0.575).
-    const growth = prev === null ? null : exactGrowth(n, prev);
-    const label = labelOf(b, o.period);
-    out.push({ period: ymd(b), label, blogs: blogsN, views: n, growth, x: `${label} (${blogsN} blogs)`, y: n, z: growth });
-    prev = n;
-  }
-  return out;
+  const rows = referenceSeries({ ...o, start: o.start === null ? null : o.start * 1000, end: o.end * 1000 }, data);
+  return rows.map((r) => ({ ...r, x: `${r.label} (${r.blogs} blogs)`, y: r.views, z: r.growth }));
 }
 
 type Got = ReturnType<typeof expected>;
+/** Equal series, growth exactly (both round the exact percentage half away from zero). */
 function same(got: Got, want: Got) {
   expect(got).toEqual(want);
+  got.forEach((r) => expect(r.z).toBe(r.growth));
 }
 
 async function perf(query: string): Promise<Got> {
@@ -149,8 +90,8 @@ describe('performance', () => {
     const q = `compare=week&tz=Europe/Berlin&user_id=${author}&filters=${encodeURIComponent(JSON.stringify(filters))}`;
     same(await perf(q), expected({
       period: 'week', tz: 'Europe/Berlin', start: null, end: asOf, author,
-      view: (v) => v.title.toLowerCase().includes('e') && v.duration > 5,
-      blog: (b) => b.title.toLowerCase().includes('e'),
+      view: (v) => str(v, 'blog__title').toLowerCase().includes('e') && (v['duration'] as number) > 5,
+      blog: (b) => str(b, 'blog__title').toLowerCase().includes('e'),
     }));
   });
 
@@ -158,7 +99,7 @@ describe('performance', () => {
     const c = fx.rank['C1']!;
     const filters = { operator: 'or', conditions: [{ field: 'country', op: 'eq', value: c }, { field: 'blog__title', op: 'contains', value: 'zzz' }] };
     same(await perf(`compare=month&filters=${encodeURIComponent(JSON.stringify(filters))}`), expected({
-      period: 'month', tz: 'UTC', start: null, end: asOf, view: (v) => v.country === c || v.title.includes('zzz'),
+      period: 'month', tz: 'UTC', start: null, end: asOf, view: (v) => v['country'] === c || str(v, 'blog__title').includes('zzz'),
     }));
   });
 

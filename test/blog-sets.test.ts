@@ -1,6 +1,7 @@
 // Blog sets are bitstrings over the blog id range: built only where that range is compact,
-// offset by the smallest id, and answering exactly as the plain two-phase count either way.
-// First-seen counts (previous view of the same viewer and blog) are compared here too.
+// offset by the smallest id, and answering exactly as the plain two-phase count either way,
+// and as the JavaScript reference computes from the source files. First-seen counts
+// (previous view of the same viewer and blog) are compared here too.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,11 +18,17 @@ import type { QuerySpec } from '../engine/query/spec.ts';
 import { generate } from '../data/generate.ts';
 import { importSnapshot } from '../data/import.ts';
 import { END, tempDir } from './helpers.ts';
+import { expectSameAnswer, referenceAnswer } from './analytics-reference.ts';
+import type { SourceRows } from './analytics-reference.ts';
+import type { Json } from './filter-semantics.ts';
+import { flatBlogs, flatViews } from './flat-views.ts';
+import { parquetReference } from './reference.ts';
 
 const dir = tempDir('sets-');
 
-/** The generated data with every blog id mapped by `idSql` (over `id`, in SQL). */
-async function shifted(name: string, idSql: string): Promise<string> {
+/** The generated data with every blog id mapped by `idSql` (over `id`, in SQL): the
+ *  snapshot imported from it, and the folder. */
+async function shifted(name: string, idSql: string): Promise<{ path: string; source: string }> {
   const raw = join(dir.path, 'raw');
   const out = join(dir.path, name);
   mkdirSync(out);
@@ -42,15 +49,29 @@ async function shifted(name: string, idSql: string): Promise<string> {
   }
   const path = join(dir.path, `${name}.duckdb`);
   await importSnapshot({ source: out, dbPath: path });
-  return path;
+  return { path, source: out };
 }
 
-let offset: { fast: Engine; raw: Engine };
-let sparse: { fast: Engine; raw: Engine };
+interface Snap {
+  fast: Engine;
+  raw: Engine;
+  /** The source folder's rows, for the reference. */
+  rows: SourceRows;
+  /** The source folder in a DuckDB of its own. */
+  ref: Database;
+}
+let offset: Snap;
+let sparse: Snap;
 
 beforeAll(async () => {
   await generate({ views: 6000, seed: 11, out: join(dir.path, 'raw'), end: END });
-  const open = async (path: string) => ({ fast: await Engine.open(path, { cacheEntries: 0 }), raw: await Engine.open(path, { cacheEntries: 0, rollups: false }) });
+  const open = async ({ path, source }: { path: string; source: string }): Promise<Snap> => {
+    const ref = await parquetReference(source);
+    return {
+      fast: await Engine.open(path, { cacheEntries: 0 }), raw: await Engine.open(path, { cacheEntries: 0, rollups: false }),
+      rows: { views: await flatViews(ref), blogs: await flatBlogs(ref) }, ref,
+    };
+  };
   offset = await open(await shifted('offset', '(id + 70000)'));
   // One blog id far from the others: bitstrings over that range would be huge.
   sparse = await open(await shifted('sparse', 'CASE WHEN id = 7 THEN 9000000000 ELSE id END'));
@@ -59,6 +80,7 @@ afterAll(() => {
   for (const e of [offset, sparse]) {
     e?.fast.close();
     e?.raw.close();
+    e?.ref.close();
   }
   dir.cleanup();
 });
@@ -68,9 +90,9 @@ const WINDOWS = [
   { start: '2025-11-17 08:30:00.000000', end: '2026-10-20 13:00:00.250000' },
   { start: '2026-10-03 00:00:00.000000', end: '2026-10-04 00:00:00.000000' },
 ];
-const FILTERS = [undefined, { field: 'country__code', op: 'ne', value: 'XX' }, { field: 'blog__title', op: 'contains', value: 'a' }, { field: 'duration', op: 'gte', value: 60 }];
+const FILTERS: (Json | undefined)[] = [undefined, { field: 'country__code', op: 'ne', value: 'XX' }, { field: 'blog__title', op: 'contains', value: 'a' }, { field: 'duration', op: 'gte', value: 60 }];
 
-async function compare(e: { fast: Engine; raw: Engine }): Promise<string[]> {
+async function compare(e: Snap): Promise<string[]> {
   const sqls: string[] = [];
   for (const window of WINDOWS) {
     for (const f of FILTERS) {
@@ -79,6 +101,7 @@ async function compare(e: { fast: Engine; raw: Engine }): Promise<string[]> {
         sqls.push(e.fast.compile(spec).sql);
         const got = await e.fast.run(spec);
         expect(got, JSON.stringify(spec)).toEqual(await e.raw.run(spec));
+        expectSameAnswer(got, referenceAnswer(spec, f, e.rows), `reference: ${JSON.stringify(spec)}`);
         if (got.kind === 'grouped') expect(got.rows.length).toBeGreaterThan(0);
       }
     }
@@ -127,16 +150,18 @@ describe('blog sets', () => {
   it('count a pair once when its previous view is exactly at the window start', async () => {
     // Windows starting on a view that has a later view of the same viewer and blog (and of
     // the same country and blog): that later view is not a first in the window.
-    const { rows } = await offset.fast.db.query(
-      `SELECT strftime(viewed_at, '%Y-%m-%d %H:%M:%S.%f') AS s FROM fact_view v
-       WHERE user_id IS NOT NULL AND EXISTS (SELECT 1 FROM fact_view w WHERE w.user_id = v.user_id AND w.blog_id = v.blog_id AND w.viewed_at > v.viewed_at)
+    const { rows } = await offset.ref.query(
+      `SELECT strftime(viewed_at, '%Y-%m-%d %H:%M:%S.%f') AS s FROM blog_view v
+       WHERE user_id IS NOT NULL AND EXISTS (SELECT 1 FROM blog_view w WHERE w.user_id = v.user_id AND w.blog_id = v.blog_id AND w.viewed_at > v.viewed_at)
        ORDER BY viewed_at LIMIT 8`,
     );
     expect(rows.length).toBe(8);
     for (const r of rows) {
       for (const objectType of ['country', 'user'] as const) {
         const spec: QuerySpec = { kind: 'blog-views', objectType, window: { start: String(r['s']), end: '2026-11-01 00:00:00.000000' }, filter: undefined, limit: 1000, offset: 0 };
-        expect(await offset.fast.run(spec), JSON.stringify(spec)).toEqual(await offset.raw.run(spec));
+        const got = await offset.fast.run(spec);
+        expect(got, JSON.stringify(spec)).toEqual(await offset.raw.run(spec));
+        expectSameAnswer(got, referenceAnswer(spec, undefined, offset.rows), `reference: ${JSON.stringify(spec)}`);
       }
     }
   });

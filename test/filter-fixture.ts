@@ -1,17 +1,20 @@
 // A small snapshot with the awkward cases filters must get right: null names and codes,
 // empty strings, quotes, LIKE wildcards, backslashes and non-ASCII text in every text
 // dimension, anonymous and country-less views. Plus every view as a plain JS object keyed
-// by filter path, read with plain joins (not through the fact table), for evaluators.
+// by filter path, read with plain joins from the source files (never from the snapshot),
+// for evaluators.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Database } from '../engine/db.ts';
 import { generate } from '../data/generate.ts';
 import { importSnapshot } from '../data/import.ts';
-import { formatUtc } from '../engine/values.ts';
 import { afterAll, beforeAll } from 'vitest';
 import { END, tempDir } from './helpers.ts';
+import { parquetReference } from './reference.ts';
+import { flatViews } from './flat-views.ts';
+import type { ViewRow } from './flat-views.ts';
 
-export type ViewRow = Record<string, number | string | null>;
+export type { ViewRow } from './flat-views.ts';
 
 // {U2} is the id of the second most active viewer, {B3} of the third most viewed blog, {C4}
 // of the fourth busiest country: the patched rows are ones that views point at.
@@ -53,27 +56,11 @@ export async function filterFixture(dir: string, views = 4000): Promise<{ db: st
   }
   const db = join(dir, 'filters.duckdb');
   await importSnapshot({ source: patched, dbPath: db });
-  const snap = await Database.open(db, { readOnly: true });
+  const ref = await parquetReference(patched);
   try {
-    const { rows } = await snap.query(`
-      SELECT v.id, v.duration, v.viewed_at,
-             v.user_id AS "user", u.username AS user__username, u.first_name AS user__first_name, u.last_name AS user__last_name,
-             v.country_id AS country, c.name AS country__name, c.code AS country__code,
-             v.blog_id AS blog, b.title AS blog__title, b.created_at AS blog__created_at,
-             b.author_id AS blog__author, a.username AS blog__author__username, a.first_name AS blog__author__first_name, a.last_name AS blog__author__last_name,
-             b.country_id AS blog__country, bc.name AS blog__country__name, bc.code AS blog__country__code
-      FROM blog_view v JOIN blog b ON b.id = v.blog_id JOIN "user" a ON a.id = b.author_id
-      LEFT JOIN "user" u ON u.id = v.user_id LEFT JOIN country c ON c.id = v.country_id LEFT JOIN country bc ON bc.id = b.country_id
-      ORDER BY v.id`);
-    const out = rows.map((r) => {
-      const o: ViewRow = {};
-      for (const [k, v] of Object.entries(r)) o[k] = v instanceof Date ? formatUtc(v.getTime()) : (v as number | string | null);
-      for (const rel of ['user', 'country', 'blog', 'blog__author', 'blog__country']) o[`${rel}__id`] = o[rel]!;
-      return o;
-    });
-    return { db, rows: out };
+    return { db, rows: await flatViews(ref) };
   } finally {
-    snap.close();
+    ref.close();
   }
 }
 

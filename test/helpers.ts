@@ -13,6 +13,12 @@ import type { AppOptions } from '../server/app.ts';
 
 export const END = new Date('2026-11-01T00:00:00Z');
 
+/** Limits for apps that tests build to check answers, not protections: no load shedding
+ *  (it reacts to the event-loop lag of a busy machine, or of the test's own synchronous
+ *  reference computations in the same process), no rate limit, and a query time limit no
+ *  loaded machine reaches (the test's own timeout is the limit). */
+export const STEADY_LIMITS = { maxEventLoopDelayMs: 0, rateLimitPerMinute: 0, queryTimeoutMs: 600_000 } as const;
+
 export function tempDir(prefix = 'bae-'): { path: string; cleanup: () => void } {
   const path = mkdtempSync(join(tmpdir(), prefix));
   return { path, cleanup: () => rmSync(path, { recursive: true, force: true }) };

@@ -5,6 +5,8 @@ import { Database } from '../engine/db.ts';
 import { importSnapshot } from '../data/import.ts';
 import { ImportError } from '../data/source.ts';
 import { generatedSnapshot, tempDir } from './helpers.ts';
+import { parquetReference } from './reference.ts';
+import { expectSnapshotMatchesSource } from './snapshot-check.ts';
 
 const dir = tempDir('imp-');
 afterAll(() => dir.cleanup());
@@ -29,6 +31,34 @@ async function variant(name: string, table: string, sql: string, rename?: string
   ]);
   return out;
 }
+
+/** A copy of the generated folder with some tables rewritten, each by SQL over `src`. */
+async function patched(name: string, patches: Record<string, string>): Promise<string> {
+  const out = join(dir.path, name);
+  mkdirSync(out);
+  for (const t of ['country', 'user', 'blog', 'blog_view']) {
+    const sql = (patches[t] ?? 'SELECT * FROM src').replaceAll('src', 'read_parquet($1)');
+    await scratch.query(`COPY (${sql}) TO $2 (FORMAT parquet)`, [join(parquet, `${t}.parquet`), join(out, `${t}.parquet`)]);
+  }
+  return out;
+}
+
+// Nulls in every nullable column, empty strings, control characters, backslashes, a literal
+// \N, quotes, commas and non-ASCII text in every text column, microseconds in every
+// timestamp, and views that share their exact time with others.
+const ODD = `CASE id % 9 WHEN 0 THEN 'tab' || chr(9) || 'here' WHEN 1 THEN 'line' || chr(10) || 'break' WHEN 2 THEN 'back\\slash'
+  WHEN 3 THEN '\\N' WHEN 4 THEN 'quote " and '' and , comma' WHEN 5 THEN '' WHEN 6 THEN 'ÉTÉ à Paris — 日本 🎉' WHEN 7 THEN '%_' END`;
+const AWKWARD: Record<string, string> = {
+  country: `SELECT id, CASE WHEN id % 5 = 1 THEN name || ' ' || COALESCE(${ODD}, 'ü') ELSE name END AS name, CASE WHEN id % 7 = 2 THEN NULL ELSE code END AS code FROM src`,
+  user: `SELECT id, CASE WHEN id % 3 = 0 THEN username || COALESCE(${ODD}, '') || id ELSE username END AS username,
+    CASE WHEN id % 4 = 0 THEN NULL WHEN id % 4 = 1 THEN ${ODD} ELSE first_name END AS first_name,
+    CASE WHEN id % 5 = 0 THEN NULL WHEN id % 5 = 1 THEN '' WHEN id % 5 = 2 THEN ${ODD} ELSE last_name END AS last_name,
+    CASE WHEN id % 6 = 0 THEN NULL ELSE date_joined + to_microseconds(id % 999983) END AS date_joined FROM src`,
+  blog: `SELECT id, COALESCE(${ODD}, title) AS title, author_id, CASE WHEN id % 8 = 0 THEN NULL ELSE country_id END AS country_id,
+    created_at + to_microseconds(id * 7919 % 1000000) AS created_at FROM src`,
+  blog_view: `SELECT id, blog_id, user_id, country_id,
+    CASE WHEN id % 10 = 0 THEN date_trunc('minute', viewed_at) ELSE viewed_at + to_microseconds(id * 104729 % 1000000) END AS viewed_at, duration FROM src`,
+};
 
 async function failure(source: string, db = join(dir.path, 'failed.duckdb')): Promise<string> {
   try {
@@ -56,21 +86,42 @@ describe('parquet import', () => {
     }
   });
 
-  it('builds the fact table as the join of views and blogs, sorted by time', async () => {
+  it('holds exactly the source rows: the four tables, every fact column, rollup and blog set', async () => {
+    const ref = await parquetReference(parquet);
+    try {
+      await expectSnapshotMatchesSource(snap, ref, { blogSets: true });
+    } finally {
+      ref.close();
+    }
+  });
+
+  it('stores the fact table sorted by time', async () => {
     const db = await Database.open(snap, { readOnly: true });
     try {
-      const { rows } = await db.query(`
-        SELECT count(*) AS n,
-               count(*) FILTER (WHERE f.author_id IS DISTINCT FROM b.author_id OR f.blog_country_id IS DISTINCT FROM b.country_id
-                                  OR f.blog_created_at IS DISTINCT FROM b.created_at OR f.user_id IS DISTINCT FROM v.user_id
-                                  OR f.country_id IS DISTINCT FROM v.country_id OR f.viewed_at IS DISTINCT FROM v.viewed_at
-                                  OR f.duration IS DISTINCT FROM v.duration) AS wrong
-        FROM fact_view f JOIN blog_view v USING (id) JOIN blog b ON b.id = v.blog_id`);
-      expect(rows[0]).toEqual({ n: 20_000, wrong: 0 });
-      const sorted = await db.query(`SELECT bool_and(ok) AS ok FROM (SELECT viewed_at >= lag(viewed_at, 1, viewed_at) OVER () AS ok FROM fact_view)`);
-      expect(sorted.rows[0]!['ok']).toBe(true);
+      const sorted = await db.query(`SELECT bool_and(ok) AS ok, count(*) AS n FROM (SELECT viewed_at >= lag(viewed_at, 1, viewed_at) OVER () AS ok FROM fact_view)`);
+      expect(sorted.rows[0]).toEqual({ ok: true, n: 20_000 });
     } finally {
       db.close();
+    }
+  });
+
+  it('keeps nulls, awkward text and microseconds exactly as the source has them', async () => {
+    const out = await patched('awkward', AWKWARD);
+    const target = join(dir.path, 'awkward.duckdb');
+    await importSnapshot({ source: out, dbPath: target });
+    const ref = await parquetReference(out);
+    try {
+      // The patches took: the comparison covers each awkward case.
+      const { rows } = await ref.query(`SELECT
+          (SELECT count(*) FROM "user" WHERE first_name IS NULL) AS null_names, (SELECT count(*) FROM "user" WHERE last_name = '') AS empty_names,
+          (SELECT count(*) FROM "user" WHERE date_joined IS NULL) AS null_joined, (SELECT count(*) FROM country WHERE code IS NULL) AS null_codes,
+          (SELECT count(*) FROM blog WHERE title = '\\N' OR title = '' OR contains(title, chr(9)) OR contains(title, chr(10))) AS odd_titles,
+          (SELECT count(*) FROM blog WHERE country_id IS NULL) AS null_blog_countries,
+          (SELECT count(*) FROM blog_view WHERE microsecond(viewed_at) % 1000 <> 0) AS micro_views`);
+      for (const [k, v] of Object.entries(rows[0]!)) expect(Number(v), k).toBeGreaterThan(0);
+      await expectSnapshotMatchesSource(target, ref, { blogSets: true });
+    } finally {
+      ref.close();
     }
   });
 

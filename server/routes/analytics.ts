@@ -153,6 +153,8 @@ function register<I extends Common>(app: FastifyInstance, engine: () => Engine, 
     const pinned = input.as_of === undefined ? { ...given, as_of: isoFromEpoch(now) } : given;
     const noCache = /no-cache|no-store/.test(String(request.headers['cache-control'] ?? ''));
     const t0 = globalThis.performance.now();
+    // At debug level: tests of shutdown wait for this line to know a query is under way.
+    request.log.debug({ kind: spec.kind }, 'query started');
     const result = await eng.run(spec, { noCache, timeoutMs });
     // The engine's share of the request (cache lookup included), for clients and the
     // benchmark to tell it from the HTTP part.
