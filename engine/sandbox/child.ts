@@ -29,6 +29,7 @@ async function handle(c: DuckDBConnection, id: number, request: Extract<ToChild,
     send({ type: 'error', id, reason: err.reason === 'busy' ? 'invalid' : err.reason, message: err.message });
   } finally {
     current = undefined;
+    (globalThis as { gc?: () => void }).gc?.();
   }
 }
 

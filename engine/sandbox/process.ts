@@ -3,7 +3,7 @@
 // has exited is never reused; the scheduler (sandbox.ts) starts another.
 import { fork } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SandboxError } from './protocol.ts';
@@ -73,7 +73,7 @@ export class SandboxProcess {
     const duckdbMb = Math.floor(options.memoryMb / 2);
     const child = fork(ENTRY, [options.file, String(duckdbMb)], {
       execPath,
-      execArgv: [...prefix, `--max-old-space-size=${Math.floor(options.memoryMb / 4)}`, '--import', 'tsx'],
+      execArgv: [...prefix, `--max-old-space-size=${Math.floor(options.memoryMb / 4)}`, '--expose-gc', '--import', 'tsx'],
       // Nothing of the server's environment (tokens, database URLs) crosses over.
       env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: join(options.file, '..'), TZ: 'UTC', ...(process.env['TMPDIR'] ? { TMPDIR: process.env['TMPDIR'] } : {}) },
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
@@ -87,8 +87,19 @@ export class SandboxProcess {
     return this.child.pid;
   }
 
+  /** Neither exited nor killed. */
   get alive(): boolean {
-    return !this.gone;
+    return !this.gone && !this.child.killed;
+  }
+
+  /** What the kernel counts against the process's bound (VmData), in bytes; 0 unknown. */
+  dataBytes(): number {
+    try {
+      const m = /VmData:\s+(\d+) kB/.exec(readFileSync(`/proc/${this.child.pid}/status`, 'utf8'));
+      return m ? Number(m[1]) * 1024 : 0;
+    } catch {
+      return 0;
+    }
   }
 
   /** Runs one request (the process must be ready and idle). */
@@ -106,7 +117,7 @@ export class SandboxProcess {
   }
 
   kill(): void {
-    if (!this.gone) this.child.kill('SIGKILL');
+    if (this.alive) this.child.kill('SIGKILL');
   }
 
   private settle(m: Extract<FromChild, { id: number }>): void {

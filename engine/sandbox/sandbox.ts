@@ -29,6 +29,11 @@ export interface SandboxOptions {
 /** After a time limit, how long DuckDB has to stop on its own before the process dies. */
 const KILL_GRACE_MS = 250;
 
+/** A process that ends a request holding more than this share of its bound is replaced:
+ *  memory DuckDB's allocator keeps mapped still counts against the bound, and would starve
+ *  the next request. */
+const RECYCLE_SHARE = 0.75;
+
 interface Job {
   readonly id: number;
   readonly request: AdhocRequest;
@@ -152,9 +157,10 @@ export class Sandbox {
       job.sent = true;
       this.settle(job, { answer: await proc.run(job.id, job.request) });
     } catch (e) {
-      if (!slot.proc?.alive) slot.proc = undefined;
       this.settle(job, { error: e as Error });
     } finally {
+      const proc = slot.proc;
+      if (proc?.alive && proc.dataBytes() > RECYCLE_SHARE * this.memoryMb * 1024 * 1024) proc.kill();
       slot.job = undefined;
       this.next(slot);
     }

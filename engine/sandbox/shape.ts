@@ -64,8 +64,8 @@ function jsonShaper(cols: Columns, body: Body): Shaper {
 }
 
 function csvShaper(cols: Columns, body: Body): Shaper {
-  // Empty strings are quoted ("") so that they differ from NULL (an empty cell).
-  const options = { quoted_empty: true } as const;
+  // Empty strings are quoted ("") so that they differ from NULL (an empty, unquoted cell).
+  const options = { quoted_match: /^$/ };
   body.push(stringify([cols.names as string[]], options));
   return {
     reserve: (bytes) => body.reserve(bytes),
