@@ -41,7 +41,8 @@ export async function sqlServer(db: string, options: { engine?: EngineOptions; l
     for (const w of waiting.filter((x) => x.n <= calls)) w.resolve();
     return engine.adhoc(...args);
   };
-  const app = await buildApp({ engine: () => seen, debugToken: TOKEN, limits: { rateLimitPerMinute: 0, ...options.limits } });
+  // No rate limit and no load shedding: the suites measure the endpoint, not those.
+  const app = await buildApp({ engine: () => seen, debugToken: TOKEN, limits: { rateLimitPerMinute: 0, maxEventLoopDelayMs: 0, ...options.limits } });
   const base = await app.listen({ port: 0, host: '127.0.0.1' });
   // The sandbox processes start before the first timed request.
   await (engine as { sandbox?: { warm?: () => Promise<void> } }).sandbox?.warm?.();
