@@ -26,8 +26,12 @@ const mib = (b: number) => `${Math.round(b / MiB)} MiB`;
 describe('debug SQL limits', () => {
   it('answers 504 at the time limit even inside one long function call, then serves on', async () => {
     // repeat() builds its 400 MB string in one call, which DuckDB's interrupt cannot stop.
+    const before = rssOf(process.pid);
+    const sampler = memorySampler();
     const r = await s.sql({ sql: "SELECT length(repeat('x', 400000000)) AS n", timeout_ms: 1000 });
-    console.log(`uninterruptible query, limit 1000 ms: ${r.status} after ${Math.round(r.ms)} ms`);
+    const peak = sampler.stop();
+    console.log(`uninterruptible query, limit 1000 ms: ${r.status} after ${Math.round(r.ms)} ms; server RSS before ${mib(before)}, peak ${mib(peak.self)}; sandbox process peak ${mib(peak.children)}`);
+    expect(peak.children).toBeLessThanOrEqual(MEMORY_MB * MiB);
     expect(r.status, r.text).toBe(504);
     expect(r.json()).toMatchObject({ code: 'query_timeout' });
     expect(r.ms).toBeLessThan(1000 + 1000);
@@ -35,6 +39,7 @@ describe('debug SQL limits', () => {
     const next = await s.sql({ sql: 'SELECT 42 AS x' });
     expect(next.status, next.text).toBe(200);
     expect(next.json()).toMatchObject({ rows: [[42]] });
+    console.log(`after: server RSS ${mib(rssOf(process.pid))}; sandbox processes ${descendants().map((p) => mib(rssOf(p))).join(', ')}`);
   });
 
   it('keeps a hostile allocation within the sandbox bound and the server unaffected', async () => {
