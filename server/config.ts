@@ -72,7 +72,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, dotenv = true):
     },
     sandbox: {
       processes: Math.max(1, int('SQL_PROCESSES', env['SQL_PROCESSES'], 2)),
-      memoryMb: int('SQL_MEMORY_MB', env['SQL_MEMORY_MB'], 1024),
+      // Node, DuckDB and the libraries take ~170 MiB before a query: less leaves too little.
+      memoryMb: Math.max(512, int('SQL_MEMORY_MB', env['SQL_MEMORY_MB'], 1024)),
       queue: int('SQL_QUEUE', env['SQL_QUEUE'], 8),
       ...(env['SQL_SANDBOX_DIR'] ? { dir: env['SQL_SANDBOX_DIR'] } : {}),
     },
