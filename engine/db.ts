@@ -1,6 +1,6 @@
 // The one module that talks to DuckDB. Everything else hands it SQL text and bound values
 // and gets plain JavaScript rows back.
-import { DuckDBInstance, StatementType, listValue } from '@duckdb/node-api';
+import { DuckDBInstance, listValue } from '@duckdb/node-api';
 import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 
 /** A value that can be bound to a statement parameter: a scalar, or a list of them bound
@@ -18,27 +18,8 @@ export class QueryInterrupted extends Error {
   override readonly name = 'QueryInterrupted';
 }
 
-export interface SandboxResult {
-  readonly columns: readonly { name: string; type: string }[];
-  readonly rows: unknown[][];
-  readonly truncated: boolean;
-  readonly elapsedMs: number;
-}
-
-export class SandboxError extends Error {
-  override readonly name = 'SandboxError';
-  constructor(
-    readonly reason: 'invalid' | 'forbidden' | 'timeout',
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
 export interface OpenOptions {
   readonly readOnly?: boolean;
-  /** Ad-hoc SQL from users: no files, no network, no extensions, configuration locked. */
-  readonly sandbox?: boolean;
   /** DuckDB's memory limit, e.g. '1GB'. */
   readonly memoryLimit?: string;
   /** DuckDB worker threads for this instance; default: DuckDB's own (the core count). */
@@ -95,38 +76,21 @@ export class Database {
 
   static async open(path: string, options: OpenOptions = {}): Promise<Database> {
     const config: Record<string, string> = {};
-    if (options.readOnly || options.sandbox) config['access_mode'] = 'READ_ONLY';
+    if (options.readOnly) config['access_mode'] = 'READ_ONLY';
     if (options.threads) config['threads'] = String(options.threads);
     if (options.memoryLimit) config['memory_limit'] = options.memoryLimit;
     // Group keys are dense integer ids: up to 2^20 of them (viewers, blogs) are grouped in a
     // perfect hash table indexed by the id, which halves the time of a per-viewer grouping
     // against DuckDB's default of 2^12 (measured at 10M views).
     config['perfect_ht_threshold'] = '20';
-    if (options.sandbox) {
-      // DuckDB itself refuses what ad-hoc SQL must not do: reading or writing files
-      // (read_csv, COPY, EXPORT, ATTACH), the network, extensions, and settings.
-      Object.assign(config, {
-        enable_external_access: 'false',
-        autoinstall_known_extensions: 'false',
-        autoload_known_extensions: 'false',
-        allow_community_extensions: 'false',
-      });
-    }
     const instance = await DuckDBInstance.create(path, config);
-    if (options.sandbox) {
-      // The zone is set globally first, then the configuration is locked for good.
-      const c = await instance.connect();
-      await c.run("SET GLOBAL TimeZone = 'UTC'");
-      await c.run('SET lock_configuration = true');
-      c.closeSync();
-    }
     const db = new Database(instance, path);
     const n = Math.max(1, options.connections ?? 4);
     for (let i = 0; i < n; i++) {
       const c = await instance.connect();
       // Stored timestamps are UTC instants; casts and calendar arithmetic must not depend on
-      // the machine's zone. (A sandbox has it in its locked configuration.)
-      if (!options.sandbox) await c.run("SET TimeZone = 'UTC'");
+      // the machine's zone.
+      await c.run("SET TimeZone = 'UTC'");
       db.all.push(c);
       db.idle.push(c);
     }
@@ -198,46 +162,6 @@ export class Database {
         appender.endRow();
       }
       appender.closeSync();
-    });
-  }
-
-  /** Runs one read-only statement from a user (the debug endpoint): exactly one SELECT
-   *  (or its EXPLAIN), bound parameters, at most `maxRows` rows read, interrupted after
-   *  `timeoutMs`. Errors are SandboxErrors with the reason. */
-  async sandboxed(sql: string, params: readonly Param[], o: { maxRows: number; timeoutMs: number; explain: boolean }): Promise<SandboxResult> {
-    return this.withConnection(async (c) => {
-      const started = performance.now();
-      const extracted = await c.extractStatements(sql).catch((e: Error) => {
-        throw new SandboxError('invalid', e.message);
-      });
-      if (extracted.count !== 1) throw new SandboxError('invalid', `exactly one statement is allowed, got ${extracted.count}`);
-      const inner = await extracted.prepare(0).catch((e: Error) => {
-        throw new SandboxError('invalid', e.message);
-      });
-      if (inner.statementType !== StatementType.SELECT) throw new SandboxError('forbidden', 'only SELECT statements (queries) are allowed');
-      const stmt = o.explain ? await c.prepare(`EXPLAIN ${sql}`) : inner;
-      try {
-        stmt.bind(params.map(bindable));
-      } catch (e) {
-        throw new SandboxError('invalid', (e as Error).message);
-      }
-      const stop = interrupter(c, o.timeoutMs);
-      try {
-        const reader = await stmt.runAndReadUntil(o.maxRows + 1);
-        const rows = reader.getRowsJS().map((r) => r.map(plain));
-        const truncated = rows.length > o.maxRows || !reader.done;
-        return {
-          columns: reader.columnNames().map((name, i) => ({ name, type: reader.columnTypes()[i]?.toString() ?? 'UNKNOWN' })),
-          rows: rows.slice(0, o.maxRows),
-          truncated,
-          elapsedMs: performance.now() - started,
-        };
-      } catch (e) {
-        if (stop.fired()) throw new SandboxError('timeout', `the query ran longer than ${o.timeoutMs} ms and was stopped`);
-        throw new SandboxError('invalid', (e as Error).message);
-      } finally {
-        stop.cancel();
-      }
     });
   }
 

@@ -4,7 +4,10 @@ import { LRUCache } from 'lru-cache';
 import { Database, QueryInterrupted } from './db.ts';
 import { startPool } from './pool.ts';
 import type { QueryPool } from './pool.ts';
-import type { Param, SandboxResult } from './db.ts';
+import type { Param } from './db.ts';
+import { Sandbox } from './sandbox/sandbox.ts';
+import type { SandboxOptions } from './sandbox/sandbox.ts';
+import type { AdhocAnswer, AdhocRequest } from './sandbox/protocol.ts';
 import type { Catalog } from './catalog.ts';
 import { blogCatalog } from './catalog.ts';
 import { buildFields } from './fields.ts';
@@ -41,6 +44,8 @@ export interface EngineOptions {
   readonly onQuery?: (info: QueryInfo) => void;
   /** Worker threads answering queries, each with its own DuckDB (0: this thread). */
   readonly workers?: number;
+  /** The processes answering ad-hoc SQL (the debug endpoint). */
+  readonly sandbox?: SandboxOptions;
 }
 
 export interface QueryInfo {
@@ -90,6 +95,8 @@ export class Engine {
     private readonly pool: QueryPool | undefined,
     /** The pinned snapshot file, released once nothing reads it any more. */
     private readonly pin: Pin,
+    /** The ad-hoc SQL processes (tests look at them). */
+    readonly sandbox: Sandbox,
   ) {
     this.fields = buildFields(catalog);
     this.cache = cacheEntries > 0 ? new LRUCache({ max: cacheEntries }) : undefined;
@@ -117,8 +124,10 @@ export class Engine {
       const catalog = options.catalog ?? blogCatalog;
       const features = await snapshotFeatures(db, catalog, options.rollups ?? true);
       const meta = await readMeta(db);
+      // Workers and the ad-hoc SQL processes read the pinned file: the snapshot announced.
       return new Engine(db, catalog, meta, options.cacheEntries ?? 1000, features, options.onQuery,
-        options.workers ? startPool({ file: pin.file, snapshotId: meta.snapshotId }, options.workers) : undefined, pin);
+        options.workers ? startPool({ file: pin.file, snapshotId: meta.snapshotId }, options.workers) : undefined, pin,
+        new Sandbox(pin.file, options.sandbox));
     } catch (e) {
       db.close();
       throw e;
@@ -226,19 +235,9 @@ export class Engine {
     return toResult(plan, rows);
   }
 
-  private sandbox: Promise<Database> | undefined;
-
-  /** Ad-hoc SQL (the debug endpoint) on a second, sandboxed DuckDB instance over the same
-   *  snapshot: read-only, no external access, locked configuration, one thread, 1 GB. */
-  async adhoc(sql: string, params: readonly Param[], o: { maxRows: number; timeoutMs: number; explain: boolean }): Promise<SandboxResult> {
-    if (this.closed) throw new Error('engine is closed');
-    this.sandbox ??= Database.open(this.db.path, { sandbox: true, threads: 1, connections: 2, memoryLimit: '1GB' });
-    this.active++;
-    try {
-      return await (await this.sandbox).sandboxed(sql, params, o);
-    } finally {
-      this.ended();
-    }
+  /** Ad-hoc SQL (the debug endpoint), in sandbox processes: see sandbox/sandbox.ts. */
+  adhoc(request: AdhocRequest): Promise<AdhocAnswer> {
+    return this.closed ? Promise.reject(new Error('engine is closed')) : this.sandbox.run(request);
   }
 
   /** The worker pool's threads, where there is one (tests). */
@@ -266,7 +265,7 @@ export class Engine {
     this.closed = true;
     const workersStopped = this.pool?.close().catch(() => {});
     this.db.close();
-    void this.sandbox?.then((d) => d.close(), () => {});
+    void this.sandbox.close();
     // The link goes once no worker can open it again (a replaced worker would); DuckDB
     // instances that still have the file open keep reading it after the unlink.
     this.closing = Promise.resolve(workersStopped).then(() => {

@@ -112,7 +112,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     metaResponse(engine()),
   );
   analyticsRoutes(app, engine, limits.queryTimeoutMs);
-  if (options.debugToken) debugSqlRoutes(app, engine, options.debugToken, limits.sqlTimeoutMs);
+  if (options.debugToken) debugSqlRoutes(app, engine, options.debugToken, limits);
   if (options.debugToken && options.reload) adminRoutes(app, options.debugToken, options.reload);
   return app;
 }

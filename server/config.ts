@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { config as loadDotenv } from 'dotenv';
+import type { SandboxOptions } from '../engine/sandbox/sandbox.ts';
 import { entriesOfFile, entriesOfList, parseAccessKeys } from './access-keys.ts';
 import type { AccessKey, KeyEntry } from './access-keys.ts';
 
@@ -27,6 +28,8 @@ export interface Config {
    *  must present; none: the API is open. */
   readonly accessKeys: readonly AccessKey[];
   readonly limits: Limits;
+  /** The debug SQL endpoint's sandbox processes. */
+  readonly sandbox: SandboxOptions;
 }
 
 /** A setting that cannot be used: main prints the message alone and exits. */
@@ -41,8 +44,10 @@ export interface Limits {
   readonly rateLimitPerMinute: number;
   /** QUERY_TIMEOUT_MS: analytics queries are stopped (504) after this long. */
   readonly queryTimeoutMs: number;
-  /** SQL_TIMEOUT_MS: the debug SQL endpoint's time limit. */
+  /** SQL_TIMEOUT_MS: the debug SQL endpoint's time limit, counted from a request's arrival. */
   readonly sqlTimeoutMs: number;
+  /** SQL_MAX_ANSWER_BYTES: the debug SQL endpoint's largest answer (larger: 413). */
+  readonly sqlMaxAnswerBytes: number;
   /** SLOW_QUERY_MS: queries slower than this are logged with their SQL and parameters. */
   readonly slowQueryMs: number;
   /** MAX_EVENT_LOOP_DELAY_MS: above this event-loop lag, requests are shed (503); 0: never. */
@@ -63,6 +68,7 @@ export const DEFAULT_LIMITS: Limits = {
   rateLimitPerMinute: 6000,
   queryTimeoutMs: 10_000,
   sqlTimeoutMs: 10_000,
+  sqlMaxAnswerBytes: 64 * 1024 * 1024,
   slowQueryMs: 250,
   maxEventLoopDelayMs: 1000,
   headersTimeoutMs: 10_000,
@@ -139,12 +145,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, dotenv = true):
       rateLimitPerMinute: int('RATE_LIMIT_PER_MINUTE', env['RATE_LIMIT_PER_MINUTE'], DEFAULT_LIMITS.rateLimitPerMinute),
       queryTimeoutMs: int('QUERY_TIMEOUT_MS', env['QUERY_TIMEOUT_MS'], DEFAULT_LIMITS.queryTimeoutMs),
       sqlTimeoutMs: int('SQL_TIMEOUT_MS', env['SQL_TIMEOUT_MS'], DEFAULT_LIMITS.sqlTimeoutMs),
+      sqlMaxAnswerBytes: int('SQL_MAX_ANSWER_BYTES', env['SQL_MAX_ANSWER_BYTES'], DEFAULT_LIMITS.sqlMaxAnswerBytes),
       slowQueryMs: int('SLOW_QUERY_MS', env['SLOW_QUERY_MS'], DEFAULT_LIMITS.slowQueryMs),
       maxEventLoopDelayMs: int('MAX_EVENT_LOOP_DELAY_MS', env['MAX_EVENT_LOOP_DELAY_MS'], DEFAULT_LIMITS.maxEventLoopDelayMs),
       headersTimeoutMs: int('HEADERS_TIMEOUT_MS', env['HEADERS_TIMEOUT_MS'], DEFAULT_LIMITS.headersTimeoutMs),
       requestTimeoutMs: int('REQUEST_TIMEOUT_MS', env['REQUEST_TIMEOUT_MS'], DEFAULT_LIMITS.requestTimeoutMs),
       shutdownGraceMs: int('SHUTDOWN_GRACE_MS', env['SHUTDOWN_GRACE_MS'], DEFAULT_LIMITS.shutdownGraceMs),
       hsts: flag('HSTS', env['HSTS']) ?? DEFAULT_LIMITS.hsts,
+    },
+    sandbox: {
+      processes: Math.max(1, int('SQL_PROCESSES', env['SQL_PROCESSES'], 2)),
+      // Node, DuckDB and the libraries take ~170 MiB before a query: less leaves too little.
+      memoryMb: Math.max(512, int('SQL_MEMORY_MB', env['SQL_MEMORY_MB'], 1024)),
+      queue: int('SQL_QUEUE', env['SQL_QUEUE'], 8),
+      ...(env['SQL_SANDBOX_DIR'] ? { dir: env['SQL_SANDBOX_DIR'] } : {}),
     },
   };
 }

@@ -3,12 +3,11 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { stringify } from 'csv-stringify/sync';
 import { Float64, Int64, Table, Utf8, tableToIPC, vectorFromArray } from 'apache-arrow';
 import type { DataType, Vector } from 'apache-arrow';
+import { ARROW_TYPE } from '../engine/sandbox/protocol.ts';
 
 export type Format = 'json' | 'csv' | 'arrow';
 export type ColumnKind = 'int' | 'float' | 'string';
 export type Columns = readonly (readonly [name: string, kind: ColumnKind])[];
-
-export const ARROW_TYPE = 'application/vnd.apache.arrow.stream';
 
 /** `format` wins; else the Accept header; else JSON. */
 export function chooseFormat(request: FastifyRequest, format: Format | undefined): Format {
@@ -25,9 +24,9 @@ function arrowVector(kind: ColumnKind, values: unknown[]): Vector {
   return vectorFromArray(cast, type as never);
 }
 
-/** Rows as CSV or Arrow; `byPosition`: rows are keyed '0', '1', ... (names may repeat). */
-export function sendRows(reply: FastifyReply, format: Exclude<Format, 'json'>, columns: Columns, rows: readonly Record<string, unknown>[], byPosition = false): FastifyReply {
-  const key = (i: number) => (byPosition ? String(i) : columns[i]![0]);
+/** Rows as CSV or Arrow. (The debug endpoint's answers are shaped in its sandbox.) */
+export function sendRows(reply: FastifyReply, format: Exclude<Format, 'json'>, columns: Columns, rows: readonly Record<string, unknown>[]): FastifyReply {
+  const key = (i: number) => columns[i]![0];
   const cell = (v: unknown) => (v instanceof Date ? v.toISOString() : v);
   if (format === 'csv') {
     const body = stringify(rows.map((r) => columns.map((_, i) => cell(r[key(i)]) ?? '')), { header: true, columns: columns.map(([c]) => c) });
@@ -35,9 +34,7 @@ export function sendRows(reply: FastifyReply, format: Exclude<Format, 'json'>, c
   }
   const data: Record<string, Vector> = {};
   columns.forEach(([name, kind], i) => {
-    let n = name;
-    for (let k = 2; n in data; k++) n = `${name}_${k}`;
-    data[n] = arrowVector(kind, rows.map((r) => {
+    data[name] = arrowVector(kind, rows.map((r) => {
       const v = cell(r[key(i)]) ?? null;
       return kind === 'string' && v !== null ? String(v) : v;
     }));

@@ -28,6 +28,8 @@ const file = resolve(config.analyticsDb);
 const metrics = createMetrics();
 const holder = new EngineHolder(config.analyticsDb, {
   workers: config.workers,
+  // With the debug endpoint on, its processes start with each snapshot, not at first use.
+  sandbox: { ...config.sandbox, prestart: config.debugToken !== undefined },
   onQuery: (q) => {
     metrics.query(q);
     if (!q.cached && q.ms > config.limits.slowQueryMs) app.log.warn({ kind: q.kind, ms: Math.round(q.ms), sql: q.sql, params: q.params }, 'slow query');

@@ -1,13 +1,14 @@
 // POST /api/v1/debug/sql: notebook-style SQL over the snapshot, for whoever holds the debug
-// token. Read-only is enforced by DuckDB (see Database.sandboxed), not by reading the SQL.
+// token. It runs in the engine's sandbox processes (engine/sandbox/), which enforce
+// read-only access, the time, memory and size limits, and shape the answer; this route
+// validates, forwards the answer's bytes and maps refusals onto the spec's errors.
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { Engine } from '../../engine/engine.ts';
-import { SandboxError } from '../../engine/db.ts';
+import { SandboxError } from '../../engine/sandbox/protocol.ts';
 import { validate } from '../analytics-params.ts';
 import { ApiError } from '../errors.ts';
-import { chooseFormat, sendRows } from '../format.ts';
-import type { ColumnKind, Columns } from '../format.ts';
+import { chooseFormat } from '../format.ts';
 import { checkBearer } from './admin.ts';
 
 export const DebugSqlBody = z.object({
@@ -19,32 +20,54 @@ export const DebugSqlBody = z.object({
   explain: z.boolean().default(false).describe('return the query plan instead of rows'),
 });
 
-function kindOf(type: string): ColumnKind {
-  if (/^(U?(TINY|SMALL|BIG|HUGE)?INT(EGER)?)$/.test(type)) return 'int';
-  if (/^(DOUBLE|FLOAT|REAL|DECIMAL.*)$/.test(type)) return 'float';
-  return 'string';
+export interface DebugSqlLimits {
+  /** The time limit, counted from the request's arrival (queueing included). */
+  readonly sqlTimeoutMs: number;
+  /** The largest answer body sent; larger ones are refused (413). */
+  readonly sqlMaxAnswerBytes: number;
 }
 
-export function debugSqlRoutes(app: FastifyInstance, engine: () => Engine, token: string, limitMs: number): void {
+function refusal(e: SandboxError): ApiError {
+  switch (e.reason) {
+    case 'invalid':
+    case 'forbidden':
+    case 'memory':
+      return new ApiError('invalid_parameter', e.message, [{ path: '/sql', message: e.message }]);
+    case 'timeout':
+      return new ApiError('query_timeout', e.message);
+    case 'too_large':
+      return new ApiError('payload_too_large', e.message, [{ path: '/max_rows', message: e.message }]);
+    case 'busy':
+      return new ApiError('unavailable', e.message);
+  }
+}
+
+export function debugSqlRoutes(app: FastifyInstance, engine: () => Engine, token: string, limits: DebugSqlLimits): void {
   app.post('/api/v1/debug/sql', { schema: { summary: 'Ad-hoc read-only SQL over the snapshot (bearer token)', tags: ['debug'] } }, async (request, reply) => {
     checkBearer(request, token);
     const body = validate(DebugSqlBody, (request.body ?? {}) as Record<string, unknown>);
-    const timeoutMs = Math.min(body.timeout_ms ?? limitMs, limitMs);
-    let result;
+    let answer;
     try {
-      result = await engine().adhoc(body.sql, body.params, { maxRows: body.max_rows, timeoutMs, explain: body.explain });
+      answer = await engine().adhoc({
+        sql: body.sql,
+        params: body.params,
+        format: chooseFormat(request, body.format),
+        maxRows: body.max_rows,
+        timeoutMs: Math.min(body.timeout_ms ?? limits.sqlTimeoutMs, limits.sqlTimeoutMs),
+        explain: body.explain,
+        maxBytes: limits.sqlMaxAnswerBytes,
+      });
     } catch (e) {
       if (!(e instanceof SandboxError)) throw e;
-      if (e.reason === 'timeout') throw new ApiError('query_timeout', e.message);
-      throw new ApiError('invalid_parameter', e.message, [{ path: '/sql', message: e.message }]);
+      const api = refusal(e);
+      if (e.retryAfterS !== undefined) reply.header('retry-after', String(e.retryAfterS));
+      return reply.status(api.status).send(api.body());
     }
-    const format = chooseFormat(request, body.format);
-    if (format === 'json') {
-      return { columns: result.columns, rows: result.rows, row_count: result.rows.length, truncated: result.truncated, elapsed_ms: Math.round(result.elapsedMs * 100) / 100 };
-    }
-    // Column names may repeat in ad-hoc SQL: rows are keyed by position.
-    const columns: Columns = result.columns.map((c, i) => [c.name, kindOf(c.type)] as const);
-    const keyed = result.rows.map((r) => Object.fromEntries(r.map((v, i) => [String(i), typeof v === 'object' && v !== null && !(v instanceof Date) ? JSON.stringify(v) : v])));
-    return sendRows(reply, format, columns, keyed, true);
+    // CSV and Arrow carry no envelope: the row count and truncation travel as headers.
+    return reply
+      .type(answer.contentType)
+      .header('x-row-count', String(answer.rowCount))
+      .header('x-truncated', String(answer.truncated))
+      .send(answer.body);
   });
 }
