@@ -10,6 +10,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { Worker } from 'node:worker_threads';
 import autocannon from 'autocannon';
 import { generate } from '../data/generate.ts';
 import { importSnapshot } from '../data/import.ts';
@@ -122,13 +123,32 @@ const sampler = setInterval(() => {
 }, 50);
 const serverBefore = rssMiB(server.pid!);
 
-const prober = (async () => {
-  while (Date.now() < deadline) {
-    const r = await call('/health');
-    (r.status === 200 ? health : healthFailed).push(r.ms);
-    await new Promise((res) => setTimeout(res, 20));
-  }
-})();
+// The prober has a thread of its own: autocannon's 64 connections keep this thread's event
+// loop busy, which would show as /health latency that the server never caused.
+const prober = new Promise<{ ok: number[]; failed: number[] }>((resolve, reject) => {
+  const w = new Worker(
+    `const { request } = require('node:http');
+     const { workerData, parentPort } = require('node:worker_threads');
+     const ok = [], failed = [];
+     const once = () => new Promise((res) => {
+       const t0 = performance.now();
+       const req = request(workerData.base + '/health', (r) => { r.resume(); r.on('end', () => res([r.statusCode, performance.now() - t0])); });
+       req.on('error', () => res([0, performance.now() - t0]));
+       req.end();
+     });
+     (async () => {
+       while (Date.now() < workerData.deadline) {
+         const [status, ms] = await once();
+         (status === 200 ? ok : failed).push(ms);
+         await new Promise((r) => setTimeout(r, 20));
+       }
+       parentPort.postMessage({ ok, failed });
+     })();`,
+    { eval: true, workerData: { base, deadline } },
+  );
+  w.once('message', resolve);
+  w.once('error', reject);
+});
 const abusers = Array.from({ length: 4 }, async (_, i) => {
   for (let k = i; Date.now() < deadline; k++) {
     const r = await call('/api/v1/debug/sql', HOSTILE[k % HOSTILE.length]);
@@ -148,7 +168,10 @@ const load = await autocannon({
     setupRequest: (req: { path?: string }) => ({ ...req, path: `${p}&as_of=${new Date(END.getTime() - (n++ % 100_000) * 1000).toISOString()}` }),
   })),
 });
-await Promise.all([prober, ...abusers]);
+const probes = await prober;
+health.push(...probes.ok);
+healthFailed.push(...probes.failed);
+await Promise.all(abusers);
 clearInterval(sampler);
 const serverAfter = rssMiB(server.pid!);
 

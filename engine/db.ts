@@ -1,7 +1,7 @@
 // The one module that talks to DuckDB. Everything else hands it SQL text and bound values
 // and gets plain JavaScript rows back.
 import { DuckDBInstance, listValue } from '@duckdb/node-api';
-import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBPreparedStatement, DuckDBValue } from '@duckdb/node-api';
 
 /** A value that can be bound to a statement parameter: a scalar, or a list of them bound
  *  as one LIST parameter (long `in` lists: one value to bind, one hash join to run). */
@@ -43,6 +43,9 @@ function bindable(p: Param): DuckDBValue {
   const ints = p.every((x) => typeof x === 'number' && Number.isInteger(x));
   return listValue(ints ? p.map((x) => BigInt(x)) : p);
 }
+
+/** Prepared statements kept per connection (see Database.prepared). */
+const STATEMENTS_PER_CONNECTION = 64;
 
 /** Interrupts a connection's query once `ms` have passed, and again every 10 ms after: an
  *  interrupt that lands before the query has started is otherwise lost. */
@@ -125,9 +128,13 @@ export class Database {
     return this.withConnection(async (c) => {
       const stop = timeoutMs === undefined ? undefined : interrupter(c, timeoutMs);
       let reader;
+      let stmt: DuckDBPreparedStatement | undefined;
       try {
-        reader = await c.runAndReadAll(sql, params.map(bindable));
+        stmt = await this.prepared(c, sql);
+        stmt.bind(params.map(bindable));
+        reader = await stmt.runAndReadAll();
       } catch (e) {
+        if (stmt) this.forget(c, sql);
         if (stop?.fired()) throw new QueryInterrupted(`interrupted after ${timeoutMs} ms`);
         throw e;
       } finally {
@@ -142,6 +149,39 @@ export class Database {
       });
       return { columns: names.map((name, i) => ({ name, type: types[i] ?? 'UNKNOWN' })), rows };
     });
+  }
+
+  /** Prepared statements per connection, by SQL text, the most recently used last. A
+   *  question asked again with other values (another as_of, another page) is the same text:
+   *  parsing and preparing it again cost the main thread about a millisecond each time. */
+  private readonly statements = new Map<DuckDBConnection, Map<string, DuckDBPreparedStatement>>();
+
+  private async prepared(c: DuckDBConnection, sql: string): Promise<DuckDBPreparedStatement> {
+    let cache = this.statements.get(c);
+    if (!cache) this.statements.set(c, (cache = new Map()));
+    const hit = cache.get(sql);
+    if (hit) {
+      cache.delete(sql);
+      cache.set(sql, hit);
+      return hit;
+    }
+    const stmt = await c.prepare(sql);
+    cache.set(sql, stmt);
+    if (cache.size > STATEMENTS_PER_CONNECTION) {
+      const [oldest, old] = cache.entries().next().value!;
+      cache.delete(oldest);
+      old.destroySync();
+    }
+    return stmt;
+  }
+
+  /** Drops a statement whose run failed (interrupted, or refused at run time). */
+  private forget(c: DuckDBConnection, sql: string): void {
+    const cache = this.statements.get(c);
+    const stmt = cache?.get(sql);
+    if (!stmt) return;
+    cache!.delete(sql);
+    stmt.destroySync();
   }
 
   /** Runs SQL text without parameters (DDL, scripts of several statements). */

@@ -4,13 +4,23 @@ import { utcMs } from './values.ts';
 /** Whether a zone name is one Intl (and so ICU, which DuckDB also uses) knows. */
 export function isTimeZone(tz: string): boolean {
   if (tz.length > 64 || !/^[A-Za-z0-9_+\-/]+$/.test(tz)) return false;
+  // Building a formatter costs about a millisecond of the main thread: every request asks.
+  const known = zoneChecks.get(tz);
+  if (known !== undefined) return known;
+  let ok: boolean;
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: tz });
-    return true;
+    ok = true;
   } catch {
-    return false;
+    ok = false;
   }
+  // Bounded: made-up names cannot grow it without limit.
+  if (zoneChecks.size >= 2000) zoneChecks.clear();
+  zoneChecks.set(tz, ok);
+  return ok;
 }
+
+const zoneChecks = new Map<string, boolean>();
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
 const HOUR = 3_600_000;
