@@ -28,7 +28,7 @@ export interface Reporter extends Progress {
   stop(): void;
 }
 
-interface Step {
+export interface Step {
   readonly name: string;
   readonly total: number | undefined;
   readonly unit: string;
