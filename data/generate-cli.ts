@@ -1,28 +1,26 @@
-// npm run generate -- --views N [--seed S] [--out DIR] [--end ISO-DATE]
-import { parseArgs } from 'node:util';
+// npm run generate -- [--views N] [--seed S] [--out DIR] [--end ISO-DATE]; --help for more.
 import { generate } from './generate.ts';
 import { startOfUtcDay } from './dates.ts';
+import { command, folder, integer, isoDate, parse, positiveInteger, run } from './cli.ts';
 
-const { values } = parseArgs({
-  options: {
-    views: { type: 'string', default: '1000000' },
-    seed: { type: 'string', default: '42' },
-    out: { type: 'string', default: 'data/generated' },
-    end: { type: 'string' },
-  },
-});
+const program = command('npm run generate --', 'Writes a synthetic data set (country, user, blog, blog_view) as Parquet files, ready for `npm run import`.', [
+  'npm run generate -- --views 10000000 --seed 7 --out data/generated --end 2026-11-01',
+])
+  .option('--views <n>', 'views to generate (a positive integer)', positiveInteger, 1_000_000)
+  .option('--seed <n>', 'random seed (an integer): the same seed and end give the same bytes', integer, 42)
+  .option('--out <dir>', 'folder to write the Parquet files into (made if missing)', folder, 'data/generated')
+  .option('--end <date>', 'ISO 8601 instant the views end before (default: midnight UTC today)', isoDate);
+parse(program);
+const o = program.opts<{ views: number; seed: number; out: string; end?: Date }>();
 
-const views = Number(values.views);
-const seed = Number(values.seed);
-if (!Number.isSafeInteger(views) || views < 1) throw new Error(`--views must be a positive integer, got '${values.views}'`);
-if (!Number.isSafeInteger(seed)) throw new Error(`--seed must be an integer, got '${values.seed}'`);
-const end = values.end ? new Date(values.end) : startOfUtcDay(new Date());
-if (Number.isNaN(end.getTime())) throw new Error(`--end must be an ISO 8601 date, got '${values.end}'`);
-
-const t0 = performance.now();
-const result = await generate({ views, seed, out: values.out, end });
-const ms = performance.now() - t0;
-console.log(
-  `generated ${views} views, ${result.sizes.blogs} blogs, ${result.sizes.users} users, ${result.sizes.countries} countries ` +
-    `into ${values.out} in ${(ms / 1000).toFixed(1)} s (peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB)`,
-);
+await run(async (progress) => {
+  const end = o.end ?? startOfUtcDay(new Date());
+  const t0 = performance.now();
+  const result = await generate({ views: o.views, seed: o.seed, out: o.out, end, progress });
+  progress.stop();
+  const s = result.sizes;
+  console.log(
+    `generated ${o.views} views, ${s.blogs} blogs, ${s.users} users, ${s.countries} countries into ${o.out} ` +
+      `in ${((performance.now() - t0) / 1000).toFixed(1)} s (peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB)`,
+  );
+}, { describe: (m) => `generate failed: ${m}` });

@@ -9,6 +9,8 @@ import { ident } from '../engine/sql.ts';
 import { makeDimensions, sizesFor } from './dimensions.ts';
 import type { Sizes } from './dimensions.ts';
 import { SYNTHETIC_COPY_OPTION } from './generate-marker.ts';
+import { silent } from './progress.ts';
+import type { Progress } from './progress.ts';
 
 export interface GenerateOptions {
   readonly views: number;
@@ -16,6 +18,8 @@ export interface GenerateOptions {
   readonly out: string;
   /** The instant the data ends at (exclusive); every view is before it. */
   readonly end: Date;
+  /** Told of each step: the small tables, the views, each file written (rows). */
+  readonly progress?: Progress;
 }
 
 export interface GenerateResult {
@@ -68,7 +72,10 @@ ORDER BY id`;
 const endTs = (col: string) => `($end::TIMESTAMP - to_seconds(${col}))`;
 
 export async function generate(options: GenerateOptions): Promise<GenerateResult> {
+  const progress = options.progress ?? silent;
   const sizes = sizesFor(options.views);
+  // Made in JavaScript in one go: no count to show while it runs, the rows once it is done.
+  progress.phase('making countries, users and blogs');
   const dims = makeDimensions(sizes, options.seed);
   const db = await Database.open(':memory:', { connections: 1 });
   const end = options.end.toISOString().replace('T', ' ').replace('Z', '');
@@ -95,24 +102,35 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
       `CREATE TABLE country AS SELECT id, name, code FROM gen_country ORDER BY id`,
       `CREATE TABLE "user" AS SELECT id, username, first_name, last_name, ${endTs('joined_before')} AS date_joined FROM gen_user ORDER BY id`,
       `CREATE TABLE blog AS SELECT id, title, author_id, country_id, ${endTs('created_before')} AS created_at FROM gen_blog ORDER BY id`,
-      VIEWS_SQL,
     ]) {
       const [text, params] = bind(sql, names);
       await db.query(text, params);
     }
+    progress.tick(dims.country.length + dims.user.length + dims.blog.length);
+    // Each of the steps below is one DuckDB statement whose long part is a sort, which DuckDB
+    // gives no estimate of: the steps show their time so far, and their rows once done.
+    progress.phase('making views');
+    const [viewsText, viewsParams] = bind(VIEWS_SQL, names);
+    await db.query(viewsText, viewsParams);
+    progress.tick(options.views);
 
     mkdirSync(options.out, { recursive: true });
     const files: string[] = [];
+    const rows: Record<string, number> = { country: dims.country.length, user: sizes.users, blog: sizes.blogs, blog_view: options.views };
     for (const table of ['country', 'user', 'blog', 'blog_view']) {
       const file = join(options.out, `${table}.parquet`);
+      progress.phase(`writing ${table}.parquet`);
       const tmp = `${file}.tmp`;
       rmSync(tmp, { force: true });
       // A fixed row-group size keeps the bytes independent of the thread count; the footer
       // marks the data as synthetic (generate-marker.ts).
-      await db.query(`COPY (SELECT * FROM ${ident(table)} ORDER BY id) TO $1 (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880, ${SYNTHETIC_COPY_OPTION})`, [tmp]);
+      const copy = `COPY (SELECT * FROM ${ident(table)} ORDER BY id) TO $1 (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880, ${SYNTHETIC_COPY_OPTION})`;
+      await db.query(copy, [tmp]);
+      progress.tick(rows[table]!);
       renameSync(tmp, file);
       files.push(file);
     }
+    progress.done();
     return { sizes, views: options.views, files };
   } finally {
     db.close();

@@ -7,7 +7,8 @@ import { basename, dirname, resolve } from 'node:path';
 import { Database } from '../engine/db.ts';
 import type { Catalog } from '../engine/catalog.ts';
 import { blogCatalog } from '../engine/catalog.ts';
-import { layoutStatements } from '../engine/layout.ts';
+import { layoutSteps } from '../engine/layout.ts';
+import type { LayoutPart } from '../engine/layout.ts';
 import { writeMeta } from '../engine/meta.ts';
 import type { SnapshotMeta } from '../engine/meta.ts';
 import { ident } from '../engine/sql.ts';
@@ -22,6 +23,8 @@ import { checkReferences, stageTable } from './stage.ts';
 import { layoutFacts } from './layout-facts.ts';
 import { anySynthetic } from './generate-marker.ts';
 import { importTemp, removeDeadLeftovers } from './temp-files.ts';
+import { silent } from './progress.ts';
+import type { Progress } from './progress.ts';
 
 export interface ImportOptions {
   readonly source: string;
@@ -29,11 +32,14 @@ export interface ImportOptions {
   readonly catalog?: Catalog;
   /** Schema of a live PostgreSQL source. */
   readonly schema?: string;
-  /** Called once per table as it is staged. */
+  /** Called once per table as it is staged (a plain log, for the server's own build). */
   readonly log?: (line: string) => void;
-  /** Called as rows stream in from a pg_dump file or a live database. */
-  readonly onRows?: (table: string, rows: number) => void;
+  /** Told of each step as it goes: reading, loading and checking each table, the layout. */
+  readonly progress?: Progress;
 }
+
+/** The steps an import reports after loading, by the part of the layout they build. */
+const PART_STEP: Record<Exclude<LayoutPart, 'cleanup'>, string> = { tables: 'layout', rollups: 'rollups', 'blog sets': 'blog sets' };
 
 type SourceKind = SnapshotMeta['sourceKind'];
 
@@ -78,9 +84,9 @@ async function sourceTables(db: Database, catalog: Catalog, kind: SourceKind, o:
     case 'csv':
       return csvTables(catalog, o.source);
     case 'pg_dump':
-      return pgDumpTables(catalog, o.source, workDir, o.onRows);
+      return pgDumpTables(catalog, o.source, workDir, o.progress);
     case 'postgres':
-      return postgresTables(catalog, o.source, o.schema ?? 'public', workDir, o.onRows);
+      return postgresTables(catalog, o.source, o.schema ?? 'public', workDir, o.progress);
     default:
       return assertNever(kind);
   }
@@ -89,11 +95,15 @@ async function sourceTables(db: Database, catalog: Catalog, kind: SourceKind, o:
 export async function importSnapshot(options: ImportOptions): Promise<SnapshotMeta> {
   const catalog = options.catalog ?? blogCatalog;
   const log = options.log ?? (() => {});
+  const progress = options.progress ?? silent;
   const kind = detect(options.source);
   const target = resolve(options.dbPath);
   const { db: tmp, workDir } = importTemp(target);
   mkdirSync(dirname(target), { recursive: true });
-  for (const name of removeDeadLeftovers(target)) log(`removed ${name}, left by an import that was killed`);
+  for (const name of removeDeadLeftovers(target)) {
+    log(`removed ${name}, left by an import that was killed`);
+    progress.note(`removed ${name}, left by an import that was killed`);
+  }
   mkdirSync(workDir);
   const removeTmp = () => {
     rmSync(tmp, { force: true });
@@ -107,11 +117,23 @@ export async function importSnapshot(options: ImportOptions): Promise<SnapshotMe
     const rows: Record<string, number> = {};
     for (const s of sources) {
       const t0 = Date.now();
-      rows[s.table.name] = await stageTable(db, s);
+      rows[s.table.name] = await stageTable(db, s, progress);
       log(`${s.table.name}: ${rows[s.table.name]} rows from ${basename(s.origin)} in ${Date.now() - t0} ms`);
     }
-    await checkReferences(db, catalog, sources);
-    for (const sql of layoutStatements(catalog, await layoutFacts(db, catalog))) await db.exec(sql);
+    await checkReferences(db, catalog, sources, progress);
+    // Each part of the layout is a step, counted in statements (the parts come in this order).
+    const steps = layoutSteps(catalog, await layoutFacts(db, catalog));
+    for (const part of ['tables', 'rollups', 'blog sets'] as const) {
+      const mine = steps.filter((s) => s.part === part);
+      if (mine.length === 0) continue;
+      progress.phase(PART_STEP[part], mine.length, 'statements');
+      for (const step of mine) {
+        await db.exec(step.sql);
+        progress.tick(1);
+      }
+    }
+    progress.phase('writing the snapshot');
+    for (const step of steps.filter((s) => s.part === 'cleanup')) await db.exec(step.sql);
     const span = (await db.query(`SELECT min(viewed_at) AS a, max(viewed_at) AS b FROM ${ident(catalog.fact.name)}`)).rows[0] ?? {};
     const meta: SnapshotMeta = {
       snapshotId: randomUUID(),
@@ -128,6 +150,7 @@ export async function importSnapshot(options: ImportOptions): Promise<SnapshotMe
     await db.exec('CHECKPOINT');
     db.close();
     db = undefined;
+    progress.done();
     // An atomic replace: a reader of the path sees the old file or the new, and an engine
     // that pinned the old one (engine/pin.ts) keeps it whatever the path holds next.
     renameSync(tmp, target);

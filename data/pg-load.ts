@@ -3,13 +3,15 @@
 // benchmark's peer and the import tests' source. Five blog titles are replaced with text
 // that stresses every export format: a tab, a newline and backslashes, a literal \N,
 // quotes and a comma, the empty string.
-import { createReadStream } from 'node:fs';
+import { createReadStream, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { Database } from '../engine/db.ts';
 import { ident } from '../engine/sql.ts';
+import { silent } from './progress.ts';
+import type { Progress } from './progress.ts';
 
 export const DEFAULT_PGURL = 'postgres://postgres@127.0.0.1:5432/test';
 export const PGURL = process.env['PGURL'] || DEFAULT_PGURL;
@@ -62,8 +64,9 @@ const EXPORTS: [string, string][] = [
 const PARQUET: Record<string, string> = { analytics_app_country: 'country', auth_user: 'user', analytics_app_blog: 'blog', analytics_app_blogview: 'blog_view' };
 
 /** Creates the schema (dropping an old one of that name) and loads it from a generated
- *  Parquet folder; `workDir` holds the intermediate CSV files. */
-export async function loadDjangoSchema(schema: string, parquetDir: string, workDir: string): Promise<void> {
+ *  Parquet folder; `workDir` holds the intermediate CSV files; `progress` counts each
+ *  table's CSV bytes as PostgreSQL takes them. */
+export async function loadDjangoSchema(schema: string, parquetDir: string, workDir: string, progress: Progress = silent): Promise<void> {
   if (!/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`schema name must be a plain identifier, got '${schema}'`);
   const db = await Database.open(':memory:');
   const client = new pg.Client({ connectionString: PGURL });
@@ -74,9 +77,14 @@ export async function loadDjangoSchema(schema: string, parquetDir: string, workD
     await client.query(`SET TIME ZONE 'UTC'`);
     for (const [table, sql] of EXPORTS) {
       const csv = join(workDir, `${table}.load.csv`);
+      progress.phase(`PostgreSQL: exporting ${PARQUET[table]}.parquet`);
       await db.query(`COPY (${sql}) TO $2 (FORMAT csv, HEADER)`, [join(parquetDir, `${PARQUET[table]}.parquet`), csv]);
-      await pipeline(createReadStream(csv), client.query(copyFrom(`COPY ${schema}.${table} FROM STDIN WITH (FORMAT csv, HEADER)`)));
+      progress.phase(`PostgreSQL: loading ${schema}.${table}`, statSync(csv).size, 'bytes');
+      const read = createReadStream(csv);
+      read.on('data', (chunk) => progress.tick(chunk.length));
+      await pipeline(read, client.query(copyFrom(`COPY ${schema}.${table} FROM STDIN WITH (FORMAT csv, HEADER)`)));
     }
+    progress.done();
   } finally {
     await client.end();
     db.close();

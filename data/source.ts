@@ -21,6 +21,9 @@ export interface SourceTable {
   /** Text sources: the rows DuckDB's reader cannot split into fields are set aside
    *  (text-rejects.ts) and named in the message; see `TextRejects`. */
   readonly rejects?: TextRejects;
+  /** How much there is to read, known before reading: rows (a Parquet footer, rows already
+   *  counted) or bytes (a text file); for progress reports. */
+  readonly size?: { readonly total: number; readonly unit: 'rows' | 'bytes' };
 }
 
 export interface TextRejects {

@@ -9,6 +9,8 @@ import { ident } from '../engine/sql.ts';
 import { ImportError, shown } from './source.ts';
 import type { SourceTable } from './source.ts';
 import { readSource } from './read-source.ts';
+import { silent, trackedQuery } from './progress.ts';
+import type { Progress } from './progress.ts';
 
 // Instants are kept only in years 0001 to 9999: the API's ISO 8601 dates and its JSON
 // answers have four-digit years. PostgreSQL's 'infinity' and '-infinity' and its years
@@ -40,7 +42,8 @@ function converted(c: ColumnDef, sourceType: string): string {
   return `TRY_CAST(${v} AS ${c.sqlType})`;
 }
 
-export async function stageTable(db: Database, s: SourceTable): Promise<number> {
+/** Stages one table; `progress` hears of the read (rows or bytes) and then of the checks. */
+export async function stageTable(db: Database, s: SourceTable, progress: Progress = silent): Promise<number> {
   const t = s.table;
   for (const c of t.columns) {
     const type = s.columns.get(c.name);
@@ -56,24 +59,37 @@ export async function stageTable(db: Database, s: SourceTable): Promise<number> 
     ...t.columns.map((c) => `${converted(c, s.columns.get(c.name)!)} AS ${ident(c.name)}`),
     ...convertedCols.map((c) => `${ident(c.name)} AS ${src(c)}`),
   ];
+  let reads = 0;
   await readSource(db, s, async (relation) => {
-    await db.query(`CREATE OR REPLACE TABLE ${stage} AS SELECT ${select.join(', ')}, _line FROM ${relation} src`, s.params);
+    // A text file with a row over DuckDB's default width is read a second time (read-source.ts).
+    progress.phase(`loading ${t.name}${++reads > 1 ? ' (again, with room for its long rows)' : ''}`, s.size?.total, s.size?.unit);
+    const sql = `CREATE OR REPLACE TABLE ${stage} AS SELECT ${select.join(', ')}, _line FROM ${relation} src`;
+    await (s.size ? trackedQuery(db, sql, s.params, progress, s.size.total) : db.query(sql, s.params));
   });
 
+  // Each check is one query over the staged rows.
+  const checks =
+    convertedCols.length +
+    t.columns.reduce((n, c) => n + (c.nullable ? 0 : 1) + (c.sqlType === 'TIMESTAMP' ? 1 : 0) + (c.min !== undefined ? 1 : 0) + (c.unique ? 1 : 0), 0);
+  progress.phase(`checking ${t.name}`, checks, 'checks');
+  const check = async (sql: string, params: readonly Param[]) => {
+    const row = await first(db, sql, params);
+    progress.tick(1);
+    return row;
+  };
   for (const c of convertedCols) {
-    const bad = await first(db, `SELECT _line, CAST(${src(c)} AS VARCHAR) AS value FROM ${stage} WHERE ${src(c)} IS NOT NULL AND ${ident(c.name)} IS NULL ORDER BY _line LIMIT 1`, []);
+    const bad = await check(`SELECT _line, CAST(${src(c)} AS VARCHAR) AS value FROM ${stage} WHERE ${src(c)} IS NOT NULL AND ${ident(c.name)} IS NULL ORDER BY _line LIMIT 1`, []);
     if (bad) throw new ImportError(`table '${t.name}' (${where(s, bad['_line'])}), column '${c.name}': cannot read ${shown(bad['value'])} as ${c.sqlType}${c.sqlType === 'TIMESTAMP' ? ' (an instant in the years 0001 to 9999)' : ''}`);
     await db.exec(`ALTER TABLE ${stage} DROP COLUMN ${src(c)}`);
   }
   for (const c of t.columns) {
     const v = ident(c.name);
     if (!c.nullable) {
-      const n = await first(db, `SELECT _line FROM ${stage} WHERE ${v} IS NULL ORDER BY _line LIMIT 1`, []);
+      const n = await check(`SELECT _line FROM ${stage} WHERE ${v} IS NULL ORDER BY _line LIMIT 1`, []);
       if (n) throw new ImportError(`table '${t.name}' (${where(s, n['_line'])}), column '${c.name}': null in a required column`);
     }
     if (c.sqlType === 'TIMESTAMP') {
-      const o = await first(
-        db,
+      const o = await check(
         `SELECT _line, CAST(${v} AS VARCHAR) AS value, isfinite(${v}) AS finite FROM ${stage} ` +
           `WHERE NOT isfinite(${v}) OR ${v} < CAST($1 AS TIMESTAMP) OR ${v} >= CAST($2 AS TIMESTAMP) ORDER BY _line LIMIT 1`,
         [FIRST_INSTANT, END_OF_INSTANTS],
@@ -85,12 +101,11 @@ export async function stageTable(db: Database, s: SourceTable): Promise<number> 
         );
     }
     if (c.min !== undefined) {
-      const m = await first(db, `SELECT _line, ${v} AS value FROM ${stage} WHERE ${v} < $1 ORDER BY _line LIMIT 1`, [c.min]);
+      const m = await check(`SELECT _line, ${v} AS value FROM ${stage} WHERE ${v} < $1 ORDER BY _line LIMIT 1`, [c.min]);
       if (m) throw new ImportError(`table '${t.name}' (${where(s, m['_line'])}), column '${c.name}': ${String(m['value'])} is below the minimum ${c.min}`);
     }
     if (c.unique) {
-      const d = await first(
-        db,
+      const d = await check(
         `SELECT ${v} AS value, min(_line) AS a, max(_line) AS b FROM ${stage} WHERE ${v} IS NOT NULL GROUP BY ${v} HAVING count(*) > 1 ORDER BY a LIMIT 1`,
         [],
       );
@@ -102,7 +117,8 @@ export async function stageTable(db: Database, s: SourceTable): Promise<number> 
 }
 
 /** Every foreign key of every staged table resolves to a staged row. */
-export async function checkReferences(db: Database, catalog: Catalog, sources: readonly SourceTable[]): Promise<void> {
+export async function checkReferences(db: Database, catalog: Catalog, sources: readonly SourceTable[], progress: Progress = silent): Promise<void> {
+  progress.phase('checking references', sources.reduce((n, s) => n + s.table.relations.length, 0), 'checks');
   for (const s of sources) {
     for (const r of s.table.relations) {
       const target = tableDef(catalog, r.target);
@@ -115,6 +131,7 @@ export async function checkReferences(db: Database, catalog: Catalog, sources: r
       );
       if (bad)
         throw new ImportError(`table '${s.table.name}' (${where(s, bad['_line'])}), column '${r.column}': ${String(bad['value'])} references no row of table '${target.name}'`);
+      progress.tick(1);
     }
   }
 }

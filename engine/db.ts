@@ -1,7 +1,7 @@
 // The one module that talks to DuckDB. Everything else hands it SQL text and bound values
 // and gets plain JavaScript rows back.
 import { DuckDBInstance, listValue } from '@duckdb/node-api';
-import type { DuckDBConnection, DuckDBPreparedStatement, DuckDBValue } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBPreparedStatement, DuckDBResultReader, DuckDBValue } from '@duckdb/node-api';
 
 /** A value that can be bound to a statement parameter: a scalar, or a list of them bound
  *  as one LIST parameter (long `in` lists: one value to bind, one hash join to run). */
@@ -64,6 +64,17 @@ function interrupter(c: DuckDBConnection, ms: number): { fired: () => boolean; c
       clearInterval(repeat);
     },
   };
+}
+
+function resultOf(reader: DuckDBResultReader): QueryResult {
+  const names = reader.columnNames();
+  const types = reader.columnTypes().map((t) => t.toString());
+  const rows = reader.getRowObjectsJS().map((r) => {
+    const o: Row = {};
+    for (const k of names) o[k] = plain(r[k]);
+    return o;
+  });
+  return { columns: names.map((name, i) => ({ name, type: types[i] ?? 'UNKNOWN' })), rows };
 }
 
 export class Database {
@@ -140,14 +151,29 @@ export class Database {
       } finally {
         stop?.cancel();
       }
-      const names = reader.columnNames();
-      const types = reader.columnTypes().map((t) => t.toString());
-      const rows = reader.getRowObjectsJS().map((r) => {
-        const o: Row = {};
-        for (const k of names) o[k] = plain(r[k]);
-        return o;
-      });
-      return { columns: names.map((name, i) => ({ name, type: types[i] ?? 'UNKNOWN' })), rows };
+      return resultOf(reader);
+    });
+  }
+
+  /** Runs one statement like `query`, and calls `onShare` with DuckDB's own estimate of the
+   *  share of it done (0 to 1) every `everyMs` while it runs: a load of millions of rows in
+   *  one statement can then show how far it is. DuckDB tracks progress only when asked to,
+   *  so only this call asks (without printing its own bar). */
+  async queryWithProgress(sql: string, params: readonly Param[], onShare: (share: number) => void, everyMs = 100): Promise<QueryResult> {
+    return this.withConnection(async (c) => {
+      await c.run('SET enable_progress_bar = true; SET enable_progress_bar_print = false; SET progress_bar_time = 0');
+      const poll = setInterval(() => {
+        const p = c.progress.percentage;
+        if (p > 0) onShare(Math.min(1, p / 100));
+      }, everyMs);
+      try {
+        const reader = await c.runAndReadAll(sql, params.map(bindable));
+        return resultOf(reader);
+      } finally {
+        clearInterval(poll);
+        // A failed reset leaves progress tracked on this connection: slower by a hair, not wrong.
+        await c.run('RESET enable_progress_bar; RESET enable_progress_bar_print; RESET progress_bar_time').catch(() => {});
+      }
     });
   }
 

@@ -56,13 +56,27 @@ function factExpression(catalog: Catalog, c: FactColumnDef, joins: Map<string, J
   throw new Error(`fact column ${c.name} has an empty path`);
 }
 
+/** Which part of the layout a statement builds: an import reports its progress by part. */
+export type LayoutPart = 'tables' | 'rollups' | 'blog sets' | 'cleanup';
+
+export interface LayoutStep {
+  readonly part: LayoutPart;
+  readonly sql: string;
+}
+
 /** Statements that build the final tables from `stage_<table>` tables, then drop those. */
 export function layoutStatements(catalog: Catalog, facts: LayoutFacts = {}): string[] {
-  const out: string[] = [];
+  return layoutSteps(catalog, facts).map((s) => s.sql);
+}
+
+/** The same statements, each with the part of the layout it builds, in order. */
+export function layoutSteps(catalog: Catalog, facts: LayoutFacts = {}): LayoutStep[] {
+  const steps: LayoutStep[] = [];
+  const add = (part: LayoutPart, sql: string) => steps.push({ part, sql });
   for (const t of catalog.tables) {
     if (t.name === catalog.root) continue;
     const cols = t.columns.map((c) => ident(c.name)).join(', ');
-    out.push(`CREATE TABLE ${ident(t.name)} AS SELECT ${cols} FROM ${ident(stageName(t.name))} ORDER BY id`);
+    add('tables', `CREATE TABLE ${ident(t.name)} AS SELECT ${cols} FROM ${ident(stageName(t.name))} ORDER BY id`);
   }
   // Insertion order is join order: a relation is joined before the ones reached through it.
   const joins = new Map<string, Join>();
@@ -74,7 +88,8 @@ export function layoutStatements(catalog: Catalog, facts: LayoutFacts = {}): str
     const key = ident(f.key);
     return `CASE WHEN ${key} IS NOT NULL THEN lag(${viewed}) OVER (PARTITION BY ${key}, ${ident('blog_id')} ORDER BY ${viewed}, ${ident('id')}) END AS ${ident(f.column)}`;
   });
-  out.push(
+  add(
+    'tables',
     `CREATE TABLE ${ident(catalog.fact.name)} AS SELECT *${firstSeen.map((f) => `, ${f}`).join('')} FROM (` +
       `SELECT ${select.join(', ')} FROM ${ident(stageName(catalog.root))} r ${joinText.join(' ')}` +
       `) ORDER BY ${order}, ${ident('id')}`,
@@ -89,7 +104,7 @@ export function layoutStatements(catalog: Catalog, facts: LayoutFacts = {}): str
     if (!factCol) throw new Error(`root column ${c.name} is not in the fact table`);
     return factCol === c.name ? ident(c.name) : `${ident(factCol)} AS ${ident(c.name)}`;
   });
-  out.push(`CREATE VIEW ${ident(catalog.root)} AS SELECT ${rootCols.join(', ')} FROM ${ident(catalog.fact.name)}`);
+  add('tables', `CREATE VIEW ${ident(catalog.root)} AS SELECT ${rootCols.join(', ')} FROM ${ident(catalog.fact.name)}`);
   for (const family of catalog.rollups) {
     // Days from the fact table, then months from the days (fewer rows to read).
     const day = family.find((r) => r.grain === 'day');
@@ -98,7 +113,8 @@ export function layoutStatements(catalog: Catalog, facts: LayoutFacts = {}): str
       const sort = (r.sortKey ?? ['bucket', ...r.columns]).map((c) => ident(c)).join(', ');
       const fromDay = r.grain !== 'day' && day !== undefined;
       const firsts = r.firsts === undefined ? '' : fromDay ? ', sum(f)::BIGINT AS f' : `, count(*) FILTER (WHERE ${ident(r.firsts)} IS NULL) AS f`;
-      out.push(
+      add(
+        'rollups',
         fromDay
           ? `CREATE TABLE ${ident(r.name)} AS SELECT date_trunc('${r.grain}', bucket) AS bucket, ${cols}sum(n)::BIGINT AS n${firsts} ` +
               `FROM ${ident(day.name)} GROUP BY ALL ORDER BY ${sort}`
@@ -120,10 +136,10 @@ export function layoutStatements(catalog: Catalog, facts: LayoutFacts = {}): str
         const src = rollup
           ? `SELECT bucket, ${key}, sum(n)::BIGINT AS n, ${bits} FROM ${ident(rollup.name)}`
           : `SELECT date_trunc('${grain}', ${viewed}) AS bucket, ${key}, count(*) AS n, ${bits} FROM ${ident(catalog.fact.name)}`;
-        out.push(`CREATE TABLE ${ident(grain === 'day' ? set.day : set.month)} AS ${src} WHERE ${key} IS NOT NULL GROUP BY ALL ORDER BY bucket, ${key}`);
+        add('blog sets', `CREATE TABLE ${ident(grain === 'day' ? set.day : set.month)} AS ${src} WHERE ${key} IS NOT NULL GROUP BY ALL ORDER BY bucket, ${key}`);
       }
     }
   }
-  for (const t of catalog.tables) out.push(`DROP TABLE ${ident(stageName(t.name))}`);
-  return out;
+  for (const t of catalog.tables) add('cleanup', `DROP TABLE ${ident(stageName(t.name))}`);
+  return steps;
 }

@@ -2,7 +2,7 @@
 // double quotes, an unquoted empty field for null and a quoted one ("") for the empty string.
 // The header is read here and DuckDB is told the layout: its sniffer guesses from a sample
 // and could neither take a first row longer than 2 MB nor see a bad row past the sample.
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { ident } from '../../engine/sql.ts';
 import type { Catalog } from '../../engine/catalog.ts';
 import { ImportError, folderHas, literalPath, tableFile } from '../source.ts';
@@ -74,6 +74,7 @@ export async function csvTables(catalog: Catalog, dir: string): Promise<SourceTa
       lineKind: 'row',
       typedColumns: false,
       rejects: { lineOffset: -1, wideRelation: relation(true), fields },
+      size: { total: statSync(file).size, unit: 'bytes' },
     });
   }
   return out;

@@ -21,7 +21,10 @@ export async function parquetTables(db: Database, catalog: Catalog, dir: string)
       throw new ImportError(`table '${table.name}': cannot read ${file}: ${firstLine(e)}`);
     }
     const columns = new Map(described.rows.map((r) => [String(r['column_name']).toLowerCase(), String(r['column_type'])]));
-    out.push({ table, origin: file, relation, params: [literalPath(file)], columns, lineKind: 'row', typedColumns: true });
+    // The row count is in the footer, read above already: the load can show how far it is.
+    const counted = await db.query(`SELECT sum(num_rows) AS n FROM parquet_file_metadata($1)`, [literalPath(file)]);
+    const size = { total: Number(counted.rows[0]?.['n'] ?? 0), unit: 'rows' as const };
+    out.push({ table, origin: file, relation, params: [literalPath(file)], columns, lineKind: 'row', typedColumns: true, size });
   }
   return out;
 }

@@ -3,13 +3,15 @@
 // read as psql reads it (pg-dump-lexer.ts), so that a COPY line inside a comment, a string
 // or a function body is not taken for data. Tables may come in any order and
 // schema-qualified; unwanted tables are skipped.
-import { closeSync, createReadStream, openSync, writeSync } from 'node:fs';
-import { join } from 'node:path';
+import { closeSync, createReadStream, openSync, statSync, writeSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import type { Catalog, TableDef } from '../../engine/catalog.ts';
 import { ImportError, shown } from '../source.ts';
 import type { SourceTable } from '../source.ts';
 import { pgTextTable } from './pg-text.ts';
 import { DumpLexer } from './pg-dump-lexer.ts';
+import { silent } from '../progress.ts';
+import type { Progress } from '../progress.ts';
 
 /** `COPY [schema.]table (col, ...) FROM stdin` with plain or double-quoted identifiers. */
 const IDENT = String.raw`(?:"(?:[^"]|"")+"|[A-Za-z_\u0080-\uffff][A-Za-z0-9_$\u0080-\uffff]*)`;
@@ -28,15 +30,16 @@ interface Block {
   file: string;
   firstLine: number;
   fd: number;
+  rows: number;
 }
 
-export async function pgDumpTables(catalog: Catalog, dumpFile: string, workDir: string, onRows?: (table: string, rows: number) => void): Promise<SourceTable[]> {
+/** Copies the wanted tables' COPY blocks out of the dump; `progress` counts the dump's bytes. */
+export async function pgDumpTables(catalog: Catalog, dumpFile: string, workDir: string, progress: Progress = silent): Promise<SourceTable[]> {
   const found = new Map<string, Block>();
   let current: Block | undefined;
   let skipping = false;
   let lineNo = 0;
   let carry = '';
-  let rows = 0;
   let pending: string[] = [];
   const lexer = new DumpLexer();
   const flush = () => {
@@ -48,17 +51,13 @@ export async function pgDumpTables(catalog: Catalog, dumpFile: string, workDir: 
     if (current || skipping) {
       if (line === '\\.') {
         flush();
-        if (current) onRows?.(current.table.name, rows);
         current = undefined;
         skipping = false;
         return;
       }
       if (current) {
         pending.push(line, '\n');
-        if (++rows % 100_000 === 0) {
-          flush();
-          onRows?.(current.table.name, rows);
-        }
+        if (++current.rows % 100_000 === 0) flush();
       }
       return;
     }
@@ -74,15 +73,16 @@ export async function pgDumpTables(catalog: Catalog, dumpFile: string, workDir: 
     }
     const columns = (m[3]!.match(IDENTS) ?? []).map(unquote);
     const file = join(workDir, `${table.name}.tsv`);
-    current = { table, columns, file, firstLine: lineNo + 1, fd: openSync(file, 'w') };
+    current = { table, columns, file, firstLine: lineNo + 1, fd: openSync(file, 'w'), rows: 0 };
     found.set(table.name, current);
-    rows = 0;
   };
+  progress.phase(`reading ${basename(dumpFile)}`, statSync(dumpFile).size, 'bytes');
   try {
     for await (const chunk of createReadStream(dumpFile, { encoding: 'utf8', highWaterMark: 4 << 20 })) {
       const lines = (carry + (chunk as string)).split('\n');
       carry = lines.pop()!;
       for (const line of lines) onLine(line.endsWith('\r') ? line.slice(0, -1) : line);
+      progress.tick(Buffer.byteLength(chunk as string));
     }
     if (carry) onLine(carry);
     if (current) throw new ImportError(`${dumpFile}: the COPY block of table '${current.table.name}' has no end marker (\\.): is the file truncated?`);
@@ -92,6 +92,6 @@ export async function pgDumpTables(catalog: Catalog, dumpFile: string, workDir: 
   return catalog.tables.map((t) => {
     const b = found.get(t.name);
     if (!b) throw new ImportError(`table '${t.name}': no COPY block in ${dumpFile} (looked for ${t.sourceNames.join(', ')})`);
-    return pgTextTable(t, b.file, dumpFile, b.columns, b.firstLine, 'line');
+    return pgTextTable(t, b.file, dumpFile, b.columns, b.firstLine, 'line', b.rows);
   });
 }

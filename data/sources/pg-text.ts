@@ -15,8 +15,9 @@ const decode = (col: string) =>
   `ELSE ${col} END`;
 
 /** A source table reading a file of COPY text rows whose columns are `columns`, in order;
- *  `firstLine` is the line of the first row in the original file (0 for a row count). */
-export function pgTextTable(table: TableDef, file: string, origin: string, columns: readonly string[], firstLine: number, lineKind: 'line' | 'row'): SourceTable {
+ *  `firstLine` is the line of the first row in the original file (0 for a row count);
+ *  `rows` were counted as the file was written. */
+export function pgTextTable(table: TableDef, file: string, origin: string, columns: readonly string[], firstLine: number, lineKind: 'line' | 'row', rows: number): SourceTable {
   const spec = columns.map((_, i) => `'c${i}': 'VARCHAR'`).join(', ');
   // Only the catalog's columns are selected: a password column never leaves the reader.
   const select = columns.flatMap((name, i) => {
@@ -37,5 +38,6 @@ export function pgTextTable(table: TableDef, file: string, origin: string, colum
     lineKind,
     typedColumns: false,
     rejects: { lineOffset: firstLine - 1, wideRelation: relation(true), fields: columns },
+    size: { total: rows, unit: 'rows' },
   };
 }

@@ -12,8 +12,12 @@ import { ident } from '../../engine/sql.ts';
 import { ImportError } from '../source.ts';
 import type { SourceTable } from '../source.ts';
 import { pgTextTable } from './pg-text.ts';
+import { silent } from '../progress.ts';
+import type { Progress } from '../progress.ts';
 
-export async function postgresTables(catalog: Catalog, url: string, schema: string, workDir: string, onRows?: (table: string, rows: number) => void): Promise<SourceTable[]> {
+/** Copies the catalog's tables out of `schema`; `progress` counts each table's rows against
+ *  PostgreSQL's own estimate of them (pg_class.reltuples, where it has one). */
+export async function postgresTables(catalog: Catalog, url: string, schema: string, workDir: string, progress: Progress = silent): Promise<SourceTable[]> {
   const client = new pg.Client({ connectionString: url });
   try {
     await client.connect();
@@ -37,16 +41,21 @@ export async function postgresTables(catalog: Catalog, url: string, schema: stri
       const columns = table.columns.map((c) => c.name);
       const file = join(workDir, `${table.name}.tsv`);
       const sql = `COPY (SELECT ${columns.map(ident).join(', ')} FROM ${ident(schema)}.${ident(name)}) TO STDOUT`;
+      const estimate = await client.query<{ n: string | null }>(`SELECT reltuples::bigint AS n FROM pg_class WHERE oid = to_regclass(quote_ident($1) || '.' || quote_ident($2))`, [schema, name]);
+      const expected = Number(estimate.rows[0]?.n ?? -1);
+      progress.phase(`copying ${schema}.${name}`, expected > 0 ? expected : undefined, 'rows');
       let rows = 0;
       const counter = new Transform({
         transform(chunk: Buffer, _enc, done) {
-          for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) if (++rows % 100_000 === 0) onRows?.(table.name, rows);
+          let n = 0;
+          for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) n++;
+          rows += n;
+          progress.tick(n);
           done(null, chunk);
         },
       });
       await pipeline(client.query(copyTo(sql)), counter, createWriteStream(file));
-      onRows?.(table.name, rows);
-      out.push(pgTextTable(table, file, `${schema}.${name}`, columns, 1, 'row'));
+      out.push(pgTextTable(table, file, `${schema}.${name}`, columns, 1, 'row', rows));
     }
     await client.query('COMMIT');
     return out;
