@@ -20,6 +20,8 @@ interface Answer {
   readonly body: Record<string, unknown>;
   readonly columns: Columns;
   readonly data: readonly Record<string, unknown>[];
+  /** The neighbouring pages (paged endpoints), as the JSON body's next / previous. */
+  readonly links?: { readonly next: string | null; readonly previous: string | null };
 }
 
 interface Common {
@@ -37,6 +39,8 @@ interface Endpoint<I extends Common> {
   readonly summary: string;
   readonly schema: z.ZodType<I>;
   readonly defaultRange: RangeName;
+  /** The download's name, without the extension (CSV and Arrow answers). */
+  filename(input: I, window: TimeWindow): string;
   spec(input: I, window: TimeWindow, engine: Engine): QuerySpec;
   /** `range` is the range applied (null where `start` / `end` replaced it); `members` are
    *  the request's, with `as_of` pinned, for page links. */
@@ -67,6 +71,8 @@ const blogViews: Endpoint<BlogViewsInput> = {
   summary: 'Blogs and views grouped by the viewer\'s country or by the viewer',
   schema: BlogViewsParams,
   defaultRange: 'month',
+  // The window's last day (its end is exclusive: the day the window reaches into).
+  filename: (i, window) => `blog-views-${i.object_type}-${isoWindow(window).end.slice(0, 10)}`,
   spec: (i, window, engine) => ({ kind: 'blog-views', objectType: i.object_type, window, filter: engine.parseFilter(i.filters), limit: i.limit, offset: i.offset }),
   answer(i, range, result, request, members) {
     const { total, rows } = grouped(result);
@@ -76,6 +82,7 @@ const blogViews: Endpoint<BlogViewsInput> = {
       body: { object_type: i.object_type, range, count: total, limit: i.limit, offset: i.offset, next, previous, data: rows },
       columns: GROUP_COLUMNS,
       data: rows,
+      links: { next, previous },
     };
   },
 };
@@ -85,6 +92,7 @@ const top: Endpoint<TopInput> = {
   summary: 'The top authors, viewer countries or blogs by views',
   schema: TopParams,
   defaultRange: 'all',
+  filename: (i) => `top-${i.top}`,
   spec: (i, window, engine) => ({ kind: 'top', topType: i.top, window, filter: engine.parseFilter(i.filters), limit: i.limit }),
   answer(i, range, result) {
     const { rows } = grouped(result);
@@ -98,6 +106,7 @@ const performance: Endpoint<PerformanceInput> = {
   summary: 'Views and new blogs per calendar period, with growth over the period before',
   schema: PerformanceParams,
   defaultRange: 'all',
+  filename: (i) => (i.user_id === undefined ? `performance-${i.compare}` : `performance-${i.compare}-user-${i.user_id}`),
   spec: (i, window, engine) => ({ kind: 'performance', compare: i.compare, userId: i.user_id ?? null, window, tz: i.tz, filter: engine.parseFilter(i.filters) }),
   answer(i, range, result) {
     if (result.kind !== 'series') throw new Error(`expected a series, got ${result.kind}`);
@@ -176,7 +185,7 @@ function register<I extends Common>(app: FastifyInstance, engine: () => Engine, 
       return reply.type('application/json; charset=utf-8').send(text);
     }
     const answer = e.answer(input, range, result, request, pinned);
-    return sendRows(reply, format, answer.columns, answer.data);
+    return sendRows(reply, format, answer.columns, answer.data, { filename: e.filename(input, window), links: answer.links });
   };
   const paths = [`/api/v1/analytics/${e.name}`, `/analytics/${e.name}/`, `/analytics/${e.name}`];
   for (const url of paths) {

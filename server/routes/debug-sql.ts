@@ -8,7 +8,7 @@ import type { Engine } from '../../engine/engine.ts';
 import { SandboxError } from '../../engine/sandbox/protocol.ts';
 import { validate } from '../analytics-params.ts';
 import { ApiError } from '../errors.ts';
-import { chooseFormat } from '../format.ts';
+import { chooseFormat, downloadHeaders } from '../format.ts';
 import { checkBearer } from './admin.ts';
 
 export const DebugSqlBody = z.object({
@@ -46,12 +46,13 @@ export function debugSqlRoutes(app: FastifyInstance, engine: () => Engine, token
   app.post('/api/v1/debug/sql', { schema: { summary: 'Ad-hoc read-only SQL over the snapshot (bearer token)', tags: ['debug'] } }, async (request, reply) => {
     checkBearer(request, token);
     const body = validate(DebugSqlBody, (request.body ?? {}) as Record<string, unknown>);
+    const format = chooseFormat(request, body.format);
     let answer;
     try {
       answer = await engine().adhoc({
         sql: body.sql,
         params: body.params,
-        format: chooseFormat(request, body.format),
+        format,
         maxRows: body.max_rows,
         timeoutMs: Math.min(body.timeout_ms ?? limits.sqlTimeoutMs, limits.sqlTimeoutMs),
         explain: body.explain,
@@ -64,6 +65,7 @@ export function debugSqlRoutes(app: FastifyInstance, engine: () => Engine, token
       return reply.status(api.status).send(api.body());
     }
     // CSV and Arrow carry no envelope: the row count and truncation travel as headers.
+    if (format !== 'json') downloadHeaders(reply, format, { filename: body.explain ? 'plan' : 'query' });
     return reply
       .type(answer.contentType)
       .header('x-row-count', String(answer.rowCount))
