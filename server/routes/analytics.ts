@@ -13,7 +13,8 @@ import type { BlogViewsInput, PerformanceInput, TopInput } from '../analytics-pa
 import { chooseFormat, sendRows } from '../format.ts';
 import { readGetBody } from '../get-body.ts';
 import type { Columns } from '../format.ts';
-import { analyticsRouteSchema } from '../openapi.ts';
+import { ALWAYS, analyticsRouteSchema } from '../openapi.ts';
+import type { ComponentName } from '../openapi.ts';
 import { isoFromEpoch, isoWindow } from '../iso-instant.ts';
 
 interface Answer {
@@ -36,6 +37,11 @@ interface Common {
 
 interface Endpoint<I extends Common> {
   readonly name: string;
+  /** OpenAPI: the operationIds' stem and the 200 answer's component. */
+  readonly operation: string;
+  readonly answerSchema: ComponentName;
+  /** OpenAPI: statuses beyond 400 (every endpoint's parameters), 401, 413 (a body), 504. */
+  readonly notFound?: boolean;
   readonly summary: string;
   readonly schema: z.ZodType<I>;
   readonly defaultRange: RangeName;
@@ -68,6 +74,8 @@ function pageLink(request: FastifyRequest, members: Record<string, unknown>, off
 
 const blogViews: Endpoint<BlogViewsInput> = {
   name: 'blog-views',
+  operation: 'BlogViews',
+  answerSchema: 'BlogViewsAnswer',
   summary: 'Blogs and views grouped by the viewer\'s country or by the viewer',
   schema: BlogViewsParams,
   defaultRange: 'month',
@@ -89,6 +97,8 @@ const blogViews: Endpoint<BlogViewsInput> = {
 
 const top: Endpoint<TopInput> = {
   name: 'top',
+  operation: 'Top',
+  answerSchema: 'TopAnswer',
   summary: 'The top authors, viewer countries or blogs by views',
   schema: TopParams,
   defaultRange: 'all',
@@ -103,6 +113,9 @@ const top: Endpoint<TopInput> = {
 
 const performance: Endpoint<PerformanceInput> = {
   name: 'performance',
+  operation: 'Performance',
+  answerSchema: 'PerformanceAnswer',
+  notFound: true,
   summary: 'Views and new blogs per calendar period, with growth over the period before',
   schema: PerformanceParams,
   defaultRange: 'all',
@@ -187,12 +200,15 @@ function register<I extends Common>(app: FastifyInstance, engine: () => Engine, 
     const answer = e.answer(input, range, result, request, pinned);
     return sendRows(reply, format, answer.columns, answer.data, { filename: e.filename(input, window), links: answer.links });
   };
-  const paths = [`/api/v1/analytics/${e.name}`, `/analytics/${e.name}/`, `/analytics/${e.name}`];
-  for (const url of paths) {
-    const hide = !url.startsWith('/api/');
-    const { querystring, body, ...doc } = analyticsRouteSchema(e.schema, e.summary, hide);
-    app.route({ method: 'GET', url, schema: { ...doc, querystring }, handler });
-    app.route({ method: 'POST', url, schema: { ...doc, body }, handler });
+  // The old service's paths are documented too, as deprecated: the /api/v1 ones are the same.
+  const paths: [url: string, suffix: string][] = [[`/api/v1/analytics/${e.name}`, ''], [`/analytics/${e.name}/`, 'Legacy'], [`/analytics/${e.name}`, 'LegacyNoSlash']];
+  const errors = [400, 401, ...(e.notFound ? [404 as const] : []), 413, ...ALWAYS, 504] as const;
+  for (const [url, suffix] of paths) {
+    const deprecated = suffix !== '';
+    const summary = deprecated ? `${e.summary} (the old service's path; use /api/v1/analytics/${e.name})` : e.summary;
+    const schema = analyticsRouteSchema(e.schema, { operationId: `${e.operation}${suffix}`, summary, deprecated }, e.answerSchema, errors);
+    app.route({ method: 'GET', url, schema: schema.get, handler });
+    app.route({ method: 'POST', url, schema: schema.post, handler });
   }
 }
 
