@@ -136,6 +136,18 @@ export interface OpenApiOptions {
   readonly securitySchemes?: Readonly<Record<string, SecurityScheme>>;
 }
 
+/** OpenAPI 3.0 writes "or null" as `nullable: true`, which does not widen an `enum`: the
+ *  null has to be one of its values too, or validators refuse a documented null. */
+function nullableEnums<T>(node: T): T {
+  if (Array.isArray(node)) node.forEach(nullableEnums);
+  else if (node && typeof node === 'object') {
+    const o = node as Json;
+    if (o['nullable'] === true && Array.isArray(o['enum']) && !o['enum'].includes(null)) o['enum'] = [...o['enum'], null];
+    Object.values(o).forEach(nullableEnums);
+  }
+  return node;
+}
+
 const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 export async function registerOpenApi(app: FastifyInstance, options: OpenApiOptions = {}): Promise<void> {
@@ -150,6 +162,7 @@ export async function registerOpenApi(app: FastifyInstance, options: OpenApiOpti
         ...(options.securitySchemes ? { securitySchemes: { ...options.securitySchemes } } : {}),
       },
     },
+    transformObject: (d) => nullableEnums(('openapiObject' in d ? d.openapiObject : d.swaggerObject) as Json) as never,
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
