@@ -3,12 +3,21 @@
 import { z } from 'zod';
 import { QueryError } from '../engine/errors.ts';
 
+/** The bounds of the integers below, for OpenAPI: their zod schema takes text too (a query
+ *  string is text), which JSON Schema would otherwise show as "a number or a string". */
+const INTEGERS = new WeakMap<object, { min: number; max: number }>();
+export const integerBounds = (schema: unknown): { min: number; max: number } | undefined =>
+  typeof schema === 'object' && schema !== null ? INTEGERS.get(schema) : undefined;
+
 /** An integer that may arrive as a JSON number or as query-string text. */
-const int = (min: number, max: number) =>
-  z
+const int = (min: number, max: number) => {
+  const schema = z
     .union([z.number(), z.string().trim().regex(/^-?\d+$/, 'expected an integer')])
     .transform((v) => Number(v))
     .pipe(z.number().int('expected an integer').min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
+  INTEGERS.set(schema, { min, max });
+  return schema;
+};
 
 const instant = z.string().max(64, 'too long').describe('ISO 8601 date or date-time; a date alone is midnight in `tz`');
 

@@ -5,7 +5,7 @@ import type { FastifyInstance, FastifyRequest, FastifyServerOptions } from 'fast
 import type { Engine } from '../engine/engine.ts';
 import { ApiError, DAMAGED_MESSAGE, frameworkErrors, installErrorHandlers, onClientError } from './errors.ts';
 import { metaResponse } from './meta-response.ts';
-import { registerOpenApi } from './openapi.ts';
+import { ALWAYS, registerOpenApi, responses } from './openapi.ts';
 import { analyticsRoutes } from './routes/analytics.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { debugSqlRoutes } from './routes/debug-sql.ts';
@@ -101,14 +101,16 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     return e;
   };
 
-  app.get('/health', async () => ({ status: 'ok' }));
-  app.get('/ready', async (_req, reply) => {
+  // The start page: Swagger UI, until the project has a page of its own.
+  app.get('/', { schema: { hide: true } }, async (_req, reply) => reply.redirect('/docs', 302));
+  app.get('/health', { schema: { summary: 'The process is up', operationId: 'getHealth', tags: ['meta'], response: responses('HealthAnswer', [...ALWAYS]) } }, async () => ({ status: 'ok' }));
+  app.get('/ready', { schema: { summary: 'A snapshot is open and sound', operationId: 'getReady', tags: ['meta'], response: responses('ReadyAnswer', [...ALWAYS]) } }, async (_req, reply) => {
     const e = options.engine();
     if (!e) return reply.status(503).send(new ApiError('unavailable', 'no data loaded yet').body());
     if (damaged.has(e)) return reply.status(503).send(new ApiError('unavailable', DAMAGED_MESSAGE).body());
     return { status: 'ready' };
   });
-  app.get('/api/v1/meta', { schema: { summary: 'Fields, operators, object and period types, and the loaded snapshot', tags: ['meta'] } }, async () =>
+  app.get('/api/v1/meta', { schema: { summary: 'Fields, operators, object and period types, and the loaded snapshot', operationId: 'getMeta', tags: ['meta'], response: responses('Meta', [401, ...ALWAYS]) } }, async () =>
     metaResponse(engine()),
   );
   analyticsRoutes(app, engine, limits.queryTimeoutMs);

@@ -24,8 +24,28 @@ function arrowVector(kind: ColumnKind, values: unknown[]): Vector {
   return vectorFromArray(cast, type as never);
 }
 
+export interface Download {
+  /** The file's name without its extension, which the format adds. */
+  readonly filename: string;
+  /** Paged answers: the neighbouring pages, as the JSON body's next / previous. */
+  readonly links?: { readonly next: string | null; readonly previous: string | null } | undefined;
+}
+
+/** Names the download (Content-Disposition) and, for a page of a paged answer, its
+ *  neighbours (Link, RFC 8288: a CSV or Arrow body has no room for next / previous). A
+ *  filename is plain ASCII made here, never request text beyond enum values and numbers. */
+export function downloadHeaders(reply: FastifyReply, format: Exclude<Format, 'json'>, download: Download): void {
+  const ext = format === 'csv' ? 'csv' : 'arrow';
+  void reply.header('content-disposition', `attachment; filename="${download.filename.replace(/[^A-Za-z0-9._-]/g, '_')}.${ext}"`);
+  const links: string[] = [];
+  if (download.links?.next) links.push(`<${download.links.next}>; rel="next"`);
+  if (download.links?.previous) links.push(`<${download.links.previous}>; rel="prev"`);
+  if (links.length) void reply.header('link', links.join(', '));
+}
+
 /** Rows as CSV or Arrow. (The debug endpoint's answers are shaped in its sandbox.) */
-export function sendRows(reply: FastifyReply, format: Exclude<Format, 'json'>, columns: Columns, rows: readonly Record<string, unknown>[]): FastifyReply {
+export function sendRows(reply: FastifyReply, format: Exclude<Format, 'json'>, columns: Columns, rows: readonly Record<string, unknown>[], download: Download): FastifyReply {
+  downloadHeaders(reply, format, download);
   const key = (i: number) => columns[i]![0];
   const cell = (v: unknown) => (v instanceof Date ? v.toISOString() : v);
   if (format === 'csv') {

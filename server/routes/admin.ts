@@ -3,6 +3,7 @@
 import { timingSafeEqual, createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ApiError } from '../errors.ts';
+import { ALWAYS, responses } from '../openapi.ts';
 
 const digest = (s: string) => createHash('sha256').update(s).digest();
 
@@ -14,7 +15,7 @@ export function checkBearer(request: FastifyRequest, token: string): void {
 }
 
 export function adminRoutes(app: FastifyInstance, token: string, reload: () => Promise<unknown>): void {
-  app.post('/api/v1/admin/reload', { schema: { summary: 'Switch to the snapshot now at ANALYTICS_DB', tags: ['admin'] } }, async (request) => {
+  app.post('/api/v1/admin/reload', { schema: { summary: 'Switch to the snapshot now at ANALYTICS_DB', operationId: 'postAdminReload', tags: ['admin'], response: responses('ReloadAnswer', [401, ...ALWAYS]) } }, async (request) => {
     checkBearer(request, token);
     try {
       const meta = await reload();

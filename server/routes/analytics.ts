@@ -13,13 +13,16 @@ import type { BlogViewsInput, PerformanceInput, TopInput } from '../analytics-pa
 import { chooseFormat, sendRows } from '../format.ts';
 import { readGetBody } from '../get-body.ts';
 import type { Columns } from '../format.ts';
-import { analyticsRouteSchema } from '../openapi.ts';
+import { ALWAYS, analyticsRouteSchema } from '../openapi.ts';
+import type { ComponentName } from '../openapi.ts';
 import { isoFromEpoch, isoWindow } from '../iso-instant.ts';
 
 interface Answer {
   readonly body: Record<string, unknown>;
   readonly columns: Columns;
   readonly data: readonly Record<string, unknown>[];
+  /** The neighbouring pages (paged endpoints), as the JSON body's next / previous. */
+  readonly links?: { readonly next: string | null; readonly previous: string | null };
 }
 
 interface Common {
@@ -34,9 +37,16 @@ interface Common {
 
 interface Endpoint<I extends Common> {
   readonly name: string;
+  /** OpenAPI: the operationIds' stem and the 200 answer's component. */
+  readonly operation: string;
+  readonly answerSchema: ComponentName;
+  /** OpenAPI: statuses beyond 400 (every endpoint's parameters), 401, 413 (a body), 504. */
+  readonly notFound?: boolean;
   readonly summary: string;
   readonly schema: z.ZodType<I>;
   readonly defaultRange: RangeName;
+  /** The download's name, without the extension (CSV and Arrow answers). */
+  filename(input: I, window: TimeWindow): string;
   spec(input: I, window: TimeWindow, engine: Engine): QuerySpec;
   /** `range` is the range applied (null where `start` / `end` replaced it); `members` are
    *  the request's, with `as_of` pinned, for page links. */
@@ -64,9 +74,13 @@ function pageLink(request: FastifyRequest, members: Record<string, unknown>, off
 
 const blogViews: Endpoint<BlogViewsInput> = {
   name: 'blog-views',
+  operation: 'BlogViews',
+  answerSchema: 'BlogViewsAnswer',
   summary: 'Blogs and views grouped by the viewer\'s country or by the viewer',
   schema: BlogViewsParams,
   defaultRange: 'month',
+  // The window's last day (its end is exclusive: the day the window reaches into).
+  filename: (i, window) => `blog-views-${i.object_type}-${isoWindow(window).end.slice(0, 10)}`,
   spec: (i, window, engine) => ({ kind: 'blog-views', objectType: i.object_type, window, filter: engine.parseFilter(i.filters), limit: i.limit, offset: i.offset }),
   answer(i, range, result, request, members) {
     const { total, rows } = grouped(result);
@@ -76,15 +90,19 @@ const blogViews: Endpoint<BlogViewsInput> = {
       body: { object_type: i.object_type, range, count: total, limit: i.limit, offset: i.offset, next, previous, data: rows },
       columns: GROUP_COLUMNS,
       data: rows,
+      links: { next, previous },
     };
   },
 };
 
 const top: Endpoint<TopInput> = {
   name: 'top',
+  operation: 'Top',
+  answerSchema: 'TopAnswer',
   summary: 'The top authors, viewer countries or blogs by views',
   schema: TopParams,
   defaultRange: 'all',
+  filename: (i) => `top-${i.top}`,
   spec: (i, window, engine) => ({ kind: 'top', topType: i.top, window, filter: engine.parseFilter(i.filters), limit: i.limit }),
   answer(i, range, result) {
     const { rows } = grouped(result);
@@ -95,9 +113,13 @@ const top: Endpoint<TopInput> = {
 
 const performance: Endpoint<PerformanceInput> = {
   name: 'performance',
+  operation: 'Performance',
+  answerSchema: 'PerformanceAnswer',
+  notFound: true,
   summary: 'Views and new blogs per calendar period, with growth over the period before',
   schema: PerformanceParams,
   defaultRange: 'all',
+  filename: (i) => (i.user_id === undefined ? `performance-${i.compare}` : `performance-${i.compare}-user-${i.user_id}`),
   spec: (i, window, engine) => ({ kind: 'performance', compare: i.compare, userId: i.user_id ?? null, window, tz: i.tz, filter: engine.parseFilter(i.filters) }),
   answer(i, range, result) {
     if (result.kind !== 'series') throw new Error(`expected a series, got ${result.kind}`);
@@ -176,14 +198,17 @@ function register<I extends Common>(app: FastifyInstance, engine: () => Engine, 
       return reply.type('application/json; charset=utf-8').send(text);
     }
     const answer = e.answer(input, range, result, request, pinned);
-    return sendRows(reply, format, answer.columns, answer.data);
+    return sendRows(reply, format, answer.columns, answer.data, { filename: e.filename(input, window), links: answer.links });
   };
-  const paths = [`/api/v1/analytics/${e.name}`, `/analytics/${e.name}/`, `/analytics/${e.name}`];
-  for (const url of paths) {
-    const hide = !url.startsWith('/api/');
-    const { querystring, body, ...doc } = analyticsRouteSchema(e.schema, e.summary, hide);
-    app.route({ method: 'GET', url, schema: { ...doc, querystring }, handler });
-    app.route({ method: 'POST', url, schema: { ...doc, body }, handler });
+  // The old service's paths are documented too, as deprecated: the /api/v1 ones are the same.
+  const paths: [url: string, suffix: string][] = [[`/api/v1/analytics/${e.name}`, ''], [`/analytics/${e.name}/`, 'Legacy'], [`/analytics/${e.name}`, 'LegacyNoSlash']];
+  const errors = [400, 401, ...(e.notFound ? [404 as const] : []), 413, ...ALWAYS, 504] as const;
+  for (const [url, suffix] of paths) {
+    const deprecated = suffix !== '';
+    const summary = deprecated ? `${e.summary} (the old service's path; use /api/v1/analytics/${e.name})` : e.summary;
+    const schema = analyticsRouteSchema(e.schema, { operationId: `${e.operation}${suffix}`, summary, deprecated }, e.answerSchema, errors);
+    app.route({ method: 'GET', url, schema: schema.get, handler });
+    app.route({ method: 'POST', url, schema: schema.post, handler });
   }
 }
 

@@ -8,7 +8,8 @@ import type { Engine } from '../../engine/engine.ts';
 import { SandboxError } from '../../engine/sandbox/protocol.ts';
 import { validate } from '../analytics-params.ts';
 import { ApiError } from '../errors.ts';
-import { chooseFormat } from '../format.ts';
+import { chooseFormat, downloadHeaders } from '../format.ts';
+import { ALWAYS, responses } from '../openapi.ts';
 import { checkBearer } from './admin.ts';
 
 export const DebugSqlBody = z.object({
@@ -19,6 +20,12 @@ export const DebugSqlBody = z.object({
   timeout_ms: z.number().int().min(1).max(60_000).optional().describe('at most the server\'s limit'),
   explain: z.boolean().default(false).describe('return the query plan instead of rows'),
 });
+
+const DEBUG_SQL_BODY_DOC = (() => {
+  const j = z.toJSONSchema(DebugSqlBody, { io: 'input' }) as Record<string, unknown>;
+  delete j['$schema'];
+  return j;
+})();
 
 export interface DebugSqlLimits {
   /** The time limit, counted from the request's arrival (queueing included). */
@@ -43,15 +50,16 @@ function refusal(e: SandboxError): ApiError {
 }
 
 export function debugSqlRoutes(app: FastifyInstance, engine: () => Engine, token: string, limits: DebugSqlLimits): void {
-  app.post('/api/v1/debug/sql', { schema: { summary: 'Ad-hoc read-only SQL over the snapshot (bearer token)', tags: ['debug'] } }, async (request, reply) => {
+  app.post('/api/v1/debug/sql', { schema: { summary: 'Ad-hoc read-only SQL over the snapshot (bearer token)', operationId: 'postDebugSql', tags: ['debug'], body: DEBUG_SQL_BODY_DOC, response: responses('DebugSqlAnswer', [400, 401, 413, ...ALWAYS, 504], true) } }, async (request, reply) => {
     checkBearer(request, token);
     const body = validate(DebugSqlBody, (request.body ?? {}) as Record<string, unknown>);
+    const format = chooseFormat(request, body.format);
     let answer;
     try {
       answer = await engine().adhoc({
         sql: body.sql,
         params: body.params,
-        format: chooseFormat(request, body.format),
+        format,
         maxRows: body.max_rows,
         timeoutMs: Math.min(body.timeout_ms ?? limits.sqlTimeoutMs, limits.sqlTimeoutMs),
         explain: body.explain,
@@ -64,6 +72,7 @@ export function debugSqlRoutes(app: FastifyInstance, engine: () => Engine, token
       return reply.status(api.status).send(api.body());
     }
     // CSV and Arrow carry no envelope: the row count and truncation travel as headers.
+    if (format !== 'json') downloadHeaders(reply, format, { filename: body.explain ? 'plan' : 'query' });
     return reply
       .type(answer.contentType)
       .header('x-row-count', String(answer.rowCount))
