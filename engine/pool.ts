@@ -8,6 +8,7 @@
 import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
 import { QueryError } from './errors.ts';
+import { siblingEntry } from './sibling-entry.ts';
 import type { AnalyticsResult } from './results.ts';
 import type { QuerySpec } from './query/spec.ts';
 import type { WorkerGate } from './worker-gate.ts';
@@ -29,14 +30,17 @@ export interface PoolSnapshot {
   readonly snapshotId: string;
 }
 
+const WORKER = siblingEntry('worker', import.meta.url);
+
 export function startPool(snapshot: PoolSnapshot, workers: number): QueryPool {
   const pool = new Piscina({
-    filename: new URL('./worker.ts', import.meta.url).href,
+    filename: WORKER.url.href,
     minThreads: workers,
     maxThreads: workers,
     idleTimeout: 2 ** 31 - 1,
-    // Workers load this TypeScript source through tsx, whatever started the main thread.
-    execArgv: ['--import', 'tsx'],
+    // Workers load the TypeScript source through tsx (whatever started the main thread), or
+    // the compiled JavaScript as it is.
+    execArgv: [...WORKER.execArgv],
   });
   const threads = Math.max(1, Math.floor(availableParallelism() / workers));
   const once = async (spec: QuerySpec, timeoutMs: number | undefined, gate?: WorkerGate): Promise<WorkerReply> =>

@@ -84,6 +84,23 @@ function int(name: string, value: string | undefined, fallback: number): number 
   return n;
 }
 
+/** pino's levels: anything else would make the logger throw at start, with a stack trace. */
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+function logLevel(value: string | undefined): string {
+  if (value === undefined || value === '') return 'info';
+  if (!(LOG_LEVELS as readonly string[]).includes(value)) throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got '${value}'`);
+  return value;
+}
+
+/** A TCP port; 0 asks the system for a free one (tests). */
+function port(value: string | undefined): number {
+  if (value === undefined || value === '') return 3000;
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n > 65535) throw new ConfigError(`PORT must be a port number from 0 to 65535, got '${value}'`);
+  return n;
+}
+
 function flag(name: string, value: string | undefined): boolean | undefined {
   if (value === undefined || value === '') return undefined;
   if (value === '1' || value === 'true') return true;
@@ -128,12 +145,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, dotenv = true):
   const analyticsDb = env['ANALYTICS_DB'] || DEFAULT_ANALYTICS_DB;
   const debugToken = env['DEBUG_TOKEN'] || undefined;
   return {
-    port: int('PORT', env['PORT'], 3000),
+    port: port(env['PORT']),
     host: env['HOST'] || '127.0.0.1',
     analyticsDb,
     debugToken,
     pgUrl: env['PGURL'] || undefined,
-    logLevel: env['LOG_LEVEL'] || 'info',
+    logLevel: logLevel(env['LOG_LEVEL']),
     workers: int('WORKERS', env['WORKERS'], 0),
     // A configured path that does not exist is a typo or a missing import, not a request
     // for fake data: only the default path of a new clone gets generated data.

@@ -9,7 +9,11 @@ import { EngineHolder } from './engine-holder.ts';
 import { buildApp } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import type { Config } from './config.ts';
+import { exitWith } from './fatal.ts';
 import { createMetrics } from './metrics.ts';
+import { packageInfo } from './package-info.ts';
+import { unreadableSnapshot } from './snapshot-file.ts';
+import { logOptions, origin, readySummary, snapshotSummary } from './startup-log.ts';
 
 /** The configuration, or the process ends with the setting's problem in one line: a stack
  *  trace would only bury it. */
@@ -18,13 +22,17 @@ function configOrExit(): Config {
     return loadConfig();
   } catch (e) {
     if (!(e instanceof ConfigError)) throw e;
-    process.stderr.write(`configuration error: ${e.message}\n`);
-    process.exit(1);
+    exitWith(`configuration error: ${e.message}`, e);
   }
 }
 
 const config = configOrExit();
 const file = resolve(config.analyticsDb);
+// A path that is there but cannot be a snapshot (a folder, another kind of file, no read
+// permission) is a set-up mistake: refused now, before anything starts.
+const unreadable = existsSync(file) ? unreadableSnapshot(file) : undefined;
+if (unreadable) exitWith(`cannot serve the snapshot at ${file} (ANALYTICS_DB): ${unreadable}`);
+const pkg = packageInfo();
 const metrics = createMetrics();
 const holder = new EngineHolder(config.analyticsDb, {
   workers: config.workers,
@@ -46,7 +54,7 @@ async function load(): Promise<SnapshotMeta> {
 
 const app = await buildApp({
   engine: () => holder.current(),
-  logger: { level: config.logLevel },
+  logger: logOptions(config.logLevel),
   debugToken: config.debugToken,
   reload: load,
   limits: config.limits,
@@ -76,13 +84,30 @@ if (!existsSync(file)) {
 if (existsSync(file)) {
   try {
     const meta = await load();
-    app.log.info({ rows: meta.rows, snapshot: file, synthetic: meta.synthetic === true }, 'snapshot open');
+    const { fields, msg } = snapshotSummary(file, meta);
+    app.log.info(fields, msg);
   } catch (e) {
     app.log.error({ err: e, snapshot: file }, `cannot serve the snapshot at ${file}: ${(e as Error).message}; /ready answers 503`);
   }
 }
 
-await app.listen({ port: config.port, host: config.host });
+try {
+  await app.listen({ port: config.port, host: config.host });
+} catch (e) {
+  const code = (e as NodeJS.ErrnoException).code;
+  const why = code === 'EADDRINUSE' ? 'the address is in use (another server, or an earlier one still running?)' : code === 'EACCES' ? 'permission denied' : (e as Error).message;
+  // Workers and sandbox processes end with the process; the engine's files close first.
+  await holder.close().catch(() => {});
+  exitWith(`cannot listen on ${config.host}:${config.port} (HOST, PORT): ${why}`, e);
+}
+{
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  // process.pid is the process to signal: under `npm start`, npm is a parent that does not
+  // pass SIGHUP on (README, "Signals").
+  const { fields, msg } = readySummary(pkg.name, pkg.version, origin(config.host, port), process.pid);
+  app.log.info(fields, msg);
+}
 
 let stopping = false;
 async function shutdown(signal: string): Promise<void> {
@@ -100,7 +125,10 @@ process.on('SIGINT', () => void shutdown('SIGINT'));
 // SIGHUP: switch to the snapshot now at ANALYTICS_DB (after `npm run import`).
 process.on('SIGHUP', () => {
   load().then(
-    (m) => app.log.info({ rows: m.rows, loadedAt: m.loadedAt, synthetic: m.synthetic === true }, 'SIGHUP: snapshot reloaded'),
+    (m) => {
+      const { fields, msg } = snapshotSummary(file, m);
+      app.log.info(fields, `SIGHUP: snapshot reloaded: ${msg}`);
+    },
     (e: unknown) => app.log.error({ err: e, snapshot: file }, `SIGHUP: reload of ${file} failed (${(e as Error).message}); still serving the previous snapshot, if any`),
   );
 });

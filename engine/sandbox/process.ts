@@ -6,10 +6,12 @@ import type { ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { siblingEntry } from '../sibling-entry.ts';
 import { SandboxError } from './protocol.ts';
 import type { AdhocAnswer, AdhocRequest, FromChild, ToChild } from './protocol.ts';
 
-const ENTRY = fileURLToPath(new URL('./child.ts', import.meta.url));
+const CHILD = siblingEntry('child', import.meta.url);
+const ENTRY = fileURLToPath(CHILD.url);
 
 /** How to start a program with its data segment (every private writable mapping: malloc,
  *  V8's heap, DuckDB's buffers) bounded by the kernel: prlimit where util-linux has it,
@@ -73,7 +75,7 @@ export class SandboxProcess {
     const duckdbMb = Math.floor(options.memoryMb / 2);
     const child = fork(ENTRY, [options.file, String(duckdbMb)], {
       execPath,
-      execArgv: [...prefix, `--max-old-space-size=${Math.floor(options.memoryMb / 4)}`, '--expose-gc', '--import', 'tsx'],
+      execArgv: [...prefix, `--max-old-space-size=${Math.floor(options.memoryMb / 4)}`, '--expose-gc', ...CHILD.execArgv],
       // Nothing of the server's environment (tokens, database URLs) crosses over.
       env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: join(options.file, '..'), TZ: 'UTC', ...(process.env['TMPDIR'] ? { TMPDIR: process.env['TMPDIR'] } : {}) },
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
