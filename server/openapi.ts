@@ -4,7 +4,6 @@
 // referenced as #/components/schemas/<name>. Validation itself stays with zod
 // (analytics-params.ts), and answers are written as they are built, so Fastify's own
 // validator and serializer are switched off for these schemas: they are documentation.
-import { readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -13,6 +12,7 @@ import { FilterSchema, LeafSchema } from '../engine/filter/schema.ts';
 import { ARROW_TYPE } from '../engine/sandbox/protocol.ts';
 import * as answers from './answer-schemas.ts';
 import { integerBounds } from './analytics-params.ts';
+import { packageInfo } from './package-info.ts';
 
 const FILTER_EXAMPLE = {
   operator: 'and',
@@ -148,7 +148,8 @@ function nullableEnums<T>(node: T): T {
   return node;
 }
 
-const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+// Found by walking up from this module: server/ under tsx, dist/server/ once compiled.
+const VERSION = packageInfo().version;
 
 export async function registerOpenApi(app: FastifyInstance, options: OpenApiOptions = {}): Promise<void> {
   // zod validates in the handlers; the JSON schemas are documentation.
