@@ -70,12 +70,21 @@ async function postgres(progress: Reporter, parquet: string, snapshot: string): 
   const client = new pg.Client({ connectionString: PGURL });
   await client.connect();
   try {
-    const fingerprint = `SELECT count(*)::bigint AS n, sum(duration)::bigint AS d, sum(blog_id)::bigint AS b, max(id)::bigint AS m`;
+    // Reused only if it holds this very data: every table's ids, keys and dimension names
+    // (blog titles differ on purpose: five are rewritten for the PostgreSQL load).
+    const fingerprint = (t: { view: string; country: string; user: string; blog: string }) => `SELECT
+  (SELECT count(*)::bigint || ':' || sum(duration)::bigint || ':' || sum(blog_id)::bigint || ':' || sum(COALESCE(user_id, 0))::bigint || ':' || sum(COALESCE(country_id, 0))::bigint || ':' || max(id)::bigint FROM ${t.view}) AS views,
+  (SELECT md5(string_agg(id::text || ':' || COALESCE(code, '') || ':' || name, ',' ORDER BY id)) FROM ${t.country}) AS countries,
+  (SELECT md5(string_agg(id::text || ':' || username, ',' ORDER BY id)) FROM ${t.user}) AS users,
+  (SELECT count(*)::bigint || ':' || sum(author_id)::bigint || ':' || sum(COALESCE(country_id, 0))::bigint FROM ${t.blog}) AS blogs`;
     const e = await Engine.open(snapshot, { cacheEntries: 0 });
-    const ours = await e.db.query(`${fingerprint} FROM blog_view`).then((r) => JSON.stringify(Object.values(r.rows[0]!).map(Number))).finally(() => e.close());
+    const ours = await e.db
+      .query(fingerprint({ view: 'blog_view', country: 'country', user: '"user"', blog: 'blog' }))
+      .then((r) => JSON.stringify(Object.values(r.rows[0]!).map(String)))
+      .finally(() => e.close());
     const theirs = await client
-      .query(`${fingerprint} FROM ${schema}.analytics_app_blogview`)
-      .then((r) => JSON.stringify(Object.values(r.rows[0] as object).map(Number)))
+      .query(fingerprint({ view: `${schema}.analytics_app_blogview`, country: `${schema}.analytics_app_country`, user: `${schema}.auth_user`, blog: `${schema}.analytics_app_blog` }))
+      .then((r) => JSON.stringify(Object.values(r.rows[0] as object).map(String)))
       .catch(() => 'none');
     if (theirs !== ours) {
       await loadDjangoSchema(schema, parquet, dataDir, progress);
