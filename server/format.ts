@@ -1,7 +1,6 @@
 // The `data` rows of an answer as JSON (the whole body), CSV or an Arrow IPC stream.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { stringify } from 'csv-stringify/sync';
-import { Float64, Int64, Table, Utf8, tableToIPC, vectorFromArray } from 'apache-arrow';
 import type { DataType, Vector } from 'apache-arrow';
 import { ARROW_TYPE } from '../engine/sandbox/protocol.ts';
 
@@ -18,10 +17,16 @@ export function chooseFormat(request: FastifyRequest, format: Format | undefined
   return 'json';
 }
 
-function arrowVector(kind: ColumnKind, values: unknown[]): Vector {
-  const type: DataType = kind === 'int' ? new Int64() : kind === 'float' ? new Float64() : new Utf8();
+// apache-arrow is loaded on the first Arrow answer: it is ~150 modules, a good part of
+// what a start would otherwise spend loading code that most servers never run.
+type Arrow = typeof import('apache-arrow');
+let arrowModule: Promise<Arrow> | undefined;
+const loadArrow = (): Promise<Arrow> => (arrowModule ??= import('apache-arrow'));
+
+function arrowVector(arrow: Arrow, kind: ColumnKind, values: unknown[]): Vector {
+  const type: DataType = kind === 'int' ? new arrow.Int64() : kind === 'float' ? new arrow.Float64() : new arrow.Utf8();
   const cast = kind === 'int' ? values.map((v) => (v === null || v === undefined ? null : BigInt(v as number))) : values;
-  return vectorFromArray(cast, type as never);
+  return arrow.vectorFromArray(cast, type as never);
 }
 
 export interface Download {
@@ -44,7 +49,7 @@ export function downloadHeaders(reply: FastifyReply, format: Exclude<Format, 'js
 }
 
 /** Rows as CSV or Arrow. (The debug endpoint's answers are shaped in its sandbox.) */
-export function sendRows(reply: FastifyReply, format: Exclude<Format, 'json'>, columns: Columns, rows: readonly Record<string, unknown>[], download: Download): FastifyReply {
+export async function sendRows(reply: FastifyReply, format: Exclude<Format, 'json'>, columns: Columns, rows: readonly Record<string, unknown>[], download: Download): Promise<FastifyReply> {
   downloadHeaders(reply, format, download);
   const key = (i: number) => columns[i]![0];
   const cell = (v: unknown) => (v instanceof Date ? v.toISOString() : v);
@@ -52,13 +57,14 @@ export function sendRows(reply: FastifyReply, format: Exclude<Format, 'json'>, c
     const body = stringify(rows.map((r) => columns.map((_, i) => cell(r[key(i)]) ?? '')), { header: true, columns: columns.map(([c]) => c) });
     return reply.type('text/csv; charset=utf-8').send(body);
   }
+  const arrow = await loadArrow();
   const data: Record<string, Vector> = {};
   columns.forEach(([name, kind], i) => {
-    data[name] = arrowVector(kind, rows.map((r) => {
+    data[name] = arrowVector(arrow, kind, rows.map((r) => {
       const v = cell(r[key(i)]) ?? null;
       return kind === 'string' && v !== null ? String(v) : v;
     }));
   });
-  const table = new Table(data);
-  return reply.type(ARROW_TYPE).send(Buffer.from(tableToIPC(table, 'stream')));
+  const table = new arrow.Table(data);
+  return reply.type(ARROW_TYPE).send(Buffer.from(arrow.tableToIPC(table, 'stream')));
 }

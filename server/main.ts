@@ -2,7 +2,6 @@
 // first where there is none at the default path, and shut down gracefully on SIGTERM/SIGINT.
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { buildDefaultSnapshot } from '../data/default-snapshot.ts';
 import { verifySnapshot } from '../engine/damage.ts';
 import type { SnapshotMeta } from '../engine/meta.ts';
 import { EngineHolder } from './engine-holder.ts';
@@ -67,6 +66,8 @@ if (!existsSync(file)) {
   if (config.generateDefault) {
     app.log.info(`no snapshot at ${file}: generating a default data set of synthetic views first`);
     try {
+      // Loaded only when needed: the generator brings faker, which a normal start never uses.
+      const { buildDefaultSnapshot } = await import('../data/default-snapshot.ts');
       const meta = await buildDefaultSnapshot(file, (line) => app.log.info(line));
       app.log.info({ rows: meta.rows, ms: meta.loadMs }, 'default snapshot built: the data are synthetic (GET /api/v1/meta says so)');
     } catch (e) {

@@ -198,7 +198,7 @@ function register<I extends Common>(app: FastifyInstance, engine: () => Engine, 
       return reply.type('application/json; charset=utf-8').send(text);
     }
     const answer = e.answer(input, range, result, request, pinned);
-    return sendRows(reply, format, answer.columns, answer.data, { filename: e.filename(input, window), links: answer.links });
+    return await sendRows(reply, format, answer.columns, answer.data, { filename: e.filename(input, window), links: answer.links });
   };
   // The old service's paths are documented too, as deprecated: the /api/v1 ones are the same.
   const paths: [url: string, suffix: string][] = [[`/api/v1/analytics/${e.name}`, ''], [`/analytics/${e.name}/`, 'Legacy'], [`/analytics/${e.name}`, 'LegacyNoSlash']];
