@@ -1,0 +1,151 @@
+// The snapshot lifecycle: a snapshot file pinned (pin.ts) and opened read-only in DuckDB,
+// with the features and meta read from it once; the queries under way on it; and its end:
+// closed now, or once its last query ends (retire, shutdown), after which the things that
+// read the pinned file stop and the pin is released. What runs a query is runner.ts.
+import { Database } from './db.ts';
+import type { Catalog } from './catalog.ts';
+import { blogCatalog } from './catalog.ts';
+import { buildFields } from './fields.ts';
+import type { FieldDef } from './fields.ts';
+import { readMeta } from './meta.ts';
+import type { SnapshotMeta } from './meta.ts';
+import { pinSnapshot } from './pin.ts';
+import type { Pin } from './pin.ts';
+import { snapshotFeatures } from './features.ts';
+import type { CompileOptions } from './query/compile-plan.ts';
+
+export interface SnapshotOptions {
+  readonly catalog?: Catalog;
+  /** DuckDB threads; default: every core. */
+  readonly threads?: number;
+  /** Read rollups, blog sets and first-seen columns where the snapshot has them (default);
+   *  false: the fact table alone, the plain way (the reference for differential tests). */
+  readonly rollups?: boolean;
+}
+
+/** Stops something that reads the pinned file; a promise returned is waited for before the
+ *  pin is released. */
+export type StopReader = () => Promise<unknown> | void;
+
+export class Snapshot {
+  readonly fields: ReadonlyMap<string, FieldDef>;
+  /** Queries under way; a retired snapshot closes when the last one ends. */
+  private active = 0;
+  private retired = false;
+  private isClosed = false;
+  private closing: Promise<void> | undefined;
+  private onIdle: (() => void) | undefined;
+  /** Readers of the pinned file besides this DuckDB (workers, sandbox processes). */
+  private readonly readers: StopReader[] = [];
+  private markReleased: () => void = () => {};
+  /** Resolves once the snapshot has closed, its readers have stopped and its pinned file is
+   *  released (after a retire: once its last query ended). */
+  readonly released = new Promise<void>((resolve) => (this.markReleased = resolve));
+
+  private constructor(
+    readonly db: Database,
+    readonly catalog: Catalog,
+    readonly meta: SnapshotMeta,
+    readonly features: CompileOptions,
+    /** The pinned snapshot file, released once nothing reads it any more. */
+    private readonly pin: Pin,
+  ) {
+    this.fields = buildFields(catalog);
+  }
+
+  /** Opens the snapshot now at `path`, read-only, and pins that file (pin.ts): whatever an
+   *  import puts at the path later, this snapshot and its readers read the one its meta
+   *  describes. */
+  static async open(path: string, options: SnapshotOptions = {}): Promise<Snapshot> {
+    const pin = pinSnapshot(path);
+    return Snapshot.openFile(pin, options).catch((e: unknown) => {
+      pin.release();
+      throw e;
+    });
+  }
+
+  /** Opens a file another thread has pinned and keeps while this one lives (a worker's). */
+  static openPinned(file: string, options: SnapshotOptions = {}): Promise<Snapshot> {
+    return Snapshot.openFile({ file, release: () => {} }, options);
+  }
+
+  private static async openFile(pin: Pin, options: SnapshotOptions): Promise<Snapshot> {
+    const db = await Database.open(pin.file, { readOnly: true, ...(options.threads ? { threads: options.threads } : {}) });
+    try {
+      const catalog = options.catalog ?? blogCatalog;
+      const features = await snapshotFeatures(db, catalog, options.rollups ?? true);
+      const meta = await readMeta(db);
+      return new Snapshot(db, catalog, meta, features, pin);
+    } catch (e) {
+      db.close();
+      throw e;
+    }
+  }
+
+  /** The file to open for the snapshot this one read (the pinned link). */
+  get file(): string {
+    return this.pin.file;
+  }
+
+  get closed(): boolean {
+    return this.isClosed;
+  }
+
+  /** Registers a reader of the pinned file, stopped when this snapshot closes. */
+  addReader(stop: StopReader): void {
+    this.readers.push(stop);
+  }
+
+  /** Runs a query on this snapshot. The in-flight count rises before the first await, so a
+   *  query under way when a reload retires the snapshot still finishes on it. */
+  async use<T>(query: () => Promise<T>): Promise<T> {
+    if (this.isClosed) throw new Error('engine is closed');
+    this.active++;
+    try {
+      return await query();
+    } finally {
+      this.ended();
+    }
+  }
+
+  /** A query ended: a retired snapshot closes when none is left. */
+  private ended(): void {
+    this.active--;
+    if (this.retired && this.active === 0) {
+      if (this.onIdle) this.onIdle();
+      else void this.close();
+    }
+  }
+
+  /** Closes once the queries under way have finished (a reload swapped in a new one). */
+  retire(): void {
+    this.retired = true;
+    if (this.active === 0) void this.close();
+  }
+
+  /** Closes once the queries under way have finished and the readers have stopped.
+   *  Queries still running (their HTTP clients may be gone) must finish before DuckDB's
+   *  connections close: closing a busy connection blocks the thread that must finish it. */
+  async shutdown(): Promise<void> {
+    const idle = new Promise<void>((resolve) => (this.onIdle = resolve));
+    this.retired = true;
+    if (this.active === 0) this.onIdle?.();
+    await idle;
+    await this.close();
+  }
+
+  /** Closes now; resolves once the readers have stopped and the pinned file is released. */
+  close(): Promise<void> {
+    if (this.closing) return this.closing;
+    this.isClosed = true;
+    const stopped = this.readers.map((stop) => stop());
+    this.db.close();
+    // The link goes once no reader can open it again (a replaced worker would); DuckDB
+    // instances that still have the file open keep reading it after the unlink.
+    this.closing = Promise.all(stopped).then(() => {
+      this.pin.release();
+      this.markReleased();
+    });
+    return this.closing;
+  }
+}
