@@ -142,9 +142,10 @@ export class Engine {
       this.snapshot.use(() => this.execute(spec, options.timeoutMs, options.workerGate)));
   }
 
-  /** Ad-hoc SQL (the debug endpoint), in sandbox processes: see sandbox/sandbox.ts. */
+  /** Ad-hoc SQL (the debug endpoint), in sandbox processes: see sandbox/sandbox.ts. Counted
+   *  in flight like a query, so that a reload's retire does not stop the sandbox under it. */
   adhoc(request: AdhocRequest): Promise<AdhocAnswer> {
-    return this.snapshot.closed ? Promise.reject(new Error('engine is closed')) : this.sandbox.run(request);
+    return this.snapshot.use(() => this.sandbox.run(request));
   }
 
   /** The worker pool's threads, where there is one (tests). */
