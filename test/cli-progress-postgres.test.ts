@@ -8,12 +8,11 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generate } from '../data/generate.ts';
 import { amount } from '../data/progress-report.ts';
-import { PGURL, dropSchema, loadDjangoSchema, pgReachable } from './pg-fixture.ts';
+import { dropSchema, loadDjangoSchema, PGURL, postgresForTests } from './pg-fixture.ts';
 import { END, tempDir } from './helpers.ts';
 import { runCli } from './cli-run.ts';
 
-const reachable = await pgReachable();
-if (!reachable) console.log(`PostgreSQL is not reachable at ${PGURL}: the PostgreSQL progress tests are skipped`);
+const reachable = await postgresForTests('the PostgreSQL progress tests');
 
 const schema = `bae_cliprogress_${process.pid}`;
 const dir = tempDir('cli-progress-pg-');

@@ -11,7 +11,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generate } from '../data/generate.ts';
 import { importSnapshot } from '../data/import.ts';
-import { PGURL, dropSchema, loadDjangoSchema, pgReachable } from './pg-fixture.ts';
+import { dropSchema, loadDjangoSchema, PGURL, postgresForTests } from './pg-fixture.ts';
 import { END, tempDir } from './helpers.ts';
 
 const dir = tempDir('leftover-');
@@ -67,7 +67,7 @@ describe('leftovers of killed imports', () => {
   });
 });
 
-const reachable = await pgReachable();
+const reachable = await postgresForTests('the killed-import test');
 const schema = `bae_leftover_${process.pid}`;
 
 describe.skipIf(!reachable)('an import killed with SIGKILL', () => {

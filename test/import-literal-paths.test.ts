@@ -9,7 +9,7 @@ import { Database } from '../engine/db.ts';
 import { generate } from '../data/generate.ts';
 import { importSnapshot } from '../data/import.ts';
 import { ImportError } from '../data/source.ts';
-import { PGURL, dropSchema, loadDjangoSchema, pgReachable } from './pg-fixture.ts';
+import { dropSchema, loadDjangoSchema, PGURL, postgresForTests } from './pg-fixture.ts';
 import { END, tempDir } from './helpers.ts';
 import { execFileSync } from 'node:child_process';
 
@@ -85,7 +85,7 @@ describe('paths with wildcard characters', () => {
   });
 });
 
-const reachable = await pgReachable();
+const reachable = await postgresForTests('the wildcard snapshot-path tests of pg_dump and live sources');
 const schema = `bae_litpath_${process.pid}`;
 
 describe.skipIf(!reachable)('a snapshot path with wildcard characters (pg_dump and live sources extract files beside it)', () => {

@@ -13,10 +13,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Database } from '../engine/db.ts';
 import { generate } from '../data/generate.ts';
 import { importSnapshot } from '../data/import.ts';
-import { PGURL, dropSchema, loadDjangoSchema, pgReachable } from './pg-fixture.ts';
+import { dropSchema, loadDjangoSchema, PGURL, postgresForTests } from './pg-fixture.ts';
 import { END, tempDir } from './helpers.ts';
 
-const reachable = await pgReachable();
+const reachable = await postgresForTests('the pg_dump quoting tests');
 const schema = `bae_dumpq_${process.pid}`;
 const dir = tempDir('dumpq-');
 const TABLES: [string, string][] = [

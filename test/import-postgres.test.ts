@@ -16,20 +16,13 @@ import type { QuerySpec } from '../engine/query/spec.ts';
 import { formatUtc } from '../engine/values.ts';
 import { importSnapshot } from '../data/import.ts';
 import { ImportError } from '../data/source.ts';
-import { IN_CI, PGURL, dropSchema, loadDjangoSchema, pgReachable } from './pg-fixture.ts';
+import { dropSchema, loadDjangoSchema, PGURL, postgresForTests } from './pg-fixture.ts';
 import { END, generatedSnapshot, tempDir } from './helpers.ts';
 import { postgresReference } from './pg-reference.ts';
 import { expectSnapshotMatchesSource } from './snapshot-check.ts';
 
-const reachable = await pgReachable();
-if (!reachable && !IN_CI) console.log(`PostgreSQL is not reachable at ${PGURL}: the PostgreSQL import tests are skipped (with CI=true they fail)`);
+const reachable = await postgresForTests('the PostgreSQL import tests');
 
-// In CI a missing server is a failure, not a silent skip.
-describe.runIf(IN_CI || reachable)('PostgreSQL for the tests', () => {
-  it('answers at PGURL', () => {
-    expect(reachable, `PostgreSQL is unreachable at ${PGURL} (CI=true: the PostgreSQL tests must run; set PGURL or start the server)`).toBe(true);
-  });
-});
 
 const TABLES = ['analytics_app_country', 'auth_user', 'analytics_app_blog', 'analytics_app_blogview'];
 const schema = `bae_import_${process.pid}`;
