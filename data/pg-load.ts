@@ -31,7 +31,7 @@ export async function pgReachable(): Promise<boolean> {
 
 // Django's tables and the indexes it creates (primary keys, unique columns, foreign keys), plus
 // the index on viewed_at the old service added.
-const DDL = (s: string) => `
+export const djangoDdl = (s: string) => `
 CREATE SCHEMA ${s};
 CREATE TABLE ${s}.analytics_app_country (id bigserial PRIMARY KEY, name varchar(100) NOT NULL, code varchar(3) UNIQUE);
 CREATE TABLE ${s}.auth_user (id serial PRIMARY KEY, password varchar(128) NOT NULL, last_login timestamptz NULL, is_superuser boolean NOT NULL,
@@ -73,7 +73,7 @@ export async function loadDjangoSchema(schema: string, parquetDir: string, workD
   await client.connect();
   try {
     await client.query(`DROP SCHEMA IF EXISTS ${ident(schema)} CASCADE`);
-    await client.query(DDL(schema));
+    await client.query(djangoDdl(schema));
     await client.query(`SET TIME ZONE 'UTC'`);
     for (const [table, sql] of EXPORTS) {
       const csv = join(workDir, `${table}.load.csv`);
