@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { basename, dirname, resolve } from 'node:path';
 import { Database } from '../engine/db.ts';
 import type { Catalog } from '../engine/catalog.ts';
-import { blogCatalog } from '../engine/catalog.ts';
+import { blogCatalog } from '../engine/datasets/blog/declaration.ts';
 import { layoutSteps } from '../engine/layout.ts';
 import type { LayoutPart } from '../engine/layout.ts';
 import { writeMeta } from '../engine/meta.ts';
@@ -134,7 +134,7 @@ export async function importSnapshot(options: ImportOptions): Promise<SnapshotMe
     }
     progress.phase('writing the snapshot');
     for (const step of steps.filter((s) => s.part === 'cleanup')) await db.exec(step.sql);
-    const span = (await db.query(`SELECT min(viewed_at) AS a, max(viewed_at) AS b FROM ${ident(catalog.fact.name)}`)).rows[0] ?? {};
+    const span = (await db.query(`SELECT min(${ident(catalog.fact.time)}) AS a, max(${ident(catalog.fact.time)}) AS b FROM ${ident(catalog.fact.name)}`)).rows[0] ?? {};
     const meta: SnapshotMeta = {
       snapshotId: randomUUID(),
       loadedAt: new Date().toISOString(),

@@ -2,7 +2,7 @@
 // columns present and of a fitting type, values that convert, required values present,
 // lower bounds, unique keys. References between tables are checked once all are staged.
 import type { Database, Param } from '../engine/db.ts';
-import type { Catalog, ColumnDef, SqlType } from '../engine/catalog.ts';
+import type { Catalog, ColumnDef, DecimalType, SqlType } from '../engine/catalog.ts';
 import { tableDef } from '../engine/catalog.ts';
 import { stageName } from '../engine/layout.ts';
 import { ident } from '../engine/sql.ts';
@@ -19,12 +19,17 @@ const FIRST_INSTANT = '0001-01-01 00:00:00';
 const END_OF_INSTANTS = '10000-01-01 00:00:00';
 
 // Which declared source types each stored type accepts without a value-by-value check.
-const FAMILIES: Record<SqlType, RegExp> = {
+const FAMILIES: Record<Exclude<SqlType, DecimalType>, RegExp> & Record<DecimalType, RegExp | undefined> = {
   BIGINT: /^(U?(TINY|SMALL|BIG|HUGE)?INT(EGER)?|INT\d+|DECIMAL\(\d+,\s*0\))$/i,
   INTEGER: /^(U?(TINY|SMALL|BIG|HUGE)?INT(EGER)?|INT\d+|DECIMAL\(\d+,\s*0\))$/i,
   VARCHAR: /^(VARCHAR|TEXT|STRING|CHAR.*)$/i,
   TIMESTAMP: /^(TIMESTAMP.*|DATETIME|DATE)$/i,
+  // Filled in with the types of the datasets that use them (issue 14 brought the types).
+  DATE: /^DATE$/i,
+  BOOLEAN: /^BOOL(EAN)?$/i,
+  UUID: /^UUID$/i,
 };
+const family = (t: SqlType): RegExp => FAMILIES[t] ?? /^DECIMAL\(\d+,\s*\d+\)$/i;
 
 const where = (s: SourceTable, line: unknown) => `${s.origin}, ${s.lineKind} ${String(line)}`;
 
@@ -48,7 +53,7 @@ export async function stageTable(db: Database, s: SourceTable, progress: Progres
   for (const c of t.columns) {
     const type = s.columns.get(c.name);
     if (type === undefined) throw new ImportError(`table '${t.name}' (${s.origin}): missing column '${c.name}'`);
-    if (s.typedColumns && !FAMILIES[c.sqlType].test(type))
+    if (s.typedColumns && !family(c.sqlType).test(type))
       throw new ImportError(`table '${t.name}' (${s.origin}): column '${c.name}' has type ${type}, expected ${c.sqlType}`);
   }
   const stage = ident(stageName(t.name));

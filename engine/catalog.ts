@@ -1,12 +1,17 @@
-// The dataset's description, as data. Everything that knows table names, column types,
-// relations, accepted source names or filterable paths reads them from here, so that a
-// second dataset is a second catalog, not a second code path.
+// A dataset's description, as data: tables, keys and types, relations, the fact table's
+// layout, pre-aggregations and distinct-count accelerators. Everything that knows table
+// names, column types, relations, accepted source names or filterable paths reads them
+// from here, so that a second dataset is a second catalog, not a second code path. No
+// dataset is named in this module: the declarations live in engine/datasets/<name>/.
 
-/** The logical type a field has for users (filters, meta). */
-export type FieldType = 'integer' | 'text' | 'timestamp';
+/** The logical type a field has for users (filters, meta, answers). */
+export type FieldType = 'integer' | 'text' | 'timestamp' | 'date' | 'boolean' | 'decimal' | 'uuid';
 
-/** The physical DuckDB type a column is stored as. */
-export type SqlType = 'BIGINT' | 'INTEGER' | 'VARCHAR' | 'TIMESTAMP';
+/** A fixed-point type: `p` digits in all, `s` after the point. */
+export type DecimalType = `DECIMAL(${number},${number})`;
+
+/** The physical type a column is stored as. */
+export type SqlType = 'BIGINT' | 'INTEGER' | 'VARCHAR' | 'TIMESTAMP' | 'DATE' | 'BOOLEAN' | 'UUID' | DecimalType;
 
 export interface ColumnDef {
   readonly name: string;
@@ -16,27 +21,54 @@ export interface ColumnDef {
   readonly filterable: boolean;
   /** No two rows share a non-null value (checked on import). */
   readonly unique: boolean;
-  /** Smallest allowed value of an integer column (checked on import). */
+  /** Smallest allowed value of a numeric column (checked on import). */
   readonly min?: number;
 }
 
+/** A relation users may follow in a field path.
+ *  - `many-to-one`: `column` on this table holds the target's key (a view's blog);
+ *  - `one-to-many`: `column` on the target table holds this table's key (a blog's views).
+ *    A filter leaf over such a path holds when some related row satisfies it. */
 export interface RelationDef {
   /** The path segment users write (`user` in `user__username`). */
   readonly name: string;
-  /** The foreign-key column on this table. */
+  /** Absent: many-to-one. */
+  readonly kind?: 'many-to-one' | 'one-to-many';
   readonly column: string;
-  /** The table it points at; its key is `id`. */
   readonly target: string;
+}
+
+/** A value computed from a row's own columns (a person's display name, a line's amount):
+ *  plain data, compiled through the dialect. Literals are bound as parameters. */
+export type Expr =
+  | { readonly kind: 'column'; readonly name: string }
+  | { readonly kind: 'literal'; readonly value: string | number }
+  | { readonly kind: 'call'; readonly fn: ExprFunction; readonly args: readonly Expr[] };
+
+/** The functions expressions may call (one table per dialect: dialect.ts). */
+export type ExprFunction = 'coalesce' | 'nullif' | 'trim' | 'concat' | 'multiply' | 'add' | 'subtract';
+
+/** A column computed from the table's own columns, readable like a stored one. */
+export interface ComputedColumnDef {
+  readonly name: string;
+  readonly sqlType: SqlType;
+  readonly nullable: boolean;
+  readonly expr: Expr;
+  /** Offered to the filter language and as a dimension (default: yes). */
+  readonly filterable?: boolean;
 }
 
 export interface TableDef {
   readonly name: string;
+  /** The key column (default `id`). */
+  readonly key?: string;
   /** File or table names accepted on import, most specific first. */
   readonly sourceNames: readonly string[];
   readonly columns: readonly ColumnDef[];
+  readonly computed?: readonly ComputedColumnDef[];
   readonly relations: readonly RelationDef[];
   /** The column that names a row for people (suggested when a path names a column that
-   *  does not exist and nothing is spelled close to it). */
+   *  does not exist and nothing is spelled close to it; the label of a grouped row). */
   readonly label: string;
 }
 
@@ -49,14 +81,15 @@ export interface FactColumnDef {
   readonly nullable: boolean;
 }
 
-/** Pre-aggregated view counts: per UTC day or month and per value of `columns` (fact
- *  columns), a count `n` and the bucket's start `bucket`. A query may read one instead of
- *  the fact table only when every column it needs is among `columns` (see rollups.ts). */
+/** Pre-aggregated counts: per UTC day or month and per value of `columns` (fact columns),
+ *  a count `n` of fact rows and the bucket's start `bucket`. A query may read one instead
+ *  of the fact table only when every column it needs is among `columns` and every measure
+ *  it asks is a count (see rollups.ts). */
 export interface RollupDef {
   readonly name: string;
   readonly grain: 'day' | 'month';
   readonly columns: readonly string[];
-  /** A first-seen column (catalog.firstSeen): each row also counts, as `f`, its views that
+  /** A first-seen column (catalog.firstSeen): each row also counts, as `f`, its rows that
    *  are their pair's first ever (that column null), so that windows with no lower bound
    *  count distinct pairs from the rollup. */
   readonly firsts?: string;
@@ -65,169 +98,52 @@ export interface RollupDef {
   readonly sortKey?: readonly string[];
 }
 
-/** Per UTC day or month and per value of `key`: the views `n` and the set of blogs viewed,
- *  `bits`, a bitstring over blog ids (bit i: blog id min + i). The union of a window's sets
- *  (bit_or) counts its distinct blogs per key without hashing (key, blog) pairs. Built only
- *  where the blog ids are compact enough for the bitstrings to stay small (layout.ts). */
-export interface BlogSetDef {
+/** Per UTC day or month and per value of `key`: the fact rows `n` and the set of `distinct`
+ *  values seen, `bits`, a bitstring over the key range of table `ids` (bit i: id min + i).
+ *  The union of a window's sets (bit_or) counts distinct values per key without hashing
+ *  (key, value) pairs. Built only where the ids are compact enough for the bitstrings to
+ *  stay small (layout.ts). */
+export interface DistinctSetDef {
   readonly key: string;
+  /** The fact column whose distinct values the sets hold. */
+  readonly distinct: string;
+  /** The table whose key range the bits span (the `distinct` column references it). */
+  readonly ids: string;
   readonly month: string;
   readonly day: string;
 }
 
-/** A fact column holding, for each view, the time of the previous view with the same
- *  `key` and blog (null for the first). A view is its pair's first in a window [s, e) when
- *  that time is null or before s, so counting such views counts distinct (key, blog) pairs
- *  in one pass, for any window and any filter that is constant within a pair. */
+/** A fact column holding, for each fact row, the time of the previous row with the same
+ *  `key` and `distinct` value (null for the first). A row is its pair's first in a window
+ *  [s, e) when that time is null or before s, so counting such rows counts distinct
+ *  (key, distinct) pairs in one pass, for any window and any filter that is constant
+ *  within a pair. */
 export interface FirstSeenDef {
   readonly column: string;
   readonly key: string;
+  readonly distinct: string;
 }
 
 export interface Catalog {
   readonly tables: readonly TableDef[];
   /** The table filters start from; field paths are relative to it. */
   readonly root: string;
-  /** Where the root's rows are stored, with the columns copied in from related tables. */
-  readonly fact: { readonly name: string; readonly columns: readonly FactColumnDef[]; readonly sortKey: readonly string[] };
+  /** Where the root's rows are stored, with the columns copied in from related tables;
+   *  `time` is the fact column windows and buckets read. */
+  readonly fact: { readonly name: string; readonly time: string; readonly columns: readonly FactColumnDef[]; readonly sortKey: readonly string[] };
   /** Families of rollups, each at a day and a month grain; smaller families first. */
   readonly rollups: readonly (readonly RollupDef[])[];
-  readonly blogSets: readonly BlogSetDef[];
+  readonly distinctSets: readonly DistinctSetDef[];
   readonly firstSeen: readonly FirstSeenDef[];
 }
-
-interface ColumnOptions {
-  filterable?: boolean;
-  unique?: boolean;
-  min?: number;
-}
-
-const col = (name: string, sqlType: SqlType, nullable: boolean, o: ColumnOptions = {}): ColumnDef => ({
-  name,
-  sqlType,
-  nullable,
-  filterable: o.filterable ?? true,
-  unique: o.unique ?? name === 'id',
-  ...(o.min === undefined ? {} : { min: o.min }),
-});
-
-export const blogCatalog: Catalog = {
-  root: 'blog_view',
-  tables: [
-    {
-      name: 'country',
-      sourceNames: ['analytics_app_country', 'country'],
-      columns: [col('id', 'BIGINT', false), col('name', 'VARCHAR', false), col('code', 'VARCHAR', true, { unique: true })],
-      relations: [],
-      label: 'name',
-    },
-    {
-      name: 'user',
-      sourceNames: ['auth_user', 'user', 'users'],
-      columns: [
-        col('id', 'BIGINT', false),
-        col('username', 'VARCHAR', false, { unique: true }),
-        col('first_name', 'VARCHAR', true),
-        col('last_name', 'VARCHAR', true),
-        // Not in the filter language's list of paths: joining dates are not analytics keys.
-        col('date_joined', 'TIMESTAMP', true, { filterable: false }),
-      ],
-      relations: [],
-      label: 'username',
-    },
-    {
-      name: 'blog',
-      sourceNames: ['analytics_app_blog', 'blog'],
-      columns: [
-        col('id', 'BIGINT', false),
-        col('title', 'VARCHAR', false),
-        col('author_id', 'BIGINT', false, { filterable: false }),
-        col('country_id', 'BIGINT', true, { filterable: false }),
-        col('created_at', 'TIMESTAMP', false),
-      ],
-      relations: [
-        { name: 'author', column: 'author_id', target: 'user' },
-        { name: 'country', column: 'country_id', target: 'country' },
-      ],
-      label: 'title',
-    },
-    {
-      name: 'blog_view',
-      sourceNames: ['analytics_app_blogview', 'blog_view', 'blogview'],
-      columns: [
-        col('id', 'BIGINT', false),
-        col('blog_id', 'BIGINT', false, { filterable: false }),
-        col('user_id', 'BIGINT', true, { filterable: false }),
-        col('country_id', 'BIGINT', true, { filterable: false }),
-        col('viewed_at', 'TIMESTAMP', false),
-        col('duration', 'INTEGER', false, { min: 1 }),
-      ],
-      relations: [
-        { name: 'blog', column: 'blog_id', target: 'blog' },
-        { name: 'user', column: 'user_id', target: 'user' },
-        { name: 'country', column: 'country_id', target: 'country' },
-      ],
-      label: 'id',
-    },
-  ],
-  // Every analytics query scans views in a time window and groups them by one of the
-  // viewer, the viewer's country, the blog, the blog's author or the blog's country. Copying
-  // the blog's author and country into the view rows turns every grouping into a scan of one
-  // integer-keyed table with no join; sorting by viewed_at lets DuckDB's zone maps skip the
-  // row groups outside a window, so a short window reads only its own slice of the table.
-  fact: {
-    name: 'fact_view',
-    sortKey: ['viewed_at'],
-    columns: [
-      { name: 'id', path: 'id', sqlType: 'BIGINT', nullable: false },
-      { name: 'viewed_at', path: 'viewed_at', sqlType: 'TIMESTAMP', nullable: false },
-      { name: 'blog_id', path: 'blog', sqlType: 'BIGINT', nullable: false },
-      { name: 'user_id', path: 'user', sqlType: 'BIGINT', nullable: true },
-      { name: 'country_id', path: 'country', sqlType: 'BIGINT', nullable: true },
-      { name: 'duration', path: 'duration', sqlType: 'INTEGER', nullable: false },
-      { name: 'author_id', path: 'blog__author', sqlType: 'BIGINT', nullable: false },
-      { name: 'blog_country_id', path: 'blog__country', sqlType: 'BIGINT', nullable: true },
-      { name: 'blog_created_at', path: 'blog__created_at', sqlType: 'TIMESTAMP', nullable: false },
-    ],
-  },
-  // Views per blog (with the blog's own attributes, which add no rows) answer the questions
-  // about blogs and authors, and blog-side filters; with the viewer's country, also those
-  // grouped by country. Months cover the bulk of long windows, days the partial months, and
-  // the fact table only the partial days at the edges.
-  rollups: [
-    // Totals answer unfiltered series; per author, a user's own series (stored by author).
-    [
-      { name: 'rollup_total_month', grain: 'month', columns: [] },
-      { name: 'rollup_total_day', grain: 'day', columns: [] },
-    ],
-    [
-      { name: 'rollup_author_month', grain: 'month', columns: ['author_id'], sortKey: ['author_id', 'bucket'] },
-      { name: 'rollup_author_day', grain: 'day', columns: ['author_id'], sortKey: ['author_id', 'bucket'] },
-    ],
-    [
-      { name: 'rollup_blog_month', grain: 'month', columns: ['blog_id', 'author_id', 'blog_country_id', 'blog_created_at'] },
-      { name: 'rollup_blog_day', grain: 'day', columns: ['blog_id', 'author_id', 'blog_country_id', 'blog_created_at'] },
-    ],
-    [
-      { name: 'rollup_user_month', grain: 'month', columns: ['user_id'], firsts: 'prev_user_blog_at' },
-      { name: 'rollup_user_day', grain: 'day', columns: ['user_id'], firsts: 'prev_user_blog_at' },
-    ],
-    [
-      { name: 'rollup_country_month', grain: 'month', columns: ['country_id', 'blog_id', 'author_id', 'blog_country_id', 'blog_created_at'] },
-      { name: 'rollup_country_day', grain: 'day', columns: ['country_id', 'blog_id', 'author_id', 'blog_country_id', 'blog_created_at'] },
-    ],
-  ],
-  blogSets: [{ key: 'country_id', month: 'blogset_country_month', day: 'blogset_country_day' }],
-  // Viewers are too many for blog sets, and (viewer, blog) pairs do not shrink under any
-  // rollup: each view carries its pair's previous view time instead.
-  firstSeen: [{ column: 'prev_user_blog_at', key: 'user_id' }],
-};
 
 export function tableDef(catalog: Catalog, name: string): TableDef {
   const t = catalog.tables.find((x) => x.name === name);
   if (!t) throw new Error(`catalog has no table '${name}'`);
   return t;
 }
+
+export const tableKey = (t: TableDef): string => t.key ?? 'id';
 
 /** The logical type users see for a stored type. */
 export function fieldTypeOf(sqlType: SqlType): FieldType {
@@ -239,5 +155,14 @@ export function fieldTypeOf(sqlType: SqlType): FieldType {
       return 'text';
     case 'TIMESTAMP':
       return 'timestamp';
+    case 'DATE':
+      return 'date';
+    case 'BOOLEAN':
+      return 'boolean';
+    case 'UUID':
+      return 'uuid';
+    default:
+      if (sqlType.startsWith('DECIMAL(')) return 'decimal';
+      throw new Error(`unknown column type ${String(sqlType)}`);
   }
 }

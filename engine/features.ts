@@ -1,6 +1,7 @@
 // What a snapshot offers beyond its fact table, read when it is opened. A snapshot built
 // before a structure existed is still served, by the plans that do without it.
 import type { Catalog } from './catalog.ts';
+import { tableDef, tableKey } from './catalog.ts';
 import type { Database } from './db.ts';
 import type { CompileOptions } from './query/compile-plan.ts';
 import { ident } from './sql.ts';
@@ -13,17 +14,16 @@ export async function snapshotFeatures(db: Database, catalog: Catalog, wanted: b
   );
   const rollups = catalog.rollups.every((f) => f.every((r) => tables.has(r.name)));
   const firstSeen = catalog.firstSeen.every((f) => columns.has(f.column));
-  let blogIds: CompileOptions['blogIds'];
-  if (catalog.blogSets.length > 0 && catalog.blogSets.every((s) => tables.has(s.day) && tables.has(s.month))) {
-    const r = (await db.query(`SELECT min(id) AS lo, max(id) AS hi FROM ${ident('blog')}`)).rows[0];
-    // The sets' bit length must be the blog table's id range, or their bits mean other blogs.
-    const lengths = await db.query(
-      catalog.blogSets.map((s) => `SELECT bit_length(bits) AS n FROM ${ident(s.month)}`).join(' UNION ALL ') + ' LIMIT 1',
-    );
+  const idRanges: Record<string, { min: number; max: number }> = {};
+  for (const s of catalog.distinctSets) {
+    if (!tables.has(s.day) || !tables.has(s.month)) continue;
+    const key = ident(tableKey(tableDef(catalog, s.ids)));
+    const r = (await db.query(`SELECT min(${key}) AS lo, max(${key}) AS hi FROM ${ident(s.ids)}`)).rows[0];
+    // The sets' bit length must be the id table's key range, or their bits mean other rows.
+    const stored = (await db.query(`SELECT bit_length(bits) AS n FROM ${ident(s.month)} LIMIT 1`)).rows[0]?.['n'];
     const lo = Number(r?.['lo']);
     const hi = Number(r?.['hi']);
-    const stored = lengths.rows[0]?.['n'];
-    if (r?.['lo'] != null && (stored === undefined || Number(stored) === hi - lo + 1)) blogIds = { min: lo, max: hi };
+    if (r?.['lo'] != null && (stored === undefined || Number(stored) === hi - lo + 1)) idRanges[s.ids] = { min: lo, max: hi };
   }
-  return { rollups, firstSeen, ...(blogIds ? { blogIds } : {}) };
+  return { rollups, firstSeen, ...(Object.keys(idRanges).length > 0 ? { idRanges } : {}) };
 }

@@ -6,8 +6,9 @@ import { ident, sqlInteger } from './sql.ts';
 
 /** What the layout needs to know of the staged data. */
 export interface LayoutFacts {
-  /** The blog id range, where blog sets are to be built over it (see blogSetsFit). */
-  readonly blogIds?: { readonly min: number; readonly max: number } | undefined;
+  /** Per table of ids (DistinctSetDef.ids), the key range its distinct sets are built
+   *  over, where they are to be built (see blogSetsFit). */
+  readonly idRanges?: Readonly<Record<string, { readonly min: number; readonly max: number }>> | undefined;
 }
 
 /** Blog sets are bitstrings over the blog id range, one per key value and day or month:
@@ -83,10 +84,10 @@ export function layoutSteps(catalog: Catalog, facts: LayoutFacts = {}): LayoutSt
   const select = catalog.fact.columns.map((c) => `${factExpression(catalog, c, joins)} AS ${ident(c.name)}`);
   const joinText = [...joins.values()].map((j) => j.sql);
   const order = catalog.fact.sortKey.map((k) => ident(k)).join(', ');
-  const viewed = ident('viewed_at');
+  const viewed = ident(catalog.fact.time);
   const firstSeen = catalog.firstSeen.map((f) => {
     const key = ident(f.key);
-    return `CASE WHEN ${key} IS NOT NULL THEN lag(${viewed}) OVER (PARTITION BY ${key}, ${ident('blog_id')} ORDER BY ${viewed}, ${ident('id')}) END AS ${ident(f.column)}`;
+    return `CASE WHEN ${key} IS NOT NULL THEN lag(${viewed}) OVER (PARTITION BY ${key}, ${ident(f.distinct)} ORDER BY ${viewed}, ${ident('id')}) END AS ${ident(f.column)}`;
   });
   add(
     'tables',
@@ -123,14 +124,15 @@ export function layoutSteps(catalog: Catalog, facts: LayoutFacts = {}): LayoutSt
       );
     }
   }
-  if (facts.blogIds) {
-    const { min, max } = facts.blogIds;
-    const bits = `bitstring_agg(${ident('blog_id')}, ${sqlInteger(min)}, ${sqlInteger(max)}) AS bits`;
-    for (const set of catalog.blogSets) {
+  for (const set of catalog.distinctSets) {
+    const range = facts.idRanges?.[set.ids];
+    if (!range) continue;
+    {
+      const bits = `bitstring_agg(${ident(set.distinct)}, ${sqlInteger(range.min)}, ${sqlInteger(range.max)}) AS bits`;
       const key = ident(set.key);
       // From the rollup holding the key and the blog at the same grain where there is one
       // (fewer rows than the fact table), else from the fact table.
-      const family = catalog.rollups.find((f) => f.every((r) => r.columns.includes(set.key) && r.columns.includes('blog_id')));
+      const family = catalog.rollups.find((f) => f.every((r) => r.columns.includes(set.key) && r.columns.includes(set.distinct)));
       for (const grain of ['day', 'month'] as const) {
         const rollup = family?.find((r) => r.grain === grain);
         const src = rollup

@@ -2,7 +2,15 @@
 import type { Param } from './db.ts';
 import type { FieldType, SqlType } from './catalog.ts';
 
-export const SQL_TYPE_OF: Readonly<Record<FieldType, SqlType>> = { integer: 'BIGINT', text: 'VARCHAR', timestamp: 'TIMESTAMP' };
+export const SQL_TYPE_OF: Readonly<Record<FieldType, SqlType>> = {
+  integer: 'BIGINT',
+  text: 'VARCHAR',
+  timestamp: 'TIMESTAMP',
+  date: 'DATE',
+  boolean: 'BOOLEAN',
+  decimal: 'DECIMAL(38,10)',
+  uuid: 'UUID',
+};
 
 export class Params {
   readonly values: Param[] = [];

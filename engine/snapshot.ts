@@ -4,7 +4,7 @@
 // read the pinned file stop and the pin is released. What runs a query is runner.ts.
 import { Database } from './db.ts';
 import type { Catalog } from './catalog.ts';
-import { blogCatalog } from './catalog.ts';
+import { blogCatalog } from './datasets/blog/declaration.ts';
 import { buildFields } from './fields.ts';
 import type { FieldDef } from './fields.ts';
 import { readMeta } from './meta.ts';

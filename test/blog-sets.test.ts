@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Database } from '../engine/db.ts';
 import { Engine } from '../engine/engine.ts';
-import { blogCatalog } from '../engine/catalog.ts';
+import { blogCatalog } from '../engine/datasets/blog/declaration.ts';
 import { buildFields } from '../engine/fields.ts';
 import { parseFilter } from '../engine/filter/parse.ts';
 import { blogSetsFit } from '../engine/layout.ts';
@@ -115,7 +115,7 @@ describe('how distinct blogs are counted', () => {
     kind: 'grouped', grouping, window: { start: null, end: '2026-11-01 00:00:00.000000' },
     filter: parseFilter(filter, blogCatalog, fields, '/filters'), limit: 10, offset: 0,
   });
-  const all = { blogIds: { min: 1, max: 100 }, firstSeen: true };
+  const all = { idRanges: { blog: { min: 1, max: 100 } }, firstSeen: true };
   it('picks the way each plan can be exact with, from what the snapshot has', () => {
     expect(strategyFor(plan('viewer_country'), blogCatalog, fields, all)).toBe('blog-sets');
     expect(strategyFor(plan('viewer_country', { field: 'duration', op: 'gt', value: 5 }), blogCatalog, fields, all)).toBe('blog-sets');
@@ -126,7 +126,7 @@ describe('how distinct blogs are counted', () => {
     // Not constant within a pair: the viewer's country, the view's duration or time.
     for (const field of ['country__code', 'duration', 'viewed_at', 'id'])
       expect(strategyFor(plan('viewer', { field, op: 'isnull', value: false }), blogCatalog, fields, all), field).toBe('pairs');
-    expect(strategyFor(plan('viewer'), blogCatalog, fields, { blogIds: all.blogIds })).toBe('pairs');
+    expect(strategyFor(plan('viewer'), blogCatalog, fields, { idRanges: all.idRanges })).toBe('pairs');
     expect(strategyFor(plan('author'), blogCatalog, fields, all)).toBe('pairs');
     expect(strategyFor(plan('blog'), blogCatalog, fields, all)).toBe('count');
     expect(strategyFor(plan('viewer_country'), blogCatalog, fields, { ...all, rollups: false })).toBe('pairs');

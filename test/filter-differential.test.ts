@@ -3,7 +3,7 @@
 // the rows that a small evaluator of the spec's semantics (filter-semantics.ts) selects, over
 // the source's rows.
 import { describe, expect, it } from 'vitest';
-import { blogCatalog } from '../engine/catalog.ts';
+import { blogCatalog } from '../engine/datasets/blog/declaration.ts';
 import { buildFields } from '../engine/fields.ts';
 import { parseFilter } from '../engine/filter/parse.ts';
 import { compileFilter } from '../engine/filter/compile.ts';

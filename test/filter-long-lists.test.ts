@@ -3,7 +3,7 @@
 // against a plain JavaScript evaluator over the fixture's views (nulls, empty strings,
 // quotes, %, _, backslashes, non-ASCII text), and end to end through the engine.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { blogCatalog } from '../engine/catalog.ts';
+import { blogCatalog } from '../engine/datasets/blog/declaration.ts';
 import { Database } from '../engine/db.ts';
 import { Engine } from '../engine/engine.ts';
 import { buildFields } from '../engine/fields.ts';

@@ -2,7 +2,7 @@
 // snapshot with nulls and awkward strings, against a predicate written here by hand.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Database } from '../engine/db.ts';
-import { blogCatalog } from '../engine/catalog.ts';
+import { blogCatalog } from '../engine/datasets/blog/declaration.ts';
 import { buildFields } from '../engine/fields.ts';
 import { parseFilter } from '../engine/filter/parse.ts';
 import { compileFilter } from '../engine/filter/compile.ts';

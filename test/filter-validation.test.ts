@@ -1,7 +1,7 @@
 // Bad and hostile filters: each is refused with invalid_filter and the JSON pointer of the
 // offending member; none reaches SQL text, none throws anything but a QueryError.
 import { describe, expect, it } from 'vitest';
-import { blogCatalog } from '../engine/catalog.ts';
+import { blogCatalog } from '../engine/datasets/blog/declaration.ts';
 import { buildFields } from '../engine/fields.ts';
 import { QueryError } from '../engine/errors.ts';
 import { FILTER_LIMITS, parseFilter } from '../engine/filter/parse.ts';

@@ -3,7 +3,7 @@
 // from the source files (so that a fault in the fact table itself cannot hide); and the
 // window cut covers every instant once.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { blogCatalog } from '../engine/catalog.ts';
+import { blogCatalog } from '../engine/datasets/blog/declaration.ts';
 import { Engine } from '../engine/engine.ts';
 import { chooseFamily, decompose } from '../engine/query/rollups.ts';
 import type { QuerySpec } from '../engine/query/spec.ts';

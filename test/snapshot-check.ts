@@ -5,7 +5,7 @@
 // timestamps to the microsecond. The snapshot is opened read-only in a DuckDB of its own.
 import { expect } from 'vitest';
 import { Database } from '../engine/db.ts';
-import { blogCatalog } from '../engine/catalog.ts';
+import { blogCatalog } from '../engine/datasets/blog/declaration.ts';
 import { SPEC_COLUMNS, SPEC_TABLES } from './reference.ts';
 
 /** Each fact column as the spec defines it, over the reference's blog_view v and blog b.
@@ -93,7 +93,7 @@ export async function expectSnapshotMatchesSource(snapshot: string, ref: Databas
 
     const minBlog = Number((await ref.query(`SELECT min(id) AS m FROM blog`)).rows[0]!['m']);
     const existing = new Set((await snap.query(`SELECT table_name FROM duckdb_tables()`)).rows.map((r) => r['table_name'] as string));
-    for (const set of blogCatalog.blogSets) {
+    for (const set of blogCatalog.distinctSets) {
       for (const [grain, table] of [['day', set.day], ['month', set.month]] as const) {
         expect(existing.has(table), `blog set table ${table}`).toBe(o.blogSets);
         if (!o.blogSets) continue;

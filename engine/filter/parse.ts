@@ -105,6 +105,8 @@ function checkScalar(type: FieldType, v: unknown, path: string): Scalar {
       if (!t) return fail(`expected an ISO 8601 date or date-time, got ${JSON.stringify(v)?.slice(0, 50)}`, path);
       return t.utc;
     }
+    default:
+      return fail(`filters over ${type} fields are not supported yet`, path);
   }
 }
 

@@ -53,7 +53,7 @@ export function strategyFor(plan: GroupedPlan, catalog: Catalog, fields: Readonl
   if (g.y !== 'g.blogs') return 'count';
   if (o.rollups === false) return 'pairs';
   const cols = filterColumns(plan.filter, fields);
-  if (o.blogIds && catalog.blogSets.some((s) => s.key === g.key)) return 'blog-sets';
+  if (catalog.distinctSets.some((s) => s.key === g.key && s.distinct === 'blog_id' && o.idRanges?.[s.ids])) return 'blog-sets';
   if (o.firstSeen && catalog.firstSeen.some((f) => f.key === g.key) && subset(cols, new Set([g.key, ...blogSide(catalog)]))) return 'first-seen';
   return 'pairs';
 }
@@ -78,8 +78,8 @@ function groupsSql(plan: GroupedPlan, strategy: Strategy, catalog: Catalog, fiel
       return `SELECT id, NULL::BIGINT AS blogs, sum(n)::BIGINT AS z FROM (\n  ${src}\n) GROUP BY id`;
     }
     case 'blog-sets': {
-      const set = catalog.blogSets.find((s) => s.key === keyName)!;
-      const range = o.blogIds!;
+      const set = catalog.distinctSets.find((s) => s.key === keyName && s.distinct === 'blog_id')!;
+      const range = o.idRanges![set.ids]!;
       const stored = subset(cols, new Set([set.key]));
       const segs = stored
         ? decompose(plan.window, { month: { name: set.month }, day: { name: set.day } })
@@ -104,7 +104,7 @@ function groupsSql(plan: GroupedPlan, strategy: Strategy, catalog: Catalog, fiel
             : `SELECT ${key} AS id, f, n FROM ${r.table} WHERE ${r.conds}`);
         return `SELECT id, sum(f)::BIGINT AS blogs, sum(n)::BIGINT AS z FROM (\n  ${src}\n) GROUP BY id`;
       }
-      const conds = [windowSql(ident('viewed_at'), plan.window, params), ...where(params)];
+      const conds = [windowSql(ident(catalog.fact.time), plan.window, params), ...where(params)];
       const first = plan.window.start === null ? `${prev} IS NULL` : `${prev} IS NULL OR ${prev} < ${params.add(plan.window.start, 'TIMESTAMP')}`;
       return `SELECT ${key} AS id, count(*) FILTER (WHERE ${first}) AS blogs, count(*) AS z FROM ${ident(catalog.fact.name)}
   WHERE ${conds.join(' AND ')} GROUP BY ${key}`;

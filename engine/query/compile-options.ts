@@ -7,8 +7,9 @@
 export interface CompileOptions {
   /** Read whole days and months from rollups where that is exact (default: yes). */
   readonly rollups?: boolean;
-  /** The blog id range the snapshot's blog sets are built over, where it has them. */
-  readonly blogIds?: { readonly min: number; readonly max: number } | undefined;
+  /** Per table of ids, the key range the snapshot's distinct sets over it are built over,
+   *  where it has them (catalog.distinctSets). */
+  readonly idRanges?: Readonly<Record<string, { readonly min: number; readonly max: number }>> | undefined;
   /** The fact table holds the first-seen columns (catalog.firstSeen). */
   readonly firstSeen?: boolean;
 }

@@ -92,8 +92,8 @@ export function compileSeries(plan: SeriesPlan, catalog: Catalog, fields: Readon
   SELECT date_trunc(${unit}, t) AS b, sum(n)::BIGINT AS views FROM (\n  ${src}\n) GROUP BY 1
 )`;
   } else {
-    const where = [windowSql(ident('viewed_at'), plan.window, params), ...viewConds(params)];
-    viewsSql = bucketed('v', 'views', fact, ident('viewed_at'), where);
+    const where = [windowSql(ident(catalog.fact.time), plan.window, params), ...viewConds(params)];
+    viewsSql = bucketed('v', 'views', fact, ident(catalog.fact.time), where);
   }
   const label = params.add(p.label, 'VARCHAR');
   // Growth compares each bucket with the one just before it, empty or not (lag over the

@@ -24,7 +24,7 @@ export function unionSegments(segments: readonly Segment[], catalog: Catalog, wh
   return segments
     .map((seg) => {
       const fact = seg.source.kind === 'fact';
-      const time = ident(fact ? 'viewed_at' : 'bucket');
+      const time = ident(fact ? catalog.fact.time : 'bucket');
       const conds = [windowSql(time, { start: seg.from, end: seg.to }, params), ...where(params)].join(' AND ');
       return select({ table: ident(seg.source.kind === 'fact' ? catalog.fact.name : seg.source.table), time, fact, conds });
     })

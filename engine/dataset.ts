@@ -1,0 +1,24 @@
+// What a dataset declares beyond its tables: the measures users may ask for. Plain data; the
+// compilers turn each kind into SQL through the dialect. Names no dataset.
+import type { Catalog, Expr } from './catalog.ts';
+
+/** A measure over the fact table's rows in the question's window and filter.
+ *  - `count`: rows; `count_distinct`: distinct non-null values of a fact column;
+ *  - `sum`, `avg`, `min`, `max`: of an expression over fact columns;
+ *  - `ratio`: one measure over another (null where the denominator is 0), as a double, or
+ *    with `decimals`, an exact decimal rounded half away from zero. */
+export type MeasureDef =
+  | { readonly kind: 'count'; readonly description: string }
+  | { readonly kind: 'count_distinct'; readonly column: string; readonly description: string }
+  | { readonly kind: 'sum' | 'avg' | 'min' | 'max'; readonly expr: Expr; readonly description: string }
+  | { readonly kind: 'ratio'; readonly numerator: string; readonly denominator: string; readonly decimals?: number; readonly description: string };
+
+export type MeasureKind = MeasureDef['kind'];
+
+export interface DatasetDef {
+  /** The path segment of its endpoints (`/api/v1/<name>/query`). */
+  readonly name: string;
+  readonly description: string;
+  readonly catalog: Catalog;
+  readonly measures: Readonly<Record<string, MeasureDef>>;
+}
