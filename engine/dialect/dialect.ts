@@ -1,0 +1,10 @@
+// What differs between SQL engines, as one interface: compilers write SQL only through it
+// (and through ident()/Params for identifiers and values). DuckDB is the one implementation
+// today (duckdb.ts); a ClickHouse one follows it (SPEC-scale.md).
+import type { ExprFunction } from '../catalog.ts';
+
+export interface Dialect {
+  readonly name: 'duckdb';
+  /** The functions of declared expressions (catalog Expr), over compiled arguments. */
+  readonly functions: Readonly<Record<ExprFunction, (args: readonly string[]) => string>>;
+}

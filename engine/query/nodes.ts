@@ -1,0 +1,109 @@
+// The plan language: every question any dataset's endpoints ask, as plain serialisable data
+// with a `kind` tag. Plans name measures, fields and tables of a dataset's declaration;
+// they hold no SQL. One exhaustive compiler per kind (compile-plan.ts) turns them into SQL
+// text and bound parameters for a dialect.
+import type { FilterNode } from '../filter/parse.ts';
+import type { TimeWindow } from './spec.ts';
+
+export type Granularity = 'hour' | 'day' | 'week' | 'month' | 'quarter' | 'year';
+
+/** An order term: a measure, a dimension (or label) by its output name, or `period`. */
+export interface OrderTerm {
+  readonly by: string;
+  readonly dir: 'asc' | 'desc';
+}
+
+/** A column computed per group after paging, from a field reached through the group's
+ *  single dimension (the country's name beside the country id): labels never split groups. */
+export interface LabelTerm {
+  /** The output column. */
+  readonly name: string;
+  /** A field path from the fact root, under the grouped dimension's relation. */
+  readonly path: string;
+}
+
+/** Measures per group of fact rows in a window: `GROUP BY dimensions`, ordered with
+ *  deterministic ties (the dimensions ascending, nulls last), paged, with the number of
+ *  groups before paging. */
+export interface AggregatePlan {
+  readonly kind: 'aggregate';
+  readonly dataset: string;
+  readonly window: TimeWindow;
+  readonly filter: FilterNode | undefined;
+  /** Field paths from the fact root; a relation path groups by its key. */
+  readonly dimensions: readonly string[];
+  /** Measure names of the dataset. */
+  readonly measures: readonly string[];
+  readonly labels: readonly LabelTerm[];
+  /** Empty: the first measure descending. Ties: the dimensions ascending, nulls last. */
+  readonly order: readonly OrderTerm[];
+  /** Groups whose dimension value is null: their own group (`keep`), or none (`drop`). */
+  readonly nulls: 'keep' | 'drop';
+  /** rank() and dense_rank() over all groups by one measure, descending. */
+  readonly rank?: { readonly by: string; readonly rank?: string; readonly denseRank?: string };
+  readonly limit: number;
+  readonly offset: number;
+}
+
+/** A second source counted per bucket beside the fact rows: rows of a dataset table by its
+ *  own time column (blogs created per bucket beside the views). */
+export interface SideCount {
+  readonly name: string;
+  readonly table: string;
+  readonly time: string;
+  /** Over the table's own fields (a filter rooted at `table`). */
+  readonly filter: FilterNode | undefined;
+}
+
+/** Measures per calendar bucket of the fact time in a zone (and per group of `dimensions`),
+ *  between the first and the last bucket holding rows; `fill` keeps the empty buckets in
+ *  between (zero counts), `compare` adds each measure's previous bucket and growth,
+ *  `running` the running total from the first bucket. */
+export interface SeriesPlan {
+  readonly kind: 'series';
+  readonly dataset: string;
+  readonly window: TimeWindow;
+  readonly filter: FilterNode | undefined;
+  readonly granularity: Granularity;
+  readonly tz: string;
+  readonly dimensions: readonly string[];
+  readonly measures: readonly string[];
+  readonly fill: boolean;
+  /** Measures that get `<m>_previous` and `<m>_growth`. */
+  readonly compare: readonly string[];
+  /** Measures that get `<m>_running`. */
+  readonly running: readonly string[];
+  readonly side: readonly SideCount[];
+  readonly order: readonly OrderTerm[];
+  readonly limit: number;
+  readonly offset: number;
+}
+
+/** A child list nested in each root row: rows of a one-to-many relation's target. */
+export interface ChildList {
+  /** The output column (a list of objects). */
+  readonly name: string;
+  /** A one-to-many relation of the root table. */
+  readonly relation: string;
+  readonly columns: readonly string[];
+  readonly order: readonly OrderTerm[];
+}
+
+/** Rows of a table (with columns reached through many-to-one paths), filtered, ordered,
+ *  paged, each with its child lists, built in one query whatever the page size. */
+export interface ListPlan {
+  readonly kind: 'list';
+  readonly dataset: string;
+  readonly table: string;
+  /** Over the table's own fields (a filter rooted at `table`). */
+  readonly filter: FilterNode | undefined;
+  /** Field paths from `table`; output columns are named by the path. */
+  readonly columns: readonly string[];
+  readonly children: readonly ChildList[];
+  /** Ties: the table's key ascending. */
+  readonly order: readonly OrderTerm[];
+  readonly limit: number;
+  readonly offset: number;
+}
+
+export type Plan = AggregatePlan | SeriesPlan | ListPlan;
