@@ -1,7 +1,7 @@
 // The benchmark's second opinion: does PostgreSQL give the same answer as the engine?
 // Grouped answers compare ids, y and z (titles were not rewritten alike); series compare
 // every bucket's period, views, blogs and growth.
-import type { EndpointName } from '../server/routes/analytics.ts';
+import type { BlogEndpointName as EndpointName } from '../engine/index.ts';
 
 type Row = Record<string, unknown>;
 const num = (v: unknown) => (v === null || v === undefined ? null : typeof v === 'string' && /^-?\d+(\.\d+)?$/.test(v) ? Number(v) : v);

@@ -1,6 +1,7 @@
 // One variant measured four ways with tinybench (over HTTP uncached and cached, the engine
 // alone, the bare SQL) and, where PostgreSQL is there, its answer checked and timed.
 import { Agent, get as httpGet } from 'node:http';
+import { askBlog, compileBlog } from '../engine/index.ts';
 import type pg from 'pg';
 import { Bench } from 'tinybench';
 import type { Engine } from '../engine/engine.ts';
@@ -60,7 +61,7 @@ export async function measure(ctx: MeasureContext, v: Variant): Promise<VariantR
   for (const [k, val] of Object.entries(members)) q.set(k, typeof val === 'object' ? JSON.stringify(val) : String(val));
   const url = `/api/v1/analytics/${v.endpoint}?${q}`;
   const spec = specFor(v.endpoint, members, engine);
-  const { sql, params } = engine.compile(spec);
+  const { sql, params } = compileBlog(engine, spec);
   const window = spec.window;
   const pgParams = [window.start === null ? '-infinity' : `${window.start}+00`, `${window.end}+00`];
   const overheads: number[] = [];
@@ -75,7 +76,7 @@ export async function measure(ctx: MeasureContext, v: Variant): Promise<VariantR
   const b = bench(quick, quick ? 5 : 30, quick ? 100 : 1500);
   b.add('http', () => get({ 'cache-control': 'no-cache' }, true).then(() => undefined));
   b.add('cached', () => get({}).then(() => undefined));
-  b.add('engine', () => engine.run(spec, { noCache: true }).then(() => undefined));
+  b.add('engine', () => askBlog(engine, spec, { noCache: true }).then(() => undefined));
   b.add('floor', () => engine.db.query(sql, params).then(() => undefined));
   await b.run();
 

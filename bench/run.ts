@@ -5,6 +5,7 @@
 // concurrency 16 (autocannon). Writes bench/results/bench-<N>.{json,md,svg}; the tables go
 // to stdout, progress to stderr, the server's log to bench/results/server-<N>.log.
 import { execSync } from 'node:child_process';
+import { askBlog } from '../engine/index.ts';
 import { closeSync, existsSync, mkdirSync, openSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -131,7 +132,7 @@ async function main(progress: Reporter): Promise<void> {
   const engine = await Engine.open(snapshot, { cacheEntries: 0 });
   try {
     const server = await serve(0);
-    const topAuthor = await engine.run(specFor('top', { as_of: END.toISOString(), limit: 1 }, engine));
+    const topAuthor = await askBlog(engine, specFor('top', { as_of: END.toISOString(), limit: 1 }, engine));
     const topCountry = await engine.db.query(`SELECT c.id, c.code FROM country c JOIN (SELECT country_id, count(*) n FROM fact_view GROUP BY 1) v ON v.country_id = c.id ORDER BY n DESC, c.id LIMIT 1`);
     const ids = {
       author: topAuthor.kind === 'grouped' ? topAuthor.rows[0]!.id : 1,

@@ -1,6 +1,6 @@
 // The benchmark's questions: each as the HTTP request a client sends and as the SQL the
 // old service's schema answers it with in PostgreSQL (Django tables, its indexes).
-import type { EndpointName } from '../server/routes/analytics.ts';
+import type { BlogEndpointName as EndpointName } from '../engine/index.ts';
 
 export interface Variant {
   readonly name: string;

@@ -1,6 +1,6 @@
 // The engine the server talks to: an open snapshot and the questions it answers. The
-// server hands it plain query specs and gets plain rows back; it never sees SQL. The jobs
-// live beside it: the snapshot's lifecycle (snapshot.ts), running a spec (runner.ts), the
+// server hands it plain query plans and gets plain rows back; it never sees SQL. The jobs
+// live beside it: the snapshot's lifecycle (snapshot.ts), running a plan (runner.ts), the
 // answers cache (answer-cache.ts), the worker pool (pool.ts), ad-hoc SQL (sandbox/).
 import type { Database } from './db.ts';
 import { startPool } from './pool.ts';
@@ -9,23 +9,23 @@ import { Sandbox } from './sandbox/sandbox.ts';
 import type { SandboxOptions } from './sandbox/sandbox.ts';
 import type { AdhocAnswer, AdhocRequest } from './sandbox/protocol.ts';
 import type { Catalog } from './catalog.ts';
+import type { DatasetDef } from './dataset.ts';
 import type { FieldDef } from './fields.ts';
 import type { SnapshotMeta } from './meta.ts';
 import { parseFilter } from './filter/parse.ts';
 import type { FilterNode } from './filter/parse.ts';
 import { compilePlan } from './query/compile-plan.ts';
 import type { CompiledQuery } from './query/compile-plan.ts';
-import { planFor } from './query/plan.ts';
-import type { QuerySpec } from './query/spec.ts';
-import type { AnalyticsResult } from './results.ts';
+import type { Plan } from './query/nodes.ts';
+import type { PlanResult } from './results.ts';
 import { AnswerCache } from './answer-cache.ts';
-import { runSpec } from './runner.ts';
+import { runPlan } from './runner.ts';
 import type { QueryInfo } from './runner.ts';
 import { Snapshot } from './snapshot.ts';
 import type { SnapshotOptions } from './snapshot.ts';
 import type { WorkerGate } from './worker-gate.ts';
 
-export type { AnalyticsResult, GroupRow, SeriesRow } from './results.ts';
+export type { PlanResult } from './results.ts';
 export type { QueryInfo } from './runner.ts';
 
 export interface EngineOptions extends SnapshotOptions {
@@ -46,16 +46,18 @@ export interface RunOptions {
   readonly timeoutMs?: number;
   /** Tests of the worker pool: the worker holds the query at this gate before querying. */
   readonly workerGate?: WorkerGate;
+  /** What asks (the endpoint's name), for the timings told to `onQuery`. */
+  readonly label?: string;
 }
 
 /** Where queries run: this thread's DuckDB, or the worker pool (timed here, as the workers
  *  do not report). */
 function chooseExecutor(snapshot: Snapshot, pool: QueryPool | undefined, onQuery: EngineOptions['onQuery']): Executor {
-  if (!pool) return (spec, timeoutMs) => runSpec(snapshot, spec, timeoutMs, onQuery);
-  return async (spec, timeoutMs, gate) => {
+  if (!pool) return (plan, timeoutMs, _gate, label) => runPlan(snapshot, plan, timeoutMs, onQuery, label);
+  return async (plan, timeoutMs, gate, label) => {
     const t0 = performance.now();
-    const result = await pool.execute(spec, timeoutMs, gate);
-    onQuery?.({ kind: spec.kind, cached: false, ms: performance.now() - t0 });
+    const result = await pool.execute(plan, timeoutMs, gate);
+    onQuery?.({ kind: label ?? plan.kind, cached: false, ms: performance.now() - t0 });
     return result;
   };
 }
@@ -100,6 +102,11 @@ export class Engine {
     return this.snapshot.catalog;
   }
 
+  /** The dataset this engine's snapshot holds. */
+  get dataset(): DatasetDef {
+    return this.snapshot.dataset;
+  }
+
   get meta(): SnapshotMeta {
     return this.snapshot.meta;
   }
@@ -129,17 +136,21 @@ export class Engine {
     return parseFilter(input, this.catalog, this.fields, base);
   }
 
-  /** The SQL and parameters a spec compiles to (pure; for tests, logs and EXPLAIN). */
-  compile(spec: QuerySpec): CompiledQuery {
-    return compilePlan(planFor(spec), this.catalog, this.fields, this.snapshot.features);
+  /** The SQL and parameters a plan compiles to (pure; for tests, logs and EXPLAIN). */
+  compile(plan: Plan): CompiledQuery {
+    return compilePlan(plan, this.snapshot.dataset, this.fields, this.snapshot.features);
   }
 
-  /** Runs a spec. The in-flight count rises before the first await, so a request that
+  /** Runs a plan. The in-flight count rises before the first await, so a request that
    *  holds this engine when a reload retires it still finishes on it. */
-  async run(spec: QuerySpec, options: RunOptions = {}): Promise<AnalyticsResult> {
+  async run(plan: Plan, options: RunOptions = {}): Promise<PlanResult> {
     if (this.snapshot.closed) throw new Error('engine is closed');
-    return this.answers.answer(spec, options.noCache ?? false, () =>
-      this.snapshot.use(() => this.execute(spec, options.timeoutMs, options.workerGate)));
+    return this.answers.answer(
+      plan,
+      options.noCache ?? false,
+      () => this.snapshot.use(() => this.execute(plan, options.timeoutMs, options.workerGate, options.label)),
+      options.label,
+    );
   }
 
   /** Ad-hoc SQL (the debug endpoint), in sandbox processes: see sandbox/sandbox.ts. Counted

@@ -9,12 +9,13 @@ import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
 import { QueryError } from './errors.ts';
 import { siblingEntry } from './sibling-entry.ts';
-import type { AnalyticsResult } from './results.ts';
-import type { QuerySpec } from './query/spec.ts';
+import type { PlanResult } from './results.ts';
+import type { Plan } from './query/nodes.ts';
 import type { WorkerGate } from './worker-gate.ts';
 import type { WorkerReply, WorkerTask } from './worker-protocol.ts';
 
-export type Executor = (spec: QuerySpec, timeoutMs: number | undefined, gate?: WorkerGate) => Promise<AnalyticsResult>;
+/** `label` names what asked (metrics: the endpoint), where the executor reports timings. */
+export type Executor = (plan: Plan, timeoutMs: number | undefined, gate?: WorkerGate, label?: string) => Promise<PlanResult>;
 
 export interface QueryPool {
   readonly execute: Executor;
@@ -43,16 +44,16 @@ export function startPool(snapshot: PoolSnapshot, workers: number): QueryPool {
     execArgv: [...WORKER.execArgv],
   });
   const threads = Math.max(1, Math.floor(availableParallelism() / workers));
-  const once = async (spec: QuerySpec, timeoutMs: number | undefined, gate?: WorkerGate): Promise<WorkerReply> =>
-    (await pool.run({ file: snapshot.file, snapshotId: snapshot.snapshotId, threads, spec, timeoutMs, gate: gate?.buffer } satisfies WorkerTask)) as WorkerReply;
+  const once = async (plan: Plan, timeoutMs: number | undefined, gate?: WorkerGate): Promise<WorkerReply> =>
+    (await pool.run({ file: snapshot.file, snapshotId: snapshot.snapshotId, threads, plan, timeoutMs, gate: gate?.buffer } satisfies WorkerTask)) as WorkerReply;
   return {
-    async execute(spec, timeoutMs, gate) {
+    async execute(plan, timeoutMs, gate) {
       let reply: WorkerReply;
       try {
-        reply = await once(spec, timeoutMs, gate);
+        reply = await once(plan, timeoutMs, gate);
       } catch {
         // The worker died (or was terminated): piscina starts another; ask once more.
-        reply = await once(spec, timeoutMs);
+        reply = await once(plan, timeoutMs);
       }
       if (!reply.ok) throw new QueryError(reply.error.code, reply.error.message, reply.error.details);
       return reply.result;

@@ -1,48 +1,138 @@
-// Query rows -> the engine's answers: plain objects the server shapes into responses.
+// Query rows -> the engine's answers: plain objects with the plan's columns in order and
+// exact values (decimals as strings), the number of rows before paging, and the type of
+// each column. Growth is computed here, exactly, from each value and its previous bucket's.
 import type { Row } from './db.ts';
+import type { DatasetDef } from './dataset.ts';
+import { duckdb } from './dialect/duckdb.ts';
 import { assertNever } from './errors.ts';
-import type { Plan } from './query/plan.ts';
+import { Params } from './params.ts';
+import { measureType } from './query/measures.ts';
+import type { MeasureType } from './query/measures.ts';
+import type { Plan } from './query/nodes.ts';
+import { Joins, readFact } from './query/paths.ts';
 
-// Type aliases, not interfaces: rows must be assignable to Record<string, unknown>.
-export type GroupRow = {
-  readonly id: number;
-  readonly x: string;
-  readonly y: number | string;
-  readonly z: number;
-};
+export type ColumnType = MeasureType['type'];
 
-export type SeriesRow = {
-  readonly period: string;
-  readonly label: string;
-  readonly blogs: number;
-  readonly views: number;
-  readonly growth: number | null;
-};
+export interface ResultColumn {
+  readonly name: string;
+  readonly type: ColumnType;
+  /** Decimal columns: digits after the point. */
+  readonly scale?: number;
+}
 
-export type AnalyticsResult =
-  | { readonly kind: 'grouped'; readonly total: number; readonly rows: GroupRow[] }
-  | { readonly kind: 'series'; readonly rows: SeriesRow[] };
+export interface PlanResult {
+  readonly columns: readonly ResultColumn[];
+  /** Rows before paging. */
+  readonly total: number;
+  readonly rows: readonly Record<string, unknown>[];
+}
 
-export function toResult(plan: Plan, rows: readonly Row[]): AnalyticsResult {
+const pathType = (ds: DatasetDef, path: string): ColumnType => readFact(ds.catalog, path, new Joins('t'), new Params(), duckdb).type as ColumnType;
+
+function measureColumns(ds: DatasetDef, m: string, compare: boolean, running: boolean): ResultColumn[] {
+  const t = measureType(ds, m);
+  const col = (name: string): ResultColumn => ({ name, ...t });
+  return [col(m), ...(compare ? [col(`${m}_previous`), { name: `${m}_growth`, type: 'number' as const }] : []), ...(running ? [col(`${m}_running`)] : [])];
+}
+
+/** The columns a plan answers with, in order. */
+export function planColumns(plan: Plan, ds: DatasetDef): ResultColumn[] {
   switch (plan.kind) {
-    case 'grouped':
-      return {
-        kind: 'grouped',
-        total: Number(rows[0]?.['total'] ?? 0),
-        rows: rows.filter((r) => r['id'] !== null).map((r) => ({ id: r['id'] as number, x: r['x'] as string, y: r['y'] as number | string, z: r['z'] as number })),
-      };
+    case 'aggregate':
+      return [
+        ...plan.dimensions.map((d) => ({ name: d, type: pathType(ds, d) })),
+        ...plan.labels.map((l) => ({ name: l.name, type: pathType(ds, l.path) })),
+        ...plan.measures.flatMap((m) => measureColumns(ds, m, false, false)),
+        ...(plan.rank?.rank ? [{ name: plan.rank.rank, type: 'integer' as const }] : []),
+        ...(plan.rank?.denseRank ? [{ name: plan.rank.denseRank, type: 'integer' as const }] : []),
+      ];
     case 'series':
-      return {
-        kind: 'series',
-        rows: rows.map((r) => ({
-          period: r['period'] as string,
-          label: r['label'] as string,
-          blogs: r['blogs'] as number,
-          views: r['views'] as number,
-          growth: r['growth'] === null ? null : Number(r['growth']),
-        })),
-      };
+      return [
+        { name: 'period', type: plan.granularity === 'hour' ? 'timestamp' : 'date' },
+        { name: 'label', type: 'text' },
+        ...plan.dimensions.map((d) => ({ name: d, type: pathType(ds, d) })),
+        ...plan.measures.flatMap((m) => measureColumns(ds, m, plan.compare.includes(m), plan.running.includes(m))),
+        ...plan.side.map((s) => ({ name: s.name, type: 'integer' as const })),
+      ];
+    case 'list':
+      return [];
     default:
       return assertNever(plan);
   }
+}
+
+/** An integer (number, bigint or its text) scaled by 10^scale, as a decimal string. */
+export function scaledToDecimal(v: unknown, scale: number): string | null {
+  if (v === null || v === undefined) return null;
+  const n = BigInt(typeof v === 'number' ? Math.round(v) : (v as string | bigint));
+  if (scale === 0) return n.toString();
+  const neg = n < 0n;
+  const digits = (neg ? -n : n).toString().padStart(scale + 1, '0');
+  return `${neg ? '-' : ''}${digits.slice(0, -scale)}.${digits.slice(-scale)}`;
+}
+
+/** A decimal value (number or exact text) as an integer count of 10^-scale units. */
+function units(v: unknown, scale: number): bigint | undefined {
+  if (v === null || v === undefined) return undefined;
+  if (typeof v === 'number' && Number.isInteger(v)) return BigInt(v) * 10n ** BigInt(scale);
+  if (typeof v === 'bigint') return v * 10n ** BigInt(scale);
+  const m = /^(-?)(\d+)(?:\.(\d*))?$/.exec(String(v));
+  if (!m) return undefined;
+  const frac = (m[3] ?? '').padEnd(scale, '0').slice(0, scale);
+  const u = BigInt(m[2]! + frac);
+  return m[1] ? -u : u;
+}
+
+/** The percent change from `prev` to `cur`, rounded to 2 decimals half away from zero,
+ *  exactly for integers and decimals (in doubles 4000 -> 4023, 0.575 %, comes out just
+ *  under the tie and rounds to 0.57); null for no previous value or a zero one. */
+export function growth(cur: unknown, prev: unknown, t: MeasureType): number | null {
+  if (cur === null || cur === undefined || prev === null || prev === undefined) return null;
+  if (t.type === 'number') {
+    const p = Number(prev);
+    if (p === 0) return null;
+    const x = ((Number(cur) - p) / p) * 100;
+    return Math.sign(x) * Math.round(Math.abs(x) * 100) / 100;
+  }
+  const scale = t.scale ?? 0;
+  const c = units(cur, scale);
+  const p = units(prev, scale);
+  if (c === undefined || p === undefined || p === 0n) return null;
+  const diff = c - p;
+  const ap = p < 0n ? -p : p;
+  const ad = diff < 0n ? -diff : diff;
+  const hundredths = (2n * 10000n * ad + ap) / (2n * ap);
+  const negative = diff < 0n !== p < 0n && diff !== 0n;
+  return Number(negative ? -hundredths : hundredths) / 100;
+}
+
+export function toResult(plan: Plan, ds: DatasetDef, raw: readonly Row[]): PlanResult {
+  const total = Number(raw[0]?.['total'] ?? 0);
+  const present = raw.filter((r) => r['present'] !== null && r['present'] !== undefined);
+  const columns = planColumns(plan, ds);
+  const ratioScale = new Map<string, number>();
+  const measures = plan.kind === 'list' ? [] : plan.measures;
+  for (const m of measures) {
+    const def = ds.measures[m];
+    if (def?.kind === 'ratio' && def.decimals !== undefined) ratioScale.set(m, def.decimals);
+  }
+  const rows = present.map((r) => {
+    const o: Record<string, unknown> = {};
+    for (const c of columns) {
+      if (c.name.endsWith('_growth') && plan.kind === 'series') {
+        const m = c.name.slice(0, -'_growth'.length);
+        if (plan.compare.includes(m)) {
+          const t = measureType(ds, m);
+          // A ratio's parts are compared as its scaled integers (raw), not as text.
+          o[c.name] = growth(r[m], r[`${m}_previous`], ratioScale.has(m) ? { type: 'integer' } : t);
+          continue;
+        }
+      }
+      const base = c.name.replace(/_(previous|running)$/, '');
+      const scale = ratioScale.get(c.name) ?? (c.name !== base && measures.includes(base) ? ratioScale.get(base) : undefined);
+      o[c.name] = scale === undefined ? r[c.name] : scaledToDecimal(r[c.name], scale);
+    }
+    return o;
+  });
+  return { columns, total, rows };
 }

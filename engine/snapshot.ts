@@ -4,7 +4,8 @@
 // read the pinned file stop and the pin is released. What runs a query is runner.ts.
 import { Database } from './db.ts';
 import type { Catalog } from './catalog.ts';
-import { blogCatalog } from './datasets/blog/declaration.ts';
+import type { DatasetDef } from './dataset.ts';
+import { blogDataset } from './datasets/blog/declaration.ts';
 import { buildFields } from './fields.ts';
 import type { FieldDef } from './fields.ts';
 import { readMeta } from './meta.ts';
@@ -15,7 +16,8 @@ import { snapshotFeatures } from './features.ts';
 import type { CompileOptions } from './query/compile-plan.ts';
 
 export interface SnapshotOptions {
-  readonly catalog?: Catalog;
+  /** The dataset the snapshot holds (default: the blog dataset). */
+  readonly dataset?: DatasetDef;
   /** DuckDB threads; default: every core. */
   readonly threads?: number;
   /** Read rollups, blog sets and first-seen columns where the snapshot has them (default);
@@ -44,13 +46,17 @@ export class Snapshot {
 
   private constructor(
     readonly db: Database,
-    readonly catalog: Catalog,
+    readonly dataset: DatasetDef,
     readonly meta: SnapshotMeta,
     readonly features: CompileOptions,
     /** The pinned snapshot file, released once nothing reads it any more. */
     private readonly pin: Pin,
   ) {
-    this.fields = buildFields(catalog);
+    this.fields = buildFields(dataset.catalog);
+  }
+
+  get catalog(): Catalog {
+    return this.dataset.catalog;
   }
 
   /** Opens the snapshot now at `path`, read-only, and pins that file (pin.ts): whatever an
@@ -72,10 +78,10 @@ export class Snapshot {
   private static async openFile(pin: Pin, options: SnapshotOptions): Promise<Snapshot> {
     const db = await Database.open(pin.file, { readOnly: true, ...(options.threads ? { threads: options.threads } : {}) });
     try {
-      const catalog = options.catalog ?? blogCatalog;
-      const features = await snapshotFeatures(db, catalog, options.rollups ?? true);
+      const dataset = options.dataset ?? blogDataset;
+      const features = await snapshotFeatures(db, dataset.catalog, options.rollups ?? true);
       const meta = await readMeta(db);
-      return new Snapshot(db, catalog, meta, features, pin);
+      return new Snapshot(db, dataset, meta, features, pin);
     } catch (e) {
       db.close();
       throw e;

@@ -66,12 +66,20 @@ export const PerformanceAnswer = z.object({
   window: Window,
 });
 
+const ColumnType = z.enum(['integer', 'number', 'decimal', 'text', 'timestamp', 'date', 'boolean', 'uuid']);
+
 export const Meta = z.object({
   fields: z.array(z.object({ path: z.string(), type: z.string(), nullable: z.boolean(), operators: z.array(z.string()) })),
-  object_types: z.array(z.string()),
-  top_types: z.array(z.string()),
-  compare_periods: z.array(z.string()),
+  object_types: z.array(z.string()).optional().describe('blog: the object types of blog-views'),
+  top_types: z.array(z.string()).optional().describe('blog: the top lists'),
+  compare_periods: z.array(z.string()).optional().describe('blog: the performance periods'),
   ranges: z.array(z.string()),
+  dataset: z.string().optional().describe('with ?dataset: its name'),
+  description: z.string().optional(),
+  root: z.string().optional().describe('the table field paths start from'),
+  measures: z.array(z.object({ name: z.string(), kind: z.string(), type: ColumnType, description: z.string() })).optional().describe('with ?dataset: the query endpoint\'s measures'),
+  dimensions: z.array(z.object({ path: z.string(), type: z.string() })).optional().describe('with ?dataset: the paths the query endpoint groups by'),
+  granularities: z.array(z.string()).optional(),
   snapshot: z.object({
     tables: z.record(z.string(), count),
     first_viewed_at: instant.nullable(),
@@ -82,6 +90,28 @@ export const Meta = z.object({
     synthetic: z.boolean(),
     load_ms: z.number(),
   }),
+});
+
+export const DatasetsAnswer = z.object({
+  datasets: z.array(
+    z.object({
+      name: z.string(),
+      description: z.string(),
+      available: z.boolean().describe('a snapshot is open (false: its endpoints answer 503)'),
+      measures: z.array(z.string()),
+      snapshot: Meta.shape.snapshot.nullable(),
+    }),
+  ),
+});
+
+export const QueryAnswer = z.object({
+  columns: z.array(z.object({ name: z.string(), type: ColumnType })).describe('period (with time), the dimensions, then each measure (with _previous and _growth under compare)'),
+  data: z.array(z.record(z.string(), z.unknown())).describe('one object per row, keyed by column name; decimals as strings'),
+  count: count.describe('rows in all pages'),
+  limit: z.number().int(),
+  offset: count,
+  range: rangeApplied,
+  window: Window,
 });
 
 export const DebugSqlAnswer = z.object({

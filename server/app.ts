@@ -2,9 +2,11 @@
 import { randomUUID } from 'node:crypto';
 import Fastify from 'fastify';
 import type { FastifyInstance, FastifyRequest, FastifyServerOptions } from 'fastify';
-import type { Engine } from '../engine/engine.ts';
+import { DATASETS, validate } from '../engine/index.ts';
+import type { Engine } from '../engine/index.ts';
 import { ApiError, DAMAGED_MESSAGE, frameworkErrors, installErrorHandlers, onClientError } from './errors.ts';
-import { metaResponse } from './meta-response.ts';
+import { datasetMetaResponse, metaResponse } from './meta-response.ts';
+import { datasetRoutes, MetaQuery } from './routes/datasets.ts';
 import { ALWAYS, registerOpenApi, responses } from './openapi.ts';
 import { analyticsRoutes } from './routes/analytics.ts';
 import { adminRoutes } from './routes/admin.ts';
@@ -22,6 +24,9 @@ import type { Limits } from './config.ts';
 export interface AppOptions {
   /** The engine serving queries; undefined until a snapshot is open. */
   readonly engine: () => Engine | undefined;
+  /** The engines of the other datasets, by name (default: none; `engine` serves the
+   *  dataset its snapshot holds). */
+  readonly engines?: (dataset: string) => Engine | undefined;
   readonly logger?: FastifyServerOptions['logger'];
   /** Enables the debug and admin endpoints. */
   readonly debugToken?: string | undefined;
@@ -110,10 +115,32 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     if (damaged.has(e)) return reply.status(503).send(new ApiError('unavailable', DAMAGED_MESSAGE).body());
     return { status: 'ready' };
   });
-  app.get('/api/v1/meta', { schema: { summary: 'Fields, operators, object and period types, and the loaded snapshot', operationId: 'getMeta', tags: ['meta'], response: responses('Meta', [401, ...ALWAYS]) } }, async () =>
-    metaResponse(engine()),
+  app.get(
+    '/api/v1/meta',
+    {
+      schema: {
+        summary: 'Fields, operators, object and period types, and the loaded snapshot; with `dataset`, also its measures and dimensions',
+        operationId: 'getMeta',
+        tags: ['meta'],
+        querystring: MetaQuery,
+        response: responses('Meta', [400, 401, ...ALWAYS]),
+      },
+    },
+    async (request) => {
+      const { dataset } = validate(MetaQuery, request.query as Record<string, unknown>);
+      if (dataset === undefined) return metaResponse(engine());
+      return datasetMetaResponse(engineOf(dataset));
+    },
   );
-  analyticsRoutes(app, engine, limits.queryTimeoutMs);
+  /** The open engine of a dataset; 503 where none is open. */
+  const engineOf = (dataset: string): Engine => {
+    const main = options.engine();
+    const e = main?.dataset.name === dataset ? main : options.engines?.(dataset);
+    if (!e) throw new ApiError('unavailable', `no data loaded yet for the ${dataset} dataset`);
+    return e;
+  };
+  datasetRoutes(app, Object.values(DATASETS), (name) => (options.engine()?.dataset.name === name ? options.engine() : options.engines?.(name)));
+  analyticsRoutes(app, Object.values(DATASETS), engineOf, limits.queryTimeoutMs);
   if (options.debugToken) debugSqlRoutes(app, engine, options.debugToken, limits);
   if (options.debugToken && options.reload) adminRoutes(app, options.debugToken, options.reload);
   return app;

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { config as loadDotenv } from 'dotenv';
-import type { SandboxOptions } from '../engine/sandbox/sandbox.ts';
+import type { SandboxOptions } from '../engine/index.ts';
 import { entriesOfFile, entriesOfList, parseAccessKeys } from './access-keys.ts';
 import type { AccessKey, KeyEntry } from './access-keys.ts';
 

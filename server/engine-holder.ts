@@ -1,9 +1,9 @@
 // The engine currently serving, and the swap to a new snapshot (admin reload, SIGHUP): the
 // new engine is opened completely before it replaces the old one, and the old one closes
 // only when its in-flight queries are done, so no request fails or mixes snapshots.
-import { Engine } from '../engine/engine.ts';
-import type { EngineOptions } from '../engine/engine.ts';
-import type { SnapshotMeta } from '../engine/meta.ts';
+import { Engine } from '../engine/index.ts';
+import type { EngineOptions } from '../engine/index.ts';
+import type { SnapshotMeta } from '../engine/index.ts';
 
 /** Opens an engine over a path (tests substitute one to hold a reload open). */
 export type OpenEngine = (path: string, options: EngineOptions) => Promise<Engine>;

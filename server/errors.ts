@@ -4,8 +4,8 @@
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { QueryError } from '../engine/errors.ts';
-import { isDamageError } from '../engine/damage.ts';
+import { QueryError } from '../engine/index.ts';
+import { isDamageError } from '../engine/index.ts';
 
 export type ErrorCode =
   | 'invalid_parameter'

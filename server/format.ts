@@ -2,11 +2,11 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { stringify } from 'csv-stringify/sync';
 import type { DataType, Vector } from 'apache-arrow';
-import { ARROW_TYPE } from '../engine/sandbox/protocol.ts';
+import { ARROW_TYPE } from '../engine/index.ts';
+import type { ColumnKind, Columns } from '../engine/index.ts';
 
 export type Format = 'json' | 'csv' | 'arrow';
-export type ColumnKind = 'int' | 'float' | 'string';
-export type Columns = readonly (readonly [name: string, kind: ColumnKind])[];
+export type { ColumnKind, Columns };
 
 /** `format` wins; else the Accept header; else JSON. */
 export function chooseFormat(request: FastifyRequest, format: Format | undefined): Format {
@@ -24,7 +24,8 @@ let arrowModule: Promise<Arrow> | undefined;
 const loadArrow = (): Promise<Arrow> => (arrowModule ??= import('apache-arrow'));
 
 function arrowVector(arrow: Arrow, kind: ColumnKind, values: unknown[]): Vector {
-  const type: DataType = kind === 'int' ? new arrow.Int64() : kind === 'float' ? new arrow.Float64() : new arrow.Utf8();
+  // Exact decimals travel as their text (no binary float on the way).
+  const type: DataType = kind === 'int' ? new arrow.Int64() : kind === 'float' ? new arrow.Float64() : kind === 'bool' ? new arrow.Bool() : new arrow.Utf8();
   const cast = kind === 'int' ? values.map((v) => (v === null || v === undefined ? null : BigInt(v as number))) : values;
   return arrow.vectorFromArray(cast, type as never);
 }
@@ -62,7 +63,7 @@ export async function sendRows(reply: FastifyReply, format: Exclude<Format, 'jso
   columns.forEach(([name, kind], i) => {
     data[name] = arrowVector(arrow, kind, rows.map((r) => {
       const v = cell(r[key(i)]) ?? null;
-      return kind === 'string' && v !== null ? String(v) : v;
+      return (kind === 'string' || kind === 'decimal') && v !== null ? String(v) : v;
     }));
   });
   const table = new arrow.Table(data);

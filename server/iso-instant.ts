@@ -4,7 +4,7 @@
 // Responses write ISO 8601 in UTC with `Z`, as GET /api/v1/meta does (Date#toISOString:
 // milliseconds always), with six fraction digits where there are microseconds below the
 // millisecond, so that no precision is lost.
-import { parseUtc } from '../engine/values.ts';
+import { parseUtc } from '../engine/index.ts';
 
 /** Epoch milliseconds (+ microseconds below them) as ISO 8601 UTC. */
 export function isoFromEpoch(ms: number, micro = 0): string {

@@ -2,8 +2,8 @@
 // first where there is none at the default path, and shut down gracefully on SIGTERM/SIGINT.
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { verifySnapshot } from '../engine/damage.ts';
-import type { SnapshotMeta } from '../engine/meta.ts';
+import { verifySnapshot } from '../engine/index.ts';
+import type { SnapshotMeta } from '../engine/index.ts';
 import { EngineHolder } from './engine-holder.ts';
 import { buildApp } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';

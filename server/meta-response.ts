@@ -1,8 +1,8 @@
 // GET /api/v1/meta: what can be asked (fields, types) and what is loaded.
 import { basename } from 'node:path';
-import type { Engine } from '../engine/engine.ts';
-import type { SnapshotMeta } from '../engine/meta.ts';
-import { operatorsFor } from '../engine/filter/operators.ts';
+import type { Engine } from '../engine/index.ts';
+import type { SnapshotMeta } from '../engine/index.ts';
+import { dimensionPaths, measureType, operatorsFor } from '../engine/index.ts';
 
 /** The import source as anyone may see it: a folder's or file's base name, a database's
  *  name; never the server's file system, a user name or a host. (The snapshot itself keeps
@@ -26,16 +26,40 @@ export function metaResponse(engine: Engine) {
     top_types: ['user', 'country', 'blog'],
     compare_periods: ['day', 'week', 'month', 'year'],
     ranges: ['day', 'week', 'month', 'year', 'all'],
-    snapshot: {
-      tables: m.rows,
-      first_viewed_at: m.firstViewedAt,
-      last_viewed_at: m.lastViewedAt,
-      loaded_at: m.loadedAt,
-      source: publicSourceName(m),
-      source_kind: m.sourceKind,
-      // Generated data (the default start, `npm run generate`): the answers are not real.
-      synthetic: m.synthetic === true,
-      load_ms: m.loadMs,
-    },
+    snapshot: snapshotSummary(m),
+  };
+}
+
+/** What a snapshot says about itself, as anyone may see it. */
+export function snapshotSummary(m: SnapshotMeta) {
+  return {
+    tables: m.rows,
+    first_viewed_at: m.firstViewedAt,
+    last_viewed_at: m.lastViewedAt,
+    loaded_at: m.loadedAt,
+    source: publicSourceName(m),
+    source_kind: m.sourceKind,
+    // Generated data (the default start, `npm run generate`): the answers are not real.
+    synthetic: m.synthetic === true,
+    load_ms: m.loadMs,
+  };
+}
+
+/** GET /api/v1/meta?dataset=NAME: the dataset's root, fields, measures and dimensions (and,
+ *  for the blog, everything the plain meta answer holds). */
+export function datasetMetaResponse(engine: Engine) {
+  const ds = engine.dataset;
+  const fieldTypes = new Map([...engine.fields.values()].map((f) => [f.path, f.type]));
+  return {
+    ...(ds.name === 'blog' ? metaResponse(engine) : {}),
+    dataset: ds.name,
+    description: ds.description,
+    root: ds.catalog.root,
+    fields: [...engine.fields.values()].map((f) => ({ path: f.path, type: f.type, nullable: f.nullable, operators: operatorsFor(f.type) })),
+    measures: Object.entries(ds.measures).map(([name, m]) => ({ name, kind: m.kind, type: measureType(ds, name).type, description: m.description })),
+    dimensions: dimensionPaths(ds.catalog, engine.fields).map((path) => ({ path, type: fieldTypes.get(path) ?? 'text' })),
+    granularities: ['hour', 'day', 'week', 'month', 'quarter', 'year'],
+    ranges: ['day', 'week', 'month', 'year', 'all'],
+    snapshot: snapshotSummary(engine.meta),
   };
 }

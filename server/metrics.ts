@@ -2,7 +2,7 @@
 // One registry per app, so that apps built side by side (tests) keep their own counts.
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { FastifyInstance } from 'fastify';
-import type { QueryInfo } from '../engine/engine.ts';
+import type { QueryInfo } from '../engine/index.ts';
 import { accessKeyName } from './access-keys.ts';
 
 export interface Metrics {

@@ -8,10 +8,10 @@ import type { FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { z } from 'zod';
-import { FilterSchema, LeafSchema } from '../engine/filter/schema.ts';
-import { ARROW_TYPE } from '../engine/sandbox/protocol.ts';
+import { FilterSchema, LeafSchema } from '../engine/index.ts';
+import { ARROW_TYPE } from '../engine/index.ts';
 import * as answers from './answer-schemas.ts';
-import { integerBounds } from './analytics-params.ts';
+import { integerBounds } from '../engine/index.ts';
 import { packageInfo } from './package-info.ts';
 
 const FILTER_EXAMPLE = {
@@ -37,6 +37,8 @@ const COMPONENTS = {
   PerformanceRow: answers.PerformanceRow,
   PerformanceAnswer: answers.PerformanceAnswer,
   Meta: answers.Meta,
+  DatasetsAnswer: answers.DatasetsAnswer,
+  QueryAnswer: answers.QueryAnswer,
   DebugSqlAnswer: answers.DebugSqlAnswer,
   ReloadAnswer: answers.ReloadAnswer,
   HealthAnswer: answers.HealthAnswer,

@@ -2,7 +2,7 @@
 // for a log collector otherwise; and the summaries a person looks for there: the version,
 // where to point a browser, the pid to signal, and the snapshot served (its size and age).
 import type { FastifyServerOptions } from 'fastify';
-import type { SnapshotMeta } from '../engine/meta.ts';
+import type { SnapshotMeta } from '../engine/index.ts';
 
 /** pino's options: pretty-printed (in a worker thread of pino's) when stdout is a terminal. */
 export function logOptions(level: string, tty = process.stdout.isTTY === true): NonNullable<FastifyServerOptions['logger']> {

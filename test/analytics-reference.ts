@@ -2,8 +2,7 @@
 // (flat-views.ts), the filter evaluated by filter-semantics.ts: a reference for the engine's
 // answers that shares no SQL, no layout and no code with it.
 import { expect } from 'vitest';
-import type { AnalyticsResult, GroupRow, SeriesRow } from '../engine/results.ts';
-import type { QuerySpec } from '../engine/query/spec.ts';
+import type { AnalyticsResult, GroupRow, QuerySpec, SeriesRow } from '../engine/index.ts';
 import { bucketOf, labelOf, nextBucket, ymd } from './calendar.ts';
 import { exactGrowth } from './series-reference.ts';
 import { blogSideConjuncts, holds } from './filter-semantics.ts';

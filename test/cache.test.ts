@@ -1,6 +1,7 @@
 // The result cache answers exactly as the raw path, never across snapshots, and is
 // bypassed by Cache-Control: no-cache.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { blogPlan } from '../engine/index.ts';
 import type { FastifyInstance } from 'fastify';
 import { Engine } from '../engine/engine.ts';
 import { buildApp } from '../server/app.ts';
@@ -38,22 +39,22 @@ describe('result cache', () => {
   it('a cached answer equals the uncached computation, request by request', async () => {
     for (const [name, members] of REQUESTS) {
       const spec = specFor(name, members, engine);
-      const first = await engine.run(spec);
+      const first = await engine.run(blogPlan(spec));
       const hits = engine.cacheHits;
-      const second = await engine.run(specFor(name, structuredClone(members), engine));
+      const second = await engine.run(blogPlan(specFor(name, structuredClone(members), engine)));
       expect(engine.cacheHits).toBe(hits + 1);
       expect(second).toBe(first);
-      expect(second).toEqual(await raw.run(spec));
+      expect(second).toEqual(await raw.run(blogPlan(spec)));
     }
   });
 
   it('different questions never share an answer', async () => {
-    const a = await engine.run(specFor('top', { as_of: asOf, top: 'blog', limit: 5 }, engine));
-    const b = await engine.run(specFor('top', { as_of: asOf, top: 'blog', limit: 6 }, engine));
+    const a = await engine.run(blogPlan(specFor('top', { as_of: asOf, top: 'blog', limit: 5 }, engine)));
+    const b = await engine.run(blogPlan(specFor('top', { as_of: asOf, top: 'blog', limit: 6 }, engine)));
     expect(a).not.toEqual(b);
-    const c = await engine.run(specFor('top', { as_of: asOf, top: 'blog', limit: 5, filters: { field: 'id', op: 'gt', value: 5000 } }, engine));
+    const c = await engine.run(blogPlan(specFor('top', { as_of: asOf, top: 'blog', limit: 5, filters: { field: 'id', op: 'gt', value: 5000 } }, engine)));
     expect(c).not.toEqual(a);
-    expect(c).toEqual(await raw.run(specFor('top', { as_of: asOf, top: 'blog', limit: 5, filters: { field: 'id', op: 'gt', value: 5000 } }, raw)));
+    expect(c).toEqual(await raw.run(blogPlan(specFor('top', { as_of: asOf, top: 'blog', limit: 5, filters: { field: 'id', op: 'gt', value: 5000 } }, raw))));
   });
 
   it('HTTP: repeated requests hit, no-cache recomputes the same answer', async () => {

@@ -3,7 +3,7 @@
 // snapshot's source Parquet files (not over any snapshot).
 import { join } from 'node:path';
 import { Database } from '../engine/db.ts';
-import type { AnalyticsResult } from '../engine/engine.ts';
+import type { AnalyticsResult } from '../engine/index.ts';
 
 export type CountryRow = { id: number; x: string; y: number; z: number };
 

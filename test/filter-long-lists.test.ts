@@ -3,6 +3,7 @@
 // against a plain JavaScript evaluator over the fixture's views (nulls, empty strings,
 // quotes, %, _, backslashes, non-ASCII text), and end to end through the engine.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { askBlog } from '../engine/index.ts';
 import { blogCatalog } from '../engine/datasets/blog/declaration.ts';
 import { Database } from '../engine/db.ts';
 import { Engine } from '../engine/engine.ts';
@@ -176,7 +177,7 @@ describe('answers', () => {
       const list = longList(field, r, 1000);
       for (const op of ['in', 'not_in']) {
         const filter = engine.parseFilter({ field, op, value: list });
-        const got = await engine.run({ kind: 'blog-views', objectType: 'user', window: { start: null, end: '2099-01-01 00:00:00.000000' }, filter, limit: 1000, offset: 0 });
+        const got = await askBlog(engine, { kind: 'blog-views', objectType: 'user', window: { start: null, end: '2099-01-01 00:00:00.000000' }, filter, limit: 1000, offset: 0 });
         const groups = new Map<number, { blogs: Set<number>; z: number }>();
         for (const x of rows) {
           if (x['user'] === null || member(field, x, list) !== (op === 'in')) continue;

@@ -29,7 +29,7 @@ describe('module imports', () => {
     expect(edges).toEqual(expect.arrayContaining([
       expect.objectContaining({ from: 'engine/snapshot.ts', to: 'engine/db.ts', typeOnly: false }),
       expect.objectContaining({ from: 'engine/engine.ts', to: 'engine/meta.ts', typeOnly: true }),
-      expect.objectContaining({ from: 'engine/engine.ts', to: 'engine/query/plan.ts', typeOnly: false }),
+      expect.objectContaining({ from: 'engine/engine.ts', to: 'engine/query/compile-plan.ts', typeOnly: false }),
     ]));
     const label = (a: string, b: string): string => {
       const e = edges.find((x: ImportEdge) => x.from === a && x.to === b)!;

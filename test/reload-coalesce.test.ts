@@ -2,6 +2,7 @@
 // import, so they are answered by exactly one more reload after it, never by the running
 // one. The first reload is held open by a hook, so no timing is involved.
 import { join } from 'node:path';
+import { askBlog } from '../engine/index.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Engine } from '../engine/engine.ts';
 import type { SnapshotMeta } from '../engine/meta.ts';
@@ -76,7 +77,7 @@ describe('reloads asked for during a reload', () => {
       expect(rec.opened).toEqual([metaA.snapshotId, metaB.snapshotId, metaC.snapshotId]);
       const e = holder.current()!;
       expect(e.meta.snapshotId).toBe(metaC.snapshotId);
-      expect(rowsOf(await e.run(specFor('blog-views', countryQuestion(END), e)))).toEqual(await countryReference(SOURCE[2]!, END));
+      expect(rowsOf(await askBlog(e, specFor('blog-views', countryQuestion(END), e)))).toEqual(await countryReference(SOURCE[2]!, END));
       // With none running, a reload starts at once and opens once.
       expect((await holder.reload()).snapshotId).toBe(metaC.snapshotId);
       expect(rec.opened).toHaveLength(4);

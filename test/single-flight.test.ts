@@ -1,6 +1,7 @@
 // Concurrent misses for the same question run one query and share its answer (over the
 // engine and over a real socket); different questions, no-cache requests and failures do not.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { askBlog, blogPlan } from '../engine/index.ts';
 import { Engine } from '../engine/engine.ts';
 import type { QueryInfo } from '../engine/engine.ts';
 import { specFor } from '../server/routes/analytics.ts';
@@ -29,11 +30,11 @@ describe('one query per question in flight', () => {
     const raw = await Engine.open(db, { cacheEntries: 0 });
     try {
       const members = { as_of: asOf, object_type: 'user', range: 'all', limit: 50 };
-      const answers = await Promise.all(Array.from({ length: 64 }, () => engine.run(specFor('blog-views', structuredClone(members), engine))));
+      const answers = await Promise.all(Array.from({ length: 64 }, () => engine.run(blogPlan(specFor('blog-views', structuredClone(members), engine)))));
       expect(misses()).toBe(1);
       expect(engine.joinedQueries).toBe(63);
       for (const a of answers) expect(a).toBe(answers[0]);
-      expect(answers[0]).toEqual(await raw.run(specFor('blog-views', members, raw)));
+      expect(answers[0]).toEqual(await raw.run(blogPlan(specFor('blog-views', members, raw))));
     } finally {
       await engine.close();
       await raw.close();
@@ -44,7 +45,7 @@ describe('one query per question in flight', () => {
     const { engine, misses } = await counting();
     try {
       const specs = [5, 6, 7].map((limit) => specFor('top', { as_of: asOf, top: 'blog', limit }, engine));
-      await Promise.all([...specs.map((s) => engine.run(s)), engine.run(specs[0]!, { noCache: true }), engine.run(specs[0]!, { noCache: true })]);
+      await Promise.all([...specs.map((s) => askBlog(engine, s)), askBlog(engine, specs[0]!, { noCache: true }), askBlog(engine, specs[0]!, { noCache: true })]);
       expect(misses()).toBe(5);
       expect(engine.joinedQueries).toBe(0);
     } finally {
@@ -56,10 +57,10 @@ describe('one query per question in flight', () => {
     const { engine, misses } = await counting();
     try {
       const spec = specFor('performance', { as_of: asOf, user_id: 987_654_321 }, engine);
-      const outcomes = await Promise.allSettled(Array.from({ length: 8 }, () => engine.run(spec)));
+      const outcomes = await Promise.allSettled(Array.from({ length: 8 }, () => askBlog(engine, spec)));
       expect(outcomes.every((o) => o.status === 'rejected' && /no user/.test(String(o.reason)))).toBe(true);
       expect(engine.joinedQueries).toBe(7);
-      await expect(engine.run(spec)).rejects.toThrow(/no user/);
+      await expect(askBlog(engine, spec)).rejects.toThrow(/no user/);
       expect(engine.joinedQueries).toBe(7);
       expect(misses()).toBe(0); // a 404 is found before any analytics query runs
     } finally {

@@ -3,6 +3,7 @@
 // at the path, and when a dead worker is replaced. Answers are checked against plain SQL
 // over each snapshot's source Parquet files; the engine's pinned links must not leak.
 import { spawnSync } from 'node:child_process';
+import { askBlog } from '../engine/index.ts';
 import { linkSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -25,7 +26,7 @@ const QUESTION = countryQuestion(END);
 const want: Record<'a' | 'b', CountryRow[]> = { a: [], b: [] };
 
 const ask = async (e: Engine, gate?: WorkerGate): Promise<unknown> =>
-  rowsOf(await e.run(specFor('blog-views', QUESTION, e), gate ? { workerGate: gate } : {}));
+  rowsOf(await askBlog(e, specFor('blog-views', QUESTION, e), gate ? { workerGate: gate } : {}));
 
 /** Kills every worker of the engine while it is idle (between queries: see pool.ts). */
 async function killWorkers(e: Engine): Promise<void> {

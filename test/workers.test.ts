@@ -1,6 +1,7 @@
 // WORKERS > 0: queries answered by worker threads with their own DuckDB, the same answers
 // as the main thread's; a worker killed mid-request is replaced and the request retried.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { askBlog } from '../engine/index.ts';
 import { Engine } from '../engine/engine.ts';
 import { buildApp } from '../server/app.ts';
 import { specFor } from '../server/routes/analytics.ts';
@@ -33,25 +34,25 @@ const QUESTIONS: [Parameters<typeof specFor>[0], Record<string, unknown>][] = [
 
 describe('worker threads', () => {
   it('answer as the main thread does', async () => {
-    for (const [name, m] of QUESTIONS) expect(await pooled.run(specFor(name, m, pooled))).toEqual(await direct.run(specFor(name, m, direct)));
+    for (const [name, m] of QUESTIONS) expect(await askBlog(pooled, specFor(name, m, pooled))).toEqual(await askBlog(direct, specFor(name, m, direct)));
   });
 
   it('carry request errors back as the same errors', async () => {
-    await expect(pooled.run(specFor('performance', { user_id: 987654 }, pooled))).rejects.toMatchObject({ name: 'QueryError', code: 'not_found' });
+    await expect(askBlog(pooled, specFor('performance', { user_id: 987654 }, pooled))).rejects.toMatchObject({ name: 'QueryError', code: 'not_found' });
   });
 
   // Killed while the request is held in the worker's JavaScript (a WorkerGate): a thread
   // killed inside DuckDB takes the process down (see engine/pool.ts), which no retry can help.
   it('survive a worker killed mid-request: the answer is still right', async () => {
     const [name, m] = QUESTIONS[0]!;
-    const want = await direct.run(specFor(name, m, direct));
+    const want = await askBlog(direct, specFor(name, m, direct));
     // One worker, so that the request is surely on the one killed.
     const single = await Engine.open(snapshot, { workers: 1, cacheEntries: 0 });
     try {
-      expect(await single.run(specFor(name, m, single))).toEqual(want);
+      expect(await askBlog(single, specFor(name, m, single))).toEqual(want);
       for (let round = 0; round < 3; round++) {
         const gate = new WorkerGate();
-        const pending = single.run(specFor(name, m, single), { workerGate: gate });
+        const pending = askBlog(single, specFor(name, m, single), { workerGate: gate });
         // The worker holds the request: the kill lands there, never inside DuckDB.
         await gate.reached();
         const threads = single.workerThreads();
@@ -69,7 +70,7 @@ describe('worker threads', () => {
     try {
       const res = await app.inject({ url: `/api/v1/analytics/top?top=country&as_of=${asOf}` });
       expect(res.statusCode).toBe(200);
-      const want = await direct.run(specFor('top', { top: 'country', as_of: asOf }, direct));
+      const want = await askBlog(direct, specFor('top', { top: 'country', as_of: asOf }, direct));
       expect(res.json()['data']).toEqual(want.kind === 'grouped' ? want.rows : []);
     } finally {
       await app.close();

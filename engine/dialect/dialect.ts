@@ -7,4 +7,11 @@ export interface Dialect {
   readonly name: 'duckdb';
   /** The functions of declared expressions (catalog Expr), over compiled arguments. */
   readonly functions: Readonly<Record<ExprFunction, (args: readonly string[]) => string>>;
+  /** An instant (a UTC timestamp) as ISO 8601 text with `Z`: milliseconds always, six
+   *  digits where there are microseconds below them (server/iso-instant.ts). */
+  isoInstant(col: string): string;
+  /** A timestamp as text in a strftime format (bound as a parameter: `format`). */
+  formatTime(col: string, format: string): string;
+  /** A timestamp's quarter as `YYYY-Qn`. */
+  quarterLabel(col: string): string;
 }

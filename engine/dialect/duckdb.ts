@@ -13,4 +13,8 @@ export const duckdb: Dialect = {
     add: (a) => `(${a.join(' + ')})`,
     subtract: ([x, y]) => `(${x} - ${y})`,
   },
+  formatTime: (c, format) => `strftime(${c}, ${format})`,
+  quarterLabel: (c) => `(CAST(year(${c}) AS VARCHAR) || '-Q' || CAST(quarter(${c}) AS VARCHAR))`,
+  isoInstant: (c) =>
+    `CASE WHEN microsecond(${c}) % 1000 = 0 THEN strftime(${c}, '%Y-%m-%dT%H:%M:%S.%gZ') ELSE strftime(${c}, '%Y-%m-%dT%H:%M:%S.%fZ') END`,
 };

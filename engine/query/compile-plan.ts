@@ -1,13 +1,16 @@
-// Plan -> SQL text and bound parameters. Pure: no I/O. Identifiers come from the catalog
-// through ident(); every value is a parameter.
-import type { Catalog } from '../catalog.ts';
+// Plan -> SQL text and bound parameters, for a dialect: one compiler per plan kind. Pure: no
+// I/O. Identifiers come from the dataset's declaration through ident(); every value is a
+// parameter.
+import type { DatasetDef } from '../dataset.ts';
+import type { Dialect } from '../dialect/dialect.ts';
+import { duckdb } from '../dialect/duckdb.ts';
 import { assertNever } from '../errors.ts';
 import type { FieldDef } from '../fields.ts';
 import { Params } from '../params.ts';
 import type { Param } from '../db.ts';
-import { compileGrouped } from './compile-grouped.ts';
+import { compileAggregate } from './compile-aggregate.ts';
 import { compileSeries } from './compile-series.ts';
-import type { Plan } from './plan.ts';
+import type { Plan } from './nodes.ts';
 import type { CompileOptions } from './compile-options.ts';
 
 // Callers name the options where they name the compiler.
@@ -18,13 +21,15 @@ export interface CompiledQuery {
   readonly params: Param[];
 }
 
-export function compilePlan(plan: Plan, catalog: Catalog, fields: ReadonlyMap<string, FieldDef>, options: CompileOptions = {}): CompiledQuery {
+export function compilePlan(plan: Plan, ds: DatasetDef, fields: ReadonlyMap<string, FieldDef>, options: CompileOptions = {}, dialect: Dialect = duckdb): CompiledQuery {
   const params = new Params();
   switch (plan.kind) {
-    case 'grouped':
-      return { sql: compileGrouped(plan, catalog, fields, options, params), params: params.values };
+    case 'aggregate':
+      return { sql: compileAggregate(plan, ds, fields, options, params, dialect), params: params.values };
     case 'series':
-      return { sql: compileSeries(plan, catalog, fields, options, params), params: params.values };
+      return { sql: compileSeries(plan, ds, fields, options, params, dialect), params: params.values };
+    case 'list':
+      throw new Error('list plans: compile-list.ts');
     default:
       return assertNever(plan);
   }

@@ -1,114 +1,156 @@
-// Series plans -> SQL: views (and blogs created) per calendar period in a zone, zero-filled,
-// with growth against the period just before. Pure: no I/O.
+// Series plans -> SQL: measures per calendar bucket of the fact time in a zone (and per
+// group), between the first and last bucket holding rows, zero-filled where asked, with
+// each measure's previous bucket and running total; side counts (rows of a related table
+// by its own time) beside them. Pure: no I/O.
 import type { Catalog } from '../catalog.ts';
 import { tableDef } from '../catalog.ts';
+import type { DatasetDef } from '../dataset.ts';
+import type { Dialect } from '../dialect/dialect.ts';
 import type { FieldDef } from '../fields.ts';
 import { compileFilter, filterColumns } from '../filter/compile.ts';
 import type { ColumnRef } from '../filter/compile.ts';
 import type { Params } from '../params.ts';
 import { ident } from '../sql.ts';
 import type { CompileOptions } from './compile-options.ts';
+import { factColumnsOf } from './compile-aggregate.ts';
+import { answerValue } from './compile-aggregate.ts';
+import { aggregateSql, baseMeasures, ratioSql, zeroWhenEmpty } from './measures.ts';
+import type { SeriesPlan } from './nodes.ts';
+import { orderSql } from './order.ts';
 import { PERIODS } from './periods.ts';
-import type { Plan } from './plan.ts';
+import { Joins, readFact, targetOf } from './paths.ts';
 import { chooseFamily, decompose } from './rollups.ts';
 import { segmentsSql, windowSql } from './segments.ts';
 
-export type SeriesPlan = Extract<Plan, { kind: 'series' }>;
-
-/** Reads fact-table columns from the blog table, for the blog-side part of a filter:
- *  `blog_id` is the blog's id, `author_id` its author_id, and so on, from the catalog. */
-function blogColumns(catalog: Catalog, table: string): ColumnRef {
-  const t = tableDef(catalog, table);
+/** Reads fact columns on the table a relation leads to, for the part of a filter under that
+ *  relation: the relation's key column is the table's key, a column copied from under it
+ *  is the table's own column (or foreign key), from the catalog. */
+function relationColumns(catalog: Catalog, relation: string): ColumnRef {
+  const t = targetOf(catalog, relation);
   const map = new Map<string, string>();
   for (const c of catalog.fact.columns) {
-    const [head, ...rest] = c.path.split('__');
-    if (head !== table) continue;
-    const tail = rest.join('__');
+    if (c.path !== relation && !c.path.startsWith(`${relation}__`)) continue;
+    const tail = c.path.slice(relation.length + 2);
     const rel = t.relations.find((r) => r.name === tail);
-    map.set(c.name, tail === '' ? 'id' : rel ? rel.column : tail);
+    map.set(c.name, tail === '' ? (t.key ?? 'id') : rel ? rel.column : tail);
   }
   return (factColumn) => {
     const col = map.get(factColumn);
-    if (col === undefined) throw new Error(`fact column ${factColumn} has no counterpart on ${table}`);
+    if (col === undefined) throw new Error(`fact column ${factColumn} has no counterpart on ${t.name}`);
     return ident(col);
   };
 }
 
-/** The percent change from `prev` (> 0) to `views`, rounded to 2 decimals half away from
- *  zero, exactly: in integers, as hundredths of a percent, then scaled to a DECIMAL with 2
- *  decimals. In doubles 4000 -> 4023 (0.575%) comes out just under the tie and rounds to
- *  0.57. Integer arithmetic only, so that another SQL engine can run it the same way. */
-function growthSql(views: string, prev: string): string {
-  const diff = `(${views} - ${prev})`;
-  const hundredths = `((2 * 10000 * abs(${diff}) + ${prev}) // (2 * ${prev}))`;
-  return `CAST(CASE WHEN ${diff} < 0 THEN -${hundredths} ELSE ${hundredths} END AS DECIMAL(18, 0)) * 0.01`;
-}
+// Converting every row to local time is the costly part: rows are counted per UTC quarter
+// hour first, then only those are converted. Exact wherever the zone's offset is a whole
+// number of quarter hours, which holds for every zone since 1980 (Nepal is +5:45; Kiritimati
+// was -10:40 until 1979, and local mean times before ~1900 are to the second).
+const QUARTER_US = 900_000_000;
 
-export function compileSeries(plan: SeriesPlan, catalog: Catalog, fields: ReadonlyMap<string, FieldDef>, options: CompileOptions, params: Params): string {
-  const fact = ident(catalog.fact.name);
-  const p = PERIODS[plan.period];
+/** Measures that re-aggregate from per-quarter-hour parts: counts and sums add up, minima
+ *  and maxima of parts are the whole's. */
+const REAGGREGATE: Readonly<Record<string, string | undefined>> = { count: 'sum', sum: 'sum', min: 'min', max: 'max' };
+
+export function compileSeries(plan: SeriesPlan, ds: DatasetDef, fields: ReadonlyMap<string, FieldDef>, o: CompileOptions, params: Params, dialect: Dialect): string {
+  const catalog = ds.catalog;
+  const p = PERIODS[plan.granularity];
+  const utc = plan.tz === 'UTC';
   // Bound only where it is used: in UTC no zone is looked up.
-  const tz = plan.tz === 'UTC' ? '' : params.add(plan.tz, 'VARCHAR');
+  const tz = utc ? '' : params.add(plan.tz, 'VARCHAR');
   const unit = params.add(p.unit, 'VARCHAR');
-  // Converting every row to local time is the costly part: count per UTC quarter hour
-  // first, then convert only those. Exact wherever the zone's offset is a whole number of
-  // quarter hours, which holds for every zone since 1980 (Nepal is +5:45; Kiritimati was
-  // -10:40 until 1979, and local mean times before ~1900 are to the second).
-  const QUARTER_US = 900_000_000;
-  // Floor division: `//` truncates toward zero, which would put an instant before 1970 in
-  // the quarter after its own (and so, at a bucket's edge, in the next bucket).
-  const quarter = (col: string) => {
-    const us = `epoch_us(${col})`;
-    return `(CASE WHEN ${us} >= 0 THEN ${us} // ${QUARTER_US} ELSE (${us} + 1) // ${QUARTER_US} - 1 END)`;
-  };
-  const local = (q: string) => `date_trunc(${unit}, timezone(${tz}, make_timestamp(${q} * ${QUARTER_US})::TIMESTAMPTZ))`;
-  /** Rows of `table` per bucket of `col`, as the CTE `name` (b, <count>). In UTC the instant
-   *  is already the wall time: truncate it, with no zone lookup. */
-  const bucketed = (name: string, count: string, table: string, col: string, where: string[]) =>
-    plan.tz === 'UTC'
-      ? `${name} AS (
-  SELECT date_trunc(${unit}, ${col}) AS b, count(*) AS ${count} FROM ${table} WHERE ${where.join(' AND ')} GROUP BY 1
-)`
-      : `${name}_q AS (
-  SELECT ${quarter(col)} AS q, count(*) AS n FROM ${table} WHERE ${where.join(' AND ')} GROUP BY 1
-), ${name} AS (
-  SELECT ${local('q')} AS b, sum(n)::BIGINT AS ${count} FROM ${name}_q GROUP BY 1
-)`;
-  const blogWhere = [windowSql(ident('created_at'), plan.window, params)];
-  const byAuthor = (p2: Params) => (plan.authorId === null ? [] : [`${ident('author_id')} = ${p2.add(plan.authorId, 'BIGINT')}`]);
-  blogWhere.push(...byAuthor(params));
-  if (plan.blogFilter) blogWhere.push(compileFilter(plan.blogFilter, fields, params, blogColumns(catalog, 'blog')));
-  const viewConds = (p2: Params) => [...byAuthor(p2), ...(plan.filter ? [compileFilter(plan.filter, fields, p2)] : [])];
-  // In UTC, whole days (and, for months and years, whole months) are whole buckets, so
-  // the rollups can count them; other zones cut days apart and go by quarter hours.
-  const needed = new Set([...(plan.authorId === null ? [] : ['author_id']), ...filterColumns(plan.filter, fields)]);
-  const family = options.rollups === false || plan.tz !== 'UTC' ? undefined : chooseFamily(catalog, needed);
-  const monthly = plan.period === 'month' || plan.period === 'year';
-  const segments = family ? decompose(plan.window, monthly ? family : { day: family.day }) : [];
-  let viewsSql: string;
-  if (segments.some((seg) => seg.source.kind === 'rollup')) {
-    const src = segmentsSql(segments, catalog, '1 AS one', viewConds, params, true);
-    viewsSql = `v AS (
-  SELECT date_trunc(${unit}, t) AS b, sum(n)::BIGINT AS views FROM (\n  ${src}\n) GROUP BY 1
-)`;
+  const local = (instant: string) => (utc ? instant : `timezone(${tz}, ${instant}::TIMESTAMPTZ)`);
+  const trunc = (instant: string) => `date_trunc(${unit}, ${local(instant)})`;
+  const base = baseMeasures(ds, plan.measures);
+  const kinds = base.map((m) => ds.measures[m]!.kind);
+  const joins = new Joins('j');
+  const reads = plan.dimensions.map((d) => readFact(catalog, d, joins, params, dialect));
+  const dims = reads.map((r, i) => `${r.sql} AS g${i}`);
+  const g = reads.map((_, i) => `g${i}`);
+  const groupBy = (extra: number) => `GROUP BY ${[...Array(extra + reads.length).keys()].map((i) => i + 1).join(', ')}`;
+  const time = `f.${ident(catalog.fact.time)}`;
+  const filterCols = filterColumns(plan.filter, fields);
+  const needed = new Set([...plan.dimensions.flatMap((d) => factColumnsOf(catalog, d)), ...filterCols]);
+  const where = (q: Params) => (plan.filter ? [compileFilter(plan.filter, fields, q)] : []);
+  const factWhere = () => [windowSql(time, plan.window, params), ...(plan.filter ? [compileFilter(plan.filter, fields, params, (c) => `f.${ident(c)}`)] : [])];
+  const fact = ident(catalog.fact.name);
+  let v: string;
+  // In UTC, whole days (and for months and longer, whole months) are whole buckets, so the
+  // rollups count them; other zones cut days apart and go by quarter hours.
+  const family = utc && p.rollup !== 'none' && kinds.every((k) => k === 'count') && o.rollups !== false ? chooseFamily(catalog, needed) : undefined;
+  const segments = family ? decompose(plan.window, p.rollup === 'month' ? family : { day: family.day }) : [];
+  if (segments.some((s) => s.source.kind === 'rollup')) {
+    const cols = [...needed].map((c) => ident(c)).join(', ');
+    const src = segmentsSql(segments, catalog, cols === '' ? '1 AS one' : cols, where, params, true);
+    v = `SELECT date_trunc(${unit}, f.t) AS b${g.length ? ', ' : ''}${dims.join(', ')}, ${base.map((_, i) => `sum(f.n)::BIGINT AS m${i}`).join(', ')}
+  FROM (\n  ${src}\n) f ${joins.sql} ${groupBy(1)}`;
+  } else if (!utc && kinds.every((k) => REAGGREGATE[k] !== undefined)) {
+    const us = `epoch_us(${time})`;
+    // Floor division: `//` truncates toward zero, which would put an instant before 1970 in
+    // the quarter after its own (and so, at a bucket's edge, in the next bucket).
+    const quarter = `(CASE WHEN ${us} >= 0 THEN ${us} // ${QUARTER_US} ELSE (${us} + 1) // ${QUARTER_US} - 1 END)`;
+    const parts = base.map((m, i) => `${aggregateSql(ds, m, 'f', params, dialect)} AS m${i}`);
+    const again = base.map((_, i) => `${REAGGREGATE[kinds[i]!]}(m${i})${kinds[i] === 'count' ? '::BIGINT' : ''} AS m${i}`);
+    v = `SELECT ${trunc(`make_timestamp(q * ${QUARTER_US})`)} AS b${g.map((x) => `, ${x}`).join('')}, ${again.join(', ')} FROM (
+  SELECT ${quarter} AS q${dims.map((d) => `, ${d}`).join('')}, ${parts.join(', ')} FROM ${fact} f ${joins.sql} WHERE ${factWhere().join(' AND ')} ${groupBy(1)}
+) ${groupBy(1)}`;
   } else {
-    const where = [windowSql(ident(catalog.fact.time), plan.window, params), ...viewConds(params)];
-    viewsSql = bucketed('v', 'views', fact, ident(catalog.fact.time), where);
+    const ms = base.map((m, i) => `${aggregateSql(ds, m, 'f', params, dialect)} AS m${i}`);
+    v = `SELECT ${trunc(time)} AS b${dims.map((d) => `, ${d}`).join('')}, ${ms.join(', ')} FROM ${fact} f ${joins.sql} WHERE ${factWhere().join(' AND ')} ${groupBy(1)}`;
   }
-  const label = params.add(p.label, 'VARCHAR');
-  // Growth compares each bucket with the one just before it, empty or not (lag over the
-  // zero-filled series); null for the first bucket and after a bucket with no views.
-  const sql = `WITH ${viewsSql}, ${bucketed('bl', 'blogs', ident('blog'), ident('created_at'), blogWhere)}, span AS (
-  SELECT min(b) AS lo, max(b) AS hi FROM (SELECT b FROM v UNION ALL SELECT b FROM bl)
+  const sides = plan.side.map((s, i) => {
+    const t = targetOf(catalog, s.relation);
+    const col = `x.${ident(s.time)}`;
+    const conds = [windowSql(col, plan.window, params), ...(s.filter ? [compileFilter(s.filter, fields, params, (c) => `x.${relationColumns(catalog, s.relation)(c)}`)] : [])];
+    return `s${i} AS (\n  SELECT ${trunc(col)} AS b, count(*) AS n FROM ${ident(t.name)} x WHERE ${conds.join(' AND ')} GROUP BY 1\n)`;
+  });
+  const measureRef = (m: string) => `m${base.indexOf(m)}`;
+  const filledMeasure = (m: string, i: number) => (zeroWhenEmpty(ds, m) ? `COALESCE(v.m${i}, 0) AS m${i}` : `v.m${i} AS m${i}`);
+  const part = (w: string) => `OVER (${g.length ? `PARTITION BY ${g.join(', ')} ` : ''}ORDER BY b${w})`;
+  const outMeasures = plan.measures.flatMap((m) => {
+    const value = ds.measures[m]!.kind === 'ratio' ? ratioSql(ds, m, measureRef) : measureRef(m);
+    return [
+      `${value} AS ${ident(m)}`,
+      ...(plan.compare.includes(m) ? [`lag(${value}) ${part('')} AS ${ident(`${m}_previous`)}`] : []),
+      ...(plan.running.includes(m) ? [`sum(${value}) ${part(' ROWS UNBOUNDED PRECEDING')} AS ${ident(`${m}_running`)}`] : []),
+    ];
+  });
+  const names = [...plan.dimensions];
+  const sortKey = (by: string) => (by === 'period' ? 'b' : names.includes(by) ? `g${names.indexOf(by)}` : ident(by));
+  const terms = plan.order.length ? plan.order : [{ by: 'period', dir: 'asc' as const }];
+  const order = orderSql(terms, [...plan.dimensions, 'period'], sortKey);
+  const limit = params.add(plan.limit, 'BIGINT');
+  const offset = params.add(plan.offset, 'BIGINT');
+  const periodText = dialect.formatTime('b', params.add(p.period, 'VARCHAR'));
+  const labelText = p.label === null ? dialect.quarterLabel('b') : dialect.formatTime('b', params.add(p.label, 'VARCHAR'));
+  const outputs = [
+    'period',
+    'label',
+    ...plan.dimensions,
+    ...plan.measures.flatMap((m) => [m, ...(plan.compare.includes(m) ? [`${m}_previous`] : []), ...(plan.running.includes(m) ? [`${m}_running`] : [])]),
+    ...plan.side.map((s) => s.name),
+  ];
+  // Growth compares each bucket with the one just before it, empty or not: the previous
+  // values are read over the filled series, and only then are empty buckets dropped.
+  return `WITH v AS (
+  ${v}
+)${sides.map((s) => `, ${s}`).join('')}, span AS (
+  SELECT min(b) AS lo, max(b) AS hi FROM (SELECT b FROM v${plan.side.map((_, i) => ` UNION ALL SELECT b FROM s${i}`).join('')})
 ), s AS (
   SELECT unnest(generate_series(lo, hi, ${p.step})) AS b FROM span WHERE lo IS NOT NULL
+), grp AS (
+  ${g.length ? `SELECT DISTINCT ${g.join(', ')} FROM v` : 'SELECT 1 AS one'}
 ), filled AS (
-  SELECT s.b, COALESCE(bl.blogs, 0) AS blogs, COALESCE(v.views, 0) AS views,
-     lag(COALESCE(v.views, 0)) OVER (ORDER BY s.b) AS prev
-  FROM s LEFT JOIN v ON v.b = s.b LEFT JOIN bl ON bl.b = s.b
+  SELECT s.b${g.map((x) => `, grp.${x}`).join('')}, v.b IS NOT NULL AS nonempty, ${base.map(filledMeasure).join(', ')}${plan.side.map((_, i) => `, COALESCE(s${i}.n, 0) AS side${i}`).join('')}
+  FROM s CROSS JOIN grp LEFT JOIN v ON v.b = s.b${g.map((x) => ` AND v.${x} IS NOT DISTINCT FROM grp.${x}`).join('')}${plan.side.map((_, i) => ` LEFT JOIN s${i} ON s${i}.b = s.b`).join('')}
+), out AS (
+  SELECT b, nonempty${g.map((x) => `, ${x}`).join('')}, ${periodText} AS period, ${labelText} AS label${reads.map((r, i) => `, ${answerValue(r, dialect, `g${i}`)} AS ${ident(names[i]!)}`).join('')}, ${outMeasures.join(', ')}${plan.side.map((s, i) => `, side${i} AS ${ident(s.name)}`).join('')}
+  FROM filled
+), kept AS (
+  SELECT * FROM out${plan.fill ? '' : ' WHERE nonempty'}
+), page AS (
+  SELECT *, true AS present FROM kept ORDER BY ${order} LIMIT ${limit} OFFSET ${offset}
 )
-SELECT strftime(b, '%Y-%m-%d') AS period, strftime(b, ${label}) AS label, blogs, views,
-   CASE WHEN prev IS NULL OR prev = 0 THEN NULL ELSE ${growthSql('views', 'prev')} END AS growth
-FROM filled ORDER BY b`;
-  return sql;
+SELECT (SELECT count(*) FROM kept) AS total, page.present, ${outputs.map((n) => `page.${ident(n)}`).join(', ')}
+FROM (SELECT 1) one LEFT JOIN page ON true
+ORDER BY ${orderSql(terms, [...plan.dimensions, 'period'], (by) => `page.${sortKey(by)}`)}`;
 }

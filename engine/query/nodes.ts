@@ -5,6 +5,16 @@
 import type { FilterNode } from '../filter/parse.ts';
 import type { TimeWindow } from './spec.ts';
 
+/** A row the question names that must exist, or the answer is 404 (an author asked for by
+ *  id): checked before the plan runs. */
+export interface Requirement {
+  readonly table: string;
+  readonly key: number;
+  /** The request member that named it, as a JSON pointer, and the message. */
+  readonly path: string;
+  readonly message: string;
+}
+
 export type Granularity = 'hour' | 'day' | 'week' | 'month' | 'quarter' | 'year';
 
 /** An order term: a measure, a dimension (or label) by its output name, or `period`. */
@@ -27,6 +37,7 @@ export interface LabelTerm {
  *  groups before paging. */
 export interface AggregatePlan {
   readonly kind: 'aggregate';
+  readonly requires?: readonly Requirement[];
   readonly dataset: string;
   readonly window: TimeWindow;
   readonly filter: FilterNode | undefined;
@@ -45,13 +56,16 @@ export interface AggregatePlan {
   readonly offset: number;
 }
 
-/** A second source counted per bucket beside the fact rows: rows of a dataset table by its
- *  own time column (blogs created per bucket beside the views). */
+/** A second source counted per bucket beside the fact rows: rows of the table a many-to-one
+ *  relation of the fact root leads to, by that table's own time column (blogs created per
+ *  bucket beside the views). */
 export interface SideCount {
   readonly name: string;
-  readonly table: string;
+  /** A relation path from the fact root (`blog`). */
+  readonly relation: string;
+  /** A column of the relation's table. */
   readonly time: string;
-  /** Over the table's own fields (a filter rooted at `table`). */
+  /** A filter over fact-root paths that all lie under `relation` (read on its table). */
   readonly filter: FilterNode | undefined;
 }
 
@@ -61,6 +75,7 @@ export interface SideCount {
  *  `running` the running total from the first bucket. */
 export interface SeriesPlan {
   readonly kind: 'series';
+  readonly requires?: readonly Requirement[];
   readonly dataset: string;
   readonly window: TimeWindow;
   readonly filter: FilterNode | undefined;
@@ -93,6 +108,7 @@ export interface ChildList {
  *  paged, each with its child lists, built in one query whatever the page size. */
 export interface ListPlan {
   readonly kind: 'list';
+  readonly requires?: readonly Requirement[];
   readonly dataset: string;
   readonly table: string;
   /** Over the table's own fields (a filter rooted at `table`). */

@@ -4,9 +4,9 @@
 // validates, forwards the answer's bytes and maps refusals onto the spec's errors.
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import type { Engine } from '../../engine/engine.ts';
-import { SandboxError } from '../../engine/sandbox/protocol.ts';
-import { validate } from '../analytics-params.ts';
+import type { Engine } from '../../engine/index.ts';
+import { SandboxError } from '../../engine/index.ts';
+import { validate } from '../../engine/index.ts';
 import { ApiError } from '../errors.ts';
 import { chooseFormat, downloadHeaders } from '../format.ts';
 import { ALWAYS, responses } from '../openapi.ts';

@@ -1,0 +1,11 @@
+// Every dataset the engine serves, by name: the one place that lists them.
+import type { DatasetDef } from '../dataset.ts';
+import { blogDataset } from './blog/declaration.ts';
+
+export const DATASETS: Readonly<Record<string, DatasetDef>> = { blog: blogDataset };
+
+export function datasetNamed(name: string): DatasetDef {
+  const d = DATASETS[name];
+  if (!d) throw new Error(`no dataset '${name}'`);
+  return d;
+}

@@ -1,0 +1,30 @@
+// The engine's public entry: everything the HTTP layer (and the benchmark) may use. The
+// server imports this module only; what is not exported here is the engine's own business.
+export { Engine } from './engine.ts';
+export type { EngineOptions, RunOptions, QueryInfo, PlanResult } from './engine.ts';
+export { QueryError, pointer } from './errors.ts';
+export type { QueryErrorCode, QueryErrorDetail } from './errors.ts';
+export type { SnapshotMeta } from './meta.ts';
+export { verifySnapshot, isDamageError } from './damage.ts';
+export { operatorsFor } from './filter/operators.ts';
+export { FilterSchema, LeafSchema } from './filter/schema.ts';
+export { ARROW_TYPE, SandboxError } from './sandbox/protocol.ts';
+export type { SandboxOptions } from './sandbox/sandbox.ts';
+export { parseUtc } from './values.ts';
+export { resolveWindow } from './query/window.ts';
+export type { RangeName, TimeWindow } from './query/spec.ts';
+export type { Plan } from './query/nodes.ts';
+export { pageLinks, prepareRequest } from './endpoint.ts';
+export type { Answer, AnyEndpoint, ColumnKind, Columns, Common, Endpoint, PageLink, PlanContext } from './endpoint.ts';
+export { integerBounds, validate } from './request.ts';
+export { DATASETS, datasetNamed } from './datasets/index.ts';
+export type { DatasetDef, MeasureDef } from './dataset.ts';
+export { BLOG_ENDPOINTS } from './datasets/blog/endpoints.ts';
+export type { BlogEndpointName } from './datasets/blog/endpoints.ts';
+export { queryEndpoint, QueryParams } from './query-endpoint.ts';
+export { dimensionPaths } from './query/dimensions.ts';
+export { measureType } from './query/measures.ts';
+export { askBlog, compileBlog } from './datasets/blog/ask.ts';
+export { planFor as blogPlan } from './datasets/blog/legacy.ts';
+export type { AnalyticsResult, GroupRow, SeriesRow } from './datasets/blog/legacy.ts';
+export type { QuerySpec } from './datasets/blog/spec.ts';

@@ -1,0 +1,114 @@
+// Aggregate plans -> SQL: measures per group of fact rows in a window, ordered with
+// deterministic ties, paged, with the number of groups. Plans the keyed compiler can answer
+// (one key, counts and one distinct count) go there; the rest are answered here, from the
+// rollups where every measure is a count and the rollup holds every column, else from the
+// fact table. Pure: no I/O.
+import type { Catalog } from '../catalog.ts';
+import type { DatasetDef } from '../dataset.ts';
+import type { Dialect } from '../dialect/dialect.ts';
+import type { FieldDef } from '../fields.ts';
+import { compileFilter, filterColumns } from '../filter/compile.ts';
+import type { Params } from '../params.ts';
+import { ident } from '../sql.ts';
+import type { CompileOptions } from './compile-options.ts';
+import { compileKeyed, keyedShape } from './compile-keyed.ts';
+import { aggregateSql, baseMeasures, ratioSql } from './measures.ts';
+import type { AggregatePlan } from './nodes.ts';
+import { orderSql } from './order.ts';
+import { Joins, readFact } from './paths.ts';
+import type { ReadPath } from './paths.ts';
+import { chooseFamily, decompose } from './rollups.ts';
+import { segmentsSql, windowSql } from './segments.ts';
+
+/** The fact columns a path reads on the fact table: itself, or the key it joins through. */
+export function factColumnsOf(catalog: Catalog, path: string): string[] {
+  const parts = path.split('__');
+  for (let n = parts.length; n >= 1; n--) {
+    const c = catalog.fact.columns.find((x) => x.path === parts.slice(0, n).join('__'));
+    if (c) return [c.name];
+  }
+  return [];
+}
+
+/** Where the rows come from: `FROM` text (alias f) with the window and filter applied, and
+ *  how a count of rows reads there (a rollup row stands for `n` fact rows). */
+export interface RowSource {
+  readonly from: string;
+  readonly count: string;
+}
+
+export function rowSource(
+  ds: DatasetDef,
+  plan: { readonly window: AggregatePlan['window']; readonly filter: AggregatePlan['filter'] },
+  needed: ReadonlySet<string>,
+  countsOnly: boolean,
+  fields: ReadonlyMap<string, FieldDef>,
+  o: CompileOptions,
+  params: Params,
+): RowSource {
+  const catalog = ds.catalog;
+  const cols = filterColumns(plan.filter, fields);
+  const family = countsOnly && o.rollups !== false ? chooseFamily(catalog, new Set([...needed, ...cols])) : undefined;
+  const where = (p: Params) => (plan.filter ? [compileFilter(plan.filter, fields, p)] : []);
+  if (family) {
+    const segs = decompose(plan.window, family);
+    if (segs.some((s) => s.source.kind === 'rollup')) {
+      const select = [...needed].map((c) => ident(c)).join(', ');
+      const src = segmentsSql(segs, catalog, select === '' ? '1 AS one' : select, where, params, false);
+      return { from: `(\n  ${src}\n) f`, count: 'sum(f.n)::BIGINT' };
+    }
+  }
+  const conds = [windowSql(`f.${ident(catalog.fact.time)}`, plan.window, params), ...(plan.filter ? [compileFilter(plan.filter, fields, params, (c) => `f.${ident(c)}`)] : [])];
+  return { from: `(SELECT * FROM ${ident(catalog.fact.name)} f WHERE ${conds.join(' AND ')}) f`, count: 'count(*)' };
+}
+
+/** A dimension's value as answered: instants as ISO 8601 text in UTC (as the API writes
+ *  them elsewhere), everything else as stored. */
+export const answerValue = (r: ReadPath, dialect: Dialect, col: string): string => (r.type === 'timestamp' ? dialect.isoInstant(col) : col);
+
+export function compileAggregate(plan: AggregatePlan, ds: DatasetDef, fields: ReadonlyMap<string, FieldDef>, o: CompileOptions, params: Params, dialect: Dialect): string {
+  if (keyedShape(plan, ds)) return compileKeyed(plan, ds, fields, o, params, dialect);
+  const catalog = ds.catalog;
+  const base = baseMeasures(ds, plan.measures);
+  const countsOnly = base.every((m) => ds.measures[m]!.kind === 'count');
+  const groupPaths = [...plan.dimensions, ...plan.labels.map((l) => l.path)];
+  const needed = new Set(groupPaths.flatMap((p) => factColumnsOf(catalog, p)));
+  const src = rowSource(ds, plan, needed, countsOnly, fields, o, params);
+  const joins = new Joins('j');
+  const reads = groupPaths.map((p) => readFact(catalog, p, joins, params, dialect));
+  const dimCols = reads.map((r, i) => `${r.sql} AS g${i}`);
+  const measureCols = base.map((m, i) => `${ds.measures[m]!.kind === 'count' ? src.count : aggregateSql(ds, m, 'f', params, dialect)} AS m${i}`);
+  const groupBy = reads.length ? ` GROUP BY ${reads.map((_, i) => i + 1).join(', ')}` : '';
+  const names = [...plan.dimensions, ...plan.labels.map((l) => l.name)];
+  const measureRef = (m: string) => `m${base.indexOf(m)}`;
+  const outCols = [
+    ...reads.map((r, i) => `${answerValue(r, dialect, `g${i}`)} AS ${ident(names[i]!)}`),
+    ...plan.measures.map((m) => `${ds.measures[m]!.kind === 'ratio' ? ratioSql(ds, m, measureRef) : measureRef(m)} AS ${ident(m)}`),
+  ];
+  // Ranks over every group, before paging; ordered by the raw value (a ratio's too).
+  if (plan.rank) {
+    const by = ds.measures[plan.rank.by]!.kind === 'ratio' ? ratioSql(ds, plan.rank.by, measureRef) : measureRef(plan.rank.by);
+    if (plan.rank.rank) outCols.push(`rank() OVER (ORDER BY ${by} DESC NULLS LAST) AS ${ident(plan.rank.rank)}`);
+    if (plan.rank.denseRank) outCols.push(`dense_rank() OVER (ORDER BY ${by} DESC NULLS LAST) AS ${ident(plan.rank.denseRank)}`);
+  }
+  // Instants are ordered as stored, not as their text.
+  const sortKey = (by: string) => {
+    const i = names.indexOf(by);
+    return i >= 0 ? `g${i}` : ident(by);
+  };
+  const terms = plan.order.length ? plan.order : [{ by: plan.measures[0]!, dir: 'desc' as const }];
+  const order = orderSql(terms, plan.dimensions, sortKey);
+  const limit = params.add(plan.limit, 'BIGINT');
+  const offset = params.add(plan.offset, 'BIGINT');
+  const nullsDropped = plan.nulls === 'drop' && reads.length ? ` WHERE ${reads.slice(0, plan.dimensions.length).map((_, i) => `g${i} IS NOT NULL`).join(' AND ')}` : '';
+  return `WITH base AS (
+  SELECT ${[...dimCols, ...measureCols].join(', ')} FROM ${src.from} ${joins.sql}${groupBy}
+), out AS (
+  SELECT ${reads.map((_, i) => `g${i}, `).join('')}${outCols.join(', ')} FROM base${nullsDropped}
+), page AS (
+  SELECT *, true AS present FROM out ORDER BY ${order} LIMIT ${limit} OFFSET ${offset}
+)
+SELECT (SELECT count(*) FROM out) AS total, page.present, ${[...names, ...plan.measures, ...(plan.rank?.rank ? [plan.rank.rank] : []), ...(plan.rank?.denseRank ? [plan.rank.denseRank] : [])].map((n) => `page.${ident(n)}`).join(', ')}
+FROM (SELECT 1) one LEFT JOIN page ON true
+ORDER BY ${orderSql(terms, plan.dimensions, (by) => `page.${sortKey(by)}`)}`;
+}

@@ -1,0 +1,192 @@
+// Aggregate plans grouped by one key of the fact table (a viewer, a country, a blog) whose
+// measures are a count and at most one distinct count: the distinct count is answered by
+// the cheapest exact way the snapshot allows (distinct sets, first-seen columns, rollups),
+// the page is cut before labels are joined. compile-aggregate.ts sends such plans here and
+// the rest to the general compiler. Pure: no I/O.
+import type { Catalog } from '../catalog.ts';
+import { tableKey } from '../catalog.ts';
+import type { DatasetDef } from '../dataset.ts';
+import type { Dialect } from '../dialect/dialect.ts';
+import type { FieldDef } from '../fields.ts';
+import { compileFilter, filterColumns } from '../filter/compile.ts';
+import type { Params } from '../params.ts';
+import { ident, sqlInteger } from '../sql.ts';
+import type { CompileOptions } from './compile-options.ts';
+import type { AggregatePlan } from './nodes.ts';
+import { orderSql } from './order.ts';
+import { Joins, factColumnOf, readFrom, targetOf } from './paths.ts';
+import { chooseFamily, decompose } from './rollups.ts';
+import type { Segment } from './rollups.ts';
+import { segmentsSql, unionSegments, windowSql } from './segments.ts';
+
+/** What a keyed plan groups by and counts. */
+export interface Keyed {
+  /** The fact column holding the group's key. */
+  readonly key: string;
+  readonly keyNullable: boolean;
+  /** The fact column whose distinct values are counted, if a measure asks. */
+  readonly distinct: string | undefined;
+}
+
+/** The plan's shape if the keyed compiler can answer it: one dimension copied into the
+ *  fact table, measures that are counts or distinct counts of one column. */
+export function keyedShape(plan: AggregatePlan, ds: DatasetDef): Keyed | undefined {
+  if (plan.dimensions.length !== 1 || plan.rank) return undefined;
+  const key = factColumnOf(ds.catalog, plan.dimensions[0]!);
+  if (key === undefined) return undefined;
+  const distinct = new Set<string>();
+  for (const name of plan.measures) {
+    const m = ds.measures[name];
+    if (m?.kind === 'count_distinct') distinct.add(m.column);
+    else if (m?.kind !== 'count') return undefined;
+  }
+  if (distinct.size > 1) return undefined;
+  const col = ds.catalog.fact.columns.find((c) => c.name === key)!;
+  return { key, keyNullable: col.nullable, distinct: [...distinct][0] };
+}
+
+/** How a keyed plan counts its groups' distinct values. All give the same answer; each
+ *  applies only where the snapshot has what it reads and the filter lets it be exact.
+ *  - `count`: no distinct count is asked, rows are only counted;
+ *  - `distinct-sets`: unions of per-group bitstrings (stored ones where the filter names
+ *    only the group key, built from rows elsewhere);
+ *  - `first-seen`: counts the rows that are their (group, value) pair's first in the
+ *    window, where the filter is constant within a pair;
+ *  - `pairs`: (group, value) pairs, then groups: the plain way, and the reference. */
+export type Strategy = 'count' | 'distinct-sets' | 'first-seen' | 'pairs';
+
+const subset = (xs: ReadonlySet<string>, of: ReadonlySet<string>) => [...xs].every((x) => of.has(x));
+
+/** Fact columns with one value per value of `distinct` (the blog's author for a blog): the
+ *  distinct column's own relation path and the paths under it. */
+function sameWithin(catalog: Catalog, distinct: string): string[] {
+  const path = catalog.fact.columns.find((c) => c.name === distinct)?.path;
+  if (path === undefined) return [distinct];
+  return catalog.fact.columns.filter((c) => c.path === path || c.path.startsWith(`${path}__`)).map((c) => c.name);
+}
+
+export function strategyFor(plan: AggregatePlan, ds: DatasetDef, fields: ReadonlyMap<string, FieldDef>, o: CompileOptions): Strategy {
+  const k = keyedShape(plan, ds);
+  if (!k) throw new Error('not a keyed plan');
+  if (k.distinct === undefined) return 'count';
+  if (o.rollups === false) return 'pairs';
+  const catalog = ds.catalog;
+  const cols = filterColumns(plan.filter, fields);
+  if (catalog.distinctSets.some((s) => s.key === k.key && s.distinct === k.distinct && o.idRanges?.[s.ids])) return 'distinct-sets';
+  const first = catalog.firstSeen.some((f) => f.key === k.key && f.distinct === k.distinct);
+  if (o.firstSeen && first && subset(cols, new Set([k.key, ...sameWithin(catalog, k.distinct)]))) return 'first-seen';
+  return 'pairs';
+}
+
+/** The window as segments over a rollup family holding `needed`, or the fact table. */
+function cut(plan: AggregatePlan, catalog: Catalog, needed: ReadonlySet<string>, o: CompileOptions): Segment[] {
+  const family = o.rollups === false ? undefined : chooseFamily(catalog, needed);
+  return family ? decompose(plan.window, family) : [{ source: { kind: 'fact' }, from: plan.window.start, to: plan.window.end }];
+}
+
+/** SQL for the relation (id, d, z): one row per non-null key with its distinct count d
+ *  and its rows z. */
+function groupsSql(plan: AggregatePlan, k: Keyed, strategy: Strategy, ds: DatasetDef, fields: ReadonlyMap<string, FieldDef>, o: CompileOptions, params: Params): string {
+  const catalog = ds.catalog;
+  const keyName = k.key;
+  const key = ident(keyName);
+  const cols = filterColumns(plan.filter, fields);
+  const where = (p: Params) => [`${key} IS NOT NULL`, ...(plan.filter ? [compileFilter(plan.filter, fields, p)] : [])];
+  switch (strategy) {
+    case 'count': {
+      const segs = cut(plan, catalog, new Set([keyName, ...cols]), o);
+      const src = segmentsSql(segs, catalog, `${key} AS id`, where, params, false);
+      return `SELECT id, NULL::BIGINT AS d, sum(n)::BIGINT AS z FROM (\n  ${src}\n) GROUP BY id`;
+    }
+    case 'distinct-sets': {
+      const set = catalog.distinctSets.find((s) => s.key === keyName && s.distinct === k.distinct)!;
+      const range = o.idRanges![set.ids]!;
+      const value = ident(set.distinct);
+      const stored = subset(cols, new Set([set.key]));
+      const segs = stored
+        ? decompose(plan.window, { month: { name: set.month }, day: { name: set.day } })
+        : cut(plan, catalog, new Set([set.key, set.distinct, ...cols]), o);
+      const bits = `bitstring_agg(${value}, ${sqlInteger(range.min)}, ${sqlInteger(range.max)})`;
+      const src = unionSegments(segs, catalog, where, params, (r) =>
+        stored && !r.fact
+          ? `SELECT ${key} AS id, n, bits FROM ${r.table} WHERE ${r.conds}`
+          : `SELECT ${key} AS id, ${r.fact ? 'count(*)' : 'sum(n)'}::BIGINT AS n, ${bits} AS bits FROM ${r.table} WHERE ${r.conds} GROUP BY ${key}`);
+      return `SELECT id, bit_count(bit_or(bits)) AS d, sum(n)::BIGINT AS z FROM (\n  ${src}\n) GROUP BY id`;
+    }
+    case 'first-seen': {
+      const column = catalog.firstSeen.find((f) => f.key === keyName && f.distinct === k.distinct)!.column;
+      const prev = ident(column);
+      // With no lower bound, a row is a first exactly when it is its pair's first ever:
+      // rollups that count those answer for whole days and months.
+      const family = plan.window.start === null && o.rollups !== false ? chooseFamily(catalog, new Set([keyName, ...cols])) : undefined;
+      if (family && family.day.firsts === column && (family.month === undefined || family.month.firsts === column)) {
+        const src = unionSegments(decompose(plan.window, family), catalog, where, params, (r) =>
+          r.fact
+            ? `SELECT ${key} AS id, count(*) FILTER (WHERE ${prev} IS NULL) AS f, count(*) AS n FROM ${r.table} WHERE ${r.conds} GROUP BY ${key}`
+            : `SELECT ${key} AS id, f, n FROM ${r.table} WHERE ${r.conds}`);
+        return `SELECT id, sum(f)::BIGINT AS d, sum(n)::BIGINT AS z FROM (\n  ${src}\n) GROUP BY id`;
+      }
+      const conds = [windowSql(ident(catalog.fact.time), plan.window, params), ...where(params)];
+      const first = plan.window.start === null ? `${prev} IS NULL` : `${prev} IS NULL OR ${prev} < ${params.add(plan.window.start, 'TIMESTAMP')}`;
+      return `SELECT ${key} AS id, count(*) FILTER (WHERE ${first}) AS d, count(*) AS z FROM ${ident(catalog.fact.name)}
+  WHERE ${conds.join(' AND ')} GROUP BY ${key}`;
+    }
+    case 'pairs': {
+      // Two phases: (key, value) pairs first, then per key. DuckDB does this faster than
+      // count(DISTINCT) over the raw rows, and both give the same distinct counts.
+      const distinct = k.distinct!;
+      const segs = cut(plan, catalog, new Set([keyName, distinct, ...cols]), o);
+      const src = segmentsSql(segs, catalog, `${key} AS id, ${ident(distinct)} AS v`, where, params, false);
+      // A key with one value per counted value (a blog's author) makes the pairs the same as
+      // the values alone, and a dense id groups in a perfect hash table (11 -> 7 ms, 10M views).
+      const perValue = o.rollups !== false && sameWithin(catalog, distinct).includes(keyName);
+      const pairs = perValue ? `SELECT v, any_value(id) AS id, sum(n) AS n FROM (\n  ${src}\n) GROUP BY v` : `SELECT id, v, sum(n) AS n FROM (\n  ${src}\n) GROUP BY id, v`;
+      return `SELECT id, count(*) AS d, sum(n)::BIGINT AS z FROM (
+  ${pairs}
+) GROUP BY id`;
+    }
+  }
+}
+
+/** The rows whose key is null, as one group (plain: a scan of the window). */
+function nullGroupSql(plan: AggregatePlan, k: Keyed, ds: DatasetDef, fields: ReadonlyMap<string, FieldDef>, params: Params): string {
+  const conds = [windowSql(ident(ds.catalog.fact.time), plan.window, params), `${ident(k.key)} IS NULL`, ...(plan.filter ? [compileFilter(plan.filter, fields, params)] : [])];
+  const d = k.distinct === undefined ? 'NULL::BIGINT' : `count(DISTINCT ${ident(k.distinct)})`;
+  return `SELECT NULL AS id, ${d} AS d, count(*) AS z FROM ${ident(ds.catalog.fact.name)} WHERE ${conds.join(' AND ')} HAVING count(*) > 0`;
+}
+
+export function compileKeyed(plan: AggregatePlan, ds: DatasetDef, fields: ReadonlyMap<string, FieldDef>, o: CompileOptions, params: Params, dialect: Dialect): string {
+  const k = keyedShape(plan, ds)!;
+  const dim = plan.dimensions[0]!;
+  let groups = groupsSql(plan, k, strategyFor(plan, ds, fields, o), ds, fields, o, params);
+  if (plan.nulls === 'keep' && k.keyNullable) groups = `${groups}\n  UNION ALL ${nullGroupSql(plan, k, ds, fields, params)}`;
+  // Internal names: id (the key), d (the distinct count), z (the count).
+  const internal = (by: string) => (by === dim ? 'id' : ds.measures[by]?.kind === 'count_distinct' ? 'd' : 'z');
+  const limit = params.add(plan.limit, 'BIGINT');
+  const offset = params.add(plan.offset, 'BIGINT');
+  const order = (prefix: string) => orderSql(plan.order, plan.dimensions, (by) => `${prefix}${internal(by)}`);
+  // Labels are read through the grouped relation from its key (every key is in its table:
+  // references are checked on import), after the page is cut, for its rows only.
+  const joins = new Joins('l');
+  const target = targetOf(ds.catalog, dim);
+  const labels = plan.labels.map((l) => {
+    if (!l.path.startsWith(`${dim}__`)) throw new Error(`label ${l.path} is not under the grouped relation ${dim}`);
+    const alias = joins.join(dim, target, 'g.id');
+    return `${readFrom(ds.catalog, target, alias, l.path.slice(dim.length + 2), joins, params, dialect, dim).sql} AS ${ident(l.name)}`;
+  });
+  const out = [
+    `page.id AS ${ident(dim)}`,
+    ...plan.labels.map((l) => `page.${ident(l.name)}`),
+    ...plan.measures.map((m) => `page.${internal(m)} AS ${ident(m)}`),
+  ];
+  return `WITH g AS (
+  ${groups}
+), top AS (
+  SELECT id, d, z FROM g ORDER BY ${order('')} LIMIT ${limit} OFFSET ${offset}
+), page AS (
+  SELECT g.id, g.d, g.z, true AS present${labels.map((l) => `, ${l}`).join('')} FROM top g ${joins.sql}
+)
+SELECT (SELECT count(*) FROM g) AS total, page.present, ${out.join(', ')}
+FROM (SELECT 1) one LEFT JOIN page ON true
+ORDER BY ${order('page.')}`;
+}
