@@ -2,11 +2,19 @@
 // counts, when and from what it was loaded), or `available: false` where none is open.
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import { DATASETS } from '../../engine/index.ts';
 import type { DatasetDef, Engine } from '../../engine/index.ts';
 import { snapshotSummary } from '../meta-response.ts';
 import { ALWAYS, responses } from '../openapi.ts';
 
-export const MetaQuery = z.object({ dataset: z.string().max(100).optional().describe('a dataset name (GET /api/v1/datasets); absent: the blog dataset, as before') });
+export const MetaQuery = z.object({
+  dataset: z
+    .string()
+    .max(100)
+    .optional()
+    .refine((d) => d === undefined || DATASETS[d] !== undefined, { message: `not a dataset; the datasets are ${Object.keys(DATASETS).join(', ')}` })
+    .describe('a dataset name (GET /api/v1/datasets); absent: the blog dataset, as before'),
+});
 
 export function datasetRoutes(app: FastifyInstance, datasets: readonly DatasetDef[], engineOf: (name: string) => Engine | undefined): void {
   app.get(
