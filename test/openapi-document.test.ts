@@ -156,6 +156,20 @@ describe('real answers match the documented schemas', () => {
     await check('POST', '/api/v1/analytics/performance', '/api/v1/analytics/performance', 200, { compare: 'day', user_id: 1, range: 'month', as_of: asOf });
   });
 
+  it('the query endpoint, datasets and a dataset\'s meta', async () => {
+    const q = await check('POST', '/api/v1/blog/query', '/api/v1/blog/query', 200, { measures: ['views', 'views_per_viewer', 'avg_duration'], dimensions: ['country__name', 'blog__created_at'], limit: 4 });
+    expect((q['data'] as unknown[]).length).toBe(4);
+    const s = await check('GET', `/api/v1/blog/query?measures=views,blogs&time=${encodeURIComponent('{"granularity":"week","fill":true,"compare":"previous"}')}&tz=Asia/Kolkata`, '/api/v1/blog/query');
+    expect((s['columns'] as { name: string }[]).map((c) => c.name)).toEqual(['period', 'views', 'views_previous', 'views_growth', 'blogs', 'blogs_previous', 'blogs_growth']);
+    const d = await check('GET', '/api/v1/datasets', '/api/v1/datasets');
+    expect((d['datasets'] as { name: string; available: boolean }[]).map((x) => [x.name, x.available])).toEqual([['blog', true]]);
+    const m = await check('GET', '/api/v1/meta?dataset=blog', '/api/v1/meta');
+    expect((m['measures'] as { name: string }[]).map((x) => x.name)).toContain('views_per_viewer');
+    expect((m['dimensions'] as { path: string }[]).map((x) => x.path)).toContain('blog__author__display_name');
+    await check('GET', '/api/v1/meta?dataset=shop', '/api/v1/meta', 400);
+    await check('POST', '/api/v1/blog/query', '/api/v1/blog/query', 400, { measures: ['viewz'] });
+  });
+
   it('meta, health, ready, debug SQL, reload', async () => {
     await check('GET', '/api/v1/meta', '/api/v1/meta');
     await check('GET', '/health', '/health');
