@@ -39,7 +39,8 @@ export interface ImportOptions {
 }
 
 /** The steps an import reports after loading, by the part of the layout they build. */
-const PART_STEP: Record<Exclude<LayoutPart, 'cleanup'>, string> = { tables: 'layout', rollups: 'rollups', 'blog sets': 'blog sets' };
+const partStep = (catalog: Catalog, part: Exclude<LayoutPart, 'cleanup'>): string =>
+  part === 'tables' ? 'layout' : part === 'rollups' ? 'rollups' : (catalog.distinctSets[0]?.progressName ?? 'distinct sets');
 
 type SourceKind = SnapshotMeta['sourceKind'];
 
@@ -123,10 +124,10 @@ export async function importSnapshot(options: ImportOptions): Promise<SnapshotMe
     await checkReferences(db, catalog, sources, progress);
     // Each part of the layout is a step, counted in statements (the parts come in this order).
     const steps = layoutSteps(catalog, await layoutFacts(db, catalog));
-    for (const part of ['tables', 'rollups', 'blog sets'] as const) {
+    for (const part of ['tables', 'rollups', 'distinct sets'] as const) {
       const mine = steps.filter((s) => s.part === part);
       if (mine.length === 0) continue;
-      progress.phase(PART_STEP[part], mine.length, 'statements');
+      progress.phase(partStep(catalog, part), mine.length, 'statements');
       for (const step of mine) {
         await db.exec(step.sql);
         progress.tick(1);

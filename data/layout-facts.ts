@@ -2,7 +2,7 @@
 import type { Database } from '../engine/db.ts';
 import type { Catalog } from '../engine/catalog.ts';
 import { tableDef, tableKey } from '../engine/catalog.ts';
-import { blogSetsFit, stageName } from '../engine/layout.ts';
+import { distinctSetsFit, stageName } from '../engine/layout.ts';
 import type { LayoutFacts } from '../engine/layout.ts';
 import { ident } from '../engine/sql.ts';
 
@@ -29,7 +29,7 @@ export async function layoutFacts(db: Database, catalog: Catalog): Promise<Layou
     const keys = num((await db.query(`SELECT count(*) AS n FROM ${ident(stageName(rel.target))}`)).rows[0]?.['n']) ?? 0;
     const range = { min: lo, max: hi };
     // All of a catalog's sets or none: the features check (features.ts) expects them all.
-    if (!blogSetsFit(range, keys, days)) return {};
+    if (!distinctSetsFit(range, keys, days)) return {};
     idRanges[set.ids] = range;
   }
   return { idRanges };

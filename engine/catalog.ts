@@ -111,6 +111,8 @@ export interface DistinctSetDef {
   readonly ids: string;
   readonly month: string;
   readonly day: string;
+  /** What an import's progress calls building them (default `distinct sets`). */
+  readonly progressName?: string;
 }
 
 /** A fact column holding, for each fact row, the time of the previous row with the same

@@ -7,13 +7,13 @@ import { ident, sqlInteger } from './sql.ts';
 /** What the layout needs to know of the staged data. */
 export interface LayoutFacts {
   /** Per table of ids (DistinctSetDef.ids), the key range its distinct sets are built
-   *  over, where they are to be built (see blogSetsFit). */
+   *  over, where they are to be built (see distinctSetsFit). */
   readonly idRanges?: Readonly<Record<string, { readonly min: number; readonly max: number }>> | undefined;
 }
 
-/** Blog sets are bitstrings over the blog id range, one per key value and day or month:
+/** Distinct sets are bitstrings over an id range, one per key value and day or month:
  *  built only while they stay small beside the fact table (sparse ids make them long). */
-export function blogSetsFit(range: { min: number; max: number }, keys: number, days: number): boolean {
+export function distinctSetsFit(range: { min: number; max: number }, keys: number, days: number): boolean {
   const bits = range.max - range.min + 1;
   const bytes = (bits / 8) * (keys + 1) * (days + days / 28 + 2);
   return bits > 0 && bits <= 2 ** 24 && bytes <= 512 * 2 ** 20;
@@ -58,7 +58,7 @@ function factExpression(catalog: Catalog, c: FactColumnDef, joins: Map<string, J
 }
 
 /** Which part of the layout a statement builds: an import reports its progress by part. */
-export type LayoutPart = 'tables' | 'rollups' | 'blog sets' | 'cleanup';
+export type LayoutPart = 'tables' | 'rollups' | 'distinct sets' | 'cleanup';
 
 export interface LayoutStep {
   readonly part: LayoutPart;
@@ -138,7 +138,7 @@ export function layoutSteps(catalog: Catalog, facts: LayoutFacts = {}): LayoutSt
         const src = rollup
           ? `SELECT bucket, ${key}, sum(n)::BIGINT AS n, ${bits} FROM ${ident(rollup.name)}`
           : `SELECT date_trunc('${grain}', ${viewed}) AS bucket, ${key}, count(*) AS n, ${bits} FROM ${ident(catalog.fact.name)}`;
-        add('blog sets', `CREATE TABLE ${ident(grain === 'day' ? set.day : set.month)} AS ${src} WHERE ${key} IS NOT NULL GROUP BY ALL ORDER BY bucket, ${key}`);
+        add('distinct sets', `CREATE TABLE ${ident(grain === 'day' ? set.day : set.month)} AS ${src} WHERE ${key} IS NOT NULL GROUP BY ALL ORDER BY bucket, ${key}`);
       }
     }
   }

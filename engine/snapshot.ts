@@ -5,7 +5,7 @@
 import { Database } from './db.ts';
 import type { Catalog } from './catalog.ts';
 import type { DatasetDef } from './dataset.ts';
-import { blogDataset } from './datasets/blog/declaration.ts';
+import { DEFAULT_DATASET } from './datasets/index.ts';
 import { buildFields } from './fields.ts';
 import type { FieldDef } from './fields.ts';
 import { readMeta } from './meta.ts';
@@ -16,7 +16,7 @@ import { snapshotFeatures } from './features.ts';
 import type { CompileOptions } from './query/compile-plan.ts';
 
 export interface SnapshotOptions {
-  /** The dataset the snapshot holds (default: the blog dataset). */
+  /** The dataset the snapshot holds (default: DEFAULT_DATASET). */
   readonly dataset?: DatasetDef;
   /** DuckDB threads; default: every core. */
   readonly threads?: number;
@@ -78,7 +78,7 @@ export class Snapshot {
   private static async openFile(pin: Pin, options: SnapshotOptions): Promise<Snapshot> {
     const db = await Database.open(pin.file, { readOnly: true, ...(options.threads ? { threads: options.threads } : {}) });
     try {
-      const dataset = options.dataset ?? blogDataset;
+      const dataset = options.dataset ?? DEFAULT_DATASET;
       const features = await snapshotFeatures(db, dataset.catalog, options.rollups ?? true);
       const meta = await readMeta(db);
       return new Snapshot(db, dataset, meta, features, pin);

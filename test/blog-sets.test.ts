@@ -11,7 +11,7 @@ import { Engine } from '../engine/engine.ts';
 import { blogCatalog, blogDataset } from '../engine/datasets/blog/declaration.ts';
 import { buildFields } from '../engine/fields.ts';
 import { parseFilter } from '../engine/filter/parse.ts';
-import { blogSetsFit } from '../engine/layout.ts';
+import { distinctSetsFit } from '../engine/layout.ts';
 import { strategyFor } from '../engine/query/compile-keyed.ts';
 import type { AggregatePlan } from '../engine/query/nodes.ts';
 import { blogPlan } from '../engine/index.ts';
@@ -141,9 +141,9 @@ describe('how distinct blogs are counted', () => {
 
 describe('blog sets', () => {
   it('are built only while the bitstrings stay small', () => {
-    expect(blogSetsFit({ min: 1, max: 50_000 }, 60, 730)).toBe(true);
-    expect(blogSetsFit({ min: 1, max: 10_000_000 }, 60, 730)).toBe(false);
-    expect(blogSetsFit({ min: 5, max: 4 }, 60, 730)).toBe(false);
+    expect(distinctSetsFit({ min: 1, max: 50_000 }, 60, 730)).toBe(true);
+    expect(distinctSetsFit({ min: 1, max: 10_000_000 }, 60, 730)).toBe(false);
+    expect(distinctSetsFit({ min: 5, max: 4 }, 60, 730)).toBe(false);
   });
 
   it('over an id range that does not start at 1 answer as the two-phase count', async () => {

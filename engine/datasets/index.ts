@@ -4,6 +4,9 @@ import { blogDataset } from './blog/declaration.ts';
 
 export const DATASETS: Readonly<Record<string, DatasetDef>> = { blog: blogDataset };
 
+/** The dataset an engine opened without naming one holds (the first the service had). */
+export const DEFAULT_DATASET: DatasetDef = blogDataset;
+
 export function datasetNamed(name: string): DatasetDef {
   const d = DATASETS[name];
   if (!d) throw new Error(`no dataset '${name}'`);

@@ -135,7 +135,7 @@ export const blogCatalog: Catalog = {
       { name: 'rollup_country_day', grain: 'day', columns: ['country_id', 'blog_id', 'author_id', 'blog_country_id', 'blog_created_at'] },
     ],
   ],
-  distinctSets: [{ key: 'country_id', distinct: 'blog_id', ids: 'blog', month: 'blogset_country_month', day: 'blogset_country_day' }],
+  distinctSets: [{ key: 'country_id', distinct: 'blog_id', ids: 'blog', month: 'blogset_country_month', day: 'blogset_country_day', progressName: 'blog sets' }],
   // Viewers are too many for blog sets, and (viewer, blog) pairs do not shrink under any
   // rollup: each view carries its pair's previous view time instead.
   firstSeen: [{ column: 'prev_user_blog_at', key: 'user_id', distinct: 'blog_id' }],
