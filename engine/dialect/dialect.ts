@@ -1,12 +1,41 @@
 // What differs between SQL engines, as one interface: compilers write SQL only through it
 // (and through ident()/Params for identifiers and values). DuckDB is the one implementation
-// today (duckdb.ts); a ClickHouse one follows it (SPEC-scale.md).
-import type { ExprFunction } from '../catalog.ts';
+// today (duckdb.ts); a ClickHouse one follows it (SPEC-scale.md). Each member says what it
+// must mean, so that another engine can give the same answers.
+import type { ExprFunction, SqlType } from '../catalog.ts';
+
+/** Types the compilers cast to: stored types, and a 128-bit integer for exact arithmetic. */
+export type CastType = SqlType | 'HUGEINT';
 
 export interface Dialect {
   readonly name: 'duckdb';
   /** The functions of declared expressions (catalog Expr), over compiled arguments. */
   readonly functions: Readonly<Record<ExprFunction, (args: readonly string[]) => string>>;
+  cast(expr: string, type: CastType): string;
+  /** A typed NULL. */
+  nullOf(type: CastType): string;
+  /** Integer division rounding toward zero (callers floor negative values themselves). */
+  intDiv(a: string, b: string): string;
+  /** Rows for which `cond` holds, in an aggregate. */
+  countIf(cond: string): string;
+  /** Any one value of the group (all are the same where callers use it). */
+  anyValue(expr: string): string;
+  /** `a` equals `b`, nulls equal to each other. */
+  nullSafeEquals(a: string, b: string): string;
+  /** A timestamp truncated to the unit named by the bound parameter `unit`. */
+  truncate(unit: string, ts: string): string;
+  /** A UTC timestamp as wall-clock time in the zone named by the bound parameter `tz`. */
+  localTime(tz: string, ts: string): string;
+  /** Microseconds since 1970-01-01 UTC, and back. */
+  epochMicros(ts: string): string;
+  fromEpochMicros(us: string): string;
+  /** A query (`SELECT ... AS b`) of every bucket start from `lo` to `hi` (timestamps read
+   *  from `from`), one `step` apart: `step` is a PERIODS step (`1 DAY`, `3 MONTH`). */
+  bucketRange(lo: string, hi: string, step: string, from: string): string;
+  /** Distinct sets: the bitstring of `value`s (ids from `min` to `max`), in an aggregate;
+   *  and the number of values in the union of a group's bitstrings. */
+  bitsetAgg(value: string, min: string, max: string): string;
+  bitsetUnionCount(bits: string): string;
   /** An instant (a UTC timestamp) as ISO 8601 text with `Z`: milliseconds always, six
    *  digits where there are microseconds below them (server/iso-instant.ts). */
   isoInstant(col: string): string;

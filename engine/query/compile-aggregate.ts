@@ -45,6 +45,7 @@ export function rowSource(
   fields: ReadonlyMap<string, FieldDef>,
   o: CompileOptions,
   params: Params,
+  dialect: Dialect,
 ): RowSource {
   const catalog = ds.catalog;
   const cols = filterColumns(plan.filter, fields);
@@ -55,7 +56,7 @@ export function rowSource(
     if (segs.some((s) => s.source.kind === 'rollup')) {
       const select = [...needed].map((c) => ident(c)).join(', ');
       const src = segmentsSql(segs, catalog, select === '' ? '1 AS one' : select, where, params, false);
-      return { from: `(\n  ${src}\n) f`, count: 'sum(f.n)::BIGINT' };
+      return { from: `(\n  ${src}\n) f`, count: dialect.cast('sum(f.n)', 'BIGINT') };
     }
   }
   const conds = [windowSql(`f.${ident(catalog.fact.time)}`, plan.window, params), ...(plan.filter ? [compileFilter(plan.filter, fields, params, (c) => `f.${ident(c)}`)] : [])];
@@ -73,7 +74,7 @@ export function compileAggregate(plan: AggregatePlan, ds: DatasetDef, fields: Re
   const countsOnly = base.every((m) => ds.measures[m]!.kind === 'count');
   const groupPaths = [...plan.dimensions, ...plan.labels.map((l) => l.path)];
   const needed = new Set(groupPaths.flatMap((p) => factColumnsOf(catalog, p)));
-  const src = rowSource(ds, plan, needed, countsOnly, fields, o, params);
+  const src = rowSource(ds, plan, needed, countsOnly, fields, o, params, dialect);
   const joins = new Joins('j');
   const reads = groupPaths.map((p) => readFact(catalog, p, joins, params, dialect));
   const dimCols = reads.map((r, i) => `${r.sql} AS g${i}`);
@@ -83,11 +84,11 @@ export function compileAggregate(plan: AggregatePlan, ds: DatasetDef, fields: Re
   const measureRef = (m: string) => `m${base.indexOf(m)}`;
   const outCols = [
     ...reads.map((r, i) => `${answerValue(r, dialect, `g${i}`)} AS ${ident(names[i]!)}`),
-    ...plan.measures.map((m) => `${ds.measures[m]!.kind === 'ratio' ? ratioSql(ds, m, measureRef) : measureRef(m)} AS ${ident(m)}`),
+    ...plan.measures.map((m) => `${ds.measures[m]!.kind === 'ratio' ? ratioSql(ds, m, measureRef, dialect) : measureRef(m)} AS ${ident(m)}`),
   ];
   // Ranks over every group, before paging; ordered by the raw value (a ratio's too).
   if (plan.rank) {
-    const by = ds.measures[plan.rank.by]!.kind === 'ratio' ? ratioSql(ds, plan.rank.by, measureRef) : measureRef(plan.rank.by);
+    const by = ds.measures[plan.rank.by]!.kind === 'ratio' ? ratioSql(ds, plan.rank.by, measureRef, dialect) : measureRef(plan.rank.by);
     if (plan.rank.rank) outCols.push(`rank() OVER (ORDER BY ${by} DESC NULLS LAST) AS ${ident(plan.rank.rank)}`);
     if (plan.rank.denseRank) outCols.push(`dense_rank() OVER (ORDER BY ${by} DESC NULLS LAST) AS ${ident(plan.rank.denseRank)}`);
   }

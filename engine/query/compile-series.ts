@@ -58,8 +58,8 @@ export function compileSeries(plan: SeriesPlan, ds: DatasetDef, fields: Readonly
   // Bound only where it is used: in UTC no zone is looked up.
   const tz = utc ? '' : params.add(plan.tz, 'VARCHAR');
   const unit = params.add(p.unit, 'VARCHAR');
-  const local = (instant: string) => (utc ? instant : `timezone(${tz}, ${instant}::TIMESTAMPTZ)`);
-  const trunc = (instant: string) => `date_trunc(${unit}, ${local(instant)})`;
+  const local = (instant: string) => (utc ? instant : dialect.localTime(tz, instant));
+  const trunc = (instant: string) => dialect.truncate(unit, local(instant));
   const base = baseMeasures(ds, plan.measures);
   const kinds = base.map((m) => ds.measures[m]!.kind);
   const joins = new Joins('j');
@@ -81,16 +81,16 @@ export function compileSeries(plan: SeriesPlan, ds: DatasetDef, fields: Readonly
   if (segments.some((s) => s.source.kind === 'rollup')) {
     const cols = [...needed].map((c) => ident(c)).join(', ');
     const src = segmentsSql(segments, catalog, cols === '' ? '1 AS one' : cols, where, params, true);
-    v = `SELECT date_trunc(${unit}, f.t) AS b${g.length ? ', ' : ''}${dims.join(', ')}, ${base.map((_, i) => `sum(f.n)::BIGINT AS m${i}`).join(', ')}
+    v = `SELECT ${dialect.truncate(unit, 'f.t')} AS b${g.length ? ', ' : ''}${dims.join(', ')}, ${base.map((_, i) => `${dialect.cast('sum(f.n)', 'BIGINT')} AS m${i}`).join(', ')}
   FROM (\n  ${src}\n) f ${joins.sql} ${groupBy(1)}`;
   } else if (!utc && kinds.every((k) => REAGGREGATE[k] !== undefined)) {
-    const us = `epoch_us(${time})`;
-    // Floor division: `//` truncates toward zero, which would put an instant before 1970 in
-    // the quarter after its own (and so, at a bucket's edge, in the next bucket).
-    const quarter = `(CASE WHEN ${us} >= 0 THEN ${us} // ${QUARTER_US} ELSE (${us} + 1) // ${QUARTER_US} - 1 END)`;
+    const us = dialect.epochMicros(time);
+    // Floor division: integer division truncates toward zero, which would put an instant
+    // before 1970 in the quarter after its own (and so, at a bucket's edge, in the next one).
+    const quarter = `(CASE WHEN ${us} >= 0 THEN ${dialect.intDiv(us, String(QUARTER_US))} ELSE ${dialect.intDiv(`(${us} + 1)`, String(QUARTER_US))} - 1 END)`;
     const parts = base.map((m, i) => `${aggregateSql(ds, m, 'f', params, dialect)} AS m${i}`);
-    const again = base.map((_, i) => `${REAGGREGATE[kinds[i]!]}(m${i})${kinds[i] === 'count' ? '::BIGINT' : ''} AS m${i}`);
-    v = `SELECT ${trunc(`make_timestamp(q * ${QUARTER_US})`)} AS b${g.map((x) => `, ${x}`).join('')}, ${again.join(', ')} FROM (
+    const again = base.map((_, i) => `${kinds[i] === 'count' ? dialect.cast(`sum(m${i})`, 'BIGINT') : `${REAGGREGATE[kinds[i]!]}(m${i})`} AS m${i}`);
+    v = `SELECT ${trunc(dialect.fromEpochMicros(`q * ${QUARTER_US}`))} AS b${g.map((x) => `, ${x}`).join('')}, ${again.join(', ')} FROM (
   SELECT ${quarter} AS q${dims.map((d) => `, ${d}`).join('')}, ${parts.join(', ')} FROM ${fact} f ${joins.sql} WHERE ${factWhere().join(' AND ')} ${groupBy(1)}
 ) ${groupBy(1)}`;
   } else {
@@ -107,7 +107,7 @@ export function compileSeries(plan: SeriesPlan, ds: DatasetDef, fields: Readonly
   const filledMeasure = (m: string, i: number) => (zeroWhenEmpty(ds, m) ? `COALESCE(v.m${i}, 0) AS m${i}` : `v.m${i} AS m${i}`);
   const part = (w: string) => `OVER (${g.length ? `PARTITION BY ${g.join(', ')} ` : ''}ORDER BY b${w})`;
   const outMeasures = plan.measures.flatMap((m) => {
-    const value = ds.measures[m]!.kind === 'ratio' ? ratioSql(ds, m, measureRef) : measureRef(m);
+    const value = ds.measures[m]!.kind === 'ratio' ? ratioSql(ds, m, measureRef, dialect) : measureRef(m);
     return [
       `${value} AS ${ident(m)}`,
       ...(plan.compare.includes(m) ? [`lag(${value}) ${part('')} AS ${ident(`${m}_previous`)}`] : []),
@@ -136,12 +136,12 @@ export function compileSeries(plan: SeriesPlan, ds: DatasetDef, fields: Readonly
 )${sides.map((s) => `, ${s}`).join('')}, span AS (
   SELECT min(b) AS lo, max(b) AS hi FROM (SELECT b FROM v${plan.side.map((_, i) => ` UNION ALL SELECT b FROM s${i}`).join('')})
 ), s AS (
-  SELECT unnest(generate_series(lo, hi, ${p.step})) AS b FROM span WHERE lo IS NOT NULL
+  ${dialect.bucketRange('lo', 'hi', p.step, 'span')}
 ), grp AS (
   ${g.length ? `SELECT DISTINCT ${g.join(', ')} FROM v` : 'SELECT 1 AS one'}
 ), filled AS (
   SELECT s.b${g.map((x) => `, grp.${x}`).join('')}, v.b IS NOT NULL AS nonempty, ${base.map(filledMeasure).join(', ')}${plan.side.map((_, i) => `, COALESCE(s${i}.n, 0) AS side${i}`).join('')}
-  FROM s CROSS JOIN grp LEFT JOIN v ON v.b = s.b${g.map((x) => ` AND v.${x} IS NOT DISTINCT FROM grp.${x}`).join('')}${plan.side.map((_, i) => ` LEFT JOIN s${i} ON s${i}.b = s.b`).join('')}
+  FROM s CROSS JOIN grp LEFT JOIN v ON v.b = s.b${g.map((x) => ` AND ${dialect.nullSafeEquals(`v.${x}`, `grp.${x}`)}`).join('')}${plan.side.map((_, i) => ` LEFT JOIN s${i} ON s${i}.b = s.b`).join('')}
 ), out AS (
   SELECT b, nonempty${g.map((x) => `, ${x}`).join('')}, ${periodText} AS period, ${labelText} AS label${reads.map((r, i) => `, ${answerValue(r, dialect, `g${i}`)} AS ${ident(names[i]!)}`).join('')}, ${outMeasures.join(', ')}${plan.side.map((s, i) => `, side${i} AS ${ident(s.name)}`).join('')}
   FROM filled

@@ -119,7 +119,7 @@ export function aggregateSql(ds: DatasetDef, name: string, f: string, params: Pa
  *  scaled by 10^decimals as an integer, rounded half away from zero in integer arithmetic
  *  (shape.ts writes it as an exact decimal); else a double. Null where the denominator is
  *  0 or null. */
-export function ratioSql(ds: DatasetDef, name: string, col: (measure: string) => string): string {
+export function ratioSql(ds: DatasetDef, name: string, col: (measure: string) => string, dialect: Dialect): string {
   const m = ds.measures[name]!;
   if (m.kind !== 'ratio') throw new Error(`'${name}' is not a ratio`);
   const num = col(m.numerator);
@@ -129,10 +129,10 @@ export function ratioSql(ds: DatasetDef, name: string, col: (measure: string) =>
   const ns = measureType(ds, m.numerator).scale ?? 0;
   const ds_ = measureType(ds, m.denominator).scale ?? 0;
   const s = Math.max(ns, ds_);
-  const int = (x: string) => (s === 0 ? `CAST(${x} AS HUGEINT)` : `CAST(${x} * ${sqlInteger(10 ** s)} AS HUGEINT)`);
+  const int = (x: string) => dialect.cast(s === 0 ? x : `${x} * ${sqlInteger(10 ** s)}`, 'HUGEINT');
   const n = int(num);
   const d = int(den);
   const k = sqlInteger(10 ** m.decimals);
-  const q = `((2 * ${k} * abs(${n}) + abs(${d})) // (2 * abs(${d})))`;
+  const q = dialect.intDiv(`(2 * ${k} * abs(${n}) + abs(${d}))`, `(2 * abs(${d}))`);
   return `CASE WHEN ${den} = 0 THEN NULL WHEN (${n} < 0) <> (${d} < 0) THEN -${q} ELSE ${q} END`;
 }

@@ -18,10 +18,10 @@ export const RANGES: Readonly<Record<RangeName, { readonly days: number | null }
 export const PERIODS: Readonly<
   Record<Granularity, { readonly unit: string; readonly step: string; readonly rollup: 'none' | 'day' | 'month'; readonly period: string; readonly label: string | null }>
 > = {
-  hour: { unit: 'hour', step: 'INTERVAL 1 HOUR', rollup: 'none', period: '%Y-%m-%dT%H:00:00', label: '%Y-%m-%d %H:00' },
-  day: { unit: 'day', step: 'INTERVAL 1 DAY', rollup: 'day', period: '%Y-%m-%d', label: '%Y-%m-%d' },
-  week: { unit: 'week', step: 'INTERVAL 7 DAY', rollup: 'day', period: '%Y-%m-%d', label: '%G-W%V' },
-  month: { unit: 'month', step: 'INTERVAL 1 MONTH', rollup: 'month', period: '%Y-%m-%d', label: '%Y-%m' },
-  quarter: { unit: 'quarter', step: 'INTERVAL 3 MONTH', rollup: 'month', period: '%Y-%m-%d', label: null },
-  year: { unit: 'year', step: 'INTERVAL 1 YEAR', rollup: 'month', period: '%Y-%m-%d', label: '%Y' },
+  hour: { unit: 'hour', step: '1 HOUR', rollup: 'none', period: '%Y-%m-%dT%H:00:00', label: '%Y-%m-%d %H:00' },
+  day: { unit: 'day', step: '1 DAY', rollup: 'day', period: '%Y-%m-%d', label: '%Y-%m-%d' },
+  week: { unit: 'week', step: '7 DAY', rollup: 'day', period: '%Y-%m-%d', label: '%G-W%V' },
+  month: { unit: 'month', step: '1 MONTH', rollup: 'month', period: '%Y-%m-%d', label: '%Y-%m' },
+  quarter: { unit: 'quarter', step: '3 MONTH', rollup: 'month', period: '%Y-%m-%d', label: null },
+  year: { unit: 'year', step: '1 YEAR', rollup: 'month', period: '%Y-%m-%d', label: '%Y' },
 };
