@@ -2,6 +2,7 @@
 import { basename } from 'node:path';
 import type { Engine } from '../engine/engine.ts';
 import type { SnapshotMeta } from '../engine/meta.ts';
+import { filterableFields } from '../engine/fields.ts';
 import { operatorsFor } from '../engine/filter/operators.ts';
 
 /** The import source as anyone may see it: a folder's or file's base name, a database's
@@ -21,7 +22,7 @@ export function publicSourceName(m: Pick<SnapshotMeta, 'source' | 'sourceKind'>)
 export function metaResponse(engine: Engine) {
   const m = engine.meta;
   return {
-    fields: [...engine.fields.values()].map((f) => ({ path: f.path, type: f.type, nullable: f.nullable, operators: operatorsFor(f.type) })),
+    fields: filterableFields(engine.fields).map((f) => ({ path: f.path, type: f.type, nullable: f.nullable, operators: operatorsFor(f.type) })),
     object_types: ['country', 'user'],
     top_types: ['user', 'country', 'blog'],
     compare_periods: ['day', 'week', 'month', 'year'],
