@@ -5,19 +5,16 @@ import { RE2JS } from 're2js';
 import type { FieldDef } from '../fields.ts';
 import { suggestField } from '../fields.ts';
 import type { Catalog } from '../catalog.ts';
-import { comparable, readDecimal, readDecimalText } from '../decimal.ts';
-import type { ExactDecimal } from '../decimal.ts';
 import { QueryError, assertNever, pointer } from '../errors.ts';
 import type { QueryErrorDetail } from '../errors.ts';
 import { nearest } from '../suggest.ts';
-import { parseDate, parseTimestamp, parseUuid } from '../values.ts';
 import { OPERATORS, OPERATOR_NAMES, resolveOperator, shapeOf } from './operators.ts';
+import { checkScalar, checkTogether } from './scalars.ts';
+import type { Scalar } from './scalars.ts';
 import { FilterSchema, branchOf } from './schema.ts';
 import type { RawFilter } from './schema.ts';
 
-/** A value as bound: an integer, text, a timestamp as UTC wall time, a date
- *  (`YYYY-MM-DD`), a boolean, a decimal as its canonical text, a UUID in lowercase. */
-export type Scalar = number | string | boolean;
+export type { Scalar } from './scalars.ts';
 export type FilterValue = Scalar | boolean | readonly Scalar[];
 
 export type FilterNode =
@@ -95,76 +92,29 @@ function angleGroupAt(pattern: string): number {
   return -1;
 }
 
-const show = (v: unknown) => JSON.stringify(v)?.slice(0, 50);
-
-function checkScalar(field: FieldDef, v: unknown, path: string): Scalar {
-  const type = field.type;
-  switch (type) {
-    case 'integer':
-      if (typeof v !== 'number' || !Number.isSafeInteger(v)) return fail(`expected an integer, got ${show(v)}`, path);
-      return v;
-    case 'text':
-      if (typeof v !== 'string') return fail(`expected a string, got ${show(v)}`, path);
-      if (v.length > FILTER_LIMITS.stringChars) return fail(`string longer than ${FILTER_LIMITS.stringChars} characters`, path);
-      return v;
-    case 'timestamp': {
-      const t = typeof v === 'string' ? parseTimestamp(v) : undefined;
-      if (!t) return fail(`expected an ISO 8601 date or date-time, got ${show(v)}`, path);
-      return t.utc;
-    }
-    case 'date': {
-      const d = typeof v === 'string' ? parseDate(v) : undefined;
-      if (d === undefined) return fail(`expected an ISO 8601 date (YYYY-MM-DD), got ${show(v)}`, path);
-      return d;
-    }
-    case 'boolean':
-      if (typeof v !== 'boolean') return fail(`expected true or false, got ${show(v)}`, path);
-      return v;
-    case 'uuid': {
-      const u = typeof v === 'string' ? parseUuid(v) : undefined;
-      if (u === undefined) return fail(`expected a UUID (8-4-4-4-12 hexadecimal digits), got ${show(v)}`, path);
-      return u;
-    }
-    case 'decimal': {
-      if (typeof v === 'string' && v.length > FILTER_LIMITS.stringChars) return fail(`string longer than ${FILTER_LIMITS.stringChars} characters`, path);
-      const d = readDecimal(v);
-      if (!d.ok) return fail(d.reason, path);
-      if (!comparable(field.sqlType, [d.value])) return fail(tooWide(field), path);
-      return d.value.text;
-    }
-    default:
-      return assertNever(type);
-  }
+/** A value checked by scalars.ts, or refused at `path`. */
+function scalar(field: FieldDef, v: unknown, path: string): Scalar {
+  const c = checkScalar(field, v, FILTER_LIMITS.stringChars);
+  return c.ok ? c.value : fail(c.reason, path);
 }
 
-const tooWide = (field: FieldDef) =>
-  `decimal value has too many digits to compare exactly with ${field.path} (${field.sqlType}): at most 38 digits before and after the point together`;
-
-/** Decimal values of one leaf are compared in one DECIMAL type: together they must fit. */
-function checkDecimals(field: FieldDef, values: readonly Scalar[], path: string): void {
-  if (field.type !== 'decimal') return;
-  const exact = values.map((v) => (readDecimalText(v as string) as { value: ExactDecimal }).value);
-  if (!comparable(field.sqlType, exact)) fail(tooWide(field), path);
+function together(field: FieldDef, values: readonly Scalar[], path: string): readonly Scalar[] {
+  const reason = checkTogether(field, values);
+  return reason === undefined ? values : fail(reason, path);
 }
 
 function leafValue(field: FieldDef, operator: string, v: unknown, path: string): FilterValue {
   const shape = shapeOf(operator);
   switch (shape) {
     case 'scalar':
-      return checkScalar(field, v, path);
-    case 'list': {
+      return scalar(field, v, path);
+    case 'list':
       if (!Array.isArray(v) || v.length === 0) return fail(`'${operator}' takes a non-empty array`, path);
       if (v.length > FILTER_LIMITS.listItems) return fail(`more than ${FILTER_LIMITS.listItems} items in one list`, path);
-      const items = v.map((x, i) => checkScalar(field, x, pointer(path, i)));
-      checkDecimals(field, items, path);
-      return items;
-    }
-    case 'pair': {
+      return together(field, v.map((x, i) => scalar(field, x, pointer(path, i))), path);
+    case 'pair':
       if (!Array.isArray(v) || v.length !== 2) return fail(`'${operator}' takes [low, high]`, path);
-      const pair = v.map((x, i) => checkScalar(field, x, pointer(path, i)));
-      checkDecimals(field, pair, path);
-      return pair;
-    }
+      return together(field, v.map((x, i) => scalar(field, x, pointer(path, i))), path);
     case 'text':
     case 'pattern': {
       if (typeof v !== 'string') return fail(`'${operator}' takes a string, got ${JSON.stringify(v)?.slice(0, 50)}`, path);
