@@ -53,9 +53,10 @@ export interface FieldMap extends ReadonlyMap<string, FieldDef> {
 
 const SEP = '__';
 
-/** The most relations one path follows: enough for a category's parent's name from an
- *  order line (product, category, parent), few enough that a catalog with relations both
- *  ways keeps a short list of paths. */
+/** The most relations a path through a one-to-many relation follows: enough for a
+ *  customer's orders' lines' product's category, few enough that a catalog with relations
+ *  both ways keeps a short list of paths. Chains of many-to-one relations alone have no such
+ *  limit (each relation once bounds them). */
 export const MAX_HOPS = 4;
 
 interface Step {
@@ -94,9 +95,12 @@ function returnsTo(steps: readonly Step[], r: RelationDef): boolean {
   return last !== undefined && toMany(last.rel) && !toMany(r) && r.column === last.rel.column && r.target === last.from.name;
 }
 
-/** Each relation at most once in a path (a self relation is followed once), and at most
- *  MAX_HOPS of them. */
-const mayFollow = (steps: readonly Step[], r: RelationDef): boolean => steps.length < MAX_HOPS && !steps.some((s) => s.rel === r);
+/** Each relation at most once in a path (a self relation is followed once); with a
+ *  one-to-many relation among them, at most MAX_HOPS. */
+function mayFollow(steps: readonly Step[], r: RelationDef): boolean {
+  if (steps.some((s) => s.rel === r)) return false;
+  return (!toMany(r) && !steps.some((s) => toMany(s.rel))) || steps.length < MAX_HOPS;
+}
 
 function walk(catalog: Catalog, table: TableDef, prefix: string, steps: readonly Step[], out: RawPath[]): void {
   const fks = new Set(table.relations.filter((r) => !toMany(r)).map((r) => r.column));
