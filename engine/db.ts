@@ -1,11 +1,20 @@
 // The one module that talks to DuckDB. Everything else hands it SQL text and bound values
 // and gets plain JavaScript rows back.
-import { DuckDBInstance, listValue } from '@duckdb/node-api';
-import type { DuckDBConnection, DuckDBPreparedStatement, DuckDBResultReader, DuckDBValue } from '@duckdb/node-api';
+import { DuckDBInstance, DuckDBTypeId, JSDuckDBValueConverter, listValue } from '@duckdb/node-api';
+import type {
+  DuckDBConnection,
+  DuckDBDateValue,
+  DuckDBDecimalValue,
+  DuckDBPreparedStatement,
+  DuckDBResultReader,
+  DuckDBValue,
+  DuckDBValueConverter,
+  JS,
+} from '@duckdb/node-api';
 
 /** A value that can be bound to a statement parameter: a scalar, or a list of them bound
  *  as one LIST parameter (long `in` lists: one value to bind, one hash join to run). */
-export type Param = string | number | boolean | bigint | null | readonly (string | number)[];
+export type Param = string | number | boolean | bigint | null | readonly (string | number | boolean)[];
 export type Row = Record<string, unknown>;
 
 export interface QueryResult {
@@ -41,7 +50,7 @@ function plain(v: unknown): unknown {
 function bindable(p: Param): DuckDBValue {
   if (!Array.isArray(p)) return p as DuckDBValue;
   const ints = p.every((x) => typeof x === 'number' && Number.isInteger(x));
-  return listValue(ints ? p.map((x) => BigInt(x)) : p);
+  return listValue(ints ? p.map((x) => BigInt(x as number)) : p);
 }
 
 /** Prepared statements kept per connection (see Database.prepared). */
@@ -66,10 +75,32 @@ function interrupter(c: DuckDBConnection, ms: number): { fired: () => boolean; c
   };
 }
 
+const DATE_INFINITY = 2 ** 31 - 1;
+
+/** node-api's JavaScript values, except where they would not be exact or not plain text:
+ *  - DECIMAL: its exact digits, with exactly the column's scale ("0.30" for the sum of 0.10
+ *    and 0.20 in DECIMAL(12,2)), never a double (node-api's default);
+ *  - DATE: `YYYY-MM-DD` (DuckDB's text; `infinity`, `-infinity`), not a JS Date at midnight.
+ *  UUIDs are already their canonical lowercase text and booleans booleans. Nested values
+ *  (lists, structs) are converted by the same rules. */
+const exactValues: DuckDBValueConverter<JS> = (value, type, self) => {
+  if (value === null) return null;
+  switch (type.typeId) {
+    case DuckDBTypeId.DECIMAL:
+      return (value as DuckDBDecimalValue).toString();
+    case DuckDBTypeId.DATE: {
+      const days = (value as DuckDBDateValue).days;
+      return days === DATE_INFINITY ? 'infinity' : days === -DATE_INFINITY ? '-infinity' : String(value);
+    }
+    default:
+      return JSDuckDBValueConverter(value, type, self);
+  }
+};
+
 function resultOf(reader: DuckDBResultReader): QueryResult {
   const names = reader.columnNames();
   const types = reader.columnTypes().map((t) => t.toString());
-  const rows = reader.getRowObjectsJS().map((r) => {
+  const rows = reader.convertRowObjects(exactValues).map((r) => {
     const o: Row = {};
     for (const k of names) o[k] = plain(r[k]);
     return o;

@@ -2,6 +2,8 @@
 import type { Param } from './db.ts';
 import type { FieldType, SqlType } from './catalog.ts';
 
+/** The type a field's values are bound as (a decimal filter value is bound as the narrowest
+ *  DECIMAL holding it instead: filter/compile.ts). */
 export const SQL_TYPE_OF: Readonly<Record<FieldType, SqlType>> = {
   integer: 'BIGINT',
   text: 'VARCHAR',
@@ -23,7 +25,7 @@ export class Params {
 
   /** Adds a whole list as one parameter and returns its placeholder, cast to a list of
    *  `type`: one value to bind however long the list is. */
-  addList(values: readonly (string | number)[], type: SqlType): string {
+  addList(values: readonly (string | number | boolean)[], type: SqlType): string {
     this.values.push([...values]);
     return `$${this.values.length}::${type}[]`;
   }

@@ -12,3 +12,7 @@ export function sqlInteger(n: number): string {
   if (!Number.isSafeInteger(n)) throw new Error(`not a safe integer: ${n}`);
   return String(n);
 }
+
+/** How a compiled expression reads a column of the rows it is evaluated on (a root's
+ *  columns: the fact table's for the fact root): by default, its quoted name. */
+export type ColumnRef = (column: string) => string;

@@ -87,3 +87,25 @@ export function parseTimestamp(text: string): ParsedTimestamp | undefined {
   const epochMs = base + ms - offsetMin * 60_000;
   return { utc: formatUtc(epochMs, micro), dateOnly: m[4] === undefined, hasOffset: off !== undefined, epochMs, microRemainder: micro };
 }
+
+const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** An ISO 8601 calendar date, `YYYY-MM-DD` (years 0001 to 9999), as given; undefined where
+ *  the text is not one or the day does not exist (31 February). */
+export function parseDate(text: string): string | undefined {
+  const m = DATE.exec(text);
+  if (!m) return undefined;
+  const [year, month, day] = m.slice(1).map(Number) as [number, number, number];
+  if (year < 1 || month < 1 || month > 12 || day < 1) return undefined;
+  const check = new Date(utcMs(year, month - 1, day));
+  if (check.getUTCDate() !== day || check.getUTCMonth() !== month - 1) return undefined;
+  return text;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A UUID as 8-4-4-4-12 hexadecimal digits, in either case, as its canonical lowercase
+ *  text; undefined where the text is not one (braces, no hyphens, URNs: refused). */
+export function parseUuid(text: string): string | undefined {
+  return UUID.test(text) ? text.toLowerCase() : undefined;
+}

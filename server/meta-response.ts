@@ -2,7 +2,7 @@
 import { basename } from 'node:path';
 import type { Engine } from '../engine/index.ts';
 import type { SnapshotMeta } from '../engine/index.ts';
-import { dimensionPaths, measureType, operatorsFor } from '../engine/index.ts';
+import { dimensionPaths, filterableFields, measureType, operatorsFor } from '../engine/index.ts';
 
 /** The import source as anyone may see it: a folder's or file's base name, a database's
  *  name; never the server's file system, a user name or a host. (The snapshot itself keeps
@@ -21,7 +21,7 @@ export function publicSourceName(m: Pick<SnapshotMeta, 'source' | 'sourceKind'>)
 export function metaResponse(engine: Engine) {
   const m = engine.meta;
   return {
-    fields: [...engine.fields.values()].map((f) => ({ path: f.path, type: f.type, nullable: f.nullable, operators: operatorsFor(f.type) })),
+    fields: filterableFields(engine.fields).map((f) => ({ path: f.path, type: f.type, nullable: f.nullable, operators: operatorsFor(f.type) })),
     object_types: ['country', 'user'],
     top_types: ['user', 'country', 'blog'],
     compare_periods: ['day', 'week', 'month', 'year'],
@@ -55,7 +55,7 @@ export function datasetMetaResponse(engine: Engine) {
     dataset: ds.name,
     description: ds.description,
     root: ds.catalog.root,
-    fields: [...engine.fields.values()].map((f) => ({ path: f.path, type: f.type, nullable: f.nullable, operators: operatorsFor(f.type) })),
+    fields: filterableFields(engine.fields).map((f) => ({ path: f.path, type: f.type, nullable: f.nullable, operators: operatorsFor(f.type) })),
     measures: Object.entries(ds.measures).map(([name, m]) => ({ name, kind: m.kind, type: measureType(ds, name).type, description: m.description })),
     dimensions: dimensionPaths(ds.catalog, engine.fields).map((path) => ({ path, type: fieldTypes.get(path) ?? 'text' })),
     granularities: ['hour', 'day', 'week', 'month', 'quarter', 'year'],

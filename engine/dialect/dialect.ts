@@ -3,6 +3,7 @@
 // today (duckdb.ts); a ClickHouse one follows it (SPEC-scale.md). Each member says what it
 // must mean, so that another engine can give the same answers.
 import type { ExprFunction, SqlType } from '../catalog.ts';
+import type { OperatorSql, PositiveOperator } from '../filter/operators.ts';
 
 /** Types the compilers cast to: stored types, and a 128-bit integer for exact arithmetic. */
 export type CastType = SqlType | 'HUGEINT';
@@ -43,4 +44,8 @@ export interface Dialect {
   formatTime(col: string, format: string): string;
   /** A timestamp's quarter as `YYYY-Qn`. */
   quarterLabel(col: string): string;
+  /** The filter language's positive operators (filter/operators.ts) in SQL. Each must be
+   *  null only where the column is (compile.ts turns that null into false), and must treat
+   *  the value as a value: `%`, `_` and `\` in a `contains` value are literal characters. */
+  readonly operators: Readonly<Record<PositiveOperator, OperatorSql>>;
 }

@@ -1,5 +1,11 @@
 // DuckDB's side of the dialect interface.
+import type { PredicateSql } from '../filter/operators.ts';
 import type { Dialect } from './dialect.ts';
+
+const cmp =
+  (op: string): PredicateSql =>
+  (c, [v]) =>
+    `${c} ${op} ${v}`;
 
 export const duckdb: Dialect = {
   name: 'duckdb',
@@ -30,4 +36,24 @@ export const duckdb: Dialect = {
   quarterLabel: (c) => `(CAST(year(${c}) AS VARCHAR) || '-Q' || CAST(quarter(${c}) AS VARCHAR))`,
   isoInstant: (c) =>
     `CASE WHEN microsecond(${c}) % 1000 = 0 THEN strftime(${c}, '%Y-%m-%dT%H:%M:%S.%gZ') ELSE strftime(${c}, '%Y-%m-%dT%H:%M:%S.%fZ') END`,
+  // Case-insensitive text matching uses functions, not LIKE, so that `%`, `_` and `\` in
+  // the value are ordinary characters with no escaping to get wrong.
+  operators: {
+    eq: { sql: cmp('=') },
+    gt: { sql: cmp('>') },
+    gte: { sql: cmp('>=') },
+    lt: { sql: cmp('<') },
+    lte: { sql: cmp('<=') },
+    // `= ANY(list)` plans as a hash (mark) join against the unnested list: its cost hardly
+    // grows with the list, where `IN ($1, ..., $1000)` under COALESCE is tested item by item.
+    // Both are null only on a null column (list items are never null).
+    in: { sql: (c, vs) => `${c} IN (${vs.join(', ')})`, list: (c, l) => `${c} = ANY(${l})` },
+    between: { sql: (c, [lo, hi]) => `${c} BETWEEN ${lo} AND ${hi}` },
+    contains: { sql: (c, [v]) => `contains(lower(${c}), lower(${v}))` },
+    startswith: { sql: (c, [v]) => `starts_with(lower(${c}), lower(${v}))` },
+    endswith: { sql: (c, [v]) => `ends_with(lower(${c}), lower(${v}))` },
+    iexact: { sql: (c, [v]) => `lower(${c}) = lower(${v})` },
+    regex: { sql: (c, [v]) => `regexp_matches(${c}, ${v})` },
+    notnull: { sql: (c) => `${c} IS NOT NULL` },
+  },
 };

@@ -1,7 +1,8 @@
-// The filter language's operators, as one table. Each row names the value it takes, the
-// field types it applies to, and the SQL of its positive form; negative operators are
-// declared as the exact negation of a positive one, so two-valued logic holds by
-// construction (see compile.ts).
+// The filter language's operators, as one table. Each row names the value it takes and the
+// field types it applies to; negative operators are declared as the exact negation of a
+// positive one, so two-valued logic holds by construction (see compile.ts). The SQL of each
+// positive operator is the dialect's (dialect.operators), so that another SQL engine can
+// spell it its own way.
 import type { FieldType } from '../catalog.ts';
 
 /** What a leaf's `value` must be. */
@@ -13,6 +14,9 @@ export type ValueShape =
   | 'pattern' // a string holding an RE2 pattern
   | 'flag'; // true or false
 
+/** The operators a dialect spells in SQL: every positive row of the table below. */
+export type PositiveOperator = 'eq' | 'gt' | 'gte' | 'lt' | 'lte' | 'in' | 'between' | 'contains' | 'startswith' | 'endswith' | 'iexact' | 'regex' | 'notnull';
+
 /** A positive predicate's SQL over a column expression and its bound value placeholders. */
 export type PredicateSql = (col: string, values: readonly string[]) => string;
 
@@ -20,14 +24,18 @@ export type PredicateSql = (col: string, values: readonly string[]) => string;
  *  list (a typed LIST parameter). */
 export type ListPredicateSql = (col: string, list: string) => string;
 
+/** How a dialect writes one positive operator. */
+export interface OperatorSql {
+  readonly sql: PredicateSql;
+  /** For a 'list' operator: the same predicate over the list bound as one parameter, which
+   *  compile.ts uses for long lists (absent: lists are always bound item by item). */
+  readonly list?: ListPredicateSql;
+}
+
 export interface PositiveOp {
   readonly kind: 'positive';
   readonly shape: ValueShape;
   readonly types: readonly FieldType[];
-  readonly sql: PredicateSql;
-  /** For a 'list' operator: the same predicate over the list bound as one parameter, which
-   *  compile.ts uses for long lists. */
-  readonly listSql?: ListPredicateSql;
 }
 
 export interface NegatedOp {
@@ -51,33 +59,45 @@ export interface FlagOp {
 
 export type OperatorDef = PositiveOp | NegatedOp | AliasOp | FlagOp;
 
-const ALL: readonly FieldType[] = ['integer', 'text', 'timestamp'];
+/** Types with an order: comparisons and ranges apply. */
+const ORDERED: readonly FieldType[] = ['integer', 'text', 'timestamp', 'date', 'decimal'];
+/** Types with equality only: a boolean or an identifier has no useful order. */
+const ALL: readonly FieldType[] = [...ORDERED, 'boolean', 'uuid'];
 const TEXT: readonly FieldType[] = ['text'];
 
-const cmp =
-  (op: string): PredicateSql =>
-  (c, [v]) =>
-    `${c} ${op} ${v}`;
+const positive = (shape: ValueShape, types: readonly FieldType[]): PositiveOp => ({ kind: 'positive', shape, types });
 
-// Case-insensitive text matching uses functions, not LIKE, so that `%`, `_` and `\` in
-// the value are ordinary characters with no escaping to get wrong.
+const POSITIVE: Readonly<Record<PositiveOperator, PositiveOp>> = {
+  eq: positive('scalar', ALL),
+  gt: positive('scalar', ORDERED),
+  gte: positive('scalar', ORDERED),
+  lt: positive('scalar', ORDERED),
+  lte: positive('scalar', ORDERED),
+  in: positive('list', ALL),
+  between: positive('pair', ORDERED),
+  contains: positive('text', TEXT),
+  startswith: positive('text', TEXT),
+  endswith: positive('text', TEXT),
+  iexact: positive('text', TEXT),
+  regex: positive('pattern', TEXT),
+  notnull: positive('flag', ALL),
+};
+
+// The order of the names is the order meta lists them in.
 export const OPERATORS: Readonly<Record<string, OperatorDef>> = {
-  eq: { kind: 'positive', shape: 'scalar', types: ALL, sql: cmp('=') },
-  gt: { kind: 'positive', shape: 'scalar', types: ALL, sql: cmp('>') },
-  gte: { kind: 'positive', shape: 'scalar', types: ALL, sql: cmp('>=') },
-  lt: { kind: 'positive', shape: 'scalar', types: ALL, sql: cmp('<') },
-  lte: { kind: 'positive', shape: 'scalar', types: ALL, sql: cmp('<=') },
-  // `= ANY(list)` plans as a hash (mark) join against the unnested list: its cost hardly
-  // grows with the list, where `IN ($1, ..., $1000)` under COALESCE is tested item by item.
-  // Both are null only on a null column (list items are never null).
-  in: { kind: 'positive', shape: 'list', types: ALL, sql: (c, vs) => `${c} IN (${vs.join(', ')})`, listSql: (c, l) => `${c} = ANY(${l})` },
-  between: { kind: 'positive', shape: 'pair', types: ALL, sql: (c, [lo, hi]) => `${c} BETWEEN ${lo} AND ${hi}` },
-  contains: { kind: 'positive', shape: 'text', types: TEXT, sql: (c, [v]) => `contains(lower(${c}), lower(${v}))` },
-  startswith: { kind: 'positive', shape: 'text', types: TEXT, sql: (c, [v]) => `starts_with(lower(${c}), lower(${v}))` },
-  endswith: { kind: 'positive', shape: 'text', types: TEXT, sql: (c, [v]) => `ends_with(lower(${c}), lower(${v}))` },
-  iexact: { kind: 'positive', shape: 'text', types: TEXT, sql: (c, [v]) => `lower(${c}) = lower(${v})` },
-  regex: { kind: 'positive', shape: 'pattern', types: TEXT, sql: (c, [v]) => `regexp_matches(${c}, ${v})` },
-  notnull: { kind: 'positive', shape: 'flag', types: ALL, sql: (c) => `${c} IS NOT NULL` },
+  eq: POSITIVE.eq,
+  gt: POSITIVE.gt,
+  gte: POSITIVE.gte,
+  lt: POSITIVE.lt,
+  lte: POSITIVE.lte,
+  in: POSITIVE.in,
+  between: POSITIVE.between,
+  contains: POSITIVE.contains,
+  startswith: POSITIVE.startswith,
+  endswith: POSITIVE.endswith,
+  iexact: POSITIVE.iexact,
+  regex: POSITIVE.regex,
+  notnull: POSITIVE.notnull,
 
   ne: { kind: 'negated', of: 'eq' },
   not_in: { kind: 'negated', of: 'in' },
@@ -99,7 +119,7 @@ const INTERNAL = new Set(['notnull', 'isnull_true']);
 export const OPERATOR_NAMES: readonly string[] = Object.keys(OPERATORS).filter((n) => !INTERNAL.has(n));
 
 /** The positive operator behind a name, and whether the leaf negates it. */
-export function resolveOperator(name: string, flag?: boolean): { positive: string; def: PositiveOp; negated: boolean } {
+export function resolveOperator(name: string, flag?: boolean): { positive: PositiveOperator; def: PositiveOp; negated: boolean } {
   let n = name;
   let negated = false;
   for (let hops = 0; hops < 4; hops++) {
@@ -107,7 +127,7 @@ export function resolveOperator(name: string, flag?: boolean): { positive: strin
     if (!d) break;
     switch (d.kind) {
       case 'positive':
-        return { positive: n, def: d, negated };
+        return { positive: n as PositiveOperator, def: d, negated };
       case 'negated':
         negated = !negated;
         n = d.of;

@@ -4,16 +4,17 @@
 import { RE2JS } from 're2js';
 import type { FieldDef } from '../fields.ts';
 import { suggestField } from '../fields.ts';
-import type { Catalog, FieldType } from '../catalog.ts';
+import type { Catalog } from '../catalog.ts';
 import { QueryError, assertNever, pointer } from '../errors.ts';
 import type { QueryErrorDetail } from '../errors.ts';
 import { nearest } from '../suggest.ts';
-import { parseTimestamp } from '../values.ts';
 import { OPERATORS, OPERATOR_NAMES, resolveOperator, shapeOf } from './operators.ts';
+import { checkScalar, checkTogether } from './scalars.ts';
+import type { Scalar } from './scalars.ts';
 import { FilterSchema, branchOf } from './schema.ts';
 import type { RawFilter } from './schema.ts';
 
-export type Scalar = number | string;
+export type { Scalar } from './scalars.ts';
 export type FilterValue = Scalar | boolean | readonly Scalar[];
 
 export type FilterNode =
@@ -91,37 +92,29 @@ function angleGroupAt(pattern: string): number {
   return -1;
 }
 
-function checkScalar(type: FieldType, v: unknown, path: string): Scalar {
-  switch (type) {
-    case 'integer':
-      if (typeof v !== 'number' || !Number.isSafeInteger(v)) return fail(`expected an integer, got ${JSON.stringify(v)?.slice(0, 50)}`, path);
-      return v;
-    case 'text':
-      if (typeof v !== 'string') return fail(`expected a string, got ${JSON.stringify(v)?.slice(0, 50)}`, path);
-      if (v.length > FILTER_LIMITS.stringChars) return fail(`string longer than ${FILTER_LIMITS.stringChars} characters`, path);
-      return v;
-    case 'timestamp': {
-      const t = typeof v === 'string' ? parseTimestamp(v) : undefined;
-      if (!t) return fail(`expected an ISO 8601 date or date-time, got ${JSON.stringify(v)?.slice(0, 50)}`, path);
-      return t.utc;
-    }
-    default:
-      return fail(`filters over ${type} fields are not supported yet`, path);
-  }
+/** A value checked by scalars.ts, or refused at `path`. */
+function scalar(field: FieldDef, v: unknown, path: string): Scalar {
+  const c = checkScalar(field, v, FILTER_LIMITS.stringChars);
+  return c.ok ? c.value : fail(c.reason, path);
+}
+
+function together(field: FieldDef, values: readonly Scalar[], path: string): readonly Scalar[] {
+  const reason = checkTogether(field, values);
+  return reason === undefined ? values : fail(reason, path);
 }
 
 function leafValue(field: FieldDef, operator: string, v: unknown, path: string): FilterValue {
   const shape = shapeOf(operator);
   switch (shape) {
     case 'scalar':
-      return checkScalar(field.type, v, path);
+      return scalar(field, v, path);
     case 'list':
       if (!Array.isArray(v) || v.length === 0) return fail(`'${operator}' takes a non-empty array`, path);
       if (v.length > FILTER_LIMITS.listItems) return fail(`more than ${FILTER_LIMITS.listItems} items in one list`, path);
-      return v.map((x, i) => checkScalar(field.type, x, pointer(path, i)));
+      return together(field, v.map((x, i) => scalar(field, x, pointer(path, i))), path);
     case 'pair':
       if (!Array.isArray(v) || v.length !== 2) return fail(`'${operator}' takes [low, high]`, path);
-      return v.map((x, i) => checkScalar(field.type, x, pointer(path, i)));
+      return together(field, v.map((x, i) => scalar(field, x, pointer(path, i))), path);
     case 'text':
     case 'pattern': {
       if (typeof v !== 'string') return fail(`'${operator}' takes a string, got ${JSON.stringify(v)?.slice(0, 50)}`, path);
@@ -190,8 +183,9 @@ export function parseFilter(
 
   const leaf = (n: Extract<RawFilter, { field: string }>, path: string): FilterNode => {
     if (n.field.length > FILTER_LIMITS.stringChars) fail(`field name longer than ${FILTER_LIMITS.stringChars} characters`, pointer(path, 'field'));
+    // Paths that are not filterable (a dimension's, a hidden column's) do not exist here.
     const field = fields.get(n.field);
-    if (!field) fail(`unknown field '${n.field.slice(0, 100)}'`, pointer(path, 'field'), suggestField(catalog, fields, n.field));
+    if (!field?.filterable) fail(`unknown field '${n.field.slice(0, 100)}'`, pointer(path, 'field'), suggestField(catalog, fields, n.field));
     if (n.operator !== undefined && n.op !== undefined && n.operator !== n.op) fail(`'operator' and 'op' disagree`, pointer(path, 'op'));
     const opKey = n.operator !== undefined ? 'operator' : 'op';
     const op = n.operator ?? n.op;

@@ -47,8 +47,9 @@ export const blogCatalog: Catalog = {
         // Not in the filter language's list of paths: joining dates are not analytics keys.
         col('date_joined', 'TIMESTAMP', true, { filterable: false }),
       ],
-      // SPEC.md section 1: "first last", trimmed; the username where that is empty.
-      computed: [{ name: 'display_name', sqlType: 'VARCHAR', nullable: false, expr: displayName }],
+      // SPEC.md section 1: "first last", trimmed; the username where that is empty. A label
+      // and a dimension, not among the filter language's paths (SPEC.md section 3).
+      computed: [{ name: 'display_name', sqlType: 'VARCHAR', nullable: false, expr: displayName, filterable: false }],
       relations: [],
       label: 'username',
     },
