@@ -3,13 +3,12 @@
 // each column. Growth is computed here, exactly, from each value and its previous bucket's.
 import type { Row } from './db.ts';
 import type { DatasetDef } from './dataset.ts';
-import { duckdb } from './dialect/duckdb.ts';
 import { assertNever } from './errors.ts';
-import { Params } from './params.ts';
 import { measureType } from './query/measures.ts';
 import type { MeasureType } from './query/measures.ts';
 import type { Plan } from './query/nodes.ts';
-import { Joins, readFact } from './query/paths.ts';
+import type { FieldDef } from './fields.ts';
+import { fieldAt } from './query/paths.ts';
 
 export type ColumnType = MeasureType['type'];
 
@@ -27,7 +26,7 @@ export interface PlanResult {
   readonly rows: readonly Record<string, unknown>[];
 }
 
-const pathType = (ds: DatasetDef, path: string): ColumnType => readFact(ds.catalog, path, new Joins('t'), new Params(), duckdb).type as ColumnType;
+const pathType = (fields: ReadonlyMap<string, FieldDef>, path: string): ColumnType => fieldAt(fields, path).type;
 
 function measureColumns(ds: DatasetDef, m: string, compare: boolean, running: boolean): ResultColumn[] {
   const t = measureType(ds, m);
@@ -36,12 +35,12 @@ function measureColumns(ds: DatasetDef, m: string, compare: boolean, running: bo
 }
 
 /** The columns a plan answers with, in order. */
-export function planColumns(plan: Plan, ds: DatasetDef): ResultColumn[] {
+export function planColumns(plan: Plan, ds: DatasetDef, fields: ReadonlyMap<string, FieldDef>): ResultColumn[] {
   switch (plan.kind) {
     case 'aggregate':
       return [
-        ...plan.dimensions.map((d) => ({ name: d, type: pathType(ds, d) })),
-        ...plan.labels.map((l) => ({ name: l.name, type: pathType(ds, l.path) })),
+        ...plan.dimensions.map((d) => ({ name: d, type: pathType(fields, d) })),
+        ...plan.labels.map((l) => ({ name: l.name, type: pathType(fields, l.path) })),
         ...plan.measures.flatMap((m) => measureColumns(ds, m, false, false)),
         ...(plan.rank?.rank ? [{ name: plan.rank.rank, type: 'integer' as const }] : []),
         ...(plan.rank?.denseRank ? [{ name: plan.rank.denseRank, type: 'integer' as const }] : []),
@@ -50,7 +49,7 @@ export function planColumns(plan: Plan, ds: DatasetDef): ResultColumn[] {
       return [
         { name: 'period', type: plan.granularity === 'hour' ? 'timestamp' : 'date' },
         { name: 'label', type: 'text' },
-        ...plan.dimensions.map((d) => ({ name: d, type: pathType(ds, d) })),
+        ...plan.dimensions.map((d) => ({ name: d, type: pathType(fields, d) })),
         ...plan.measures.flatMap((m) => measureColumns(ds, m, plan.compare.includes(m), plan.running.includes(m))),
         ...plan.side.map((s) => ({ name: s.name, type: 'integer' as const })),
       ];
@@ -106,10 +105,10 @@ export function growth(cur: unknown, prev: unknown, t: MeasureType): number | nu
   return Number(negative ? -hundredths : hundredths) / 100;
 }
 
-export function toResult(plan: Plan, ds: DatasetDef, raw: readonly Row[]): PlanResult {
+export function toResult(plan: Plan, ds: DatasetDef, fields: ReadonlyMap<string, FieldDef>, raw: readonly Row[]): PlanResult {
   const total = Number(raw[0]?.['total'] ?? 0);
   const present = raw.filter((r) => r['present'] !== null && r['present'] !== undefined);
-  const columns = planColumns(plan, ds);
+  const columns = planColumns(plan, ds, fields);
   const ratioScale = new Map<string, number>();
   const measures = plan.kind === 'list' ? [] : plan.measures;
   for (const m of measures) {

@@ -60,5 +60,5 @@ export async function runPlan(target: QueryTarget, plan: Plan, timeoutMs: number
       throw new QueryError('invalid_filter', 'invalid regular expression', [{ path: '/filters', message: message.replace(/^Invalid Input Error: /, '') }]);
     throw e;
   }
-  return toResult(plan, target.dataset, rows);
+  return toResult(plan, target.dataset, target.fields, rows);
 }

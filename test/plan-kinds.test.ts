@@ -56,7 +56,7 @@ describe('aggregate plans', () => {
     const { sql, params } = fast.compile(general);
     expect(params).toEqual([WINDOW.end, WINDOW.start, 7, 3]);
     expect(sql).toContain('count(DISTINCT f."user_id")');
-    expect(sql).toContain('LEFT JOIN "country" j0 ON j0."id" = f."country_id"');
+    expect(sql).toContain('LEFT JOIN "country" AS "country_id>country" ON "country_id>country"."id" = f."country_id"');
     expect(sql).toContain('rank() OVER (ORDER BY m0 DESC NULLS LAST)');
     expect(sql).toContain('ORDER BY "views" DESC NULLS LAST, g0 ASC NULLS LAST, g1 ASC NULLS LAST LIMIT $3::BIGINT OFFSET $4::BIGINT');
     expect(sql).not.toMatch(/'\d{4}-/);

@@ -15,20 +15,14 @@ import { compileKeyed, keyedShape } from './compile-keyed.ts';
 import { aggregateSql, baseMeasures, ratioSql } from './measures.ts';
 import type { AggregatePlan } from './nodes.ts';
 import { orderSql } from './order.ts';
-import { Joins, readFact } from './paths.ts';
+import { JoinSet, fieldAt, readPath } from './paths.ts';
+import { fieldColumns } from '../fields.ts';
 import type { ReadPath } from './paths.ts';
 import { chooseFamily, decompose } from './rollups.ts';
 import { segmentsSql, windowSql } from './segments.ts';
 
-/** The fact columns a path reads on the fact table: itself, or the key it joins through. */
-export function factColumnsOf(catalog: Catalog, path: string): string[] {
-  const parts = path.split('__');
-  for (let n = parts.length; n >= 1; n--) {
-    const c = catalog.fact.columns.find((x) => x.path === parts.slice(0, n).join('__'));
-    if (c) return [c.name];
-  }
-  return [];
-}
+/** The fact columns the paths read (themselves, or the keys they join through). */
+export const factColumnsOf = (fields: ReadonlyMap<string, FieldDef>, paths: readonly string[]): string[] => paths.flatMap((p) => fieldColumns(fieldAt(fields, p)));
 
 /** Where the rows come from: `FROM` text (alias f) with the window and filter applied, and
  *  how a count of rows reads there (a rollup row stands for `n` fact rows). */
@@ -50,7 +44,7 @@ export function rowSource(
   const catalog = ds.catalog;
   const cols = filterColumns(plan.filter, fields);
   const family = countsOnly && o.rollups !== false ? chooseFamily(catalog, new Set([...needed, ...cols])) : undefined;
-  const where = (p: Params) => (plan.filter ? [compileFilter(plan.filter, fields, p)] : []);
+  const where = (p: Params) => (plan.filter ? [compileFilter(plan.filter, fields, p, ident, dialect)] : []);
   if (family) {
     const segs = decompose(plan.window, family);
     if (segs.some((s) => s.source.kind === 'rollup')) {
@@ -59,7 +53,7 @@ export function rowSource(
       return { from: `(\n  ${src}\n) f`, count: dialect.cast('sum(f.n)', 'BIGINT') };
     }
   }
-  const conds = [windowSql(`f.${ident(catalog.fact.time)}`, plan.window, params), ...(plan.filter ? [compileFilter(plan.filter, fields, params, (c) => `f.${ident(c)}`)] : [])];
+  const conds = [windowSql(`f.${ident(catalog.fact.time)}`, plan.window, params), ...(plan.filter ? [compileFilter(plan.filter, fields, params, (c) => `f.${ident(c)}`, dialect)] : [])];
   return { from: `(SELECT * FROM ${ident(catalog.fact.name)} f WHERE ${conds.join(' AND ')}) f`, count: 'count(*)' };
 }
 
@@ -73,10 +67,10 @@ export function compileAggregate(plan: AggregatePlan, ds: DatasetDef, fields: Re
   const base = baseMeasures(ds, plan.measures);
   const countsOnly = base.every((m) => ds.measures[m]!.kind === 'count');
   const groupPaths = [...plan.dimensions, ...plan.labels.map((l) => l.path)];
-  const needed = new Set(groupPaths.flatMap((p) => factColumnsOf(catalog, p)));
+  const needed = new Set(factColumnsOf(fields, groupPaths));
   const src = rowSource(ds, plan, needed, countsOnly, fields, o, params, dialect);
-  const joins = new Joins('j');
-  const reads = groupPaths.map((p) => readFact(catalog, p, joins, params, dialect));
+  const joins = new JoinSet();
+  const reads = groupPaths.map((p) => readPath(fields, p, 'f', joins, params, dialect));
   const dimCols = reads.map((r, i) => `${r.sql} AS g${i}`);
   const measureCols = base.map((m, i) => `${ds.measures[m]!.kind === 'count' ? src.count : aggregateSql(ds, m, 'f', params, dialect)} AS m${i}`);
   const groupBy = reads.length ? ` GROUP BY ${reads.map((_, i) => i + 1).join(', ')}` : '';

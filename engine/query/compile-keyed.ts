@@ -14,7 +14,7 @@ import { ident, sqlInteger } from '../sql.ts';
 import type { CompileOptions } from './compile-options.ts';
 import type { AggregatePlan } from './nodes.ts';
 import { orderSql } from './order.ts';
-import { Joins, factColumnOf, readFrom, targetOf } from './paths.ts';
+import { JoinSet, factColumnOf, fieldsFrom, readPath, targetOf } from './paths.ts';
 import { chooseFamily, decompose } from './rollups.ts';
 import type { Segment } from './rollups.ts';
 import { segmentsSql, unionSegments, windowSql } from './segments.ts';
@@ -91,7 +91,7 @@ function groupsSql(plan: AggregatePlan, k: Keyed, strategy: Strategy, ds: Datase
   const keyName = k.key;
   const key = ident(keyName);
   const cols = filterColumns(plan.filter, fields);
-  const where = (p: Params) => [`${key} IS NOT NULL`, ...(plan.filter ? [compileFilter(plan.filter, fields, p)] : [])];
+  const where = (p: Params) => [`${key} IS NOT NULL`, ...(plan.filter ? [compileFilter(plan.filter, fields, p, ident, d)] : [])];
   switch (strategy) {
     case 'count': {
       const segs = cut(plan, catalog, new Set([keyName, ...cols]), o);
@@ -150,7 +150,7 @@ function groupsSql(plan: AggregatePlan, k: Keyed, strategy: Strategy, ds: Datase
 
 /** The rows whose key is null, as one group (plain: a scan of the window). */
 function nullGroupSql(plan: AggregatePlan, k: Keyed, ds: DatasetDef, fields: ReadonlyMap<string, FieldDef>, params: Params, d: Dialect): string {
-  const conds = [windowSql(ident(ds.catalog.fact.time), plan.window, params), `${ident(k.key)} IS NULL`, ...(plan.filter ? [compileFilter(plan.filter, fields, params)] : [])];
+  const conds = [windowSql(ident(ds.catalog.fact.time), plan.window, params), `${ident(k.key)} IS NULL`, ...(plan.filter ? [compileFilter(plan.filter, fields, params, ident, d)] : [])];
   const distinct = k.distinct === undefined ? d.nullOf('BIGINT') : `count(DISTINCT ${ident(k.distinct)})`;
   return `SELECT NULL AS id, ${distinct} AS d, count(*) AS z FROM ${ident(ds.catalog.fact.name)} WHERE ${conds.join(' AND ')} HAVING count(*) > 0`;
 }
@@ -167,12 +167,13 @@ export function compileKeyed(plan: AggregatePlan, ds: DatasetDef, fields: Readon
   const order = (prefix: string) => orderSql(plan.order, plan.dimensions, (by) => `${prefix}${internal(by)}`);
   // Labels are read through the grouped relation from its key (every key is in its table:
   // references are checked on import), after the page is cut, for its rows only.
-  const joins = new Joins('l');
   const target = targetOf(ds.catalog, dim);
+  const fromTarget = fieldsFrom(ds.catalog, target.name);
+  const joins = new JoinSet();
+  if (plan.labels.length) joins.add([`LEFT JOIN ${ident(target.name)} l ON l.${ident(tableKey(target))} = g.id`]);
   const labels = plan.labels.map((l) => {
     if (!l.path.startsWith(`${dim}__`)) throw new Error(`label ${l.path} is not under the grouped relation ${dim}`);
-    const alias = joins.join(dim, target, 'g.id');
-    return `${readFrom(ds.catalog, target, alias, l.path.slice(dim.length + 2), joins, params, dialect, dim).sql} AS ${ident(l.name)}`;
+    return `${readPath(fromTarget, l.path.slice(dim.length + 2), 'l', joins, params, dialect).sql} AS ${ident(l.name)}`;
   });
   const out = [
     `page.id AS ${ident(dim)}`,

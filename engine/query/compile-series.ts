@@ -12,13 +12,12 @@ import type { ColumnRef } from '../filter/compile.ts';
 import type { Params } from '../params.ts';
 import { ident } from '../sql.ts';
 import type { CompileOptions } from './compile-options.ts';
-import { factColumnsOf } from './compile-aggregate.ts';
-import { answerValue } from './compile-aggregate.ts';
+import { answerValue, factColumnsOf } from './compile-aggregate.ts';
 import { aggregateSql, baseMeasures, ratioSql, zeroWhenEmpty } from './measures.ts';
 import type { SeriesPlan } from './nodes.ts';
 import { orderSql } from './order.ts';
 import { PERIODS } from './periods.ts';
-import { Joins, readFact, targetOf } from './paths.ts';
+import { JoinSet, readPath, targetOf } from './paths.ts';
 import { chooseFamily, decompose } from './rollups.ts';
 import { segmentsSql, windowSql } from './segments.ts';
 
@@ -62,16 +61,16 @@ export function compileSeries(plan: SeriesPlan, ds: DatasetDef, fields: Readonly
   const trunc = (instant: string) => dialect.truncate(unit, local(instant));
   const base = baseMeasures(ds, plan.measures);
   const kinds = base.map((m) => ds.measures[m]!.kind);
-  const joins = new Joins('j');
-  const reads = plan.dimensions.map((d) => readFact(catalog, d, joins, params, dialect));
+  const joins = new JoinSet();
+  const reads = plan.dimensions.map((d) => readPath(fields, d, 'f', joins, params, dialect));
   const dims = reads.map((r, i) => `${r.sql} AS g${i}`);
   const g = reads.map((_, i) => `g${i}`);
   const groupBy = (extra: number) => `GROUP BY ${[...Array(extra + reads.length).keys()].map((i) => i + 1).join(', ')}`;
   const time = `f.${ident(catalog.fact.time)}`;
   const filterCols = filterColumns(plan.filter, fields);
-  const needed = new Set([...plan.dimensions.flatMap((d) => factColumnsOf(catalog, d)), ...filterCols]);
-  const where = (q: Params) => (plan.filter ? [compileFilter(plan.filter, fields, q)] : []);
-  const factWhere = () => [windowSql(time, plan.window, params), ...(plan.filter ? [compileFilter(plan.filter, fields, params, (c) => `f.${ident(c)}`)] : [])];
+  const needed = new Set([...factColumnsOf(fields, plan.dimensions), ...filterCols]);
+  const where = (q: Params) => (plan.filter ? [compileFilter(plan.filter, fields, q, ident, dialect)] : []);
+  const factWhere = () => [windowSql(time, plan.window, params), ...(plan.filter ? [compileFilter(plan.filter, fields, params, (c) => `f.${ident(c)}`, dialect)] : [])];
   const fact = ident(catalog.fact.name);
   let v: string;
   // In UTC, whole days (and for months and longer, whole months) are whole buckets, so the
@@ -100,7 +99,7 @@ export function compileSeries(plan: SeriesPlan, ds: DatasetDef, fields: Readonly
   const sides = plan.side.map((s, i) => {
     const t = targetOf(catalog, s.relation);
     const col = `x.${ident(s.time)}`;
-    const conds = [windowSql(col, plan.window, params), ...(s.filter ? [compileFilter(s.filter, fields, params, (c) => `x.${relationColumns(catalog, s.relation)(c)}`)] : [])];
+    const conds = [windowSql(col, plan.window, params), ...(s.filter ? [compileFilter(s.filter, fields, params, (c) => `x.${relationColumns(catalog, s.relation)(c)}`, dialect)] : [])];
     return `s${i} AS (\n  SELECT ${trunc(col)} AS b, count(*) AS n FROM ${ident(t.name)} x WHERE ${conds.join(' AND ')} GROUP BY 1\n)`;
   });
   const measureRef = (m: string) => `m${base.indexOf(m)}`;

@@ -7,7 +7,7 @@ import type { Dialect } from '../dialect/dialect.ts';
 import { assertNever } from '../errors.ts';
 import type { Params } from '../params.ts';
 import { ident, sqlInteger } from '../sql.ts';
-import { exprSql } from './paths.ts';
+import { compileExpr } from '../expr.ts';
 
 /** How a measure's values come out: JSON numbers (`integer`, `number`), exact decimals
  *  with `scale` digits (strings), or the type of what min/max read. */
@@ -103,11 +103,11 @@ export function aggregateSql(ds: DatasetDef, name: string, f: string, params: Pa
       return `count(DISTINCT ${f}.${ident(m.column)})`;
     case 'sum':
       // A sum over no rows is 0 here, as a count is: "no revenue" is 0, not unknown.
-      return `COALESCE(sum(${exprSql(m.expr, f, params, dialect)}), 0)`;
+      return `COALESCE(sum(${compileExpr(m.expr, (c) => `${f}.${ident(c)}`, params, dialect)}), 0)`;
     case 'avg':
     case 'min':
     case 'max':
-      return `${m.kind}(${exprSql(m.expr, f, params, dialect)})`;
+      return `${m.kind}(${compileExpr(m.expr, (c) => `${f}.${ident(c)}`, params, dialect)})`;
     case 'ratio':
       throw new Error(`ratio measure '${name}' is computed from its parts`);
     default:
