@@ -26,6 +26,8 @@ export interface Keyed {
   readonly keyNullable: boolean;
   /** The fact column whose distinct values are counted, if a measure asks. */
   readonly distinct: string | undefined;
+  /** The counted column may be null (a view without a viewer): nulls are no value. */
+  readonly distinctNullable: boolean;
 }
 
 /** The plan's shape if the keyed compiler can answer it: one dimension copied into the
@@ -42,7 +44,9 @@ export function keyedShape(plan: AggregatePlan, ds: DatasetDef): Keyed | undefin
   }
   if (distinct.size > 1) return undefined;
   const col = ds.catalog.fact.columns.find((c) => c.name === key)!;
-  return { key, keyNullable: col.nullable, distinct: [...distinct][0] };
+  const d = [...distinct][0];
+  const dcol = d === undefined ? undefined : ds.catalog.fact.columns.find((c) => c.name === d);
+  return { key, keyNullable: col.nullable, distinct: d, distinctNullable: dcol?.nullable ?? false };
 }
 
 /** How a keyed plan counts its groups' distinct values. All give the same answer; each
@@ -69,7 +73,8 @@ export function strategyFor(plan: AggregatePlan, ds: DatasetDef, fields: Readonl
   const k = keyedShape(plan, ds);
   if (!k) throw new Error('not a keyed plan');
   if (k.distinct === undefined) return 'count';
-  if (o.rollups === false) return 'pairs';
+  // The sets and first-seen columns are built over values that are never null.
+  if (o.rollups === false || k.distinctNullable) return 'pairs';
   const catalog = ds.catalog;
   const cols = filterColumns(plan.filter, fields);
   if (catalog.distinctSets.some((s) => s.key === k.key && s.distinct === k.distinct && o.idRanges?.[s.ids])) return 'distinct-sets';
@@ -141,7 +146,8 @@ function groupsSql(plan: AggregatePlan, k: Keyed, strategy: Strategy, ds: Datase
       // the values alone, and a dense id groups in a perfect hash table (11 -> 7 ms, 10M views).
       const perValue = o.rollups !== false && sameWithin(catalog, distinct).includes(keyName);
       const pairs = perValue ? `SELECT v, ${d.anyValue('id')} AS id, sum(n) AS n FROM (\n  ${src}\n) GROUP BY v` : `SELECT id, v, sum(n) AS n FROM (\n  ${src}\n) GROUP BY id, v`;
-      return `SELECT id, count(*) AS d, ${d.cast('sum(n)', 'BIGINT')} AS z FROM (
+      // A null value is a pair of its own, but no value to count (a nullable column only).
+      return `SELECT id, ${k.distinctNullable ? 'count(v)' : 'count(*)'} AS d, ${d.cast('sum(n)', 'BIGINT')} AS z FROM (
   ${pairs}
 ) GROUP BY id`;
     }
