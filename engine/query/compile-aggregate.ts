@@ -14,7 +14,7 @@ import type { CompileOptions } from './compile-options.ts';
 import { compileKeyed, keyedShape } from './compile-keyed.ts';
 import { aggregateSql, baseMeasures, ratioSql } from './measures.ts';
 import type { AggregatePlan } from './nodes.ts';
-import { orderSql } from './order.ts';
+import { orderOf, orderSql } from './order.ts';
 import { JoinSet, fieldAt, readPath } from './paths.ts';
 import { fieldColumns } from '../fields.ts';
 import type { ReadPath } from './paths.ts';
@@ -50,7 +50,8 @@ export function rowSource(
     if (segs.some((s) => s.source.kind === 'rollup')) {
       const select = [...needed].map((c) => ident(c)).join(', ');
       const src = segmentsSql(segs, catalog, select === '' ? '1 AS one' : select, where, params, false);
-      return { from: `(\n  ${src}\n) f`, count: dialect.cast('sum(f.n)', 'BIGINT') };
+      // A sum over no rows is null: no rows is 0 rows.
+      return { from: `(\n  ${src}\n) f`, count: `COALESCE(${dialect.cast('sum(f.n)', 'BIGINT')}, 0)` };
     }
   }
   const conds = [windowSql(`f.${ident(catalog.fact.time)}`, plan.window, params), ...(plan.filter ? [compileFilter(plan.filter, fields, params, (c) => `f.${ident(c)}`, dialect)] : [])];
@@ -91,7 +92,7 @@ export function compileAggregate(plan: AggregatePlan, ds: DatasetDef, fields: Re
     const i = names.indexOf(by);
     return i >= 0 ? `g${i}` : ident(by);
   };
-  const terms = plan.order.length ? plan.order : [{ by: plan.measures[0]!, dir: 'desc' as const }];
+  const terms = orderOf(plan);
   const order = orderSql(terms, plan.dimensions, sortKey);
   const limit = params.add(plan.limit, 'BIGINT');
   const offset = params.add(plan.offset, 'BIGINT');

@@ -13,7 +13,7 @@ import type { Params } from '../params.ts';
 import { ident, sqlInteger } from '../sql.ts';
 import type { CompileOptions } from './compile-options.ts';
 import type { AggregatePlan } from './nodes.ts';
-import { orderSql } from './order.ts';
+import { orderOf, orderSql } from './order.ts';
 import { JoinSet, factColumnOf, fieldsFrom, readPath, targetOf } from './paths.ts';
 import { chooseFamily, decompose } from './rollups.ts';
 import type { Segment } from './rollups.ts';
@@ -170,7 +170,7 @@ export function compileKeyed(plan: AggregatePlan, ds: DatasetDef, fields: Readon
   const internal = (by: string) => (by === dim ? 'id' : ds.measures[by]?.kind === 'count_distinct' ? 'd' : 'z');
   const limit = params.add(plan.limit, 'BIGINT');
   const offset = params.add(plan.offset, 'BIGINT');
-  const order = (prefix: string) => orderSql(plan.order, plan.dimensions, (by) => `${prefix}${internal(by)}`);
+  const order = (prefix: string) => orderSql(orderOf(plan), plan.dimensions, (by) => `${prefix}${internal(by)}`);
   // Labels are read through the grouped relation from its key (every key is in its table:
   // references are checked on import), after the page is cut, for its rows only.
   const target = targetOf(ds.catalog, dim);

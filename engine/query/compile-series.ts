@@ -15,7 +15,7 @@ import type { CompileOptions } from './compile-options.ts';
 import { answerValue, factColumnsOf } from './compile-aggregate.ts';
 import { aggregateSql, baseMeasures, ratioSql, zeroWhenEmpty } from './measures.ts';
 import type { SeriesPlan } from './nodes.ts';
-import { orderSql } from './order.ts';
+import { orderOf, orderSql } from './order.ts';
 import { PERIODS } from './periods.ts';
 import { JoinSet, readPath, targetOf } from './paths.ts';
 import { chooseFamily, decompose } from './rollups.ts';
@@ -115,7 +115,7 @@ export function compileSeries(plan: SeriesPlan, ds: DatasetDef, fields: Readonly
   });
   const names = [...plan.dimensions];
   const sortKey = (by: string) => (by === 'period' ? 'b' : names.includes(by) ? `g${names.indexOf(by)}` : ident(by));
-  const terms = plan.order.length ? plan.order : [{ by: 'period', dir: 'asc' as const }];
+  const terms = orderOf(plan);
   const order = orderSql(terms, [...plan.dimensions, 'period'], sortKey);
   const limit = params.add(plan.limit, 'BIGINT');
   const offset = params.add(plan.offset, 'BIGINT');
