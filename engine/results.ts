@@ -4,7 +4,7 @@
 import type { Row } from './db.ts';
 import type { DatasetDef } from './dataset.ts';
 import { assertNever } from './errors.ts';
-import { measureType } from './query/measures.ts';
+import { exprType, measureType } from './query/measures.ts';
 import type { MeasureType } from './query/measures.ts';
 import type { Plan } from './query/nodes.ts';
 import type { FieldDef } from './fields.ts';
@@ -105,6 +105,27 @@ export function growth(cur: unknown, prev: unknown, t: MeasureType): number | nu
   return Number(negative ? -hundredths : hundredths) / 100;
 }
 
+/** The scale of the values an average's sum adds (0 for integers). */
+function measureScale(ds: DatasetDef, m: string): number {
+  const def = ds.measures[m];
+  return def?.kind === 'avg' ? (exprType(ds.catalog, def.expr).scale ?? 0) : 0;
+}
+
+/** The percent change from s0/c0 to s1/c1 (sums of values with `scale` decimals over
+ *  counts), rounded to 2 decimals half away from zero, in exact integer arithmetic; null
+ *  where either average is undefined or the previous one is 0. */
+export function ratioGrowth(s1: unknown, c1: unknown, s0: unknown, c0: unknown, scale: number): number | null {
+  const [a, b, x, y] = [units(s1, scale), units(c1, 0), units(s0, scale), units(c0, 0)];
+  if (a === undefined || b === undefined || x === undefined || y === undefined || b === 0n || y === 0n || x === 0n) return null;
+  // (a/b - x/y) / (x/y) = (a*y - x*b) / (x*b)
+  const num = a * y - x * b;
+  const den = x * b;
+  const an = num < 0n ? -num : num;
+  const ad = den < 0n ? -den : den;
+  const hundredths = (2n * 10000n * an + ad) / (2n * ad);
+  return Number((num < 0n) !== (den < 0n) && num !== 0n ? -hundredths : hundredths) / 100;
+}
+
 export function toResult(plan: Plan, ds: DatasetDef, fields: ReadonlyMap<string, FieldDef>, raw: readonly Row[]): PlanResult {
   const total = Number(raw[0]?.['total'] ?? 0);
   const present = raw.filter((r) => r['present'] !== null && r['present'] !== undefined);
@@ -123,7 +144,12 @@ export function toResult(plan: Plan, ds: DatasetDef, fields: ReadonlyMap<string,
         if (plan.compare.includes(m)) {
           const t = measureType(ds, m);
           // A ratio's parts are compared as its scaled integers (raw), not as text.
-          o[c.name] = growth(r[m], r[`${m}_previous`], ratioScale.has(m) ? { type: 'integer' } : t);
+          const sum = `__sum_${m}`;
+          // An average: exactly, from the sums and counts of both buckets.
+          o[c.name] =
+            sum in r
+              ? ratioGrowth(r[sum], r[`__count_${m}`], r[`${sum}_previous`], r[`__count_${m}_previous`], measureScale(ds, m))
+              : growth(r[m], r[`${m}_previous`], ratioScale.has(m) ? { type: 'integer' } : t);
           continue;
         }
       }

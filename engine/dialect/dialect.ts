@@ -33,6 +33,8 @@ export interface Dialect {
   /** A query (`SELECT ... AS b`) of every bucket start from `lo` to `hi` (timestamps read
    *  from `from`), one `step` apart: `step` is a PERIODS step (`1 DAY`, `3 MONTH`). */
   bucketRange(lo: string, hi: string, step: string, from: string): string;
+  /** The start of the bucket one `step` before the bucket starting at `b` (wall time). */
+  bucketBefore(b: string, step: string): string;
   /** Distinct sets: the bitstring of `value`s (ids from `min` to `max`), in an aggregate;
    *  and the number of values in the union of a group's bitstrings. */
   bitsetAgg(value: string, min: string, max: string): string;

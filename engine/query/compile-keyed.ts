@@ -14,7 +14,7 @@ import { ident, sqlInteger } from '../sql.ts';
 import type { CompileOptions } from './compile-options.ts';
 import type { AggregatePlan } from './nodes.ts';
 import { orderOf, orderSql } from './order.ts';
-import { JoinSet, factColumnOf, fieldsFrom, readPath, targetOf } from './paths.ts';
+import { JoinSet, factColumnOf, fieldsFrom, isRelationPath, readPath, targetOf } from './paths.ts';
 import { chooseFamily, decompose } from './rollups.ts';
 import type { Segment } from './rollups.ts';
 import { segmentsSql, unionSegments, windowSql } from './segments.ts';
@@ -33,7 +33,8 @@ export interface Keyed {
 /** The plan's shape if the keyed compiler can answer it: one dimension copied into the
  *  fact table, measures that are counts or distinct counts of one column. */
 export function keyedShape(plan: AggregatePlan, ds: DatasetDef): Keyed | undefined {
-  if (plan.dimensions.length !== 1 || plan.rank) return undefined;
+  // One relation's key (an id), copied into the fact table.
+  if (plan.dimensions.length !== 1 || plan.rank || !isRelationPath(ds.catalog, plan.dimensions[0]!)) return undefined;
   const key = factColumnOf(ds.catalog, plan.dimensions[0]!);
   if (key === undefined) return undefined;
   const distinct = new Set<string>();

@@ -13,6 +13,8 @@ import type { Params } from '../params.ts';
 import { ident } from '../sql.ts';
 import type { CompileOptions } from './compile-options.ts';
 import { answerValue, factColumnsOf } from './compile-aggregate.ts';
+import type { Expr } from '../catalog.ts';
+import { compileExpr } from '../expr.ts';
 import { aggregateSql, baseMeasures, ratioSql, zeroWhenEmpty } from './measures.ts';
 import type { SeriesPlan } from './nodes.ts';
 import { orderOf, orderSql } from './order.ts';
@@ -61,6 +63,8 @@ export function compileSeries(plan: SeriesPlan, ds: DatasetDef, fields: Readonly
   const trunc = (instant: string) => dialect.truncate(unit, local(instant));
   const base = baseMeasures(ds, plan.measures);
   const kinds = base.map((m) => ds.measures[m]!.kind);
+  /** Averages compared with their previous bucket: their sums and counts travel beside. */
+  const exact = plan.compare.filter((m) => ds.measures[m]!.kind === 'avg');
   const joins = new JoinSet();
   const reads = plan.dimensions.map((d) => readPath(fields, d, 'f', joins, params, dialect));
   const dims = reads.map((r, i) => `${r.sql} AS g${i}`);
@@ -94,7 +98,12 @@ export function compileSeries(plan: SeriesPlan, ds: DatasetDef, fields: Readonly
 ) ${groupBy(1)}`;
   } else {
     const ms = base.map((m, i) => `${aggregateSql(ds, m, 'f', params, dialect)} AS m${i}`);
-    v = `SELECT ${trunc(time)} AS b${dims.map((d) => `, ${d}`).join('')}, ${ms.join(', ')} FROM ${fact} f ${joins.sql} WHERE ${factWhere().join(' AND ')} ${groupBy(1)}`;
+    // An average's growth is computed exactly from its sum and count (results.ts).
+    const parts = exact.flatMap((m, j) => {
+      const e = compileExpr((ds.measures[m] as { expr: Expr }).expr, (c) => `f.${ident(c)}`, params, dialect);
+      return [`sum(${e}) AS x${j}`, `count(${e}) AS y${j}`];
+    });
+    v = `SELECT ${trunc(time)} AS b${dims.map((d) => `, ${d}`).join('')}, ${[...ms, ...parts].join(', ')} FROM ${fact} f ${joins.sql} WHERE ${factWhere().join(' AND ')} ${groupBy(1)}`;
   }
   const sides = plan.side.map((s, i) => {
     const t = targetOf(catalog, s.relation);
@@ -103,16 +112,38 @@ export function compileSeries(plan: SeriesPlan, ds: DatasetDef, fields: Readonly
     return `s${i} AS (\n  SELECT ${trunc(col)} AS b, count(*) AS n FROM ${ident(t.name)} x WHERE ${conds.join(' AND ')} GROUP BY 1\n)`;
   });
   const measureRef = (m: string) => `m${base.indexOf(m)}`;
-  const filledMeasure = (m: string, i: number) => (zeroWhenEmpty(ds, m) ? `COALESCE(v.m${i}, 0) AS m${i}` : `v.m${i} AS m${i}`);
+  const zeroed = (m: string) => zeroWhenEmpty(ds, m);
+  const filledMeasure = (m: string, i: number) => (zeroed(m) ? `COALESCE(v.m${i}, 0) AS m${i}` : `v.m${i} AS m${i}`);
   const part = (w: string) => `OVER (${g.length ? `PARTITION BY ${g.join(', ')} ` : ''}ORDER BY b${w})`;
+  /** A measure's value from the base columns of the row at `alias` (its parts, for a ratio). */
+  const valueAt = (m: string, alias: string) => {
+    const col = (x: string) => (alias === '' ? measureRef(x) : zeroed(x) ? `COALESCE(${alias}.p_${measureRef(x)}, 0)` : `${alias}.p_${measureRef(x)}`);
+    return ds.measures[m]!.kind === 'ratio' ? ratioSql(ds, m, col, dialect) : col(m);
+  };
+  // The bucket just before: over the filled series, the row before (lag); unfilled, the
+  // row of the bucket one step earlier, if any (0 for counts where there is none), but
+  // nothing before the first bucket of all.
+  const previous = (value: string, m: string | undefined, hidden?: string) => {
+    if (plan.fill) return `lag(${value}) ${part('')}`;
+    const before = hidden !== undefined ? `p.p_${hidden}` : valueAt(m!, 'p');
+    return `CASE WHEN b = (SELECT lo FROM span) THEN NULL ELSE ${before} END`;
+  };
   const outMeasures = plan.measures.flatMap((m) => {
-    const value = ds.measures[m]!.kind === 'ratio' ? ratioSql(ds, m, measureRef, dialect) : measureRef(m);
+    const value = valueAt(m, '');
     return [
       `${value} AS ${ident(m)}`,
-      ...(plan.compare.includes(m) ? [`lag(${value}) ${part('')} AS ${ident(`${m}_previous`)}`] : []),
+      ...(plan.compare.includes(m) ? [`${previous(value, m)} AS ${ident(`${m}_previous`)}`] : []),
       ...(plan.running.includes(m) ? [`sum(${value}) ${part(' ROWS UNBOUNDED PRECEDING')} AS ${ident(`${m}_running`)}`] : []),
     ];
   });
+  const hidden = exact.flatMap((m, j) => [
+    `x${j} AS ${ident(`__sum_${m}`)}`,
+    `y${j} AS ${ident(`__count_${m}`)}`,
+    `${previous(`x${j}`, undefined, `x${j}`)} AS ${ident(`__sum_${m}_previous`)}`,
+    `${previous(`y${j}`, undefined, `y${j}`)} AS ${ident(`__count_${m}_previous`)}`,
+  ]);
+  const hiddenNames = exact.flatMap((m) => [`__sum_${m}`, `__count_${m}`, `__sum_${m}_previous`, `__count_${m}_previous`]);
+  const partCols = exact.flatMap((_, j) => [`x${j}`, `y${j}`]);
   const names = [...plan.dimensions];
   const sortKey = (by: string) => (by === 'period' ? 'b' : names.includes(by) ? `g${names.indexOf(by)}` : ident(by));
   const terms = orderOf(plan);
@@ -128,28 +159,34 @@ export function compileSeries(plan: SeriesPlan, ds: DatasetDef, fields: Readonly
     ...plan.measures.flatMap((m) => [m, ...(plan.compare.includes(m) ? [`${m}_previous`] : []), ...(plan.running.includes(m) ? [`${m}_running`] : [])]),
     ...plan.side.map((s) => s.name),
   ];
-  // Growth compares each bucket with the one just before it, empty or not: the previous
-  // values are read over the filled series, and only then are empty buckets dropped.
+  // Filled: every group's every bucket from the first to the last (CROSS JOIN), empty ones
+  // zero; unfilled: the buckets holding rows only, each with the bucket one step before.
+  const filled = plan.fill
+    ? `SELECT s.b${g.map((x) => `, grp.${x}`).join('')}, v.b IS NOT NULL AS nonempty, ${base.map(filledMeasure).join(', ')}${partCols.map((c) => `, v.${c}`).join('')}${plan.side.map((_, i) => `, COALESCE(s${i}.n, 0) AS side${i}`).join('')}
+  FROM s CROSS JOIN grp LEFT JOIN v ON v.b = s.b${g.map((x) => ` AND ${dialect.nullSafeEquals(`v.${x}`, `grp.${x}`)}`).join('')}${plan.side.map((_, i) => ` LEFT JOIN s${i} ON s${i}.b = s.b`).join('')}`
+    : `SELECT v.*, true AS nonempty${plan.side.map((_, i) => `, COALESCE(s${i}.n, 0) AS side${i}`).join('')} FROM v${plan.side.map((_, i) => ` LEFT JOIN s${i} ON s${i}.b = v.b`).join('')}`;
+  // The previous bucket's row under other names (p_*), so that nothing in `out` is ambiguous.
+  const prevCols = ['b', ...g, ...base.map((_, i) => `m${i}`), ...partCols].map((c) => `${c} AS p_${c}`).join(', ');
+  const before = plan.fill || plan.compare.length === 0 ? '' : ` LEFT JOIN (SELECT ${prevCols} FROM v) p ON p.p_b = ${dialect.bucketBefore('filled.b', p.step)}${g.map((x) => ` AND ${dialect.nullSafeEquals(`p.p_${x}`, `filled.${x}`)}`).join('')}`;
   return `WITH v AS (
   ${v}
-)${sides.map((s) => `, ${s}`).join('')}, span AS (
+)${sides.map((x) => `, ${x}`).join('')}, span AS (
   SELECT min(b) AS lo, max(b) AS hi FROM (SELECT b FROM v${plan.side.map((_, i) => ` UNION ALL SELECT b FROM s${i}`).join('')})
-), s AS (
+)${plan.fill ? `, s AS (
   ${dialect.bucketRange('lo', 'hi', p.step, 'span')}
 ), grp AS (
   ${g.length ? `SELECT DISTINCT ${g.join(', ')} FROM v` : 'SELECT 1 AS one'}
-), filled AS (
-  SELECT s.b${g.map((x) => `, grp.${x}`).join('')}, v.b IS NOT NULL AS nonempty, ${base.map(filledMeasure).join(', ')}${plan.side.map((_, i) => `, COALESCE(s${i}.n, 0) AS side${i}`).join('')}
-  FROM s CROSS JOIN grp LEFT JOIN v ON v.b = s.b${g.map((x) => ` AND ${dialect.nullSafeEquals(`v.${x}`, `grp.${x}`)}`).join('')}${plan.side.map((_, i) => ` LEFT JOIN s${i} ON s${i}.b = s.b`).join('')}
+)` : ''}, filled AS (
+  ${filled}
 ), out AS (
-  SELECT b, nonempty${g.map((x) => `, ${x}`).join('')}, ${periodText} AS period, ${labelText} AS label${reads.map((r, i) => `, ${answerValue(r, dialect, `g${i}`)} AS ${ident(names[i]!)}`).join('')}, ${outMeasures.join(', ')}${plan.side.map((s, i) => `, side${i} AS ${ident(s.name)}`).join('')}
-  FROM filled
+  SELECT b, nonempty${g.map((x) => `, ${x}`).join('')}, ${periodText} AS period, ${labelText} AS label${reads.map((r, i) => `, ${answerValue(r, dialect, `g${i}`)} AS ${ident(names[i]!)}`).join('')}, ${outMeasures.join(', ')}${hidden.map((h) => `, ${h}`).join('')}${plan.side.map((x, i) => `, side${i} AS ${ident(x.name)}`).join('')}
+  FROM filled${before}
 ), kept AS (
   SELECT * FROM out${plan.fill ? '' : ' WHERE nonempty'}
 ), page AS (
   SELECT *, true AS present FROM kept ORDER BY ${order} LIMIT ${limit} OFFSET ${offset}
 )
-SELECT (SELECT count(*) FROM kept) AS total, page.present, ${outputs.map((n) => `page.${ident(n)}`).join(', ')}
+SELECT (SELECT count(*) FROM kept) AS total, page.present, ${[...outputs, ...hiddenNames].map((n) => `page.${ident(n)}`).join(', ')}
 FROM (SELECT 1) one LEFT JOIN page ON true
 ORDER BY ${orderSql(terms, [...plan.dimensions, 'period'], (by) => `page.${sortKey(by)}`)}`;
 }

@@ -37,7 +37,7 @@ const decimalScale = (t: SqlType): number | undefined => {
 };
 
 /** The stored type an expression over fact columns has (products add scales). */
-function exprType(catalog: Catalog, e: Expr): MeasureType {
+export function exprType(catalog: Catalog, e: Expr): MeasureType {
   switch (e.kind) {
     case 'column': {
       const c = catalog.fact.columns.find((x) => x.name === e.name);

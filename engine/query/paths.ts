@@ -68,5 +68,16 @@ export function targetOf(catalog: Catalog, relationPath: string): TableDef {
   return t;
 }
 
+/** Whether a path from the root names a many-to-one relation (its value is the key). */
+export function isRelationPath(catalog: Catalog, path: string): boolean {
+  let t = tableDef(catalog, catalog.root);
+  for (const seg of path.split('__')) {
+    const rel = t.relations.find((r) => r.name === seg && (r.kind ?? 'many-to-one') === 'many-to-one');
+    if (!rel) return false;
+    t = tableDef(catalog, rel.target);
+  }
+  return true;
+}
+
 /** The fact column a path is copied into, if any. */
 export const factColumnOf = (catalog: Catalog, path: string): string | undefined => catalog.fact.columns.find((c) => c.path === path)?.name;
