@@ -52,13 +52,20 @@ export function questionMaker(r: () => number, rows: readonly ViewRow[], options
     return isoMicros(us).slice(0, -1).replace('T', pick(['T', ' ']));
   };
 
+  // The first questions go through every dimension, then through every granularity with
+  // and without fill and compare, whatever the seed; the rest are drawn at random.
+  let made = 0;
+  const COMBOS = GRANULARITIES.flatMap((granularity) => [[false, false], [true, false], [false, true], [true, true]].map(([fill, compare]) => ({ granularity, fill, compare })));
   const draw = (): Question => {
     const q: Question = { measures: some(Object.keys(MEASURES), 1 + Math.floor(r() * 4)) };
     const nd = pick([0, 0, 1, 1, 1, 2, 2, 3]);
     const dims = Array.from({ length: nd }, () => (r() < 0.15 ? pick(ALL_DIMENSIONS) : pick(COMMON)));
+    if (made < ALL_DIMENSIONS.length) dims.unshift(ALL_DIMENSIONS[made]!);
     const unique = [...new Set(dims)];
     if (unique.length > 0 || r() < 0.5) q.dimensions = unique;
-    if (r() < 0.55) {
+    const combo = COMBOS[made - ALL_DIMENSIONS.length];
+    if (combo !== undefined) q.time = { granularity: combo.granularity, ...(combo.fill ? { fill: true } : {}), ...(combo.compare ? { compare: 'previous' } : {}) };
+    else if (r() < 0.55) {
       q.time = { granularity: pick(GRANULARITIES) };
       if (r() < 0.5) q.time.fill = r() < 0.8;
       if (r() < 0.45) q.time.compare = 'previous';
@@ -97,7 +104,9 @@ export function questionMaker(r: () => number, rows: readonly ViewRow[], options
     for (;;) {
       const question = draw();
       try {
-        return { question, answer: referenceQuery(question, rows) };
+        const answer = referenceQuery(question, rows);
+        made++;
+        return { question, answer };
       } catch (e) {
         // Too big to compare, or a start not before the end (a 400, tested apart): again.
         if (!(e instanceof TooBig) && !(e instanceof EmptyWindow)) throw e;
