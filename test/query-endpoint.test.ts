@@ -17,7 +17,7 @@ import { expectArrowEqualsJson, expectCsvEqualsJson } from './query-formats.ts';
 import { ZONES, questionMaker } from './query-questions.ts';
 import { DIMENSIONS, MEASURES, isoMicros, referenceQuery } from './query-reference.ts';
 import type { Answer, Question } from './query-reference.ts';
-import { GRANULARITIES } from './query-calendar.ts';
+import { GRANULARITIES, wallOf } from './query-calendar.ts';
 
 const SEED = Number(process.env['QUERY_SEED'] ?? 20261114);
 const QUESTIONS = 520;
@@ -108,6 +108,19 @@ describe('query endpoint: DST changes and bucket edges, on purpose', () => {
           expect(want.count).toBeGreaterThan(0);
           await check(q, want, `${tz} around ${new Date(t).toISOString()}`);
         }
+      }
+    }
+  });
+
+  it('windows of local dates on days that begin late (Santiago moves midnight to 01:00) or early', async () => {
+    for (const tz of TRANSITION_ZONES) {
+      for (const t of transitions(tz)) {
+        const day = new Date(wallOf(t, tz)).toISOString().slice(0, 10);
+        const after = new Date(wallOf(t, tz) + 86_400_000).toISOString().slice(0, 10);
+        const q: Question = { measures: ['views', 'blogs'], dimensions: ['blog__country__name'], time: { granularity: 'hour', compare: 'previous' }, tz, start: day, end: after, as_of: AS_OF };
+        const want = referenceQuery(q, fx.rows);
+        expect(want.count).toBeGreaterThan(0);
+        await check(q, want, `${tz} on ${day}`);
       }
     }
   });

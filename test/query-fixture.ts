@@ -89,7 +89,7 @@ function views(r: () => number): View[] {
     out.push(who(us));
   }
   // Four blogs with exactly nine views each: ties.
-  for (let b = 37; b <= 40; b++) for (let i = 0; i < 9; i++) out.push(who((Date.UTC(2025, 4, 1) + Math.floor(r() * 90 * DAY)) * 1000, b));
+  for (let b = 37; b <= 40; b++) for (let i = 0; i < 9; i++) out.push(who((Date.UTC(2025, 6, 1) + Math.floor(r() * 60 * DAY)) * 1000, b));
   const us = (ms: number, d: number) => ms * 1000 + d;
   const NEAR = [-61 * 60e6, -59 * 60e6, -60e6, -1, 0, 1, 60e6, 59 * 60e6, 61 * 60e6, 119 * 60e6];
   for (const tz of TRANSITION_ZONES) for (const t of transitions(tz)) for (const d of NEAR) out.push(who(us(t, d)));
