@@ -97,7 +97,23 @@ export function questionMaker(r: () => number, rows: readonly ViewRow[], options
       });
     }
     if (r() < 0.6) q.limit = 100_000;
-    return q;
+    return made >= ALL_DIMENSIONS.length + COMBOS.length && r() < 0.3 ? simple(q) : q;
+  };
+
+  /** A question shaped like the fixed endpoints' (one relation key or none, counts, a whole-
+   *  day or rolling window, mostly UTC, one filter leaf or none): the engine answers these by
+   *  its fast paths (rollups, distinct sets, first-seen columns). */
+  const simple = (q: Question): Question => {
+    const s: Question = { measures: some(r() < 0.8 ? ['views', 'blogs', 'viewers'] : Object.keys(MEASURES), 1 + Math.floor(r() * 3)), as_of: q.as_of! };
+    if (r() < 0.8) s.dimensions = [pick(['country', 'user', 'blog', 'blog__author', 'blog__country'])];
+    if (r() < 0.4) s.time = { granularity: pick(['day', 'week', 'month', 'year'] as const), ...(r() < 0.5 ? { fill: true } : {}), ...(r() < 0.3 ? { compare: 'previous' as const } : {}) };
+    const tz = r() < 0.7 ? 'UTC' : pick(ZONES);
+    if (tz !== 'UTC') s.tz = tz;
+    if (r() < 0.5) s.range = pick(['week', 'month', 'year', 'all']);
+    else [s.start, s.end] = [instant(tz).slice(0, 10), instant(tz).slice(0, 10)].sort() as [string, string];
+    if (r() < 0.5) s.filters = randomTree(r, rows, 0);
+    if (r() < 0.5) s.limit = 100_000;
+    return s;
   };
 
   return () => {
