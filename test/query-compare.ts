@@ -24,9 +24,25 @@ export function answerDifference(got: Record<string, unknown>, want: Answer): st
   return rowsDifference(got['data'], want.data);
 }
 
+/** A row as text, averages to 12 significant digits: equal rows, equal keys. */
+const rowKey = (r: Record<string, unknown>) => show(Object.entries(r).map(([k, v]) => [k, APPROXIMATE.has(k) && typeof v === 'number' ? v.toPrecision(12) : v]));
+
+/** Whether two lists hold the same rows, in any order. */
+function sameRows(a: readonly Record<string, unknown>[], b: readonly Record<string, unknown>[]): boolean {
+  const x = a.map(rowKey).sort();
+  const y = b.map(rowKey).sort();
+  return x.length === y.length && x.every((k, i) => k === y[i]);
+}
+
 export function rowsDifference(gotData: unknown, want: readonly Record<string, unknown>[]): string | null {
   if (!Array.isArray(gotData)) return `data is not an array: ${show(gotData).slice(0, 200)}`;
   const data = gotData as Record<string, unknown>[];
+  const diff = firstRowDifference(data, want);
+  // Says whether only the order is wrong: a different finding from wrong values.
+  return diff === null ? null : `${sameRows(data, want) ? 'the same rows in another order; ' : ''}${diff}`;
+}
+
+function firstRowDifference(data: readonly Record<string, unknown>[], want: readonly Record<string, unknown>[]): string | null {
   for (let i = 0; i < Math.max(data.length, want.length); i++) {
     const g = data[i];
     const w = want[i];
