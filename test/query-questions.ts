@@ -111,7 +111,8 @@ export function questionMaker(r: () => number, rows: readonly ViewRow[], options
     if (tz !== 'UTC') s.tz = tz;
     if (r() < 0.5) s.range = pick(['week', 'month', 'year', 'all']);
     else [s.start, s.end] = [instant(tz).slice(0, 10), instant(tz).slice(0, 10)].sort() as [string, string];
-    if (r() < 0.5 && options.filters !== false) s.filters = randomTree(r, rows, 0);
+    const f = r();
+    if (f < 0.5 && options.filters !== false) s.filters = randomTree(r, rows, 0);
     if (r() < 0.3) s.order = [{ by: pick(s.measures), dir: pick(['asc', 'desc'] as const) }];
     if (r() < 0.5) s.limit = 100_000;
     return s;
