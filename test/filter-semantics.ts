@@ -20,9 +20,26 @@ export const TYPES: Record<string, 'integer' | 'text' | 'timestamp'> = {
 };
 
 export const ms = (s: string) => Date.parse(s.includes(' ') ? s.replace(' ', 'T') + 'Z' : s);
+
+const INSTANT = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?(Z|[+-]\d{2}(?::?\d{2})?)?)?$/i;
+/** Epoch microseconds of a row's `YYYY-MM-DD HH:MM:SS.ffffff` (UTC) or of an ISO 8601 value
+ *  (a date alone: UTC midnight; no offset: UTC): Date.parse would drop the microseconds. */
+export function micros(s: string): number {
+  const m = INSTANT.exec(s);
+  if (!m) throw new Error(`evaluator: not an instant: ${s}`);
+  const [y, mo, d, h = '0', mi = '0', sec = '0', frac = '', off] = m.slice(1);
+  let offMin = 0;
+  if (off !== undefined && off.toUpperCase() !== 'Z') {
+    const digits = off.slice(1).replace(':', '');
+    offMin = (off[0] === '-' ? -1 : 1) * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2) || '0'));
+  }
+  const wall = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(sec));
+  return (wall - offMin * 60_000) * 1000 + Number((frac + '000000').slice(0, 6));
+}
+
 function compare(type: string, a: number | string, b: Json): number {
   if (type === 'integer') return (a as number) - (b as number);
-  if (type === 'timestamp') return ms(a as string) - ms(b as string);
+  if (type === 'timestamp') return micros(a as string) - micros(b as string);
   return Buffer.compare(Buffer.from(a as string), Buffer.from(b as string));
 }
 
