@@ -68,6 +68,7 @@ const KIND: Readonly<Record<ResultColumn['type'], ColumnKind>> = {
   boolean: 'bool',
   text: 'string',
   timestamp: 'string',
+  datetime: 'string',
   date: 'string',
   uuid: 'string',
 };

@@ -47,7 +47,8 @@ export function planColumns(plan: Plan, ds: DatasetDef, fields: ReadonlyMap<stri
       ];
     case 'series':
       return [
-        { name: 'period', type: plan.granularity === 'hour' ? 'timestamp' : 'date' },
+        // Buckets are wall-clock times of the question's zone: a date, or a local date-time.
+        { name: 'period', type: plan.granularity === 'hour' ? 'datetime' : 'date' },
         { name: 'label', type: 'text' },
         ...plan.dimensions.map((d) => ({ name: d, type: pathType(fields, d) })),
         ...plan.measures.flatMap((m) => measureColumns(ds, m, plan.compare.includes(m), plan.running.includes(m))),

@@ -66,7 +66,7 @@ export const PerformanceAnswer = z.object({
   window: Window,
 });
 
-const ColumnType = z.enum(['integer', 'number', 'decimal', 'text', 'timestamp', 'date', 'boolean', 'uuid']);
+const ColumnType = z.enum(['integer', 'number', 'decimal', 'text', 'timestamp', 'datetime', 'date', 'boolean', 'uuid']);
 
 export const Meta = z.object({
   fields: z.array(z.object({ path: z.string(), type: z.string(), nullable: z.boolean(), operators: z.array(z.string()) })),

@@ -27,7 +27,7 @@ export interface Question {
   offset?: number;
 }
 
-export type ColumnType = 'integer' | 'number' | 'decimal' | 'text' | 'timestamp' | 'date';
+export type ColumnType = 'integer' | 'number' | 'decimal' | 'text' | 'timestamp' | 'datetime' | 'date';
 export interface Answer {
   columns: { name: string; type: ColumnType }[];
   data: Record<string, Json>[];
@@ -229,7 +229,7 @@ export function referenceQuery(q: Question, rows: readonly ViewRow[], maxRows = 
   });
 
   const columns: Answer['columns'] = [];
-  if (g !== undefined) columns.push({ name: 'period', type: g === 'hour' ? 'timestamp' : 'date' });
+  if (g !== undefined) columns.push({ name: 'period', type: g === 'hour' ? 'datetime' : 'date' });
   for (const d of dims) columns.push({ name: d, type: DIMENSIONS[d]! });
   for (const m of q.measures) {
     columns.push({ name: m, type: MEASURES[m]! });

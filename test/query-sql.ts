@@ -84,7 +84,7 @@ export async function sqlQuery(db: Database, q: Question): Promise<Answer> {
   }
   const prevOf = (e: string) => `CASE WHEN has_prev IS NULL THEN NULL ELSE ${e.replace(/\b(views|blogs|viewers|total|mx)\b/g, 'p_$1')} END`;
   const cols: { name: string; type: ColumnType; sql: string; key: string }[] = [];
-  if (g !== undefined) cols.push({ name: 'period', type: g === 'hour' ? 'timestamp' : 'date', sql: `strftime(bk, '${g === 'hour' ? '%Y-%m-%dT%H:00:00' : '%Y-%m-%d'}')`, key: 'bk' });
+  if (g !== undefined) cols.push({ name: 'period', type: g === 'hour' ? 'datetime' : 'date', sql: `strftime(bk, '${g === 'hour' ? '%Y-%m-%dT%H:00:00' : '%Y-%m-%d'}')`, key: 'bk' });
   dims.forEach((x, i) => {
     const type = DIMENSIONS[x]!;
     cols.push({ name: x, type, sql: type === 'timestamp' ? ISO(`d${i}`) : `d${i}`, key: `d${i}` });

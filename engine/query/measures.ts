@@ -12,7 +12,7 @@ import { compileExpr } from '../expr.ts';
 /** How a measure's values come out: JSON numbers (`integer`, `number`), exact decimals
  *  with `scale` digits (strings), or the type of what min/max read. */
 export interface MeasureType {
-  readonly type: 'integer' | 'number' | 'decimal' | 'text' | 'timestamp' | 'date' | 'boolean' | 'uuid';
+  readonly type: 'integer' | 'number' | 'decimal' | 'text' | 'timestamp' | 'datetime' | 'date' | 'boolean' | 'uuid';
   readonly scale?: number;
 }
 
