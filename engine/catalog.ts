@@ -93,6 +93,9 @@ export interface RollupDef {
    *  are their pair's first ever (that column null), so that windows with no lower bound
    *  count distinct pairs from the rollup. */
   readonly firsts?: string;
+  /** Fact columns whose sums each row also holds (as `sum_<column>`, rollupSum()): sums of
+   *  them are additive, so a `sum` measure of such a column reads the rollup too. */
+  readonly sums?: readonly string[];
   /** Storage order (default: bucket, then `columns`): a family read mostly for one key
    *  value is stored by that key first, so that zone maps skip the other keys' rows. */
   readonly sortKey?: readonly string[];
@@ -146,6 +149,9 @@ export function tableDef(catalog: Catalog, name: string): TableDef {
 }
 
 export const tableKey = (t: TableDef): string => t.key ?? 'id';
+
+/** The rollup column holding the sum of a fact column (RollupDef.sums). */
+export const rollupSum = (column: string): string => `sum_${column}`;
 
 /** The logical type users see for a stored type. */
 export function fieldTypeOf(sqlType: SqlType): FieldType {

@@ -1,7 +1,7 @@
 // What a snapshot offers beyond its fact table, read when it is opened. A snapshot built
 // before a structure existed is still served, by the plans that do without it.
 import type { Catalog } from './catalog.ts';
-import { tableDef, tableKey } from './catalog.ts';
+import { rollupSum, tableDef, tableKey } from './catalog.ts';
 import type { Database } from './db.ts';
 import type { CompileOptions } from './query/compile-plan.ts';
 import { ident } from './sql.ts';
@@ -14,6 +14,10 @@ export async function snapshotFeatures(db: Database, catalog: Catalog, wanted: b
   );
   const rollups = catalog.rollups.every((f) => f.every((r) => tables.has(r.name)));
   const firstSeen = catalog.firstSeen.every((f) => columns.has(f.column));
+  const rollupColumns = new Set(
+    (await db.query(`SELECT table_name || '.' || column_name AS c FROM duckdb_columns()`)).rows.map((r) => r['c']),
+  );
+  const rollupSums = catalog.rollups.every((f) => f.every((r) => (r.sums ?? []).every((c) => rollupColumns.has(`${r.name}.${rollupSum(c)}`))));
   const idRanges: Record<string, { min: number; max: number }> = {};
   for (const s of catalog.distinctSets) {
     if (!tables.has(s.day) || !tables.has(s.month)) continue;
@@ -25,5 +29,5 @@ export async function snapshotFeatures(db: Database, catalog: Catalog, wanted: b
     const hi = Number(r?.['hi']);
     if (r?.['lo'] != null && (stored === undefined || Number(stored) === hi - lo + 1)) idRanges[s.ids] = { min: lo, max: hi };
   }
-  return { rollups, firstSeen, ...(Object.keys(idRanges).length > 0 ? { idRanges } : {}) };
+  return { rollups, firstSeen, rollupSums, ...(Object.keys(idRanges).length > 0 ? { idRanges } : {}) };
 }

@@ -1,7 +1,7 @@
 // The snapshot's physical layout, compiled from the catalog: the SQL that turns validated
 // staging tables into the tables queries read. Pure: returns statements, runs nothing.
 import type { Catalog, FactColumnDef } from './catalog.ts';
-import { tableDef } from './catalog.ts';
+import { rollupSum, tableDef } from './catalog.ts';
 import { ident, sqlInteger } from './sql.ts';
 
 /** What the layout needs to know of the staged data. */
@@ -114,12 +114,14 @@ export function layoutSteps(catalog: Catalog, facts: LayoutFacts = {}): LayoutSt
       const sort = (r.sortKey ?? ['bucket', ...r.columns]).map((c) => ident(c)).join(', ');
       const fromDay = r.grain !== 'day' && day !== undefined;
       const firsts = r.firsts === undefined ? '' : fromDay ? ', sum(f)::BIGINT AS f' : `, count(*) FILTER (WHERE ${ident(r.firsts)} IS NULL) AS f`;
+      // Sums of the declared columns (exact: integers stay integers, decimals decimals).
+      const sums = (r.sums ?? []).map((c) => `, sum(${ident(fromDay ? rollupSum(c) : c)}) AS ${ident(rollupSum(c))}`).join('');
       add(
         'rollups',
         fromDay
-          ? `CREATE TABLE ${ident(r.name)} AS SELECT date_trunc('${r.grain}', bucket) AS bucket, ${cols}sum(n)::BIGINT AS n${firsts} ` +
+          ? `CREATE TABLE ${ident(r.name)} AS SELECT date_trunc('${r.grain}', bucket) AS bucket, ${cols}sum(n)::BIGINT AS n${firsts}${sums} ` +
               `FROM ${ident(day.name)} GROUP BY ALL ORDER BY ${sort}`
-          : `CREATE TABLE ${ident(r.name)} AS SELECT date_trunc('${r.grain}', ${viewed}) AS bucket, ${cols}count(*) AS n${firsts} ` +
+          : `CREATE TABLE ${ident(r.name)} AS SELECT date_trunc('${r.grain}', ${viewed}) AS bucket, ${cols}count(*) AS n${firsts}${sums} ` +
               `FROM ${ident(catalog.fact.name)} GROUP BY ALL ORDER BY ${sort}`,
       );
     }

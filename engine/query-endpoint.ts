@@ -71,6 +71,7 @@ const KIND: Readonly<Record<ResultColumn['type'], ColumnKind>> = {
   datetime: 'string',
   date: 'string',
   uuid: 'string',
+  list: 'string',
 };
 
 export function queryEndpoint(ds: DatasetDef): Endpoint<QueryInput, Plan> {

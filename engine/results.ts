@@ -8,9 +8,11 @@ import { exprType, measureType } from './query/measures.ts';
 import type { MeasureType } from './query/measures.ts';
 import type { Plan } from './query/nodes.ts';
 import type { FieldDef } from './fields.ts';
-import { fieldAt } from './query/paths.ts';
+import { fieldAt, fieldsFrom } from './query/paths.ts';
+import { listRows } from './query/compile-list.ts';
 
-export type ColumnType = MeasureType['type'];
+/** `list`: a child list, an array of objects (JSON only). */
+export type ColumnType = MeasureType['type'] | 'list';
 
 export interface ResultColumn {
   readonly name: string;
@@ -54,8 +56,10 @@ export function planColumns(plan: Plan, ds: DatasetDef, fields: ReadonlyMap<stri
         ...plan.measures.flatMap((m) => measureColumns(ds, m, plan.compare.includes(m), plan.running.includes(m))),
         ...plan.side.map((s) => ({ name: s.name, type: 'integer' as const })),
       ];
-    case 'list':
-      return [];
+    case 'list': {
+      const own = fieldsFrom(ds.catalog, plan.table);
+      return [...plan.columns.map((c) => ({ name: c, type: pathType(own, c) })), ...plan.children.map((c) => ({ name: c.name, type: 'list' as const }))];
+    }
     default:
       return assertNever(plan);
   }
@@ -128,11 +132,15 @@ export function ratioGrowth(s1: unknown, c1: unknown, s0: unknown, c0: unknown, 
 }
 
 export function toResult(plan: Plan, ds: DatasetDef, fields: ReadonlyMap<string, FieldDef>, raw: readonly Row[]): PlanResult {
+  if (plan.kind === 'list') {
+    const { total, rows } = listRows(raw);
+    return { columns: planColumns(plan, ds, fields), total, rows };
+  }
   const total = Number(raw[0]?.['total'] ?? 0);
   const present = raw.filter((r) => r['present'] !== null && r['present'] !== undefined);
   const columns = planColumns(plan, ds, fields);
   const ratioScale = new Map<string, number>();
-  const measures = plan.kind === 'list' ? [] : plan.measures;
+  const measures = plan.measures;
   for (const m of measures) {
     const def = ds.measures[m];
     if (def?.kind === 'ratio' && def.decimals !== undefined) ratioScale.set(m, def.decimals);

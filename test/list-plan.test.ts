@@ -88,9 +88,9 @@ describe('list plan SQL', () => {
   SELECT * FROM "customer" AS r
   WHERE COALESCE(contains(lower(r."name"), lower($1::VARCHAR)), false)
 ), "__page" AS MATERIALIZED (
-  SELECT r."id", r."name", r."country_id", "r/country"."name" AS "__o0"
+  SELECT r."id", r."name", r."country_id", "country_id>country"."name" AS "__o0"
   FROM "__filtered" AS r
-  LEFT JOIN "country" AS "r/country" ON "r/country"."id" = r."country_id"
+  LEFT JOIN "country" AS "country_id>country" ON "country_id>country"."id" = r."country_id"
   ORDER BY "__o0" ASC NULLS LAST, r."id" ASC
   LIMIT $3::BIGINT OFFSET $4::BIGINT
 ), "__child0" AS (
@@ -99,10 +99,10 @@ describe('list plan SQL', () => {
   WHERE c."customer_id" IN (SELECT p."id" FROM "__page" AS p)
   GROUP BY c."customer_id"
 )
-SELECT (SELECT count(*) FROM "__filtered") AS "__total", r."id" AS "__key", r."id" AS "id", COALESCE(r."name", $2::VARCHAR) AS "display", "r/country"."name" AS "country__name", COALESCE("__child0"."__v", []) AS "orders"
+SELECT (SELECT count(*) FROM "__filtered") AS "__total", r."id" AS "__key", r."id" AS "id", COALESCE(r."name", $2::VARCHAR) AS "display", "country_id>country"."name" AS "country__name", COALESCE("__child0"."__v", []) AS "orders"
 FROM (SELECT 1) AS one
   LEFT JOIN "__page" AS r ON true
-  LEFT JOIN "country" AS "r/country" ON "r/country"."id" = r."country_id"
+  LEFT JOIN "country" AS "country_id>country" ON "country_id>country"."id" = r."country_id"
   LEFT JOIN "__child0" ON "__child0"."__k" = r."id"
 ORDER BY r."__o0" ASC NULLS LAST, r."id" ASC`);
     expect(params).toEqual([`o'%_\\`, '(anonymous)', 10, 20]);
@@ -125,8 +125,8 @@ ORDER BY r."__o0" ASC NULLS LAST, r."id" ASC`);
   it('refuses what has no single value per row, unknown paths and clashing names', () => {
     const bad: [Partial<ListPlan>, RegExp][] = [
       [{ columns: ['orders__status'] }, /one-to-many/],
-      [{ columns: ['nope'] }, /no column or relation 'nope'/],
-      [{ order: [{ by: 'country__nope', dir: 'asc' }] }, /no column or relation 'nope'/],
+      [{ columns: ['nope'] }, /no field '(country__)?nope'/],
+      [{ order: [{ by: 'country__nope', dir: 'asc' }] }, /no field '(country__)?nope'/],
       [{ columns: ['id', 'orders'], children: [] }, /one-to-many/],
       [{ columns: ['id', 'id'] }, /taken/],
       [{ columns: ['id'], children: [{ name: 'id', relation: 'orders', columns: ['id'], order: [] }] }, /taken/],

@@ -154,3 +154,33 @@ describe('series plans', () => {
     }
   });
 });
+
+describe('list plans', () => {
+  it('run through the engine: rows of a table with many-to-one paths, ordered, paged, with the count', async () => {
+    const plan = {
+      kind: 'list',
+      dataset: 'blog',
+      table: 'blog',
+      filter: undefined,
+      columns: ['id', 'title', 'author__username', 'country__code'],
+      children: [],
+      order: [{ by: 'created_at', dir: 'desc' }],
+      limit: 5,
+      offset: 3,
+    } as const;
+    const { sql, params } = fast.compile(plan);
+    expect(params).toEqual([5, 3]);
+    expect(sql).toContain('ORDER BY "__o0" DESC NULLS LAST, r."id" ASC');
+    const want = plain(
+      (
+        await ref.query(`SELECT b.id, b.title, u.username AS author__username, c.code AS country__code FROM blog b JOIN "user" u ON u.id = b.author_id
+          LEFT JOIN country c ON c.id = b.country_id ORDER BY b.created_at DESC, b.id LIMIT 5 OFFSET 3`)
+      ).rows,
+    );
+    const total = Number((await ref.query('SELECT count(*) AS n FROM blog')).rows[0]!['n']);
+    const got = await fast.run(plan);
+    expect(got.total).toBe(total);
+    expect(got.rows).toEqual(want);
+    expect(got.columns.map((c) => `${c.name}:${c.type}`)).toEqual(['id:integer', 'title:text', 'author__username:text', 'country__code:text']);
+  });
+});

@@ -3,7 +3,7 @@
 // (one key, counts and one distinct count) go there; the rest are answered here, from the
 // rollups where every measure is a count and the rollup holds every column, else from the
 // fact table. Pure: no I/O.
-import type { Catalog } from '../catalog.ts';
+import { rollupSum } from '../catalog.ts';
 import type { DatasetDef } from '../dataset.ts';
 import type { Dialect } from '../dialect/dialect.ts';
 import type { FieldDef } from '../fields.ts';
@@ -12,30 +12,30 @@ import type { Params } from '../params.ts';
 import { ident } from '../sql.ts';
 import type { CompileOptions } from './compile-options.ts';
 import { compileKeyed, keyedShape } from './compile-keyed.ts';
-import { aggregateSql, baseMeasures, ratioSql } from './measures.ts';
+import { aggregateSql, baseMeasures, ratioSql, rollupSums, summedColumn } from './measures.ts';
 import type { AggregatePlan } from './nodes.ts';
 import { orderOf, orderSql } from './order.ts';
 import { JoinSet, fieldAt, readPath } from './paths.ts';
 import { fieldColumns } from '../fields.ts';
 import type { ReadPath } from './paths.ts';
 import { chooseFamily, decompose } from './rollups.ts';
-import { segmentsSql, windowSql } from './segments.ts';
+import { additiveSegmentsSql, windowSql } from './segments.ts';
 
 /** The fact columns the paths read (themselves, or the keys they join through). */
 export const factColumnsOf = (fields: ReadonlyMap<string, FieldDef>, paths: readonly string[]): string[] => paths.flatMap((p) => fieldColumns(fieldAt(fields, p)));
 
 /** Where the rows come from: `FROM` text (alias f) with the window and filter applied, and
- *  how a count of rows reads there (a rollup row stands for `n` fact rows). */
+ *  how each measure reads there (a rollup row stands for `n` fact rows and holds sums). */
 export interface RowSource {
   readonly from: string;
-  readonly count: string;
+  measure(name: string): string;
 }
 
 export function rowSource(
   ds: DatasetDef,
   plan: { readonly window: AggregatePlan['window']; readonly filter: AggregatePlan['filter'] },
   needed: ReadonlySet<string>,
-  countsOnly: boolean,
+  measures: readonly string[],
   fields: ReadonlyMap<string, FieldDef>,
   o: CompileOptions,
   params: Params,
@@ -43,19 +43,25 @@ export function rowSource(
 ): RowSource {
   const catalog = ds.catalog;
   const cols = filterColumns(plan.filter, fields);
-  const family = countsOnly && o.rollups !== false ? chooseFamily(catalog, new Set([...needed, ...cols])) : undefined;
+  // Counts and sums of columns add up across rollup rows; anything else reads the fact rows.
+  const sums = rollupSums(ds, measures);
+  const usable = sums !== undefined && o.rollups !== false && (sums.length === 0 || o.rollupSums === true);
+  const family = usable ? chooseFamily(catalog, new Set([...needed, ...cols]), new Set(sums)) : undefined;
   const where = (p: Params) => (plan.filter ? [compileFilter(plan.filter, fields, p, ident, dialect)] : []);
   if (family) {
     const segs = decompose(plan.window, family);
     if (segs.some((s) => s.source.kind === 'rollup')) {
-      const select = [...needed].map((c) => ident(c)).join(', ');
-      const src = segmentsSql(segs, catalog, select === '' ? '1 AS one' : select, where, params, false);
-      // A sum over no rows is null: no rows is 0 rows.
-      return { from: `(\n  ${src}\n) f`, count: `COALESCE(${dialect.cast('sum(f.n)', 'BIGINT')}, 0)` };
+      const src = additiveSegmentsSql(segs, catalog, [...needed], sums!, where, params, false);
+      // A sum over no rows is null: no rows is 0 rows, and adds up to 0.
+      const measure = (m: string) => {
+        const c = summedColumn(ds, m);
+        return c === undefined ? `COALESCE(${dialect.cast('sum(f.n)', 'BIGINT')}, 0)` : `COALESCE(sum(f.${ident(rollupSum(c))}), 0)`;
+      };
+      return { from: `(\n  ${src}\n) f`, measure };
     }
   }
   const conds = [windowSql(`f.${ident(catalog.fact.time)}`, plan.window, params), ...(plan.filter ? [compileFilter(plan.filter, fields, params, (c) => `f.${ident(c)}`, dialect)] : [])];
-  return { from: `(SELECT * FROM ${ident(catalog.fact.name)} f WHERE ${conds.join(' AND ')}) f`, count: 'count(*)' };
+  return { from: `(SELECT * FROM ${ident(catalog.fact.name)} f WHERE ${conds.join(' AND ')}) f`, measure: (m) => aggregateSql(ds, m, 'f', params, dialect) };
 }
 
 /** A dimension's value as answered: instants as ISO 8601 text in UTC (as the API writes
@@ -66,14 +72,13 @@ export function compileAggregate(plan: AggregatePlan, ds: DatasetDef, fields: Re
   if (keyedShape(plan, ds)) return compileKeyed(plan, ds, fields, o, params, dialect);
   const catalog = ds.catalog;
   const base = baseMeasures(ds, plan.measures);
-  const countsOnly = base.every((m) => ds.measures[m]!.kind === 'count');
   const groupPaths = [...plan.dimensions, ...plan.labels.map((l) => l.path)];
   const needed = new Set(factColumnsOf(fields, groupPaths));
-  const src = rowSource(ds, plan, needed, countsOnly, fields, o, params, dialect);
+  const src = rowSource(ds, plan, needed, base, fields, o, params, dialect);
   const joins = new JoinSet();
   const reads = groupPaths.map((p) => readPath(fields, p, 'f', joins, params, dialect));
   const dimCols = reads.map((r, i) => `${r.sql} AS g${i}`);
-  const measureCols = base.map((m, i) => `${ds.measures[m]!.kind === 'count' ? src.count : aggregateSql(ds, m, 'f', params, dialect)} AS m${i}`);
+  const measureCols = base.map((m, i) => `${src.measure(m)} AS m${i}`);
   const groupBy = reads.length ? ` GROUP BY ${reads.map((_, i) => i + 1).join(', ')}` : '';
   const names = [...plan.dimensions, ...plan.labels.map((l) => l.name)];
   const measureRef = (m: string) => `m${base.indexOf(m)}`;

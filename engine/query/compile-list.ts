@@ -12,8 +12,8 @@ import { compileFilter } from '../filter/compile.ts';
 import type { Params } from '../params.ts';
 import { ident } from '../sql.ts';
 import type { ChildList, ListPlan, OrderTerm } from './nodes.ts';
-import { Joins, pathSql } from './row-paths.ts';
-import type { ColumnReader } from './row-paths.ts';
+import { JoinSet, fieldsFrom, readWith } from './paths.ts';
+import type { ColumnRef } from '../sql.ts';
 
 /** Output columns beside the requested ones. No field path can be named like them (a path
  *  has no empty segment), and compileList refuses them as child list names. */
@@ -47,16 +47,17 @@ function childSql(catalog: Catalog, root: TableDef, child: ChildList, params: Pa
   const rel = root.relations.find((r) => r.name === child.relation);
   if (!rel || rel.kind !== 'one-to-many') throw new Error(`table ${root.name} has no one-to-many relation '${child.relation}'`);
   const table = tableDef(catalog, rel.target);
-  const joins = new Joins();
-  const read: ColumnReader = (c) => `c.${ident(c)}`;
-  const value = (path: string) => pathSql(catalog, table, 'c', path, read, joins, params, dialect);
+  const joins = new JoinSet();
+  const read: ColumnRef = (c) => `c.${ident(c)}`;
+  const childFields = fieldsFrom(catalog, table.name);
+  const value = (path: string) => readWith(childFields, path, read, joins, params, dialect).sql;
   const fields = child.columns.map((p) => `${ident(p)} := ${value(p)}`);
   const order = [...child.order.map((t) => orderBy(value(t.by), t.dir)), `c.${ident(tableKey(table))} ASC`];
   const fk = `c.${ident(rel.column)}`;
   // A semi-join on the page's keys, so that only the page's children are read, joined and
   // aggregated; the children of a row with none are an empty list (COALESCE in the SELECT).
   return `SELECT ${fk} AS "__k", list(struct_pack(${fields.join(', ')}) ORDER BY ${order.join(', ')}) AS "__v"
-  FROM ${ident(table.name)} AS c${joins.sql()}
+  FROM ${ident(table.name)} AS c${joins.lines}
   WHERE ${fk} IN (SELECT p.${ident(tableKey(root))} FROM ${PAGE} AS p)
   GROUP BY ${fk}`;
 }
@@ -88,20 +89,21 @@ export function compileList(plan: ListPlan, catalog: Catalog, fields: ReadonlyMa
   checkNames(plan);
   const root = tableDef(catalog, plan.table);
   const key = ident(tableKey(root));
-  const where = plan.filter ? `\n  WHERE ${compileFilter(plan.filter, fields, params, (c) => `r.${ident(c)}`)}` : '';
+  const where = plan.filter ? `\n  WHERE ${compileFilter(plan.filter, fields, params, (c) => `r.${ident(c)}`, dialect)}` : '';
+  const own = fieldsFrom(catalog, root.name);
 
   // Output columns read the page's rows under the alias r, with the table's own column names.
   const carried = new Set<string>([tableKey(root)]);
-  const readPage: ColumnReader = (c) => {
+  const readPage: ColumnRef = (c) => {
     carried.add(c);
     return `r.${ident(c)}`;
   };
-  const outJoins = new Joins();
-  const columns = plan.columns.map((p) => `${pathSql(catalog, root, 'r', p, readPage, outJoins, params, dialect)} AS ${ident(p)}`);
+  const outJoins = new JoinSet();
+  const columns = plan.columns.map((p) => `${readWith(own, p, readPage, outJoins, params, dialect).sql} AS ${ident(p)}`);
 
-  const pageJoins = new Joins();
-  const readRow: ColumnReader = (c) => `r.${ident(c)}`;
-  const orderValues = plan.order.map((t, i) => `${pathSql(catalog, root, 'r', t.by, readRow, pageJoins, params, dialect)} AS ${orderColumn(i)}`);
+  const pageJoins = new JoinSet();
+  const readRow: ColumnRef = (c) => `r.${ident(c)}`;
+  const orderValues = plan.order.map((t, i) => `${readWith(own, t.by, readRow, pageJoins, params, dialect).sql} AS ${orderColumn(i)}`);
   const pageOrder = [...plan.order.map((t, i) => orderBy(`r.${orderColumn(i)}`, t.dir)), `r.${key} ASC`];
   const limit = params.add(plan.limit, 'BIGINT');
   const offset = params.add(plan.offset, 'BIGINT');
@@ -115,13 +117,13 @@ export function compileList(plan: ListPlan, catalog: Catalog, fields: ReadonlyMa
   SELECT * FROM ${ident(root.name)} AS r${where}
 ), ${PAGE} AS MATERIALIZED (
   SELECT ${pageColumns.join(', ')}
-  FROM ${FILTERED} AS r${pageJoins.sql()}
+  FROM ${FILTERED} AS r${pageJoins.lines}
   ORDER BY ${[...plan.order.map((t, i) => orderBy(orderColumn(i), t.dir)), `r.${key} ASC`].join(', ')}
   LIMIT ${limit} OFFSET ${offset}
 )${children.map((c) => `, ${c}`).join('')}
 SELECT (SELECT count(*) FROM ${FILTERED}) AS ${ident(TOTAL)}, r.${key} AS ${ident(KEY)}${[...columns, ...childColumns].map((c) => `, ${c}`).join('')}
 FROM (SELECT 1) AS one
-  LEFT JOIN ${PAGE} AS r ON true${outJoins.sql()}${childJoins}
+  LEFT JOIN ${PAGE} AS r ON true${outJoins.lines}${childJoins}
 ORDER BY ${pageOrder.join(', ')}`;
 }
 

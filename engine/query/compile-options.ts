@@ -12,4 +12,6 @@ export interface CompileOptions {
   readonly idRanges?: Readonly<Record<string, { readonly min: number; readonly max: number }>> | undefined;
   /** The fact table holds the first-seen columns (catalog.firstSeen). */
   readonly firstSeen?: boolean;
+  /** The rollups hold the sums they declare (RollupDef.sums; snapshots before them do not). */
+  readonly rollupSums?: boolean;
 }

@@ -10,6 +10,8 @@ import { Params } from '../params.ts';
 import type { Param } from '../db.ts';
 import { compileAggregate } from './compile-aggregate.ts';
 import { compileSeries } from './compile-series.ts';
+import { compileList } from './compile-list.ts';
+import { fieldsFrom } from './paths.ts';
 import type { Plan } from './nodes.ts';
 import type { CompileOptions } from './compile-options.ts';
 
@@ -29,7 +31,8 @@ export function compilePlan(plan: Plan, ds: DatasetDef, fields: ReadonlyMap<stri
     case 'series':
       return { sql: compileSeries(plan, ds, fields, options, params, dialect), params: params.values };
     case 'list':
-      throw new Error('list plans: compile-list.ts');
+      // The filter is rooted at the listed table, as its question parsed it.
+      return { sql: compileList(plan, ds.catalog, fieldsFrom(ds.catalog, plan.table), params, dialect), params: params.values };
     default:
       return assertNever(plan);
   }

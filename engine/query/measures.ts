@@ -93,6 +93,26 @@ export const additive = (ds: DatasetDef, name: string): boolean => {
   return k === 'count' || k === 'sum';
 };
 
+/** The fact column a `sum` measure adds up, where it is a plain column: rollups may hold
+ *  its sums (RollupDef.sums). */
+export function summedColumn(ds: DatasetDef, name: string): string | undefined {
+  const m = ds.measures[name];
+  return m?.kind === 'sum' && m.expr.kind === 'column' ? m.expr.name : undefined;
+}
+
+/** The columns whose rollup sums answer `measures`, or undefined where some measure is
+ *  neither a count nor such a sum (then no rollup can answer). */
+export function rollupSums(ds: DatasetDef, measures: readonly string[]): string[] | undefined {
+  const out: string[] = [];
+  for (const m of measures) {
+    if (ds.measures[m]!.kind === 'count') continue;
+    const c = summedColumn(ds, m);
+    if (c === undefined) return undefined;
+    out.push(c);
+  }
+  return [...new Set(out)];
+}
+
 /** The aggregate over fact rows at alias `f` (not for ratios: see ratioSql). */
 export function aggregateSql(ds: DatasetDef, name: string, f: string, params: Params, dialect: Dialect): string {
   const m = ds.measures[name]!;

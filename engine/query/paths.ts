@@ -10,6 +10,7 @@ import type { FieldDef, FieldMap } from '../fields.ts';
 import type { FieldType } from '../catalog.ts';
 import type { Params } from '../params.ts';
 import { ident } from '../sql.ts';
+import type { ColumnRef } from '../sql.ts';
 
 export interface ReadPath {
   readonly sql: string;
@@ -29,6 +30,11 @@ export class JoinSet {
   get sql(): string {
     return [...this.joins].join(' ');
   }
+
+  /** The joins each on a line of its own after a FROM item ('' when none). */
+  get lines(): string {
+    return [...this.joins].map((j) => `\n  ${j}`).join('');
+  }
 }
 
 /** The field at `path`, which the caller has validated (a programming error otherwise). */
@@ -40,8 +46,13 @@ export function fieldAt(fields: ReadonlyMap<string, FieldDef>, path: string): Fi
 
 /** Reads `path` on the rows at `alias` (of the root `fields` were built from). */
 export function readPath(fields: ReadonlyMap<string, FieldDef>, path: string, alias: string, joins: JoinSet, params: Params, dialect: Dialect): ReadPath {
+  return readWith(fields, path, (c) => `${alias}.${ident(c)}`, joins, params, dialect);
+}
+
+/** Reads `path` with `column` reading the root's own columns (a caller may note which). */
+export function readWith(fields: ReadonlyMap<string, FieldDef>, path: string, column: ColumnRef, joins: JoinSet, params: Params, dialect: Dialect): ReadPath {
   const field = fieldAt(fields, path);
-  const v = fieldValueSql(field, (c) => `${alias}.${ident(c)}`, params, dialect);
+  const v = fieldValueSql(field, column, params, dialect);
   joins.add(v.joins);
   return { sql: v.sql, type: field.type, nullable: field.nullable };
 }

@@ -39,12 +39,14 @@ const ceilMonth = (i: Instant) => {
   return atMs(utcMs(d.getUTCFullYear(), d.getUTCMonth() + 1, 1));
 };
 
-/** The rollup family (month and day grains) holding every needed column, if any. */
-export function chooseFamily(catalog: Catalog, needed: ReadonlySet<string>): { month?: RollupDef; day: RollupDef } | undefined {
+/** The rollup family (month and day grains) holding every needed column (and the sums of
+ *  every column in `sums`), if any. */
+export function chooseFamily(catalog: Catalog, needed: ReadonlySet<string>, sums: ReadonlySet<string> = new Set()): { month?: RollupDef; day: RollupDef } | undefined {
+  const holds = (r: RollupDef) => [...needed].every((c) => r.columns.includes(c)) && [...sums].every((c) => r.sums?.includes(c));
   for (const family of catalog.rollups) {
     const day = family.find((r) => r.grain === 'day');
-    if (!day || ![...needed].every((c) => day.columns.includes(c))) continue;
-    const month = family.find((r) => r.grain === 'month' && [...needed].every((c) => r.columns.includes(c)));
+    if (!day || !holds(day)) continue;
+    const month = family.find((r) => r.grain === 'month' && holds(r));
     return month ? { month, day } : { day };
   }
   return undefined;

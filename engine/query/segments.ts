@@ -1,6 +1,7 @@
 // SQL pieces shared by the grouped and series compilers: a window's condition, and the
 // UNION ALL of a window's segments (fact table and rollups, see rollups.ts).
 import type { Catalog } from '../catalog.ts';
+import { rollupSum } from '../catalog.ts';
 import type { Params } from '../params.ts';
 import { ident } from '../sql.ts';
 import type { Segment } from './rollups.ts';
@@ -29,6 +30,16 @@ export function unionSegments(segments: readonly Segment[], catalog: Catalog, wh
       return select({ table: ident(seg.source.kind === 'fact' ? catalog.fact.name : seg.source.table), time, fact, conds });
     })
     .join('\n  UNION ALL ');
+}
+
+/** Rows of each segment with `cols` (fact columns), `n` (the fact rows each stands for)
+ *  and, for each column of `sums`, its sum as rollupSum(column) (the value itself on a fact
+ *  row); with `withTime`, `t`, the row's instant or bucket start. */
+export function additiveSegmentsSql(segments: readonly Segment[], catalog: Catalog, cols: readonly string[], sums: readonly string[], where: (p: Params) => string[], params: Params, withTime: boolean): string {
+  return unionSegments(segments, catalog, where, params, (r) => {
+    const out = [...cols.map((c) => ident(c)), ...(withTime ? [`${r.time} AS t`] : []), `${r.fact ? '1' : ident('n')} AS n`, ...sums.map((c) => `${ident(r.fact ? c : rollupSum(c))} AS ${ident(rollupSum(c))}`)];
+    return `SELECT ${out.length ? out.join(', ') : '1 AS one'} FROM ${r.table} WHERE ${r.conds}`;
+  });
 }
 
 /** Plain rows of each segment: `cols` (with `t`, the row's instant or bucket start, where
