@@ -184,3 +184,26 @@ describe('list plans', () => {
     expect(got.columns.map((c) => `${c.name}:${c.type}`)).toEqual(['id:integer', 'title:text', 'author__username:text', 'country__code:text']);
   });
 });
+
+describe('sums from rollups', () => {
+  it('a sum of a column the rollups hold reads them, and answers as the fact rows do', async () => {
+    const plan: AggregatePlan = {
+      kind: 'aggregate', dataset: 'blog', window: WINDOW, filter: undefined, dimensions: ['country__name'], measures: ['views', 'total_duration'],
+      labels: [], order: [], nulls: 'keep', limit: 1000, offset: 0,
+    };
+    expect(fast.compile(plan).sql).toContain('"sum_duration"');
+    expect(fast.compile(plan).sql).toContain('"rollup_country_month"');
+    expect(raw.compile(plan).sql).not.toContain('rollup');
+    const want = plain((await ref.query(`SELECT c.name AS "country__name", count(*) AS views, sum(v.duration) AS total_duration FROM ${VIEWS} GROUP BY 1 ORDER BY views DESC, 1 NULLS LAST`)).rows);
+    for (const e of [fast, raw]) expect((await e.run(plan)).rows).toEqual(want);
+    const series: SeriesPlan = {
+      kind: 'series', dataset: 'blog', window: WINDOW, filter: undefined, granularity: 'month', tz: 'UTC', dimensions: [], measures: ['total_duration'],
+      fill: false, compare: [], running: ['total_duration'], side: [], order: [], limit: 1000, offset: 0,
+    };
+    expect(fast.compile(series).sql).toContain('"rollup_total_month"');
+    const months = plain((await ref.query(`SELECT strftime(date_trunc('month', v.viewed_at), '%Y-%m-%d') AS period, sum(v.duration) AS total_duration FROM ${VIEWS} GROUP BY 1 ORDER BY 1`)).rows);
+    let running = 0;
+    const wantSeries = months.map((m) => ({ period: m['period'], total_duration: m['total_duration'], total_duration_running: (running += m['total_duration'] as number) }));
+    for (const e of [fast, raw]) expect((await e.run(series)).rows.map(({ label: _l, ...r }) => r)).toEqual(wantSeries);
+  });
+});

@@ -85,8 +85,10 @@ export async function expectSnapshotMatchesSource(snapshot: string, ref: Databas
           return `"${c}"`;
         });
         const firsts = r.firsts === undefined ? '' : `, count(*) FILTER (WHERE "${r.firsts}" IS NULL) AS f`;
-        const want = `SELECT date_trunc('${r.grain}', viewed_at) AS bucket${keys.map((k) => `, ${k}`).join('')}, count(*) AS n${firsts} FROM expected_fact GROUP BY ALL`;
-        const got = `SELECT bucket${keys.map((k) => `, ${k}`).join('')}, n${r.firsts === undefined ? '' : ', f'} FROM "${r.name}"`;
+        // The sums a rollup declares, from the reference's own rows.
+        const sums = (r.sums ?? []).map((c) => `, sum("${c}") AS "sum_${c}"`).join('');
+        const want = `SELECT date_trunc('${r.grain}', viewed_at) AS bucket${keys.map((k) => `, ${k}`).join('')}, count(*) AS n${firsts}${sums} FROM expected_fact GROUP BY ALL`;
+        const got = `SELECT bucket${keys.map((k) => `, ${k}`).join('')}, n${r.firsts === undefined ? '' : ', f'}${(r.sums ?? []).map((c) => `, "sum_${c}"`).join('')} FROM "${r.name}"`;
         expectSameRows(await textRows(snap, got), await textRows(ref, want), r.name);
       }
     }

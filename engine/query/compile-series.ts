@@ -14,14 +14,15 @@ import { ident } from '../sql.ts';
 import type { CompileOptions } from './compile-options.ts';
 import { answerValue, factColumnsOf } from './compile-aggregate.ts';
 import type { Expr } from '../catalog.ts';
+import { rollupSum } from '../catalog.ts';
 import { compileExpr } from '../expr.ts';
-import { aggregateSql, baseMeasures, ratioSql, zeroWhenEmpty } from './measures.ts';
+import { aggregateSql, baseMeasures, ratioSql, rollupSums, summedColumn, zeroWhenEmpty } from './measures.ts';
 import type { SeriesPlan } from './nodes.ts';
 import { orderOf, orderSql } from './order.ts';
 import { PERIODS } from './periods.ts';
 import { JoinSet, readPath, targetOf } from './paths.ts';
 import { chooseFamily, decompose } from './rollups.ts';
-import { segmentsSql, windowSql } from './segments.ts';
+import { additiveSegmentsSql, windowSql } from './segments.ts';
 
 /** Reads fact columns on the table a relation leads to, for the part of a filter under that
  *  relation: the relation's key column is the table's key, a column copied from under it
@@ -79,12 +80,18 @@ export function compileSeries(plan: SeriesPlan, ds: DatasetDef, fields: Readonly
   let v: string;
   // In UTC, whole days (and for months and longer, whole months) are whole buckets, so the
   // rollups count them; other zones cut days apart and go by quarter hours.
-  const family = utc && p.rollup !== 'none' && kinds.every((k) => k === 'count') && o.rollups !== false ? chooseFamily(catalog, needed) : undefined;
+  // Counts and sums of columns add up across rollup rows (where the snapshot holds the sums).
+  const sums = rollupSums(ds, base);
+  const additive = sums !== undefined && (sums.length === 0 || o.rollupSums === true) && exact.length === 0;
+  const family = utc && p.rollup !== 'none' && additive && o.rollups !== false ? chooseFamily(catalog, needed, new Set(sums)) : undefined;
   const segments = family ? decompose(plan.window, p.rollup === 'month' ? family : { day: family.day }) : [];
   if (segments.some((s) => s.source.kind === 'rollup')) {
-    const cols = [...needed].map((c) => ident(c)).join(', ');
-    const src = segmentsSql(segments, catalog, cols === '' ? '1 AS one' : cols, where, params, true);
-    v = `SELECT ${dialect.truncate(unit, 'f.t')} AS b${g.length ? ', ' : ''}${dims.join(', ')}, ${base.map((_, i) => `${dialect.cast('sum(f.n)', 'BIGINT')} AS m${i}`).join(', ')}
+    const src = additiveSegmentsSql(segments, catalog, [...needed], sums!, where, params, true);
+    const summed = (m: string) => {
+      const c = summedColumn(ds, m);
+      return c === undefined ? dialect.cast('sum(f.n)', 'BIGINT') : `sum(f.${ident(rollupSum(c))})`;
+    };
+    v = `SELECT ${dialect.truncate(unit, 'f.t')} AS b${g.length ? ', ' : ''}${dims.join(', ')}, ${base.map((m, i) => `${summed(m)} AS m${i}`).join(', ')}
   FROM (\n  ${src}\n) f ${joins.sql} ${groupBy(1)}`;
   } else if (!utc && kinds.every((k) => REAGGREGATE[k] !== undefined)) {
     const us = dialect.epochMicros(time);

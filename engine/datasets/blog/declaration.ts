@@ -116,24 +116,24 @@ export const blogCatalog: Catalog = {
   rollups: [
     // Totals answer unfiltered series; per author, a user's own series (stored by author).
     [
-      { name: 'rollup_total_month', grain: 'month', columns: [] },
-      { name: 'rollup_total_day', grain: 'day', columns: [] },
+      { name: 'rollup_total_month', grain: 'month', columns: [], sums: ['duration'] },
+      { name: 'rollup_total_day', grain: 'day', columns: [], sums: ['duration'] },
     ],
     [
-      { name: 'rollup_author_month', grain: 'month', columns: ['author_id'], sortKey: ['author_id', 'bucket'] },
-      { name: 'rollup_author_day', grain: 'day', columns: ['author_id'], sortKey: ['author_id', 'bucket'] },
+      { name: 'rollup_author_month', grain: 'month', columns: ['author_id'], sortKey: ['author_id', 'bucket'], sums: ['duration'] },
+      { name: 'rollup_author_day', grain: 'day', columns: ['author_id'], sortKey: ['author_id', 'bucket'], sums: ['duration'] },
     ],
     [
-      { name: 'rollup_blog_month', grain: 'month', columns: ['blog_id', 'author_id', 'blog_country_id', 'blog_created_at'] },
-      { name: 'rollup_blog_day', grain: 'day', columns: ['blog_id', 'author_id', 'blog_country_id', 'blog_created_at'] },
+      { name: 'rollup_blog_month', grain: 'month', columns: ['blog_id', 'author_id', 'blog_country_id', 'blog_created_at'], sums: ['duration'] },
+      { name: 'rollup_blog_day', grain: 'day', columns: ['blog_id', 'author_id', 'blog_country_id', 'blog_created_at'], sums: ['duration'] },
     ],
     [
       { name: 'rollup_user_month', grain: 'month', columns: ['user_id'], firsts: 'prev_user_blog_at' },
       { name: 'rollup_user_day', grain: 'day', columns: ['user_id'], firsts: 'prev_user_blog_at' },
     ],
     [
-      { name: 'rollup_country_month', grain: 'month', columns: ['country_id', 'blog_id', 'author_id', 'blog_country_id', 'blog_created_at'] },
-      { name: 'rollup_country_day', grain: 'day', columns: ['country_id', 'blog_id', 'author_id', 'blog_country_id', 'blog_created_at'] },
+      { name: 'rollup_country_month', grain: 'month', columns: ['country_id', 'blog_id', 'author_id', 'blog_country_id', 'blog_created_at'], sums: ['duration'] },
+      { name: 'rollup_country_day', grain: 'day', columns: ['country_id', 'blog_id', 'author_id', 'blog_country_id', 'blog_created_at'], sums: ['duration'] },
     ],
   ],
   distinctSets: [{ key: 'country_id', distinct: 'blog_id', ids: 'blog', month: 'blogset_country_month', day: 'blogset_country_day', progressName: 'blog sets' }],
