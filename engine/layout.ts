@@ -114,8 +114,14 @@ export function layoutSteps(catalog: Catalog, facts: LayoutFacts = {}): LayoutSt
       const sort = (r.sortKey ?? ['bucket', ...r.columns]).map((c) => ident(c)).join(', ');
       const fromDay = r.grain !== 'day' && day !== undefined;
       const firsts = r.firsts === undefined ? '' : fromDay ? ', sum(f)::BIGINT AS f' : `, count(*) FILTER (WHERE ${ident(r.firsts)} IS NULL) AS f`;
-      // Sums of the declared columns (exact: integers stay integers, decimals decimals).
-      const sums = (r.sums ?? []).map((c) => `, sum(${ident(fromDay ? rollupSum(c) : c)}) AS ${ident(rollupSum(c))}`).join('');
+      // Sums of the declared columns (exact: integers stay integers, decimals decimals). A
+      // sum of INTEGERs is kept as a BIGINT (DuckDB's HUGEINT is twice the bytes and slower
+      // to add up again): it would need 2^32 rows of one bucket and key to overflow.
+      const sumOf = (c: string) => {
+        const sum = `sum(${ident(fromDay ? rollupSum(c) : c)})`;
+        return catalog.fact.columns.find((x) => x.name === c)?.sqlType === 'INTEGER' ? `${sum}::BIGINT` : sum;
+      };
+      const sums = (r.sums ?? []).map((c) => `, ${sumOf(c)} AS ${ident(rollupSum(c))}`).join('');
       add(
         'rollups',
         fromDay
