@@ -1,7 +1,7 @@
 // The snapshot's physical layout, compiled from the catalog: the SQL that turns validated
 // staging tables into the tables queries read. Pure: returns statements, runs nothing.
 import type { Catalog, FactColumnDef } from './catalog.ts';
-import { rollupSum, tableDef } from './catalog.ts';
+import { rollupSum, tableDef, tableKey } from './catalog.ts';
 import { ident, sqlInteger } from './sql.ts';
 
 /** What the layout needs to know of the staged data. */
@@ -48,7 +48,11 @@ function factExpression(catalog: Catalog, c: FactColumnDef, joins: Map<string, J
     let join = joins.get(prefix);
     if (join === undefined) {
       const a = `j${joins.size}`;
-      join = { alias: a, sql: `JOIN ${ident(stageName(rel.target))} ${a} ON ${a}.id = ${alias}.${ident(rel.column)}` };
+      // A nullable reference keeps its row (its copied columns are null); a required one is
+      // checked on import, so an inner join loses nothing and plans as one.
+      const fk = table.columns.find((x) => x.name === rel.column);
+      const kind = fk?.nullable ? 'LEFT JOIN' : 'JOIN';
+      join = { alias: a, sql: `${kind} ${ident(stageName(rel.target))} ${a} ON ${a}.${ident(tableKey(tableDef(catalog, rel.target)))} = ${alias}.${ident(rel.column)}` };
       joins.set(prefix, join);
     }
     alias = join.alias;
@@ -77,7 +81,7 @@ export function layoutSteps(catalog: Catalog, facts: LayoutFacts = {}): LayoutSt
   for (const t of catalog.tables) {
     if (t.name === catalog.root) continue;
     const cols = t.columns.map((c) => ident(c.name)).join(', ');
-    add('tables', `CREATE TABLE ${ident(t.name)} AS SELECT ${cols} FROM ${ident(stageName(t.name))} ORDER BY id`);
+    add('tables', `CREATE TABLE ${ident(t.name)} AS SELECT ${cols} FROM ${ident(stageName(t.name))} ORDER BY ${ident(tableKey(t))}`);
   }
   // Insertion order is join order: a relation is joined before the ones reached through it.
   const joins = new Map<string, Join>();
@@ -85,15 +89,17 @@ export function layoutSteps(catalog: Catalog, facts: LayoutFacts = {}): LayoutSt
   const joinText = [...joins.values()].map((j) => j.sql);
   const order = catalog.fact.sortKey.map((k) => ident(k)).join(', ');
   const viewed = ident(catalog.fact.time);
+  // The root's key as the fact table holds it: ties in the sort and in first-seen order.
+  const rootKey = ident(catalog.fact.columns.find((c) => c.path === tableKey(tableDef(catalog, catalog.root)))?.name ?? tableKey(tableDef(catalog, catalog.root)));
   const firstSeen = catalog.firstSeen.map((f) => {
     const key = ident(f.key);
-    return `CASE WHEN ${key} IS NOT NULL THEN lag(${viewed}) OVER (PARTITION BY ${key}, ${ident(f.distinct)} ORDER BY ${viewed}, ${ident('id')}) END AS ${ident(f.column)}`;
+    return `CASE WHEN ${key} IS NOT NULL THEN lag(${viewed}) OVER (PARTITION BY ${key}, ${ident(f.distinct)} ORDER BY ${viewed}, ${rootKey}) END AS ${ident(f.column)}`;
   });
   add(
     'tables',
     `CREATE TABLE ${ident(catalog.fact.name)} AS SELECT *${firstSeen.map((f) => `, ${f}`).join('')} FROM (` +
       `SELECT ${select.join(', ')} FROM ${ident(stageName(catalog.root))} r ${joinText.join(' ')}` +
-      `) ORDER BY ${order}, ${ident('id')}`,
+      `) ORDER BY ${order}, ${rootKey}`,
   );
   // The root table answers to its own name and columns (ad-hoc SQL, second opinions), read
   // from the fact table rather than stored twice.

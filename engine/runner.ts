@@ -13,6 +13,8 @@ import { compilePlan } from './query/compile-plan.ts';
 import type { CompileOptions } from './query/compile-plan.ts';
 import type { Plan, Requirement } from './query/nodes.ts';
 import { toResult } from './results.ts';
+import { FILL_TOO_LARGE } from './query/refusals.ts';
+import { FILL_MAX_ROWS } from './query/compile-series.ts';
 import type { PlanResult } from './results.ts';
 import { ident } from './sql.ts';
 
@@ -56,6 +58,10 @@ export async function runPlan(target: QueryTarget, plan: Plan, timeoutMs: number
     // Patterns are checked with RE2J before they get here; should DuckDB's RE2 still
     // refuse one, that is the user's pattern, not a server fault.
     const message = (e as Error).message;
+    if (message.includes(FILL_TOO_LARGE))
+      throw new QueryError('invalid_parameter', `fill would make more than ${FILL_MAX_ROWS.toLocaleString('en')} rows (buckets x groups): ask a coarser granularity, fewer dimensions or a shorter window`, [
+        { path: '/time/fill', message: `more than ${FILL_MAX_ROWS} buckets x groups` },
+      ]);
     if (hasRegex(plan.filter) && /^Invalid Input Error/.test(message))
       throw new QueryError('invalid_filter', 'invalid regular expression', [{ path: '/filters', message: message.replace(/^Invalid Input Error: /, '') }]);
     throw e;

@@ -2,7 +2,7 @@
 import { basename } from 'node:path';
 import type { Engine } from '../engine/index.ts';
 import type { SnapshotMeta } from '../engine/index.ts';
-import { dimensionPaths, filterableFields, measureType, operatorsFor } from '../engine/index.ts';
+import { DEFAULT_DATASET, dimensionPaths, filterableFields, measureType, operatorsFor } from '../engine/index.ts';
 
 /** The import source as anyone may see it: a folder's or file's base name, a database's
  *  name; never the server's file system, a user name or a host. (The snapshot itself keeps
@@ -51,7 +51,8 @@ export function datasetMetaResponse(engine: Engine) {
   const ds = engine.dataset;
   const fieldTypes = new Map([...engine.fields.values()].map((f) => [f.path, f.type]));
   return {
-    ...(ds.name === 'blog' ? metaResponse(engine) : {}),
+    // The default dataset's meta also holds what the plain /api/v1/meta answers.
+    ...(ds === DEFAULT_DATASET ? metaResponse(engine) : {}),
     dataset: ds.name,
     description: ds.description,
     root: ds.catalog.root,

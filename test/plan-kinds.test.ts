@@ -207,3 +207,23 @@ describe('sums from rollups', () => {
     for (const e of [fast, raw]) expect((await e.run(series)).rows.map(({ label: _l, ...r }) => r)).toEqual(wantSeries);
   });
 });
+
+describe('refusals', () => {
+  it('a filled series of more than a million buckets x groups is a 400, before it is built', async () => {
+    const plan: SeriesPlan = {
+      kind: 'series', dataset: 'blog', window: WINDOW, filter: undefined, granularity: 'day', tz: 'UTC', dimensions: ['id'], measures: ['views'],
+      fill: true, compare: [], running: [], side: [], order: [], limit: 10, offset: 0,
+    };
+    await expect(fast.run(plan)).rejects.toMatchObject({ name: 'QueryError', code: 'invalid_parameter', details: [{ path: '/time/fill' }] });
+    // The same question unfilled is answered.
+    expect((await fast.run({ ...plan, fill: false })).rows).toHaveLength(10);
+  });
+
+  it('side counts beside groups are refused by the compiler (they are per bucket)', () => {
+    const plan: SeriesPlan = {
+      kind: 'series', dataset: 'blog', window: WINDOW, filter: undefined, granularity: 'month', tz: 'UTC', dimensions: ['blog__author'], measures: ['views'],
+      fill: true, compare: [], running: [], side: [{ name: 'blogs', relation: 'blog', time: 'created_at', filter: undefined }], order: [], limit: 10, offset: 0,
+    };
+    expect(() => fast.compile(plan)).toThrow(/side counts/);
+  });
+});

@@ -8,7 +8,7 @@ export const DATASETS: Readonly<Record<string, DatasetDef>> = { blog: blogDatase
 export const DEFAULT_DATASET: DatasetDef = blogDataset;
 
 export function datasetNamed(name: string): DatasetDef {
-  const d = DATASETS[name];
+  const d = Object.hasOwn(DATASETS, name) ? DATASETS[name] : undefined;
   if (!d) throw new Error(`no dataset '${name}'`);
   return d;
 }

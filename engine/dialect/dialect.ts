@@ -13,6 +13,8 @@ export interface Dialect {
   /** The functions of declared expressions (catalog Expr), over compiled arguments. */
   readonly functions: Readonly<Record<ExprFunction, (args: readonly string[]) => string>>;
   cast(expr: string, type: CastType): string;
+  /** An expression that fails the query with `message` (an engine constant) when evaluated. */
+  raise(message: string): string;
   /** A typed NULL. */
   nullOf(type: CastType): string;
   /** Integer division rounding toward zero (callers floor negative values themselves). */

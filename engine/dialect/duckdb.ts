@@ -20,6 +20,8 @@ export const duckdb: Dialect = {
     subtract: ([x, y]) => `(${x} - ${y})`,
   },
   cast: (e, t) => `CAST(${e} AS ${t})`,
+  // The message is one of the engine's own constants (refusals.ts), never request text.
+  raise: (m) => `error('${m.replaceAll("'", "''")}')`,
   nullOf: (t) => `NULL::${t}`,
   intDiv: (a, b) => `(${a} // ${b})`,
   countIf: (c) => `count(*) FILTER (WHERE ${c})`,

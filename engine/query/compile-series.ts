@@ -19,6 +19,7 @@ import { compileExpr } from '../expr.ts';
 import { aggregateSql, baseMeasures, ratioSql, rollupSums, summedColumn, zeroWhenEmpty } from './measures.ts';
 import type { SeriesPlan } from './nodes.ts';
 import { orderOf, orderSql } from './order.ts';
+import { FILL_TOO_LARGE } from './refusals.ts';
 import { PERIODS } from './periods.ts';
 import { JoinSet, readPath, targetOf } from './paths.ts';
 import { chooseFamily, decompose } from './rollups.ts';
@@ -48,12 +49,19 @@ function relationColumns(catalog: Catalog, relation: string): ColumnRef {
 // number of quarter hours, which holds for every zone since 1980 (Nepal is +5:45; Kiritimati
 // was -10:40 until 1979, and local mean times before ~1900 are to the second).
 const QUARTER_US = 900_000_000;
+const QUARTER_EXACT_FROM = '1980-01-01 00:00:00.000000';
+
+/** Buckets x groups a filled series may hold (SPEC: a page is at most 100,000 rows; this
+ *  bounds the work behind it). */
+export const FILL_MAX_ROWS = 1_000_000;
 
 /** Measures that re-aggregate from per-quarter-hour parts: counts and sums add up, minima
  *  and maxima of parts are the whole's. */
 const REAGGREGATE: Readonly<Record<string, string | undefined>> = { count: 'sum', sum: 'sum', min: 'min', max: 'max' };
 
 export function compileSeries(plan: SeriesPlan, ds: DatasetDef, fields: ReadonlyMap<string, FieldDef>, o: CompileOptions, params: Params, dialect: Dialect): string {
+  // A side count is per bucket only: beside groups it would repeat the total in each.
+  if (plan.side.length && plan.dimensions.length) throw new Error('series: side counts are per bucket, not per group of dimensions');
   const catalog = ds.catalog;
   const p = PERIODS[plan.granularity];
   const utc = plan.tz === 'UTC';
@@ -100,8 +108,16 @@ export function compileSeries(plan: SeriesPlan, ds: DatasetDef, fields: Readonly
     const quarter = `(CASE WHEN ${us} >= 0 THEN ${dialect.intDiv(us, String(QUARTER_US))} ELSE ${dialect.intDiv(`(${us} + 1)`, String(QUARTER_US))} - 1 END)`;
     const parts = base.map((m, i) => `${aggregateSql(ds, m, 'f', params, dialect)} AS m${i}`);
     const again = base.map((_, i) => `${kinds[i] === 'count' ? dialect.cast(`sum(m${i})`, 'BIGINT') : `${REAGGREGATE[kinds[i]!]}(m${i})`} AS m${i}`);
-    v = `SELECT ${trunc(dialect.fromEpochMicros(`q * ${QUARTER_US}`))} AS b${g.map((x) => `, ${x}`).join('')}, ${again.join(', ')} FROM (
-  SELECT ${quarter} AS q${dims.map((d) => `, ${d}`).join('')}, ${parts.join(', ')} FROM ${fact} f ${joins.sql} WHERE ${factWhere().join(' AND ')} ${groupBy(1)}
+    // Rows before 1980 (local mean times, odd offsets of the past) are converted one by one:
+    // the quarter hours are exact only from then on.
+    const cutoff = params.add(QUARTER_EXACT_FROM, 'TIMESTAMP');
+    const recent = `SELECT ${dialect.fromEpochMicros(`q * ${QUARTER_US}`)} AS t${g.map((x) => `, ${x}`).join('')}, ${base.map((_, i) => `m${i}`).join(', ')} FROM (
+  SELECT ${quarter} AS q${dims.map((d) => `, ${d}`).join('')}, ${parts.join(', ')} FROM ${fact} f ${joins.sql} WHERE ${[...factWhere(), `${time} >= ${cutoff}`].join(' AND ')} ${groupBy(1)}
+)`;
+    const older = `SELECT ${time} AS t${dims.map((d) => `, ${d}`).join('')}, ${parts.join(', ')} FROM ${fact} f ${joins.sql} WHERE ${[...factWhere(), `${time} < ${cutoff}`].join(' AND ')} ${groupBy(1)}`;
+    v = `SELECT ${trunc('t')} AS b${g.map((x) => `, ${x}`).join('')}, ${again.join(', ')} FROM (
+  ${recent}
+  UNION ALL ${older}
 ) ${groupBy(1)}`;
   } else {
     const ms = base.map((m, i) => `${aggregateSql(ds, m, 'f', params, dialect)} AS m${i}`);
@@ -170,7 +186,7 @@ export function compileSeries(plan: SeriesPlan, ds: DatasetDef, fields: Readonly
   // zero; unfilled: the buckets holding rows only, each with the bucket one step before.
   const filled = plan.fill
     ? `SELECT s.b${g.map((x) => `, grp.${x}`).join('')}, v.b IS NOT NULL AS nonempty, ${base.map(filledMeasure).join(', ')}${partCols.map((c) => `, v.${c}`).join('')}${plan.side.map((_, i) => `, COALESCE(s${i}.n, 0) AS side${i}`).join('')}
-  FROM s CROSS JOIN grp LEFT JOIN v ON v.b = s.b${g.map((x) => ` AND ${dialect.nullSafeEquals(`v.${x}`, `grp.${x}`)}`).join('')}${plan.side.map((_, i) => ` LEFT JOIN s${i} ON s${i}.b = s.b`).join('')}`
+  FROM s CROSS JOIN grp JOIN guard ON guard.refused IS NULL LEFT JOIN v ON v.b = s.b${g.map((x) => ` AND ${dialect.nullSafeEquals(`v.${x}`, `grp.${x}`)}`).join('')}${plan.side.map((_, i) => ` LEFT JOIN s${i} ON s${i}.b = s.b`).join('')}`
     : `SELECT v.*, true AS nonempty${plan.side.map((_, i) => `, COALESCE(s${i}.n, 0) AS side${i}`).join('')} FROM v${plan.side.map((_, i) => ` LEFT JOIN s${i} ON s${i}.b = v.b`).join('')}`;
   // The previous bucket's row under other names (p_*), so that nothing in `out` is ambiguous.
   const prevCols = ['b', ...g, ...base.map((_, i) => `m${i}`), ...partCols].map((c) => `${c} AS p_${c}`).join(', ');
@@ -183,6 +199,8 @@ export function compileSeries(plan: SeriesPlan, ds: DatasetDef, fields: Readonly
   ${dialect.bucketRange('lo', 'hi', p.step, 'span')}
 ), grp AS (
   ${g.length ? `SELECT DISTINCT ${g.join(', ')} FROM v` : 'SELECT 1 AS one'}
+), guard AS (
+  SELECT CASE WHEN (SELECT count(*) FROM s) * (SELECT count(*) FROM grp) > ${params.add(FILL_MAX_ROWS, 'BIGINT')} THEN ${dialect.raise(FILL_TOO_LARGE)} END AS refused
 )` : ''}, filled AS (
   ${filled}
 ), out AS (

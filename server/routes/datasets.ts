@@ -12,7 +12,7 @@ export const MetaQuery = z.object({
     .string()
     .max(100)
     .optional()
-    .refine((d) => d === undefined || DATASETS[d] !== undefined, { message: `not a dataset; the datasets are ${Object.keys(DATASETS).join(', ')}` })
+    .refine((d) => d === undefined || Object.hasOwn(DATASETS, d), { message: `not a dataset; the datasets are ${Object.keys(DATASETS).join(', ')}` })
     .describe('a dataset name (GET /api/v1/datasets); absent: the blog dataset, as before'),
 });
 
