@@ -83,7 +83,7 @@ export function queryEndpoint(ds: DatasetDef): Endpoint<QueryInput, Plan> {
     summary: `Any question of the ${ds.name} dataset's measures, dimensions, time buckets and filters`,
     schema: QueryParams,
     defaultRange: 'all',
-    filename: (i, window) => `${ds.name}-query-${window.end.slice(0, 10)}`,
+    filename: (_i, window) => `${ds.name}-query-${window.end.slice(0, 10)}`,
     ask(i, window, ctx: PlanContext): Plan {
       i.measures.forEach((m, n) => known('measure', `/measures/${n}`, m, measures));
       const dims = dimensionPaths(ds.catalog, ctx.fields);

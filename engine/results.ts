@@ -102,12 +102,15 @@ export function growth(cur: unknown, prev: unknown, t: MeasureType): number | nu
   const c = units(cur, scale);
   const p = units(prev, scale);
   if (c === undefined || p === undefined || p === 0n) return null;
-  const diff = c - p;
-  const ap = p < 0n ? -p : p;
-  const ad = diff < 0n ? -diff : diff;
-  const hundredths = (2n * 10000n * ad + ap) / (2n * ap);
-  const negative = diff < 0n !== p < 0n && diff !== 0n;
-  return Number(negative ? -hundredths : hundredths) / 100;
+  return percent(c - p, p);
+}
+
+/** num / den as a percentage rounded to 2 decimals half away from zero, in integers. */
+function percent(num: bigint, den: bigint): number {
+  const an = num < 0n ? -num : num;
+  const ad = den < 0n ? -den : den;
+  const hundredths = (2n * 10000n * an + ad) / (2n * ad);
+  return Number(num < 0n !== den < 0n && num !== 0n ? -hundredths : hundredths) / 100;
 }
 
 /** The scale of the values an average's sum adds (0 for integers). */
@@ -123,12 +126,7 @@ export function ratioGrowth(s1: unknown, c1: unknown, s0: unknown, c0: unknown, 
   const [a, b, x, y] = [units(s1, scale), units(c1, 0), units(s0, scale), units(c0, 0)];
   if (a === undefined || b === undefined || x === undefined || y === undefined || b === 0n || y === 0n || x === 0n) return null;
   // (a/b - x/y) / (x/y) = (a*y - x*b) / (x*b)
-  const num = a * y - x * b;
-  const den = x * b;
-  const an = num < 0n ? -num : num;
-  const ad = den < 0n ? -den : den;
-  const hundredths = (2n * 10000n * an + ad) / (2n * ad);
-  return Number((num < 0n) !== (den < 0n) && num !== 0n ? -hundredths : hundredths) / 100;
+  return percent(a * y - x * b, x * b);
 }
 
 export function toResult(plan: Plan, ds: DatasetDef, fields: ReadonlyMap<string, FieldDef>, raw: readonly Row[]): PlanResult {

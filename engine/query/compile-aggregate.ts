@@ -70,7 +70,6 @@ export const answerValue = (r: ReadPath, dialect: Dialect, col: string): string 
 
 export function compileAggregate(plan: AggregatePlan, ds: DatasetDef, fields: ReadonlyMap<string, FieldDef>, o: CompileOptions, params: Params, dialect: Dialect): string {
   if (keyedShape(plan, ds)) return compileKeyed(plan, ds, fields, o, params, dialect);
-  const catalog = ds.catalog;
   const base = baseMeasures(ds, plan.measures);
   const groupPaths = [...plan.dimensions, ...plan.labels.map((l) => l.path)];
   const needed = new Set(factColumnsOf(fields, groupPaths));

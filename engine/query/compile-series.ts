@@ -3,7 +3,6 @@
 // each measure's previous bucket and running total; side counts (rows of a related table
 // by its own time) beside them. Pure: no I/O.
 import type { Catalog } from '../catalog.ts';
-import { tableDef } from '../catalog.ts';
 import type { DatasetDef } from '../dataset.ts';
 import type { Dialect } from '../dialect/dialect.ts';
 import type { FieldDef } from '../fields.ts';
