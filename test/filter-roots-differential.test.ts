@@ -12,6 +12,7 @@ import { compileFilter } from '../engine/filter/compile.ts';
 import { parseFilter } from '../engine/filter/parse.ts';
 import { Params } from '../engine/params.ts';
 import { rng } from './helpers.ts';
+import { instantValue, textValue } from './filter-trees.ts';
 import { toyCatalog, toyData, toyDatabase } from './toy-dataset.ts';
 import type { ToyRow } from './toy-dataset.ts';
 import { ToyWorld } from './toy-semantics.ts';
@@ -81,21 +82,10 @@ function tree(root: Root, r: () => number): Json {
       }
       case 'timestamp': {
         const t = v !== null ? Date.parse((v as string).replace(' ', 'T') + 'Z') + pick([0, 0, 1000, -1000, DAY_MS]) : Date.UTC(2024, 1, 29);
-        const iso = new Date(t).toISOString();
-        const form = r();
-        if (form < 0.4) return iso;
-        if (form < 0.7) return new Date(t + 2 * 3_600_000).toISOString().slice(0, 19) + '+02:00';
-        return iso.slice(0, 10);
+        return instantValue(r, t);
       }
-      case 'text': {
-        if (v === null || r() < 0.25) return pick(AWKWARD);
-        const s = v as string;
-        const form = r();
-        if (form < 0.4) return s;
-        if (form < 0.6) return s.toUpperCase();
-        const a = Math.floor(r() * s.length);
-        return s.slice(a, a + 1 + Math.floor(r() * 4));
-      }
+      case 'text':
+        return textValue(r, v as string | null, AWKWARD);
     }
   };
   const leaf = (): Json => {

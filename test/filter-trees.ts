@@ -14,6 +14,25 @@ export const OPS: Record<string, string[]> = {
 const AWKWARD = ['%', '_', '\\', "'", '"', '', 'é', 'ÉTÉ', '日本', '%c_', 'a\\b', "o'b", 'æøå', ' ', '--', ';'];
 const PATTERNS = ['^[A-M]', 'a.c', '\\d', '(?i)the', 'ing$', '[%_]', '日本', "'", '^$', 'e{2}', '[[:upper:]]{2}', '\\\\'];
 
+/** An instant (epoch ms) as a filter value: ISO 8601 UTC, with an offset, or its date. */
+export function instantValue(r: () => number, t: number): string {
+  const iso = new Date(t).toISOString();
+  const form = r();
+  if (form < 0.4) return iso;
+  if (form < 0.7) return new Date(t + 2 * 3_600_000).toISOString().slice(0, 19) + '+02:00';
+  return iso.slice(0, 10);
+}
+
+/** A text filter value near `v`: itself, upper-cased, a piece of it, or an awkward string. */
+export function textValue(r: () => number, v: string | null, awkward: readonly string[]): string {
+  if (v === null || r() < 0.25) return awkward[Math.floor(r() * awkward.length)]!;
+  const form = r();
+  if (form < 0.4) return v;
+  if (form < 0.6) return v.toUpperCase();
+  const a = Math.floor(r() * v.length);
+  return v.slice(a, a + 1 + Math.floor(r() * 4));
+}
+
 /** A random tree: leaves on random paths with values sampled from `rows`; groups nest up to
  *  `maxDepth` levels below the root. */
 export function randomTree(r: () => number, rows: readonly ViewRow[], maxDepth = 4): Json {
@@ -25,19 +44,9 @@ export function randomTree(r: () => number, rows: readonly ViewRow[], maxDepth =
     if (type === 'integer') return v !== null && r() < 0.8 ? (v as number) + pick([0, 0, 0, 1, -1]) : pick([0, -1, 1, 2, 999999]);
     if (type === 'timestamp') {
       const t = v !== null ? ms(v as string) + pick([0, 0, 1000, -1000, 86_400_000]) : Date.UTC(2026, 0, 1);
-      const iso = new Date(t).toISOString();
-      const form = r();
-      if (form < 0.4) return iso;
-      if (form < 0.7) return new Date(t + 2 * 3_600_000).toISOString().slice(0, 19) + '+02:00';
-      return iso.slice(0, 10);
+      return instantValue(r, t);
     }
-    if (v === null || r() < 0.25) return pick(AWKWARD);
-    const s = v as string;
-    const form = r();
-    if (form < 0.4) return s;
-    if (form < 0.6) return s.toUpperCase();
-    const a = Math.floor(r() * s.length);
-    return s.slice(a, a + 1 + Math.floor(r() * 4));
+    return textValue(r, v as string | null, AWKWARD);
   };
   const leaf = (): Json => {
     const field = pick(paths);
