@@ -1,6 +1,9 @@
 // The benchmark's outputs: a Markdown table, an SVG chart of p50 per variant against
-// PostgreSQL (log scale), and the README section that quotes the latest table.
+// PostgreSQL (log scale), and the README sections that quote the latest table of each
+// data shape.
 import { readFileSync, writeFileSync } from 'node:fs';
+import { SHAPE_SUMMARY } from '../data/dimensions.ts';
+import type { Shape } from '../data/dimensions.ts';
 
 export interface Stats {
   readonly min: number;
@@ -38,6 +41,7 @@ export interface LoadResult {
 
 export interface Report {
   readonly views: number;
+  readonly shape: Shape;
   readonly quick: boolean;
   readonly commit: string;
   readonly date: string;
@@ -52,7 +56,7 @@ const ratio = (a: number, b: number) => (b > 0 ? `${(a / b).toFixed(a / b >= 10 
 
 export function markdown(r: Report): string {
   const lines = [
-    `Views: ${r.views.toLocaleString('en-US')}${r.quick ? ' (quick)' : ''}; commit ${r.commit}; ${r.date}; ${r.machine}.`,
+    `Views: ${r.views.toLocaleString('en-US')}${r.quick ? ' (quick)' : ''}, ${r.shape} shape (${SHAPE_SUMMARY[r.shape]}); commit ${r.commit}; ${r.date}; ${r.machine}.`,
     `Latency in ms over HTTP on loopback, uncached (\`Cache-Control: no-cache\`) unless stated; medians and ratios measured side by side in one run. ` +
       `HTTP overhead: per request, latency minus the server's engine time (its \`Server-Timing\` header); engine and SQL floor: the same question in the benchmark's process, back to back.`,
     '',
@@ -86,7 +90,7 @@ export function svg(r: Report): string {
   const esc = (s: string) => s.replaceAll('&', '&amp;').replaceAll('<', '&lt;');
   const height = 60 + r.variants.length * rowH;
   const out = [`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif" font-size="12">`,
-    `<text x="10" y="20" font-size="14">p50 latency, ms (log scale), ${r.views.toLocaleString('en-US')} views: engine over HTTP (blue) vs PostgreSQL (grey)</text>`];
+    `<text x="10" y="20" font-size="14">p50 latency, ms (log scale), ${r.views.toLocaleString('en-US')} views, ${r.shape} shape: engine over HTTP (blue) vs PostgreSQL (grey)</text>`];
   for (let e = Math.ceil(lo); e <= Math.floor(hi); e++) {
     out.push(`<line x1="${x(10 ** e)}" y1="30" x2="${x(10 ** e)}" y2="${height - 20}" stroke="#ddd"/>`, `<text x="${x(10 ** e) - 10}" y="${height - 5}">${10 ** e}</text>`);
   }
@@ -100,13 +104,28 @@ export function svg(r: Report): string {
   return out.join('\n') + '\n';
 }
 
-/** Replaces the README's benchmark section (between its markers) with this table. */
-export function updateReadme(path: string, table: string): void {
-  const text = readFileSync(path, 'utf8');
-  const start = '<!-- bench:start -->';
-  const end = '<!-- bench:end -->';
-  const a = text.indexOf(start);
-  const b = text.indexOf(end);
-  if (a < 0 || b < a) throw new Error(`README has no ${start} ... ${end} section`);
-  writeFileSync(path, text.slice(0, a + start.length) + '\n' + table + text.slice(b));
+/** The markers around a shape's table in the README: `bench` for the skewed shape (the
+ *  section's name before there were shapes), `bench-uniform` for the uniform one. */
+export function readmeMarkers(shape: Shape): { start: string; end: string } {
+  const name = shape === 'skewed' ? 'bench' : `bench-${shape}`;
+  return { start: `<!-- ${name}:start -->`, end: `<!-- ${name}:end -->` };
+}
+
+/** The README's text with each named shape's section (between its markers) holding its
+ *  table; throws, naming the markers, where a section is missing. */
+export function withTables(readme: string, tables: ReadonlyMap<Shape, string>): string {
+  let text = readme;
+  for (const [shape, table] of tables) {
+    const { start, end } = readmeMarkers(shape);
+    const a = text.indexOf(start);
+    const b = text.indexOf(end);
+    if (a < 0 || b < a) throw new Error(`README has no ${start} ... ${end} section`);
+    text = text.slice(0, a + start.length) + '\n' + table + text.slice(b);
+  }
+  return text;
+}
+
+/** Replaces the shapes' README sections, all or none. */
+export function updateReadme(path: string, tables: ReadonlyMap<Shape, string>): void {
+  writeFileSync(path, withTables(readFileSync(path, 'utf8'), tables));
 }

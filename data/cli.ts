@@ -28,7 +28,8 @@ export function parse(program: Command, argv: readonly string[] = process.argv.s
   } catch (e) {
     if (!(e instanceof CommanderError)) throw e;
     if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version') process.exit(0);
-    usageError(program, e.message.replace(/^error: /, ''));
+    // One line: commander puts its "(Did you mean --dataset?)" on a line of its own.
+    usageError(program, e.message.replace(/^error: /, '').replace(/\s*\n\s*/g, ' '));
   }
 }
 

@@ -1,6 +1,6 @@
 // The small tables of a generated data set (countries, users, blogs), made with faker in
 // JavaScript: they are a few hundred thousand rows at most. The views, which are millions,
-// are generated in SQL (views-sql.ts).
+// are generated in SQL (generate.ts).
 import { Faker, base, en } from '@faker-js/faker';
 import { COUNTRIES } from './countries.ts';
 
@@ -11,7 +11,28 @@ export interface Sizes {
   readonly blogs: number;
 }
 
-export function sizesFor(views: number): Sizes {
+/** How the traffic is spread: `skewed` (a few blogs, countries and viewers take most
+ *  views; traffic grows over time) or `uniform` (every id and instant equally likely). */
+export type Shape = 'skewed' | 'uniform';
+export const SHAPES: readonly Shape[] = ['skewed', 'uniform'];
+
+/** Each shape in a few words, for the help texts and the benchmark's tables. */
+export const SHAPE_SUMMARY: Record<Shape, string> = {
+  skewed: 'a few blogs, countries and viewers take most views, growing over time',
+  uniform: 'even over blogs, viewers, countries and two years',
+};
+
+export function sizesFor(views: number, shape: Shape = 'skewed'): Sizes {
+  if (shape === 'uniform') {
+    // Per 10M views: 300,000 blogs, 200,000 users, 200 countries (as many as the table holds).
+    const users = Math.max(50, Math.round(views / 50));
+    return {
+      countries: Math.min(COUNTRIES.length, Math.max(8, Math.round(views / 50_000))),
+      users,
+      authors: Math.max(10, Math.round(users / 8)),
+      blogs: Math.max(20, Math.round((views * 3) / 100)),
+    };
+  }
   const users = Math.max(50, Math.round(views / 40));
   return {
     countries: Math.min(60, Math.max(8, Math.round(views / 200))),
@@ -49,14 +70,15 @@ const AWKWARD: ((t: string) => string)[] = [
   (t) => `${t} 🚀 naïve café`,
 ];
 
-export function makeDimensions(sizes: Sizes, seed: number): Dimensions {
+export function makeDimensions(sizes: Sizes, seed: number, shape: Shape = 'skewed'): Dimensions {
+  const pick = (n: number, u: number) => (shape === 'uniform' ? Math.min(n, Math.floor(u * n) + 1) : zipf(n, u));
   const faker = new Faker({ locale: [en, base] });
   faker.seed(seed);
 
-  // Real (name, ISO 3166-1 alpha-3) pairs from one table. The views' country pick is
-  // Zipf-like by id (views-sql.ts), so id 1 takes the most views: the United States and the
-  // United Kingdom lead, which the README's and Swagger's examples filter on; the rest
-  // follow in a seeded order.
+  // Real (name, ISO 3166-1 alpha-3) pairs from one table. In the skewed shape the views'
+  // country pick is Zipf-like by id (generate.ts), so id 1 takes the most views: the United
+  // States and the United Kingdom lead, which the README's and Swagger's examples filter on;
+  // the rest follow in a seeded order.
   const LEADING = ['USA', 'GBR'];
   const rest = faker.helpers.shuffle(COUNTRIES.filter(([code]) => !LEADING.includes(code)));
   const chosen = [...LEADING.map((c) => COUNTRIES.find(([code]) => code === c)!), ...rest].slice(0, sizes.countries);
@@ -76,7 +98,7 @@ export function makeDimensions(sizes: Sizes, seed: number): Dimensions {
     if (usernames.has(username)) username = `${username}${id}`;
     usernames.add(username);
     user.push([id, username, first, last, faker.number.int({ min: 0, max: 3 * 365 * DAY })]);
-    homeCountry.push(faker.number.float() < 0.03 ? null : zipf(country.length, faker.number.float()));
+    homeCountry.push(faker.number.float() < 0.03 ? null : pick(country.length, faker.number.float()));
   }
 
   const blog: Dimensions['blog'] = [];
@@ -84,10 +106,11 @@ export function makeDimensions(sizes: Sizes, seed: number): Dimensions {
     let title = faker.company.catchPhrase();
     if (faker.number.float() < 0.05) title = faker.helpers.arrayElement(AWKWARD)(title);
     // Authors are the first users, a few of them prolific.
-    const author = zipf(sizes.authors, faker.number.float());
-    const blogCountry = faker.number.float() < 0.1 ? null : zipf(country.length, faker.number.float());
-    // Blogs appear over two years; views start at creation (views-sql.ts).
-    const createdBefore = faker.number.int({ min: DAY, max: 2 * 365 * DAY });
+    const author = pick(sizes.authors, faker.number.float());
+    const blogCountry = faker.number.float() < 0.1 ? null : pick(country.length, faker.number.float());
+    // Blogs appear over two years; views start at creation (generate.ts). In the uniform
+    // shape every blog exists before the two years of views begin, in the year before.
+    const createdBefore = shape === 'uniform' ? faker.number.int({ min: 2 * 365 * DAY + 1, max: 3 * 365 * DAY }) : faker.number.int({ min: DAY, max: 2 * 365 * DAY });
     blog.push([id, title, author, blogCountry, createdBefore]);
   }
   return { country, user, blog, homeCountry };

@@ -1,26 +1,56 @@
-// npm run generate -- [--views N] [--seed S] [--out DIR] [--end ISO-DATE]; --help for more.
+// npm run generate -- [--dataset blog|marketplace] [--views N | --orders N] [--seed S] [--out DIR]
+// [--end ISO-DATE] [--shape skewed|uniform]; --help for more.
 import { generate } from './generate.ts';
+import { generateMarketplace } from './marketplace/generate.ts';
 import { startOfUtcDay } from './dates.ts';
-import { command, folder, integer, isoDate, parse, positiveInteger, run } from './cli.ts';
+import { command, folder, integer, isoDate, parse, positiveInteger, run, usageError } from './cli.ts';
+import { Option } from 'commander';
+import { SHAPES, SHAPE_SUMMARY } from './dimensions.ts';
+import type { Shape } from './dimensions.ts';
 
-const program = command('npm run generate --', 'Writes a synthetic data set (country, user, blog, blog_view) as Parquet files, ready for `npm run import`.', [
-  'npm run generate -- --views 10000000 --seed 7 --out data/generated --end 2026-11-01',
-])
-  .option('--views <n>', 'views to generate (a positive integer)', positiveInteger, 1_000_000)
+const MARKET_OUT = 'data/generated-marketplace';
+
+const program = command(
+  'npm run generate --',
+  'Writes a synthetic data set as Parquet files, ready for `npm run import`: the blog (country, user, blog, blog_view) ' +
+    'or the marketplace (category, customer, product, order, order_item).',
+  [
+    'npm run generate -- --views 10000000 --seed 7 --out data/generated --end 2026-11-01',
+    'npm run generate -- --dataset marketplace --orders 1000000 --seed 7',
+  ],
+)
+  .addOption(new Option('--dataset <name>', `blog, or marketplace (--out default: ${MARKET_OUT})`).choices(['blog', 'marketplace']).default('blog'))
+  .option('--views <n>', 'blog: views to generate (at least 1)', positiveInteger, 1_000_000)
+  .option('--orders <n>', 'marketplace: orders to generate (at least 1), with N/20 customers, N/50 products and 1 to 8 lines each', positiveInteger, 1_000_000)
   .option('--seed <n>', 'random seed (an integer): the same seed and end give the same bytes', integer, 42)
   .option('--out <dir>', 'folder to write the Parquet files into (made if missing)', folder, 'data/generated')
-  .option('--end <date>', 'ISO 8601 instant the views end before (default: midnight UTC today)', isoDate);
+  .option('--end <date>', 'ISO 8601 instant the views or orders end before (default: midnight UTC today)', isoDate)
+  .addOption(new Option('--shape <shape>', `blog: how the traffic is spread: skewed (${SHAPE_SUMMARY.skewed}) or uniform (${SHAPE_SUMMARY.uniform})`).choices(SHAPES).default('skewed'));
 parse(program);
-const o = program.opts<{ views: number; seed: number; out: string; end?: Date }>();
+const o = program.opts<{ dataset: 'blog' | 'marketplace'; views: number; orders: number; seed: number; out: string; end?: Date; shape: Shape }>();
+const given = (name: string) => program.getOptionValueSource(name) === 'cli';
+// An option of the other data set is a mistake, not something to ignore silently.
+const foreign = o.dataset === 'marketplace' ? ['views', 'shape'] : ['orders'];
+for (const name of foreign) if (given(name)) usageError(program, `option '--${name}' does not apply to --dataset ${o.dataset}`);
 
 await run(async (progress) => {
   const end = o.end ?? startOfUtcDay(new Date());
   const t0 = performance.now();
-  const result = await generate({ views: o.views, seed: o.seed, out: o.out, end, progress });
+  const secs = () => ((performance.now() - t0) / 1000).toFixed(1);
+  const rss = () => (process.resourceUsage().maxRSS / 1024).toFixed(0);
+  if (o.dataset === 'marketplace') {
+    const out = given('out') ? o.out : MARKET_OUT;
+    const r = await generateMarketplace({ orders: o.orders, seed: o.seed, out, end, progress });
+    progress.stop();
+    const rows = r.rows;
+    console.log(
+      `generated ${rows['order']} orders, ${rows['order_item']} order items, ${rows['customer']} customers, ${rows['product']} products, ` +
+        `${rows['category']} categories into ${out} in ${secs()} s (peak RSS ${rss()} MiB)`,
+    );
+    return;
+  }
+  const result = await generate({ views: o.views, seed: o.seed, out: o.out, end, shape: o.shape, progress });
   progress.stop();
   const s = result.sizes;
-  console.log(
-    `generated ${o.views} views, ${s.blogs} blogs, ${s.users} users, ${s.countries} countries into ${o.out} ` +
-      `in ${((performance.now() - t0) / 1000).toFixed(1)} s (peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB)`,
-  );
+  console.log(`generated ${o.views} views (${o.shape}), ${s.blogs} blogs, ${s.users} users, ${s.countries} countries into ${o.out} in ${secs()} s (peak RSS ${rss()} MiB)`);
 }, { describe: (m) => `generate failed: ${m}` });

@@ -6,8 +6,9 @@ import { mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Database } from '../engine/db.ts';
 import { ident } from '../engine/sql.ts';
+import { U, ZIPF, bindNamed } from './hash-sql.ts';
 import { makeDimensions, sizesFor } from './dimensions.ts';
-import type { Sizes } from './dimensions.ts';
+import type { Shape, Sizes } from './dimensions.ts';
 import { SYNTHETIC_COPY_OPTION } from './generate-marker.ts';
 import { silent } from './progress.ts';
 import type { Progress } from './progress.ts';
@@ -18,6 +19,8 @@ export interface GenerateOptions {
   readonly out: string;
   /** The instant the data ends at (exclusive); every view is before it. */
   readonly end: Date;
+  /** How the traffic is spread (dimensions.ts); default `skewed`. */
+  readonly shape?: Shape | undefined;
   /** Told of each step: the small tables, the views, each file written (rows). */
   readonly progress?: Progress;
 }
@@ -28,17 +31,7 @@ export interface GenerateResult {
   readonly files: readonly string[];
 }
 
-// A uniform double in [0, 1) from the row counter, the stream number and the seed. The
-// counter and stream go into one hashed value: DuckDB combines the hashes of several
-// arguments with cheap arithmetic, which left hash(i, s, 1) and hash(i, s, 5) correlated
-// (a blog's views all fell within a few days); the seed, the same for every row, may.
-const U = (stream: number) => `(hash(i * 64 + ${stream}, $seed) / 18446744073709551616.0)`;
-// A Zipf-like pick of 1..n (rank), spread over ids by a prime stride so that the most
-// popular object is not simply id 1.
-const ZIPF = (u: string, n: string, prime: number) =>
-  `(((least(${n}, floor(exp(${u} * ln(${n} + 1)))::BIGINT) - 1) * ${prime} + 7919) % ${n}) + 1`;
-
-const VIEWS_SQL = `
+const SKEWED_VIEWS_SQL = `
 CREATE TABLE blog_view AS
 WITH r AS (
   SELECT i, ${U(1)} AS u_blog, ${U(2)} AS u_anon, ${U(3)} AS u_user, ${U(4)} AS u_country,
@@ -69,25 +62,39 @@ SELECT row_number() OVER (ORDER BY viewed_at, i) AS id, blog_id, user_id, countr
 FROM weekly
 ORDER BY id`;
 
+// Even traffic: blog, viewer and country drawn uniformly and independently, the instant
+// uniformly over the two years before the end (every blog exists by then, dimensions.ts);
+// 5% anonymous and 2% without a country, as in the skewed shape.
+const UNIFORM_VIEWS_SQL = `
+CREATE TABLE blog_view AS
+WITH r AS (
+  SELECT i, ${U(1)} AS u_blog, ${U(2)} AS u_anon, ${U(3)} AS u_user, ${U(4)} AS u_country,
+         ${U(5)} AS u_time, ${U(7)} AS u_duration, ${U(8)} AS u_nocountry
+  FROM range($views) t(i)
+), placed AS (
+  SELECT i, least($blogs, floor(u_blog * $blogs)::BIGINT + 1) AS blog_id,
+         CASE WHEN u_anon < 0.05 THEN NULL ELSE least($users, floor(u_user * $users)::BIGINT + 1) END AS user_id,
+         CASE WHEN u_nocountry < 0.02 THEN NULL ELSE least($countries, floor(u_country * $countries)::BIGINT + 1) END AS country_id,
+         make_timestamp((epoch($end::TIMESTAMP) - floor(u_time * 2 * 365 * 86400) - 1)::BIGINT * 1000000) AS viewed_at,
+         floor(exp(u_duration * 7.0))::INTEGER AS duration
+  FROM r
+)
+SELECT row_number() OVER (ORDER BY viewed_at, i) AS id, blog_id, user_id, country_id, viewed_at, duration
+FROM placed
+ORDER BY id`;
+
 const endTs = (col: string) => `($end::TIMESTAMP - to_seconds(${col}))`;
 
 export async function generate(options: GenerateOptions): Promise<GenerateResult> {
   const progress = options.progress ?? silent;
-  const sizes = sizesFor(options.views);
+  const shape = options.shape ?? 'skewed';
+  const sizes = sizesFor(options.views, shape);
   // Made in JavaScript in one go: no count to show while it runs, the rows once it is done.
   progress.phase('making countries, users and blogs');
-  const dims = makeDimensions(sizes, options.seed);
+  const dims = makeDimensions(sizes, options.seed, shape);
   const db = await Database.open(':memory:', { connections: 1 });
   const end = options.end.toISOString().replace('T', ' ').replace('Z', '');
-  const bind = (sql: string, names: Record<string, string | number>): [string, (string | number)[]] => {
-    const params: (string | number)[] = [];
-    const text = sql.replace(/\$([a-z]+)/g, (_, n: string) => {
-      if (!(n in names)) throw new Error(`unbound $${n}`);
-      params.push(names[n]!);
-      return `$${params.length}`;
-    });
-    return [text, params];
-  };
+  const bind = bindNamed;
   try {
     await db.exec(`
       CREATE TABLE gen_country (id BIGINT, name VARCHAR, code VARCHAR);
@@ -110,7 +117,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
     // Each of the steps below is one DuckDB statement whose long part is a sort, which DuckDB
     // gives no estimate of: the steps show their time so far, and their rows once done.
     progress.phase('making views');
-    const [viewsText, viewsParams] = bind(VIEWS_SQL, names);
+    const [viewsText, viewsParams] = bind(shape === 'uniform' ? UNIFORM_VIEWS_SQL : SKEWED_VIEWS_SQL, names);
     await db.query(viewsText, viewsParams);
     progress.tick(options.views);
 

@@ -6,9 +6,10 @@ import { randomUUID } from 'node:crypto';
 import { basename, dirname, resolve } from 'node:path';
 import { Database } from '../engine/db.ts';
 import type { Catalog } from '../engine/catalog.ts';
+import type { DatasetDef } from '../engine/dataset.ts';
 import { blogCatalog } from '../engine/datasets/blog/declaration.ts';
 import { layoutSteps } from '../engine/layout.ts';
-import type { LayoutPart } from '../engine/layout.ts';
+import type { LayoutPart, LayoutStep } from '../engine/layout.ts';
 import { writeMeta } from '../engine/meta.ts';
 import type { SnapshotMeta } from '../engine/meta.ts';
 import { ident } from '../engine/sql.ts';
@@ -20,7 +21,9 @@ import { csvTables, isCsvFolder } from './sources/csv.ts';
 import { isPgDump, pgDumpTables } from './sources/pg-dump.ts';
 import { postgresTables } from './sources/postgres.ts';
 import { checkReferences, stageTable } from './stage.ts';
+import { checkAcyclic } from './check-acyclic.ts';
 import { layoutFacts } from './layout-facts.ts';
+import { chooseRollups } from './rollup-choice.ts';
 import { anySynthetic } from './generate-marker.ts';
 import { importTemp, removeDeadLeftovers } from './temp-files.ts';
 import { silent } from './progress.ts';
@@ -29,6 +32,9 @@ import type { Progress } from './progress.ts';
 export interface ImportOptions {
   readonly source: string;
   readonly dbPath: string;
+  /** The dataset the source holds (default: the blog); recorded in the snapshot. */
+  readonly dataset?: DatasetDef;
+  /** A catalog of tests' own, with no dataset (the snapshot names none). */
   readonly catalog?: Catalog;
   /** Schema of a live PostgreSQL source. */
   readonly schema?: string;
@@ -36,6 +42,11 @@ export interface ImportOptions {
   readonly log?: (line: string) => void;
   /** Told of each step as it goes: reading, loading and checking each table, the layout. */
   readonly progress?: Progress;
+  /** Told of each layout statement once it has run, with its time (the price of each
+   *  table and accelerator: bench/accelerators.ts). */
+  readonly onStep?: (step: LayoutStep, ms: number) => void;
+  /** Fact rows below which every rollup is built (default rollup-choice.ts's MIN_ROWS). */
+  readonly chooseRollupsFrom?: number;
 }
 
 /** The steps an import reports after loading, by the part of the layout they build. */
@@ -94,7 +105,7 @@ async function sourceTables(db: Database, catalog: Catalog, kind: SourceKind, o:
 }
 
 export async function importSnapshot(options: ImportOptions): Promise<SnapshotMeta> {
-  const catalog = options.catalog ?? blogCatalog;
+  const catalog = options.dataset?.catalog ?? options.catalog ?? blogCatalog;
   const log = options.log ?? (() => {});
   const progress = options.progress ?? silent;
   const kind = detect(options.source);
@@ -122,14 +133,25 @@ export async function importSnapshot(options: ImportOptions): Promise<SnapshotMe
       log(`${s.table.name}: ${rows[s.table.name]} rows from ${basename(s.origin)} in ${Date.now() - t0} ms`);
     }
     await checkReferences(db, catalog, sources, progress);
-    // Each part of the layout is a step, counted in statements (the parts come in this order).
-    const steps = layoutSteps(catalog, await layoutFacts(db, catalog));
+    await checkAcyclic(db, catalog, sources, progress);
+    // Each part of the layout is a step, counted in statements (the parts come in this
+    // order). The rollups are chosen once the fact table they are estimated on exists.
+    const staged = await layoutFacts(db, catalog);
+    let steps = layoutSteps(catalog, staged);
     for (const part of ['tables', 'rollups', 'distinct sets'] as const) {
+      if (part === 'rollups') {
+        const choice = await chooseRollups(db, catalog, options.chooseRollupsFrom);
+        const skipped = Object.entries(choice.estimates).filter(([name]) => !choice.build.has(name));
+        if (skipped.length > 0) log(`rollups not built (estimated rows against ${choice.factRows} fact rows): ${skipped.map(([n, e]) => `${n} ~${e}`).join(', ')}`);
+        steps = layoutSteps(catalog, { ...staged, rollups: choice.build });
+      }
       const mine = steps.filter((s) => s.part === part);
       if (mine.length === 0) continue;
       progress.phase(partStep(catalog, part), mine.length, 'statements');
       for (const step of mine) {
+        const t0 = performance.now();
         await db.exec(step.sql);
+        options.onStep?.(step, performance.now() - t0);
         progress.tick(1);
       }
     }
@@ -138,6 +160,7 @@ export async function importSnapshot(options: ImportOptions): Promise<SnapshotMe
     const span = (await db.query(`SELECT min(${ident(catalog.fact.time)}) AS a, max(${ident(catalog.fact.time)}) AS b FROM ${ident(catalog.fact.name)}`)).rows[0] ?? {};
     const meta: SnapshotMeta = {
       snapshotId: randomUUID(),
+      ...(options.dataset ? { dataset: options.dataset.name } : {}),
       loadedAt: new Date().toISOString(),
       source: describeSource(options.source, kind),
       sourceKind: kind,

@@ -14,8 +14,9 @@ export async function layoutFacts(db: Database, catalog: Catalog): Promise<Layou
   // The time column is the root's own (fact columns copied from the root keep its names).
   const timePath = catalog.fact.columns.find((c) => c.name === catalog.fact.time)?.path ?? catalog.fact.time;
   const time = ident(timePath);
-  const span = (await db.query(`SELECT date_diff('day', min(${time}), max(${time})) + 1 AS days FROM ${ident(stageName(catalog.root))}`)).rows[0] ?? {};
+  const span = (await db.query(`SELECT date_diff('day', min(${time}), max(${time})) + 1 AS days, count(*) AS n FROM ${ident(stageName(catalog.root))}`)).rows[0] ?? {};
   const days = num(span['days']) ?? 0;
+  const rows = num(span['n']) ?? 0;
   const idRanges: Record<string, { min: number; max: number }> = {};
   for (const set of catalog.distinctSets) {
     const idsTable = tableDef(catalog, set.ids);
@@ -29,7 +30,7 @@ export async function layoutFacts(db: Database, catalog: Catalog): Promise<Layou
     const keys = num((await db.query(`SELECT count(*) AS n FROM ${ident(stageName(rel.target))}`)).rows[0]?.['n']) ?? 0;
     const range = { min: lo, max: hi };
     // All of a catalog's sets or none: the features check (features.ts) expects them all.
-    if (!distinctSetsFit(range, keys, days)) return {};
+    if (!distinctSetsFit(range, keys, days, rows)) return {};
     idRanges[set.ids] = range;
   }
   return { idRanges };

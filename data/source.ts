@@ -62,11 +62,28 @@ export function folderHas(dir: string, ext: string): boolean {
   return existsSync(dir) && readdirSync(dir).some((f) => f.toLowerCase().endsWith(ext));
 }
 
+/** What a source is searched for, for messages: the accepted names, and `*_<model>`. */
+export const lookedFor = (table: TableDef, ext = ''): string =>
+  [...table.sourceNames.map((n) => `${n}${ext}`), ...(table.djangoModel ? [`*_${table.djangoModel}${ext}`] : [])].join(', ');
+
+/** Which of a source's table names (lowercase, as the source spells them) holds `table`:
+ *  its first accepted source name present, else, for a table with a Django model, the one
+ *  name ending in `_<model>` (`shop_orderitem`); two such names are ambiguous, and refused. */
+export function sourceNameFor(table: TableDef, names: readonly string[], where: string): string | undefined {
+  const exact = table.sourceNames.find((n) => names.includes(n));
+  if (exact !== undefined || table.djangoModel === undefined) return exact;
+  const suffix = `_${table.djangoModel}`;
+  const matches = names.filter((n) => n.endsWith(suffix) && n.length > suffix.length);
+  if (matches.length > 1)
+    throw new ImportError(`table '${table.name}': ${where} has ${matches.length} tables named *${suffix} (${matches.join(', ')}); keep one, or name it ${table.sourceNames[0]}`);
+  return matches[0];
+}
+
 /** The file of a folder that holds a table, by the table's accepted source names. */
 export function tableFile(dir: string, table: TableDef, ext: string): string {
   const files = readdirSync(dir);
-  const wanted = table.sourceNames.map((n) => `${n}${ext}`);
-  const found = wanted.map((w) => files.find((f) => f.toLowerCase() === w)).find((f) => f !== undefined);
-  if (!found) throw new ImportError(`table '${table.name}': no file in ${dir} (looked for ${wanted.join(', ')})`);
-  return join(dir, found);
+  const stems = new Map(files.filter((f) => f.toLowerCase().endsWith(ext)).map((f) => [f.slice(0, -ext.length).toLowerCase(), f]));
+  const found = sourceNameFor(table, [...stems.keys()], dir);
+  if (found === undefined) throw new ImportError(`table '${table.name}': no file in ${dir} (looked for ${lookedFor(table, ext)})`);
+  return join(dir, stems.get(found)!);
 }

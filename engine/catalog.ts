@@ -23,6 +23,10 @@ export interface ColumnDef {
   readonly unique: boolean;
   /** Smallest allowed value of a numeric column (checked on import). */
   readonly min?: number;
+  /** Largest allowed value of a numeric column (checked on import). */
+  readonly max?: number;
+  /** The only values a text column may hold (checked on import). */
+  readonly values?: readonly string[];
 }
 
 /** A relation users may follow in a field path.
@@ -36,6 +40,9 @@ export interface RelationDef {
   readonly kind?: 'many-to-one' | 'one-to-many';
   readonly column: string;
   readonly target: string;
+  /** A many-to-one relation of a table to itself that must form a tree (a category's
+   *  parent): a row that is its own ancestor is an import error. */
+  readonly acyclic?: boolean;
 }
 
 /** A value computed from a row's own columns (a person's display name, a line's amount):
@@ -64,6 +71,9 @@ export interface TableDef {
   readonly key?: string;
   /** File or table names accepted on import, most specific first. */
   readonly sourceNames: readonly string[];
+  /** A Django model name (`orderitem`): where no source name matches, the one source table
+   *  named `<app>_<model>` (ending in `_<model>`) is accepted, if exactly one is. */
+  readonly djangoModel?: string;
   readonly columns: readonly ColumnDef[];
   readonly computed?: readonly ComputedColumnDef[];
   readonly relations: readonly RelationDef[];
@@ -81,13 +91,15 @@ export interface FactColumnDef {
   readonly nullable: boolean;
 }
 
-/** Pre-aggregated counts: per UTC day or month and per value of `columns` (fact columns),
- *  a count `n` of fact rows and the bucket's start `bucket`. A query may read one instead
- *  of the fact table only when every column it needs is among `columns` and every measure
- *  it asks is a count (see rollups.ts). */
+/** Pre-aggregated counts: per UTC day or month (with the bucket's start `bucket`), or over
+ *  all the data (`all`: no bucket), and per value of `columns` (fact columns), a count `n`
+ *  of fact rows. A query may read one instead of the fact table only when every column it
+ *  needs is among `columns` and every measure it asks is additive (see rollups.ts). An
+ *  import builds a day or month grain only where it pays (data/rollup-choice.ts); the
+ *  `all` grain, one row per key, always. */
 export interface RollupDef {
   readonly name: string;
-  readonly grain: 'day' | 'month';
+  readonly grain: 'day' | 'month' | 'all';
   readonly columns: readonly string[];
   /** A first-seen column (catalog.firstSeen): each row also counts, as `f`, its rows that
    *  are their pair's first ever (that column null), so that windows with no lower bound
@@ -96,6 +108,10 @@ export interface RollupDef {
   /** Fact columns whose sums each row also holds (as `sum_<column>`, rollupSum()): sums of
    *  them are additive, so a `sum` measure of such a column reads the rollup too. */
   readonly sums?: readonly string[];
+  /** Fact columns whose distinct values each row counts (as `distinct_<column>`,
+   *  rollupDistinct()). Not additive across rows: read only from an `all` grain, whose
+   *  rows answer windows that hold every fact row. */
+  readonly distinct?: readonly string[];
   /** Storage order (default: bucket, then `columns`): a family read mostly for one key
    *  value is stored by that key first, so that zone maps skip the other keys' rows. */
   readonly sortKey?: readonly string[];
@@ -136,7 +152,8 @@ export interface Catalog {
   /** Where the root's rows are stored, with the columns copied in from related tables;
    *  `time` is the fact column windows and buckets read. */
   readonly fact: { readonly name: string; readonly time: string; readonly columns: readonly FactColumnDef[]; readonly sortKey: readonly string[] };
-  /** Families of rollups, each at a day and a month grain; smaller families first. */
+  /** Families of rollups, each at some of the grains day, month and all; smaller
+   *  families first. */
   readonly rollups: readonly (readonly RollupDef[])[];
   readonly distinctSets: readonly DistinctSetDef[];
   readonly firstSeen: readonly FirstSeenDef[];
@@ -149,6 +166,9 @@ export function tableDef(catalog: Catalog, name: string): TableDef {
 }
 
 export const tableKey = (t: TableDef): string => t.key ?? 'id';
+
+/** The rollup column holding the distinct count of a fact column (RollupDef.distinct). */
+export const rollupDistinct = (column: string): string => `distinct_${column}`;
 
 /** The rollup column holding the sum of a fact column (RollupDef.sums). */
 export const rollupSum = (column: string): string => `sum_${column}`;

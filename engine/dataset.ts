@@ -1,6 +1,7 @@
 // What a dataset declares beyond its tables: the measures users may ask for. Plain data; the
 // compilers turn each kind into SQL through the dialect. Names no dataset.
 import type { Catalog, Expr } from './catalog.ts';
+import type { FilterNode } from './filter/parse.ts';
 
 /** A measure over the fact table's rows in the question's window and filter.
  *  - `count`: rows; `count_distinct`: distinct non-null values of a fact column;
@@ -19,6 +20,14 @@ export interface DatasetDef {
   /** The path segment of its endpoints (`/api/v1/<name>/query`). */
   readonly name: string;
   readonly description: string;
+  /** The file name of its snapshot in the data folder (default `<name>.duckdb`). */
+  readonly snapshotFile?: string;
   readonly catalog: Catalog;
   readonly measures: Readonly<Record<string, MeasureDef>>;
+  /** The fact rows that count (a marketplace counts the lines of paid, shipped and delivered
+   *  orders only): a filter over the fact root's paths, as a parsed filter tree. Every
+   *  aggregate and series plan reads only rows that satisfy it, whatever its own filter, so
+   *  groups and buckets exist only where counted rows are. Absent: every row counts. The
+   *  rows stay in the snapshot (lists show them). */
+  readonly counts?: FilterNode;
 }

@@ -1,33 +1,62 @@
 // What a snapshot offers beyond its fact table, read when it is opened. A snapshot built
-// before a structure existed is still served, by the plans that do without it.
+// before a structure existed (or whose import judged it not worth building) is still
+// served, by the plans that do without it.
 import type { Catalog } from './catalog.ts';
 import { rollupSum, tableDef, tableKey } from './catalog.ts';
 import type { Database } from './db.ts';
+import { MAX_SET_BITS } from './layout.ts';
 import type { CompileOptions } from './query/compile-plan.ts';
 import { ident } from './sql.ts';
+import { formatUtc } from './values.ts';
+
+/** Microseconds since the epoch (DuckDB's epoch_us) as the UTC text windows are written in. */
+const utcText = (us: unknown): string => {
+  const n = BigInt(String(us));
+  const ms = n / 1000n - (n % 1000n < 0n ? 1n : 0n);
+  return formatUtc(Number(ms), Number(n - ms * 1000n));
+};
 
 export async function snapshotFeatures(db: Database, catalog: Catalog, wanted: boolean): Promise<CompileOptions> {
   if (!wanted) return { rollups: false };
-  const tables = new Set((await db.query(`SELECT table_name FROM duckdb_tables()`)).rows.map((r) => r['table_name']));
-  const columns = new Set(
-    (await db.query(`SELECT column_name FROM duckdb_columns() WHERE table_name = $1`, [catalog.fact.name])).rows.map((r) => r['column_name']),
+  const tables = new Set((await db.query(`SELECT table_name FROM duckdb_tables()`)).rows.map((r) => String(r['table_name'])));
+  const columns = new Set((await db.query(`SELECT table_name || '.' || column_name AS c FROM duckdb_columns()`)).rows.map((r) => String(r['c'])));
+  const declared = catalog.rollups.flat();
+  const rollupTables = new Set(declared.filter((r) => tables.has(r.name)).map((r) => r.name));
+  // Each first-seen column on its own: a snapshot made before one was declared still has
+  // the others (and the `f` counts of the rollups built with them).
+  const firstSeen = new Set(
+    catalog.firstSeen
+      .filter((f) => columns.has(`${catalog.fact.name}.${f.column}`))
+      .filter((f) => declared.every((r) => r.firsts !== f.column || !rollupTables.has(r.name) || columns.has(`${r.name}.f`)))
+      .map((f) => f.column),
   );
-  const rollups = catalog.rollups.every((f) => f.every((r) => tables.has(r.name)));
-  const firstSeen = catalog.firstSeen.every((f) => columns.has(f.column));
-  const rollupColumns = new Set(
-    (await db.query(`SELECT table_name || '.' || column_name AS c FROM duckdb_columns()`)).rows.map((r) => r['c']),
-  );
-  const rollupSums = catalog.rollups.every((f) => f.every((r) => (r.sums ?? []).every((c) => rollupColumns.has(`${r.name}.${rollupSum(c)}`))));
+  const rollupSums = declared.every((r) => !rollupTables.has(r.name) || (r.sums ?? []).every((c) => columns.has(`${r.name}.${rollupSum(c)}`)));
   const idRanges: Record<string, { min: number; max: number }> = {};
+  const setTables = new Set<string>();
   for (const s of catalog.distinctSets) {
-    if (!tables.has(s.day) || !tables.has(s.month)) continue;
+    if (!tables.has(s.ids)) continue;
     const key = ident(tableKey(tableDef(catalog, s.ids)));
     const r = (await db.query(`SELECT min(${key}) AS lo, max(${key}) AS hi FROM ${ident(s.ids)}`)).rows[0];
-    // The sets' bit length must be the id table's key range, or their bits mean other rows.
+    if (r?.['lo'] == null) continue;
+    const lo = Number(r['lo']);
+    const hi = Number(r['hi']);
+    // Sets built on the fly need only a compact id range; stored ones must also span the
+    // id table's key range, or their bits mean other rows.
+    if (hi - lo + 1 > MAX_SET_BITS) continue;
+    idRanges[s.ids] = { min: lo, max: hi };
+    if (!tables.has(s.day) || !tables.has(s.month)) continue;
     const stored = (await db.query(`SELECT bit_length(bits) AS n FROM ${ident(s.month)} LIMIT 1`)).rows[0]?.['n'];
-    const lo = Number(r?.['lo']);
-    const hi = Number(r?.['hi']);
-    if (r?.['lo'] != null && (stored === undefined || Number(stored) === hi - lo + 1)) idRanges[s.ids] = { min: lo, max: hi };
+    if (stored === undefined || Number(stored) === hi - lo + 1) for (const t of [s.day, s.month]) setTables.add(t);
   }
-  return { rollups, firstSeen, rollupSums, ...(Object.keys(idRanges).length > 0 ? { idRanges } : {}) };
+  const time = ident(catalog.fact.time);
+  const span = !tables.has(catalog.fact.name) ? undefined : (await db.query(`SELECT epoch_us(min(${time})) AS lo, epoch_us(max(${time})) AS hi FROM ${ident(catalog.fact.name)}`)).rows[0];
+  return {
+    rollups: true,
+    rollupTables,
+    setTables,
+    firstSeen,
+    rollupSums,
+    ...(Object.keys(idRanges).length > 0 ? { idRanges } : {}),
+    ...(span?.['lo'] != null ? { span: { min: utcText(span['lo']), max: utcText(span['hi']) } } : {}),
+  };
 }

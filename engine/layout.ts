@@ -1,7 +1,7 @@
 // The snapshot's physical layout, compiled from the catalog: the SQL that turns validated
 // staging tables into the tables queries read. Pure: returns statements, runs nothing.
-import type { Catalog, FactColumnDef } from './catalog.ts';
-import { rollupSum, tableDef, tableKey } from './catalog.ts';
+import type { Catalog, FactColumnDef, RollupDef } from './catalog.ts';
+import { rollupDistinct, rollupSum, tableDef, tableKey } from './catalog.ts';
 import { ident, sqlInteger } from './sql.ts';
 
 /** What the layout needs to know of the staged data. */
@@ -9,14 +9,27 @@ export interface LayoutFacts {
   /** Per table of ids (DistinctSetDef.ids), the key range its distinct sets are built
    *  over, where they are to be built (see distinctSetsFit). */
   readonly idRanges?: Readonly<Record<string, { readonly min: number; readonly max: number }>> | undefined;
+  /** The rollups to build (data/rollup-choice.ts); absent: every declared one. */
+  readonly rollups?: ReadonlySet<string> | undefined;
 }
 
-/** Distinct sets are bitstrings over an id range, one per key value and day or month:
- *  built only while they stay small beside the fact table (sparse ids make them long). */
-export function distinctSetsFit(range: { min: number; max: number }, keys: number, days: number): boolean {
+/** The longest bitstring a distinct set may be, stored or built on the fly. */
+export const MAX_SET_BITS = 2 ** 24;
+
+/** Stored distinct sets are bitstrings over an id range, one per key value and day or
+ *  month. They save a scan of the window's rows (the (key, value) first-seen column reads
+ *  each once): built only while all of them together are smaller than what they save
+ *  reading, the fact table (~32 bytes a row), and at most 512 MiB. Sparse or evenly spread
+ *  ids (300,000 blogs over 200 countries and two years: 5.6 GB) go without. Sets of at
+ *  most 1 MiB in all are always built: on small data they cost nothing worth saving. */
+export const SET_BUDGET_BYTES = 512 * 2 ** 20;
+export const SET_FLOOR_BYTES = 2 ** 20;
+export const FACT_BYTES_PER_ROW = 32;
+
+export function distinctSetsFit(range: { min: number; max: number }, keys: number, days: number, rows: number): boolean {
   const bits = range.max - range.min + 1;
   const bytes = (bits / 8) * (keys + 1) * (days + days / 28 + 2);
-  return bits > 0 && bits <= 2 ** 24 && bytes <= 512 * 2 ** 20;
+  return bits > 0 && bits <= MAX_SET_BITS && bytes <= Math.min(SET_BUDGET_BYTES, Math.max(SET_FLOOR_BYTES, rows * FACT_BYTES_PER_ROW));
 }
 
 export const META_TABLE = 'snapshot_meta';
@@ -69,6 +82,32 @@ export interface LayoutStep {
   readonly sql: string;
 }
 
+const GRAINS: readonly RollupDef['grain'][] = ['day', 'month', 'all'];
+
+/** The statement building rollup `r`, from the finer rollup `from` of its family where one
+ *  is built, else from the fact table. */
+function rollupSql(catalog: Catalog, r: RollupDef, from: RollupDef | undefined): string {
+  const viewed = ident(catalog.fact.time);
+  const all = r.grain === 'all';
+  const cols = r.columns.map((c) => ident(c));
+  const bucket = all ? [] : [from ? `date_trunc('${r.grain}', bucket) AS bucket` : `date_trunc('${r.grain}', ${viewed}) AS bucket`];
+  const sort = (r.sortKey ?? [...(all ? [] : ['bucket']), ...r.columns]).map((c) => ident(c));
+  const firsts = r.firsts === undefined ? [] : [from ? 'sum(f)::BIGINT AS f' : `count(*) FILTER (WHERE ${ident(r.firsts)} IS NULL) AS f`];
+  // Sums of the declared columns (exact: integers stay integers, decimals decimals). A sum
+  // of INTEGERs is kept as a BIGINT (DuckDB's HUGEINT is twice the bytes and slower to add
+  // up again): it would need 2^32 rows of one bucket and key to overflow.
+  const sumOf = (c: string) => {
+    const sum = `sum(${ident(from ? rollupSum(c) : c)})`;
+    return catalog.fact.columns.find((x) => x.name === c)?.sqlType === 'INTEGER' ? `${sum}::BIGINT` : sum;
+  };
+  const sums = (r.sums ?? []).map((c) => `${sumOf(c)} AS ${ident(rollupSum(c))}`);
+  const distinct = (r.distinct ?? []).map((c) => `count(DISTINCT ${ident(c)}) AS ${ident(rollupDistinct(c))}`);
+  const select = [...bucket, ...cols, from ? 'sum(n)::BIGINT AS n' : 'count(*) AS n', ...firsts, ...sums, ...distinct];
+  const source = ident(from ? from.name : catalog.fact.name);
+  const groupBy = bucket.length + cols.length > 0 ? ` GROUP BY ALL` : '';
+  return `CREATE TABLE ${ident(r.name)} AS SELECT ${select.join(', ')} FROM ${source}${groupBy}${sort.length ? ` ORDER BY ${sort.join(', ')}` : ''}`;
+}
+
 /** Statements that build the final tables from `stage_<table>` tables, then drop those. */
 export function layoutStatements(catalog: Catalog, facts: LayoutFacts = {}): string[] {
   return layoutSteps(catalog, facts).map((s) => s.sql);
@@ -112,49 +151,45 @@ export function layoutSteps(catalog: Catalog, facts: LayoutFacts = {}): LayoutSt
     return factCol === c.name ? ident(c.name) : `${ident(factCol)} AS ${ident(c.name)}`;
   });
   add('tables', `CREATE VIEW ${ident(catalog.root)} AS SELECT ${rootCols.join(', ')} FROM ${ident(catalog.fact.name)}`);
+  const wanted = (r: RollupDef) => facts.rollups === undefined || facts.rollups.has(r.name);
+  const built: RollupDef[] = [];
   for (const family of catalog.rollups) {
-    // Days from the fact table, then months from the days (fewer rows to read).
-    const day = family.find((r) => r.grain === 'day');
-    for (const r of [...family].sort((a, b) => (a.grain === 'day' ? -1 : b.grain === 'day' ? 1 : 0))) {
-      const cols = r.columns.map((c) => `${ident(c)}, `).join('');
-      const sort = (r.sortKey ?? ['bucket', ...r.columns]).map((c) => ident(c)).join(', ');
-      const fromDay = r.grain !== 'day' && day !== undefined;
-      const firsts = r.firsts === undefined ? '' : fromDay ? ', sum(f)::BIGINT AS f' : `, count(*) FILTER (WHERE ${ident(r.firsts)} IS NULL) AS f`;
-      // Sums of the declared columns (exact: integers stay integers, decimals decimals). A
-      // sum of INTEGERs is kept as a BIGINT (DuckDB's HUGEINT is twice the bytes and slower
-      // to add up again): it would need 2^32 rows of one bucket and key to overflow.
-      const sumOf = (c: string) => {
-        const sum = `sum(${ident(fromDay ? rollupSum(c) : c)})`;
-        return catalog.fact.columns.find((x) => x.name === c)?.sqlType === 'INTEGER' ? `${sum}::BIGINT` : sum;
-      };
-      const sums = (r.sums ?? []).map((c) => `, ${sumOf(c)} AS ${ident(rollupSum(c))}`).join('');
-      add(
-        'rollups',
-        fromDay
-          ? `CREATE TABLE ${ident(r.name)} AS SELECT date_trunc('${r.grain}', bucket) AS bucket, ${cols}sum(n)::BIGINT AS n${firsts}${sums} ` +
-              `FROM ${ident(day.name)} GROUP BY ALL ORDER BY ${sort}`
-          : `CREATE TABLE ${ident(r.name)} AS SELECT date_trunc('${r.grain}', ${viewed}) AS bucket, ${cols}count(*) AS n${firsts}${sums} ` +
-              `FROM ${ident(catalog.fact.name)} GROUP BY ALL ORDER BY ${sort}`,
-      );
+    // Finest first, each grain from the finest one built before it (fewer rows to read):
+    // days from the fact table, months from days, `all` from months.
+    const mine: RollupDef[] = [];
+    for (const r of [...family].sort((a, b) => GRAINS.indexOf(a.grain) - GRAINS.indexOf(b.grain))) {
+      if (!wanted(r) || (r.distinct ?? []).length > 0) continue;
+      add('rollups', rollupSql(catalog, r, mine.at(-1)));
+      mine.push(r);
     }
+    built.push(...mine);
+  }
+  // Distinct counts do not add up across rows: from the coarsest rollup built that holds the
+  // grouping and the counted columns (its rows are distinct in those), else the fact table.
+  for (const r of catalog.rollups.flat().filter((x) => wanted(x) && (x.distinct ?? []).length > 0)) {
+    const holds = (x: RollupDef) => [...r.columns, ...r.distinct!].every((c) => x.columns.includes(c)) && (r.grain === 'all' || x.grain === r.grain);
+    const from = [...built].sort((a, b) => GRAINS.indexOf(b.grain) - GRAINS.indexOf(a.grain)).find(holds);
+    add('rollups', rollupSql(catalog, r, from));
+    built.push(r);
   }
   for (const set of catalog.distinctSets) {
     const range = facts.idRanges?.[set.ids];
     if (!range) continue;
-    {
-      const bits = `bitstring_agg(${ident(set.distinct)}, ${sqlInteger(range.min)}, ${sqlInteger(range.max)}) AS bits`;
-      const key = ident(set.key);
-      // From the rollup holding the key and the blog at the same grain where there is one
-      // (fewer rows than the fact table), else from the fact table.
-      const family = catalog.rollups.find((f) => f.every((r) => r.columns.includes(set.key) && r.columns.includes(set.distinct)));
-      for (const grain of ['day', 'month'] as const) {
-        const rollup = family?.find((r) => r.grain === grain);
-        const src = rollup
-          ? `SELECT bucket, ${key}, sum(n)::BIGINT AS n, ${bits} FROM ${ident(rollup.name)}`
-          : `SELECT date_trunc('${grain}', ${viewed}) AS bucket, ${key}, count(*) AS n, ${bits} FROM ${ident(catalog.fact.name)}`;
-        add('distinct sets', `CREATE TABLE ${ident(grain === 'day' ? set.day : set.month)} AS ${src} WHERE ${key} IS NOT NULL GROUP BY ALL ORDER BY bucket, ${key}`);
-      }
-    }
+    const key = ident(set.key);
+    // Days from the rollup holding the key and the counted column where one is built (fewer
+    // rows than the fact table), else from the fact table; months as unions of the days.
+    const family = catalog.rollups.find((f) => f.some((r) => r.columns.includes(set.key) && r.columns.includes(set.distinct)));
+    const rollup = family?.find((r) => r.grain === 'day' && (facts.rollups === undefined || facts.rollups.has(r.name)));
+    const bits = `bitstring_agg(${ident(set.distinct)}, ${sqlInteger(range.min)}, ${sqlInteger(range.max)}) AS bits`;
+    const days = rollup
+      ? `SELECT bucket, ${key}, sum(n)::BIGINT AS n, ${bits} FROM ${ident(rollup.name)}`
+      : `SELECT date_trunc('day', ${viewed}) AS bucket, ${key}, count(*) AS n, ${bits} FROM ${ident(catalog.fact.name)}`;
+    add('distinct sets', `CREATE TABLE ${ident(set.day)} AS ${days} WHERE ${key} IS NOT NULL GROUP BY ALL ORDER BY bucket, ${key}`);
+    add(
+      'distinct sets',
+      `CREATE TABLE ${ident(set.month)} AS SELECT date_trunc('month', bucket) AS bucket, ${key}, sum(n)::BIGINT AS n, bit_or(bits) AS bits ` +
+        `FROM ${ident(set.day)} GROUP BY ALL ORDER BY bucket, ${key}`,
+    );
   }
   for (const t of catalog.tables) add('cleanup', `DROP TABLE ${ident(stageName(t.name))}`);
   return steps;

@@ -6,6 +6,9 @@ import { ident } from './sql.ts';
 export interface SnapshotMeta {
   /** Unique to one import: what a query worker checks the file it opened against. */
   readonly snapshotId: string;
+  /** The dataset the snapshot holds (absent in snapshots from before there were several:
+   *  the blog's). */
+  readonly dataset?: string;
   readonly loadedAt: string;
   readonly source: string;
   readonly sourceKind: 'parquet' | 'csv' | 'pg_dump' | 'postgres';

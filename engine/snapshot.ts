@@ -79,8 +79,11 @@ export class Snapshot {
     const db = await Database.open(pin.file, { readOnly: true, ...(options.threads ? { threads: options.threads } : {}) });
     try {
       const dataset = options.dataset ?? DEFAULT_DATASET;
-      const features = await snapshotFeatures(db, dataset.catalog, options.rollups ?? true);
       const meta = await readMeta(db);
+      // Served as another dataset, a snapshot would answer with the wrong tables.
+      const holds = meta.dataset ?? DEFAULT_DATASET.name;
+      if (holds !== dataset.name) throw new Error(`snapshot ${pin.file} holds the ${holds} dataset, not ${dataset.name}`);
+      const features = await snapshotFeatures(db, dataset.catalog, options.rollups ?? true);
       return new Snapshot(db, dataset, meta, features, pin);
     } catch (e) {
       db.close();

@@ -1,26 +1,46 @@
 // Configuration from the environment (and a .env file), each with a default that works on
 // a new machine.
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { config as loadDotenv } from 'dotenv';
-import type { SandboxOptions } from '../engine/index.ts';
+import { DATASETS, DEFAULT_DATASET } from '../engine/index.ts';
+import type { DatasetDef, SandboxOptions } from '../engine/index.ts';
 import { entriesOfFile, entriesOfList, parseAccessKeys } from './access-keys.ts';
 import type { AccessKey, KeyEntry } from './access-keys.ts';
+
+/** The folder of every dataset's snapshot on a new clone (DATA_DIR). */
+export const DEFAULT_DATA_DIR = 'data';
 
 /** The snapshot path of a new clone: the only one where a missing file is replaced by
  *  generated data unless GENERATE_DEFAULT says otherwise. */
 export const DEFAULT_ANALYTICS_DB = 'data/analytics.duckdb';
 
+/** Where a dataset's snapshot is served from, and whether a missing one is generated. */
+export interface SnapshotConfig {
+  readonly dataset: string;
+  readonly path: string;
+  readonly generateDefault: boolean;
+}
+
+const snapshotFile = (ds: DatasetDef) => ds.snapshotFile ?? `${ds.name}.duckdb`;
+
 export interface Config {
   readonly port: number;
   readonly host: string;
+  /** The blog's snapshot (ANALYTICS_DB). */
   readonly analyticsDb: string;
+  /** DATA_DIR: the folder of every dataset's snapshot (default: ANALYTICS_DB's folder where
+   *  that is set, else `data`). */
+  readonly dataDir: string;
+  /** Every dataset's snapshot: the blog's at ANALYTICS_DB, the others' `<name>.duckdb` in
+   *  DATA_DIR; the blog's first. */
+  readonly snapshots: readonly SnapshotConfig[];
   readonly debugToken: string | undefined;
   readonly pgUrl: string | undefined;
   readonly logLevel: string;
   readonly workers: number;
-  /** GENERATE_DEFAULT: build a generated default where the snapshot is missing. Unset: only
-   *  at the default path; 1: at any path; 0: never. */
+  /** GENERATE_DEFAULT: build a generated default where the blog's snapshot is missing (each
+   *  dataset's: `snapshots`). Unset: only at the default path; 1: at any path; 0: never. */
   readonly generateDefault: boolean;
   /** VERIFY_SNAPSHOT: read every block of a snapshot once before serving it (0: skip). */
   readonly verifySnapshot: boolean;
@@ -142,19 +162,31 @@ function accessKeys(list: string | undefined, file: string | undefined, debugTok
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, dotenv = true): Config {
   if (dotenv) loadDotenv({ quiet: true });
-  const analyticsDb = env['ANALYTICS_DB'] || DEFAULT_ANALYTICS_DB;
+  // ANALYTICS_DB names the blog's snapshot, as it always did; the other datasets' live
+  // beside it unless DATA_DIR says where.
+  const dataDir = env['DATA_DIR'] || (env['ANALYTICS_DB'] ? dirname(env['ANALYTICS_DB']) : DEFAULT_DATA_DIR);
+  const analyticsDb = env['ANALYTICS_DB'] || join(dataDir, snapshotFile(DEFAULT_DATASET));
   const debugToken = env['DEBUG_TOKEN'] || undefined;
+  const generate = flag('GENERATE_DEFAULT', env['GENERATE_DEFAULT']);
+  // A configured path that does not exist is a typo or a missing import, not a request for
+  // fake data: only the default paths of a new clone get generated data.
+  const snapshots = Object.values(DATASETS)
+    .sort((a, b) => (a === DEFAULT_DATASET ? -1 : b === DEFAULT_DATASET ? 1 : 0))
+    .map((ds) => {
+      const path = ds === DEFAULT_DATASET ? analyticsDb : join(dataDir, snapshotFile(ds));
+      return { dataset: ds.name, path, generateDefault: generate ?? resolve(path) === resolve(DEFAULT_DATA_DIR, snapshotFile(ds)) };
+    });
   return {
     port: port(env['PORT']),
     host: env['HOST'] || '127.0.0.1',
     analyticsDb,
+    dataDir,
+    snapshots,
     debugToken,
     pgUrl: env['PGURL'] || undefined,
     logLevel: logLevel(env['LOG_LEVEL']),
     workers: int('WORKERS', env['WORKERS'], 0),
-    // A configured path that does not exist is a typo or a missing import, not a request
-    // for fake data: only the default path of a new clone gets generated data.
-    generateDefault: flag('GENERATE_DEFAULT', env['GENERATE_DEFAULT']) ?? resolve(analyticsDb) === resolve(DEFAULT_ANALYTICS_DB),
+    generateDefault: snapshots[0]!.generateDefault,
     verifySnapshot: flag('VERIFY_SNAPSHOT', env['VERIFY_SNAPSHOT']) ?? true,
     accessKeys: accessKeys(env['API_KEYS'] || undefined, env['API_KEYS_FILE'] || undefined, debugToken),
     limits: {

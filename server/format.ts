@@ -55,7 +55,13 @@ export async function sendRows(reply: FastifyReply, format: Exclude<Format, 'jso
   const key = (i: number) => columns[i]![0];
   const cell = (v: unknown) => (v instanceof Date ? v.toISOString() : v);
   if (format === 'csv') {
-    const body = stringify(rows.map((r) => columns.map((_, i) => cell(r[key(i)]) ?? '')), { header: true, columns: columns.map(([c]) => c) });
+    // Booleans as their JSON text: csv-stringify's default writes false as an empty cell, the
+    // same as null.
+    const body = stringify(rows.map((r) => columns.map((_, i) => cell(r[key(i)]) ?? '')), {
+      header: true,
+      columns: columns.map(([c]) => c),
+      cast: { boolean: (v) => (v ? 'true' : 'false') },
+    });
     return reply.type('text/csv; charset=utf-8').send(body);
   }
   const arrow = await loadArrow();

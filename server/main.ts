@@ -1,8 +1,10 @@
-// npm start: serve the snapshot at ANALYTICS_DB on HOST:PORT, building a generated default
-// first where there is none at the default path, and shut down gracefully on SIGTERM/SIGINT.
-import { existsSync } from 'node:fs';
+// npm start: serve every dataset's snapshot (the blog's at ANALYTICS_DB, the others' in
+// DATA_DIR) on HOST:PORT, building a generated default first where there is none at a
+// default path, and shut down gracefully on SIGTERM/SIGINT. A dataset with no snapshot
+// answers 503 while the others serve.
+import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { verifySnapshot } from '../engine/index.ts';
+import { datasetNamed, verifySnapshot } from '../engine/index.ts';
 import type { SnapshotMeta } from '../engine/index.ts';
 import { EngineHolder } from './engine-holder.ts';
 import { buildApp } from './app.ts';
@@ -26,69 +28,126 @@ function configOrExit(): Config {
 }
 
 const config = configOrExit();
-const file = resolve(config.analyticsDb);
-// A path that is there but cannot be a snapshot (a folder, another kind of file, no read
-// permission) is a set-up mistake: refused now, before anything starts.
-const unreadable = existsSync(file) ? unreadableSnapshot(file) : undefined;
-if (unreadable) exitWith(`cannot serve the snapshot at ${file} (ANALYTICS_DB): ${unreadable}`);
 const pkg = packageInfo();
 const metrics = createMetrics();
-const holder = new EngineHolder(config.analyticsDb, {
-  workers: config.workers,
-  // With the debug endpoint on, its processes start with each snapshot, not at first use.
-  sandbox: { ...config.sandbox, prestart: config.debugToken !== undefined },
-  onQuery: (q) => {
-    metrics.query(q);
-    if (!q.cached && q.ms > config.limits.slowQueryMs) app.log.warn({ kind: q.kind, ms: Math.round(q.ms), sql: q.sql, params: q.params }, 'slow query');
-  },
-});
 
-/** Opens the snapshot now at the path, after reading it once whole (VERIFY_SNAPSHOT): a
- *  damaged file is refused, with its name, before any request meets the damage. */
-async function load(): Promise<SnapshotMeta> {
-  if (!existsSync(file)) throw new Error(`no snapshot at ${file}`);
-  if (config.verifySnapshot) await verifySnapshot(file);
-  return holder.reload();
+/** A dataset served: its snapshot file, the engine holder that serves it, and the identity
+ *  of the file it last opened (a reload reopens only a file that changed). */
+interface Served {
+  readonly dataset: string;
+  readonly file: string;
+  readonly generateDefault: boolean;
+  readonly holder: EngineHolder;
+  opened?: string;
+}
+
+const served: Served[] = config.snapshots.map((s, i) => {
+  const file = resolve(s.path);
+  // A path that is there but cannot be a snapshot (a folder, another kind of file, no read
+  // permission) is a set-up mistake: refused now, before anything starts.
+  const unreadable = existsSync(file) ? unreadableSnapshot(file) : undefined;
+  if (unreadable) exitWith(`cannot serve the snapshot at ${file} (${i === 0 ? 'ANALYTICS_DB' : 'DATA_DIR'}): ${unreadable}`);
+  const holder = new EngineHolder(s.path, {
+    dataset: datasetNamed(s.dataset),
+    workers: config.workers,
+    // With the debug endpoint on, its processes start with each snapshot, not at first use;
+    // it reads the blog's snapshot.
+    sandbox: { ...config.sandbox, prestart: i === 0 && config.debugToken !== undefined },
+    onQuery: (q) => {
+      metrics.query(q);
+      if (!q.cached && q.ms > config.limits.slowQueryMs) app.log.warn({ kind: q.kind, ms: Math.round(q.ms), sql: q.sql, params: q.params }, 'slow query');
+    },
+  });
+  return { dataset: s.dataset, file, generateDefault: s.generateDefault, holder };
+});
+const blog = served[0]!;
+const file = blog.file;
+
+/** Which file a path names now: an import renames a new file into place. */
+function identity(path: string): string | undefined {
+  try {
+    const st = statSync(path);
+    return `${st.dev}:${st.ino}:${st.size}:${st.mtimeMs}`;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Opens the snapshot now at a dataset's path, after reading it once whole (VERIFY_SNAPSHOT):
+ *  a damaged file is refused, with its name, before any request meets the damage. */
+async function load(s: Served): Promise<SnapshotMeta> {
+  if (!existsSync(s.file)) throw new Error(`no snapshot at ${s.file}`);
+  const id = identity(s.file);
+  if (config.verifySnapshot) await verifySnapshot(s.file);
+  const meta = await s.holder.reload();
+  s.opened = id;
+  return meta;
+}
+
+/** Reloads the blog's snapshot (always, as before) and every other dataset's whose file
+ *  changed; the others' failures are logged and leave them as they were. Answers with the
+ *  blog's meta. */
+async function reloadAll(tell: (dataset: string, meta: SnapshotMeta) => void = () => {}): Promise<SnapshotMeta> {
+  const others = served.slice(1).map(async (s) => {
+    if (!existsSync(s.file) || identity(s.file) === s.opened) return;
+    try {
+      tell(s.dataset, await load(s));
+    } catch (e) {
+      app.log.error({ err: e, snapshot: s.file }, `reload of the ${s.dataset} snapshot ${s.file} failed (${(e as Error).message}); still serving the previous one, if any`);
+    }
+  });
+  const [mine] = await Promise.allSettled([load(blog), ...others]);
+  if (mine!.status === 'rejected') throw mine!.reason;
+  return mine!.value as SnapshotMeta;
 }
 
 const app = await buildApp({
-  engine: () => holder.current(),
+  engine: () => blog.holder.current(),
+  engines: (name) => served.find((s) => s.dataset === name)?.holder.current(),
   logger: logOptions(config.logLevel),
   debugToken: config.debugToken,
-  reload: load,
+  reload: () => reloadAll(),
   limits: config.limits,
   metrics,
   accessKeys: config.accessKeys,
 });
 if (config.accessKeys.length) app.log.info({ keys: config.accessKeys.map((k) => k.name) }, 'access keys required on /api, /analytics and /metrics');
 
-if (!existsSync(file)) {
-  if (config.generateDefault) {
-    app.log.info(`no snapshot at ${file}: generating a default data set of synthetic views first`);
-    try {
-      // Loaded only when needed: the generator brings faker, which a normal start never uses.
-      const { buildDefaultSnapshot } = await import('../data/default-snapshot.ts');
-      const meta = await buildDefaultSnapshot(file, (line) => app.log.info(line));
-      app.log.info({ rows: meta.rows, ms: meta.loadMs }, 'default snapshot built: the data are synthetic (GET /api/v1/meta says so)');
-    } catch (e) {
-      app.log.error({ err: e, snapshot: file }, `could not build the default snapshot at ${file}; /ready answers 503`);
+for (const s of served) {
+  const what = s === blog ? '' : ` of the ${s.dataset} dataset`;
+  if (!existsSync(s.file)) {
+    if (s.generateDefault) {
+      app.log.info(`no snapshot${what} at ${s.file}: generating a default data set of synthetic ${s === blog ? 'views' : 'data'} first`);
+      try {
+        // Loaded only when needed: the generator brings faker, which a normal start never uses.
+        const { buildDefaultSnapshot } = await import('../data/default-snapshot.ts');
+        const meta = await buildDefaultSnapshot(s.file, (line) => app.log.info(line), { dataset: s.dataset as 'blog' | 'marketplace' });
+        app.log.info({ rows: meta.rows, ms: meta.loadMs }, `default snapshot${what} built: the data are synthetic (GET /api/v1/meta says so)`);
+      } catch (e) {
+        app.log.error({ err: e, snapshot: s.file }, `could not build the default snapshot${what} at ${s.file}; ${s === blog ? '/ready answers' : 'its endpoints answer'} 503`);
+      }
+    } else if (s === blog) {
+      // A configured path that does not exist is a typo or a missing import: fake data there
+      // would be served as if real. Listen anyway, not ready, until the file is there.
+      app.log.error(
+        `no snapshot at ${file} (ANALYTICS_DB): /ready answers 503 until it exists; import one (npm run import -- SOURCE --db ${file}) ` +
+          'and reload (SIGHUP or POST /api/v1/admin/reload), or set GENERATE_DEFAULT=1 for generated data',
+      );
+    } else {
+      app.log.warn(
+        `no snapshot${what} at ${s.file}: its endpoints answer 503 until one is imported (npm run import -- SOURCE --dataset ${s.dataset} --db ${s.file}) ` +
+          'and the server reloads (SIGHUP or POST /api/v1/admin/reload)',
+      );
     }
-  } else {
-    // A configured path that does not exist is a typo or a missing import: fake data there
-    // would be served as if real. Listen anyway, not ready, until the file is there.
-    app.log.error(
-      `no snapshot at ${file} (ANALYTICS_DB): /ready answers 503 until it exists; import one (npm run import -- SOURCE --db ${file}) ` +
-        'and reload (SIGHUP or POST /api/v1/admin/reload), or set GENERATE_DEFAULT=1 for generated data',
-    );
   }
-}
-if (existsSync(file)) {
-  try {
-    const meta = await load();
-    const { fields, msg } = snapshotSummary(file, meta);
-    app.log.info(fields, msg);
-  } catch (e) {
-    app.log.error({ err: e, snapshot: file }, `cannot serve the snapshot at ${file}: ${(e as Error).message}; /ready answers 503`);
+  if (existsSync(s.file)) {
+    try {
+      const meta = await load(s);
+      const { fields, msg } = snapshotSummary(s.file, meta);
+      app.log.info({ ...fields, dataset: s.dataset }, msg);
+    } catch (e) {
+      app.log.error({ err: e, snapshot: s.file }, `cannot serve the snapshot at ${s.file}: ${(e as Error).message}; ${s === blog ? '/ready answers' : 'its endpoints answer'} 503`);
+    }
   }
 }
 
@@ -98,7 +157,7 @@ try {
   const code = (e as NodeJS.ErrnoException).code;
   const why = code === 'EADDRINUSE' ? 'the address is in use (another server, or an earlier one still running?)' : code === 'EACCES' ? 'permission denied' : (e as Error).message;
   // Workers and sandbox processes end with the process; the engine's files close first.
-  await holder.close().catch(() => {});
+  await Promise.all(served.map((s) => s.holder.close().catch(() => {})));
   exitWith(`cannot listen on ${config.host}:${config.port} (HOST, PORT): ${why}`, e);
 }
 {
@@ -118,14 +177,18 @@ async function shutdown(signal: string): Promise<void> {
   // close() stops accepting connections, waits for in-flight requests to finish and closes
   // connections still open after SHUTDOWN_GRACE_MS.
   await app.close();
-  await holder.close();
+  await Promise.all(served.map((s) => s.holder.close()));
   process.exit(0);
 }
 process.on('SIGTERM', () => void shutdown('SIGTERM'));
 process.on('SIGINT', () => void shutdown('SIGINT'));
-// SIGHUP: switch to the snapshot now at ANALYTICS_DB (after `npm run import`).
+// SIGHUP: switch to the snapshots now at the configured paths (after `npm run import`): the
+// blog's, and every other dataset's whose file changed.
 process.on('SIGHUP', () => {
-  load().then(
+  reloadAll((dataset, m) => {
+    const { fields, msg } = snapshotSummary(served.find((s) => s.dataset === dataset)!.file, m);
+    app.log.info({ ...fields, dataset }, `SIGHUP: ${dataset} snapshot reloaded: ${msg}`);
+  }).then(
     (m) => {
       const { fields, msg } = snapshotSummary(file, m);
       app.log.info(fields, `SIGHUP: snapshot reloaded: ${msg}`);

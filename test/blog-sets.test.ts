@@ -125,7 +125,14 @@ describe('how distinct blogs are counted', () => {
   it('picks the way each plan can be exact with, from what the snapshot has', () => {
     expect(strategyFor(plan('viewer_country'), blogDataset, fields, all)).toBe('distinct-sets');
     expect(strategyFor(plan('viewer_country', { field: 'duration', op: 'gt', value: 5 }), blogDataset, fields, all)).toBe('distinct-sets');
-    expect(strategyFor(plan('viewer_country'), blogDataset, fields, { firstSeen: true })).toBe('pairs');
+    // Without stored sets: the (viewer country, blog) first-seen column where the filter is
+    // constant within a pair, sets built on the fly where it is not, pairs without a range.
+    const unstored = { ...all, setTables: new Set<string>() };
+    expect(strategyFor(plan('viewer_country'), blogDataset, fields, { firstSeen: true })).toBe('first-seen');
+    expect(strategyFor(plan('viewer_country'), blogDataset, fields, unstored)).toBe('first-seen');
+    expect(strategyFor(plan('viewer_country', { field: 'blog__title', op: 'contains', value: 'a' }), blogDataset, fields, all)).toBe('first-seen');
+    expect(strategyFor(plan('viewer_country', { field: 'duration', op: 'gt', value: 5 }), blogDataset, fields, unstored)).toBe('distinct-sets');
+    expect(strategyFor(plan('viewer_country', { field: 'duration', op: 'gt', value: 5 }), blogDataset, fields, { firstSeen: true })).toBe('pairs');
     expect(strategyFor(plan('viewer'), blogDataset, fields, all)).toBe('first-seen');
     // Constant within a (viewer, blog) pair: the viewer's and the blog's fields.
     expect(strategyFor(plan('viewer', { and: [{ field: 'user__username', op: 'startswith', value: 'a' }, { field: 'blog__author__id', op: 'eq', value: 3 }] }), blogDataset, fields, all)).toBe('first-seen');
@@ -141,9 +148,15 @@ describe('how distinct blogs are counted', () => {
 
 describe('blog sets', () => {
   it('are built only while the bitstrings stay small', () => {
-    expect(distinctSetsFit({ min: 1, max: 50_000 }, 60, 730)).toBe(true);
-    expect(distinctSetsFit({ min: 1, max: 10_000_000 }, 60, 730)).toBe(false);
-    expect(distinctSetsFit({ min: 5, max: 4 }, 60, 730)).toBe(false);
+    // 10M skewed views: 50,000 blogs, 60 countries, two years: ~280 MB, less than the fact table.
+    expect(distinctSetsFit({ min: 1, max: 50_000 }, 60, 730, 10_000_000)).toBe(true);
+    expect(distinctSetsFit({ min: 1, max: 50_000 }, 60, 730, 1_000_000)).toBe(false);
+    // Tiny data: sets of a few kilobytes are built though larger than the 42 rows.
+    expect(distinctSetsFit({ min: 1, max: 15 }, 8, 400, 42)).toBe(true);
+    // 10M even views: 300,000 blogs over 200 countries: 5.6 GB.
+    expect(distinctSetsFit({ min: 1, max: 300_000 }, 200, 730, 10_000_000)).toBe(false);
+    expect(distinctSetsFit({ min: 1, max: 10_000_000 }, 60, 730, 10_000_000)).toBe(false);
+    expect(distinctSetsFit({ min: 5, max: 4 }, 60, 730, 10_000_000)).toBe(false);
   });
 
   it('over an id range that does not start at 1 answer as the two-phase count', async () => {

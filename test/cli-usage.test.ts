@@ -33,9 +33,9 @@ function expectUsageError(r: CliResult, usage: string, ...named: string[]): void
 
 describe('--help', () => {
   it.each([
-    [GENERATE, ['--views <n>', '(default: 1000000)', '--seed <n>', '(default: 42)', '--out <dir>', '(default: "data/generated")', '--end <date>', 'npm run generate -- --views']],
+    [GENERATE, ['--views <n>', '(default: 1000000)', '--seed <n>', '(default: 42)', '--out <dir>', '(default: "data/generated")', '--end <date>', '--shape <shape>', '"skewed", "uniform"', 'npm run generate -- --views']],
     [IMPORT, ['<source>', '--db <path>', 'data/analytics.duckdb', '--schema <name>', '(default: "public")', 'npm run import -- data/generated']],
-    [BENCH, ['--views <n>', '(default: 1000000)', '--quick', '--no-pg', '--readme', 'npm run bench -- --views']],
+    [BENCH, ['--views <n>', '(default: 1000000)', '--shape <shape>', '"skewed", "uniform", "both"', '--quick', '--no-pg', '--readme', 'npm run bench -- --views']],
   ])('%s lists every option, its default and an example; exit 0', async (script, wanted) => {
     const r = await runCli(script, ['--help'], NO_DEBUG);
     expect(r.code).toBe(0);
@@ -58,6 +58,12 @@ describe('a wrong command line: one line, the usage, exit 2', () => {
     [['--out', aFile], ['--out', aFile, 'not a folder']],
     [['--views'], ['--views', 'argument missing']],
     [['--colour', 'red'], ["unknown option '--colour'"]],
+    [['--shape', 'flat'], ['--shape', "'flat'", 'Allowed choices are skewed, uniform.']],
+    [['--shape'], ['--shape', 'argument missing']],
+    [['--dataset', 'shop'], ['--dataset', "'shop'", 'marketplace']],
+    [['--dataset', 'marketplace', '--views', '5'], ["'--views'", 'does not apply', 'marketplace']],
+    [['--orders', '5'], ["'--orders'", 'does not apply', 'blog']],
+    [['--dataset', 'marketplace', '--orders', '0'], ['--orders', "'0'", 'positive integer']],
   ])('generate %j', async (args, named) => {
     expectUsageError(await runCli(GENERATE, args, NO_DEBUG), gen, ...named);
   });
@@ -69,6 +75,7 @@ describe('a wrong command line: one line, the usage, exit 2', () => {
   it('import with an unknown option or two sources', async () => {
     expectUsageError(await runCli(IMPORT, [dir.path, '--database', 'x.duckdb'], NO_DEBUG), imp, "unknown option '--database'");
     expectUsageError(await runCli(IMPORT, [dir.path, dir.path], NO_DEBUG), imp, 'too many arguments');
+    expectUsageError(await runCli(IMPORT, [dir.path, '--dataset', 'shop'], NO_DEBUG), imp, "'shop' is invalid", 'blog, marketplace');
   });
 
   const bench = 'npm run bench -- [options]';
@@ -76,6 +83,7 @@ describe('a wrong command line: one line, the usage, exit 2', () => {
     [['--views', 'abc'], ['--views', "'abc'"]],
     [['--views', '500'], ['--views', "'500'", 'at least 1000']],
     [['--fast'], ["unknown option '--fast'"]],
+    [['--shape', 'even'], ['--shape', "'even'", 'Allowed choices are skewed, uniform, both.']],
   ])('bench %j', async (args, named) => {
     expectUsageError(await runCli(BENCH, args, NO_DEBUG), bench, ...named);
   });

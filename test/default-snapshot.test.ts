@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildDefaultSnapshot } from '../data/default-snapshot.ts';
 import { Engine } from '../engine/engine.ts';
+import { marketplaceDataset } from '../engine/datasets/marketplace/declaration.ts';
 import { tempDir } from './helpers.ts';
 
 const dir = tempDir('default-');
@@ -40,5 +41,17 @@ describe('the generated default snapshot', () => {
     } finally {
       engine.close();
     }
+  }, 120_000);
+
+  it('builds the marketplace\'s default the same way: synthetic, recording its dataset, its folder removed', async () => {
+    const tmpRoot = join(dir.path, 'tmp-market');
+    mkdirSync(tmpRoot);
+    const db = join(dir.path, 'market', 'marketplace.duckdb');
+    const meta = await buildDefaultSnapshot(db, () => {}, { dataset: 'marketplace', orders: 2_000, tmpRoot });
+    expect(meta).toMatchObject({ dataset: 'marketplace', synthetic: true });
+    expect(meta.rows['order']).toBe(2_000);
+    expect(readdirSync(tmpRoot)).toEqual([]);
+    const engine = await Engine.open(db, { dataset: marketplaceDataset });
+    await engine.close();
   }, 120_000);
 });

@@ -86,7 +86,7 @@ describe('list plan SQL', () => {
     const { sql, params } = compile(plan, customers, customerFields);
     expect(sql).toBe(`WITH "__filtered" AS NOT MATERIALIZED (
   SELECT * FROM "customer" AS r
-  WHERE COALESCE(contains(lower(r."name"), lower($1::VARCHAR)), false)
+  WHERE (contains(lower(r."name"), lower($1::VARCHAR)))
 ), "__page" AS MATERIALIZED (
   SELECT r."id", r."name", r."country_id", "country_id>country"."name" AS "__o0"
   FROM "__filtered" AS r

@@ -34,8 +34,10 @@ function withOffset(us: number, minutes: number): string {
   return `${local}${minutes < 0 ? '-' : '+'}${pad(Math.trunc(minutes / 60))}:${pad(minutes % 60)}`;
 }
 
-/** `filters: false`: questions without filters (for the plain-SQL reference). */
-export function questionMaker(r: () => number, rows: readonly ViewRow[], options: { filters?: boolean } = {}): () => Asked {
+/** `filters: false`: questions without filters (for the plain-SQL reference); `simple`:
+ *  the share of questions shaped like the fixed endpoints' once every dimension and
+ *  granularity has been asked (default 0.3). */
+export function questionMaker(r: () => number, rows: readonly ViewRow[], options: { filters?: boolean; simple?: number } = {}): () => Asked {
   const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
   const some = <T,>(xs: readonly T[], n: number): T[] => {
     const pool = [...xs];
@@ -97,7 +99,7 @@ export function questionMaker(r: () => number, rows: readonly ViewRow[], options
       });
     }
     if (r() < 0.6) q.limit = 100_000;
-    return made >= ALL_DIMENSIONS.length + COMBOS.length && r() < 0.3 ? simple(q) : q;
+    return made >= ALL_DIMENSIONS.length + COMBOS.length && r() < (options.simple ?? 0.3) ? simple(q) : q;
   };
 
   /** A question shaped like the fixed endpoints' (one relation key or none, counts, a whole-

@@ -9,6 +9,9 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generate } from '../data/generate.ts';
 import { importSnapshot } from '../data/import.ts';
+import { generateMarketplace } from '../data/marketplace/generate.ts';
+import { Engine } from '../engine/engine.ts';
+import { marketplaceDataset } from '../engine/datasets/marketplace/declaration.ts';
 import { serveSnapshot, STEADY_LIMITS, tempDir } from './helpers.ts';
 import type { Served } from './helpers.ts';
 
@@ -17,6 +20,7 @@ const DEBUG_TOKEN = 'readme-debug-token-0123456789';
 const dir = tempDir('readme-');
 let open: Served;
 let keyed: Served;
+let market: Engine;
 
 interface Example {
   readonly command: string;
@@ -52,13 +56,20 @@ beforeAll(async () => {
   const db = join(dir.path, 'snap.duckdb');
   await generate({ views: 50_000, seed: 42, out: parquet, end: new Date(Math.floor(Date.now() / 60_000) * 60_000) });
   await importSnapshot({ source: parquet, dbPath: db });
-  const options = { debugToken: DEBUG_TOKEN, limits: STEADY_LIMITS };
+  // The marketplace's default, smaller.
+  const marketParquet = join(dir.path, 'market-parquet');
+  const marketDb = join(dir.path, 'marketplace.duckdb');
+  await generateMarketplace({ orders: 20_000, seed: 42, out: marketParquet, end: new Date(Math.floor(Date.now() / 60_000) * 60_000) });
+  await importSnapshot({ source: marketParquet, dbPath: marketDb, dataset: marketplaceDataset });
+  market = await Engine.open(marketDb, { dataset: marketplaceDataset });
+  const options = { debugToken: DEBUG_TOKEN, limits: STEADY_LIMITS, engines: (name: string) => (name === 'marketplace' ? market : undefined) };
   open = await serveSnapshot(db, { ...options, reload: async () => open.engine.meta });
   keyed = await serveSnapshot(db, { ...options, accessKeys: API_KEYS.split(',').map((p) => ({ name: p.slice(0, p.indexOf(':')), secret: p.slice(p.indexOf(':') + 1) })) });
 }, 120_000);
 afterAll(async () => {
   await open?.close();
   await keyed?.close();
+  await market?.close();
   dir.cleanup();
 });
 

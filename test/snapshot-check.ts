@@ -23,6 +23,8 @@ const FACT: Record<string, string> = {
   blog_created_at: 'b.created_at',
   prev_user_blog_at: `(SELECT max(w.viewed_at) FROM blog_view w WHERE w.user_id = v.user_id AND w.blog_id = v.blog_id
                         AND (w.viewed_at < v.viewed_at OR (w.viewed_at = v.viewed_at AND w.id < v.id)))`,
+  prev_country_blog_at: `(SELECT max(w.viewed_at) FROM blog_view w WHERE w.country_id = v.country_id AND w.blog_id = v.blog_id
+                        AND (w.viewed_at < v.viewed_at OR (w.viewed_at = v.viewed_at AND w.id < v.id)))`,
 };
 const FACT_SQL = `SELECT ${Object.entries(FACT).map(([c, e]) => `${e} AS "${c}"`).join(', ')} FROM blog_view v JOIN blog b ON b.id = v.blog_id`;
 
@@ -85,10 +87,12 @@ export async function expectSnapshotMatchesSource(snapshot: string, ref: Databas
           return `"${c}"`;
         });
         const firsts = r.firsts === undefined ? '' : `, count(*) FILTER (WHERE "${r.firsts}" IS NULL) AS f`;
-        // The sums a rollup declares, from the reference's own rows.
+        // The sums and distinct counts a rollup declares, from the reference's own rows.
         const sums = (r.sums ?? []).map((c) => `, sum("${c}") AS "sum_${c}"`).join('');
-        const want = `SELECT date_trunc('${r.grain}', viewed_at) AS bucket${keys.map((k) => `, ${k}`).join('')}, count(*) AS n${firsts}${sums} FROM expected_fact GROUP BY ALL`;
-        const got = `SELECT bucket${keys.map((k) => `, ${k}`).join('')}, n${r.firsts === undefined ? '' : ', f'}${(r.sums ?? []).map((c) => `, "sum_${c}"`).join('')} FROM "${r.name}"`;
+        const distinct = (r.distinct ?? []).map((c) => `, count(DISTINCT "${c}") AS "distinct_${c}"`).join('');
+        const all = r.grain === 'all';
+        const want = `SELECT ${all ? '' : `date_trunc('${r.grain}', viewed_at) AS bucket, `}${keys.map((k) => `${k}, `).join('')}count(*) AS n${firsts}${sums}${distinct} FROM expected_fact${all && keys.length === 0 ? '' : ' GROUP BY ALL'}`;
+        const got = `SELECT ${all ? '' : 'bucket, '}${keys.map((k) => `${k}, `).join('')}n${r.firsts === undefined ? '' : ', f'}${(r.sums ?? []).map((c) => `, "sum_${c}"`).join('')}${(r.distinct ?? []).map((c) => `, "distinct_${c}"`).join('')} FROM "${r.name}"`;
         expectSameRows(await textRows(snap, got), await textRows(ref, want), r.name);
       }
     }

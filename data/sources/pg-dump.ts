@@ -5,8 +5,8 @@
 // schema-qualified; unwanted tables are skipped.
 import { closeSync, createReadStream, openSync, statSync, writeSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import type { Catalog, TableDef } from '../../engine/catalog.ts';
-import { ImportError, shown } from '../source.ts';
+import type { Catalog } from '../../engine/catalog.ts';
+import { ImportError, lookedFor, shown, sourceNameFor } from '../source.ts';
 import type { SourceTable } from '../source.ts';
 import { pgTextTable } from './pg-text.ts';
 import { DumpLexer } from './pg-dump-lexer.ts';
@@ -25,7 +25,8 @@ export function isPgDump(head: string): boolean {
 }
 
 interface Block {
-  table: TableDef;
+  /** The dump's table name (lowercase, unquoted). */
+  name: string;
   columns: string[];
   file: string;
   firstLine: number;
@@ -35,7 +36,10 @@ interface Block {
 
 /** Copies the wanted tables' COPY blocks out of the dump; `progress` counts the dump's bytes. */
 export async function pgDumpTables(catalog: Catalog, dumpFile: string, workDir: string, progress: Progress = silent): Promise<SourceTable[]> {
+  // Blocks of every name a table may have, by name: which one a table takes (a Django
+  // `<app>_<model>` name only where no other matches, and only one) is known at the end.
   const found = new Map<string, Block>();
+  const wanted = (name: string) => catalog.tables.some((t) => t.sourceNames.includes(name) || (t.djangoModel !== undefined && name.endsWith(`_${t.djangoModel}`)));
   let current: Block | undefined;
   let skipping = false;
   let lineNo = 0;
@@ -66,15 +70,14 @@ export async function pgDumpTables(catalog: Catalog, dumpFile: string, workDir: 
     const m = COPY.exec(statement);
     if (!m) throw new ImportError(`${dumpFile}, line ${lineNo}: cannot read this COPY statement: ${shown(statement)}`);
     const name = unquote(m[2]!);
-    const table = catalog.tables.find((t) => t.sourceNames.includes(name));
-    if (!table || found.has(table.name)) {
+    if (!wanted(name) || found.has(name)) {
       skipping = true;
       return;
     }
     const columns = (m[3]!.match(IDENTS) ?? []).map(unquote);
-    const file = join(workDir, `${table.name}.tsv`);
-    current = { table, columns, file, firstLine: lineNo + 1, fd: openSync(file, 'w'), rows: 0 };
-    found.set(table.name, current);
+    const file = join(workDir, `block-${found.size}.tsv`);
+    current = { name, columns, file, firstLine: lineNo + 1, fd: openSync(file, 'w'), rows: 0 };
+    found.set(name, current);
   };
   progress.phase(`reading ${basename(dumpFile)}`, statSync(dumpFile).size, 'bytes');
   try {
@@ -85,13 +88,15 @@ export async function pgDumpTables(catalog: Catalog, dumpFile: string, workDir: 
       progress.tick(Buffer.byteLength(chunk as string));
     }
     if (carry) onLine(carry);
-    if (current) throw new ImportError(`${dumpFile}: the COPY block of table '${current.table.name}' has no end marker (\\.): is the file truncated?`);
+    if (current) throw new ImportError(`${dumpFile}: the COPY block of table '${current.name}' has no end marker (\\.): is the file truncated?`);
   } finally {
     for (const b of found.values()) closeSync(b.fd);
   }
+  const names = [...found.keys()];
   return catalog.tables.map((t) => {
-    const b = found.get(t.name);
-    if (!b) throw new ImportError(`table '${t.name}': no COPY block in ${dumpFile} (looked for ${t.sourceNames.join(', ')})`);
+    const name = sourceNameFor(t, names, dumpFile);
+    if (name === undefined) throw new ImportError(`table '${t.name}': no COPY block in ${dumpFile} (looked for ${lookedFor(t)})`);
+    const b = found.get(name)!;
     return pgTextTable(t, b.file, dumpFile, b.columns, b.firstLine, 'line', b.rows);
   });
 }

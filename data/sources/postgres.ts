@@ -9,7 +9,7 @@ import pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import type { Catalog } from '../../engine/catalog.ts';
 import { ident } from '../../engine/sql.ts';
-import { ImportError } from '../source.ts';
+import { ImportError, lookedFor, sourceNameFor } from '../source.ts';
 import type { SourceTable } from '../source.ts';
 import { pgTextTable } from './pg-text.ts';
 import { silent } from '../progress.ts';
@@ -29,11 +29,11 @@ export async function postgresTables(catalog: Catalog, url: string, schema: stri
     await client.query(`SET TIME ZONE 'UTC'`);
     await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
     const tables = await client.query<{ table_name: string }>(`SELECT table_name FROM information_schema.tables WHERE table_schema = $1`, [schema]);
-    const names = new Set(tables.rows.map((r) => r.table_name));
+    const names = tables.rows.map((r) => r.table_name);
     const out: SourceTable[] = [];
     for (const table of catalog.tables) {
-      const name = table.sourceNames.find((n) => names.has(n));
-      if (!name) throw new ImportError(`table '${table.name}': no table in schema '${schema}' (looked for ${table.sourceNames.join(', ')})`);
+      const name = sourceNameFor(table, names, `schema '${schema}'`);
+      if (!name) throw new ImportError(`table '${table.name}': no table in schema '${schema}' (looked for ${lookedFor(table)})`);
       const cols = await client.query<{ column_name: string }>(`SELECT column_name FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2`, [schema, name]);
       const have = new Set(cols.rows.map((r) => r.column_name));
       const missing = table.columns.find((c) => !have.has(c.name));

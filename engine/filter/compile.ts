@@ -62,28 +62,30 @@ function predicate(op: OperatorSql, shape: ValueShape, field: FieldDef, value: F
   return (col) => op.sql(col, vs);
 }
 
-function compileLeaf(node: Extract<FilterNode, { kind: 'leaf' }>, fields: ReadonlyMap<string, FieldDef>, params: Params, column: ColumnRef, dialect: Dialect): string {
+function compileLeaf(node: Extract<FilterNode, { kind: 'leaf' }>, fields: ReadonlyMap<string, FieldDef>, params: Params, column: ColumnRef, dialect: Dialect, even: boolean): string {
   const field = fields.get(node.field);
   if (!field) throw new Error(`compile: unknown field ${node.field} (parse should have refused it)`);
   const { positive, def, negated } = resolveOperator(node.operator, node.value === true);
   const pred = predicate(dialect.operators[positive], def.shape, field, node.value, params);
-  const sql = fieldPredicateSql(field, pred, column, params, dialect);
+  // Under an even number of NOTs (its own negation counted), an unknown filters the row
+  // out exactly as false would: the predicate needs no COALESCE there.
+  const sql = fieldPredicateSql(field, pred, column, params, dialect, even === negated);
   return negated ? `(NOT ${sql})` : sql;
 }
 
-/** Compiles a filter to a boolean SQL expression; values go into `params`. `column` says
- *  how to read a column of the root's rows (for the fact root, a fact-table column; by
- *  default, by its own name). */
-export function compileFilter(node: FilterNode, fields: ReadonlyMap<string, FieldDef>, params: Params, column: ColumnRef = ident, dialect: Dialect = duckdb): string {
+/** Compiles a filter to a condition for a WHERE or FILTER clause (where an unknown filters
+ *  as false does); values go into `params`. `column` says how to read a column of the
+ *  root's rows (for the fact root, a fact-table column; by default, by its own name). */
+export function compileFilter(node: FilterNode, fields: ReadonlyMap<string, FieldDef>, params: Params, column: ColumnRef = ident, dialect: Dialect = duckdb, even = true): string {
   switch (node.kind) {
     case 'and':
-      return node.children.length ? `(${node.children.map((c) => compileFilter(c, fields, params, column, dialect)).join(' AND ')})` : 'TRUE';
+      return node.children.length ? `(${node.children.map((c) => compileFilter(c, fields, params, column, dialect, even)).join(' AND ')})` : 'TRUE';
     case 'or':
-      return node.children.length ? `(${node.children.map((c) => compileFilter(c, fields, params, column, dialect)).join(' OR ')})` : 'FALSE';
+      return node.children.length ? `(${node.children.map((c) => compileFilter(c, fields, params, column, dialect, even)).join(' OR ')})` : 'FALSE';
     case 'not':
-      return `(NOT ${compileFilter(node.child, fields, params, column, dialect)})`;
+      return `(NOT ${compileFilter(node.child, fields, params, column, dialect, !even)})`;
     case 'leaf':
-      return compileLeaf(node, fields, params, column, dialect);
+      return compileLeaf(node, fields, params, column, dialect, even);
     default:
       return assertNever(node);
   }

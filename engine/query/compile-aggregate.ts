@@ -46,10 +46,10 @@ export function rowSource(
   // Counts and sums of columns add up across rollup rows; anything else reads the fact rows.
   const sums = rollupSums(ds, measures);
   const usable = sums !== undefined && o.rollups !== false && (sums.length === 0 || o.rollupSums === true);
-  const family = usable ? chooseFamily(catalog, new Set([...needed, ...cols]), new Set(sums)) : undefined;
+  const family = usable ? chooseFamily(catalog, new Set([...needed, ...cols]), new Set(sums), o.rollupTables) : undefined;
   const where = (p: Params) => (plan.filter ? [compileFilter(plan.filter, fields, p, ident, dialect)] : []);
   if (family) {
-    const segs = decompose(plan.window, family);
+    const segs = decompose(plan.window, family, o.span);
     if (segs.some((s) => s.source.kind === 'rollup')) {
       const src = additiveSegmentsSql(segs, catalog, [...needed], sums!, where, params, false);
       // A sum over no rows is null: no rows is 0 rows, and adds up to 0.

@@ -3,8 +3,8 @@
 // the cheapest exact way the snapshot allows (distinct sets, first-seen columns, rollups),
 // the page is cut before labels are joined. compile-aggregate.ts sends such plans here and
 // the rest to the general compiler. Pure: no I/O.
-import type { Catalog } from '../catalog.ts';
-import { tableKey } from '../catalog.ts';
+import type { Catalog, DistinctSetDef, RollupDef } from '../catalog.ts';
+import { rollupDistinct, tableKey } from '../catalog.ts';
 import type { DatasetDef } from '../dataset.ts';
 import type { Dialect } from '../dialect/dialect.ts';
 import type { FieldDef } from '../fields.ts';
@@ -15,7 +15,7 @@ import type { CompileOptions } from './compile-options.ts';
 import type { AggregatePlan } from './nodes.ts';
 import { orderOf, orderSql } from './order.ts';
 import { JoinSet, factColumnOf, fieldsFrom, isRelationPath, readPath, targetOf } from './paths.ts';
-import { chooseFamily, decompose } from './rollups.ts';
+import { chooseFamily, decompose, holdsAll, unbounded } from './rollups.ts';
 import type { Segment } from './rollups.ts';
 import { segmentsSql, unionSegments, windowSql } from './segments.ts';
 
@@ -70,6 +70,20 @@ function sameWithin(catalog: Catalog, distinct: string): string[] {
   return catalog.fact.columns.filter((c) => c.path === path || c.path.startsWith(`${path}__`)).map((c) => c.name);
 }
 
+/** The distinct-set declaration for a keyed plan's key and counted column, if any. */
+const setFor = (catalog: Catalog, k: Keyed) => catalog.distinctSets.find((s) => s.key === k.key && s.distinct === k.distinct);
+
+/** Whether the snapshot stores `set`'s tables (old snapshots: where they have its range). */
+const storedSet = (set: DistinctSetDef, o: CompileOptions) =>
+  o.setTables === undefined ? o.idRanges?.[set.ids] !== undefined : o.setTables.has(set.day) && o.setTables.has(set.month);
+
+/** Whether the snapshot holds first-seen column `column` (and its rollups' counts). */
+const holdsFirstSeen = (o: CompileOptions, column: string) => o.firstSeen === true || (typeof o.firstSeen === 'object' && o.firstSeen.has(column));
+
+/** The cheapest exact strategy, by cost: stored sets read a few small rows per key and
+ *  bucket; a first-seen count reads each row of the window once (or a rollup's firsts
+ *  where the window has no lower bound); sets built on the fly cost a bit per row; pairs
+ *  hash every (key, value) pair of the window. */
 export function strategyFor(plan: AggregatePlan, ds: DatasetDef, fields: ReadonlyMap<string, FieldDef>, o: CompileOptions): Strategy {
   const k = keyedShape(plan, ds);
   if (!k) throw new Error('not a keyed plan');
@@ -78,26 +92,29 @@ export function strategyFor(plan: AggregatePlan, ds: DatasetDef, fields: Readonl
   if (o.rollups === false || k.distinctNullable) return 'pairs';
   const catalog = ds.catalog;
   const cols = filterColumns(plan.filter, fields);
-  if (catalog.distinctSets.some((s) => s.key === k.key && s.distinct === k.distinct && o.idRanges?.[s.ids])) return 'distinct-sets';
-  const first = catalog.firstSeen.some((f) => f.key === k.key && f.distinct === k.distinct);
-  if (o.firstSeen && first && subset(cols, new Set([k.key, ...sameWithin(catalog, k.distinct)]))) return 'first-seen';
+  const set = setFor(catalog, k);
+  const onlyKey = subset(cols, new Set([k.key]));
+  if (set && o.idRanges?.[set.ids] && storedSet(set, o) && onlyKey) return 'distinct-sets';
+  const first = catalog.firstSeen.find((f) => f.key === k.key && f.distinct === k.distinct);
+  if (first && holdsFirstSeen(o, first.column) && subset(cols, new Set([k.key, ...sameWithin(catalog, k.distinct)]))) return 'first-seen';
+  if (set && o.idRanges?.[set.ids]) return 'distinct-sets';
   return 'pairs';
 }
 
 /** The window as segments over a rollup family holding `needed`, or the fact table. */
 function cut(plan: AggregatePlan, catalog: Catalog, needed: ReadonlySet<string>, o: CompileOptions): Segment[] {
-  const family = o.rollups === false ? undefined : chooseFamily(catalog, needed);
-  return family ? decompose(plan.window, family) : [{ source: { kind: 'fact' }, from: plan.window.start, to: plan.window.end }];
+  const family = o.rollups === false ? undefined : chooseFamily(catalog, needed, new Set(), o.rollupTables);
+  return family ? decompose(plan.window, family, o.span) : [{ source: { kind: 'fact' }, from: plan.window.start, to: plan.window.end }];
 }
 
 /** SQL for the relation (id, d, z): one row per non-null key with its distinct count d
  *  and its rows z. */
-function groupsSql(plan: AggregatePlan, k: Keyed, strategy: Strategy, ds: DatasetDef, fields: ReadonlyMap<string, FieldDef>, o: CompileOptions, params: Params, d: Dialect): string {
+function groupsSql(plan: AggregatePlan, k: Keyed, strategy: Strategy, ds: DatasetDef, fields: ReadonlyMap<string, FieldDef>, o: CompileOptions, params: Params, d: Dialect, extra?: string): string {
   const catalog = ds.catalog;
   const keyName = k.key;
   const key = ident(keyName);
   const cols = filterColumns(plan.filter, fields);
-  const where = (p: Params) => [`${key} IS NOT NULL`, ...(plan.filter ? [compileFilter(plan.filter, fields, p, ident, d)] : [])];
+  const where = (p: Params) => [`${key} IS NOT NULL`, ...(extra ? [extra] : []), ...(plan.filter ? [compileFilter(plan.filter, fields, p, ident, d)] : [])];
   switch (strategy) {
     case 'count': {
       const segs = cut(plan, catalog, new Set([keyName, ...cols]), o);
@@ -105,10 +122,10 @@ function groupsSql(plan: AggregatePlan, k: Keyed, strategy: Strategy, ds: Datase
       return `SELECT id, ${d.nullOf('BIGINT')} AS d, ${d.cast('sum(n)', 'BIGINT')} AS z FROM (\n  ${src}\n) GROUP BY id`;
     }
     case 'distinct-sets': {
-      const set = catalog.distinctSets.find((s) => s.key === keyName && s.distinct === k.distinct)!;
+      const set = setFor(catalog, k)!;
       const range = o.idRanges![set.ids]!;
       const value = ident(set.distinct);
-      const stored = subset(cols, new Set([set.key]));
+      const stored = storedSet(set, o) && subset(cols, new Set([set.key]));
       const segs = stored
         ? decompose(plan.window, { month: { name: set.month }, day: { name: set.day } })
         : cut(plan, catalog, new Set([set.key, set.distinct, ...cols]), o);
@@ -123,10 +140,12 @@ function groupsSql(plan: AggregatePlan, k: Keyed, strategy: Strategy, ds: Datase
       const column = catalog.firstSeen.find((f) => f.key === keyName && f.distinct === k.distinct)!.column;
       const prev = ident(column);
       // With no lower bound, a row is a first exactly when it is its pair's first ever:
-      // rollups that count those answer for whole days and months.
-      const family = plan.window.start === null && o.rollups !== false ? chooseFamily(catalog, new Set([keyName, ...cols])) : undefined;
-      if (family && family.day.firsts === column && (family.month === undefined || family.month.firsts === column)) {
-        const src = unionSegments(decompose(plan.window, family), catalog, where, params, (r) =>
+      // rollups that count those answer for all the data, whole months and whole days.
+      const fam = plan.window.start === null && o.rollups !== false ? chooseFamily(catalog, new Set([keyName, ...cols]), new Set(), o.rollupTables) : undefined;
+      const counting = (r: RollupDef | undefined) => (r?.firsts === column ? r : undefined);
+      const family = fam && { day: counting(fam.day), month: counting(fam.month), all: counting(fam.all) };
+      if (family && (family.day || family.month || family.all)) {
+        const src = unionSegments(decompose(plan.window, family, o.span), catalog, where, params, (r) =>
           r.fact
             ? `SELECT ${key} AS id, ${d.countIf(`${prev} IS NULL`)} AS f, count(*) AS n FROM ${r.table} WHERE ${r.conds} GROUP BY ${key}`
             : `SELECT ${key} AS id, f, n FROM ${r.table} WHERE ${r.conds}`);
@@ -155,6 +174,31 @@ function groupsSql(plan: AggregatePlan, k: Keyed, strategy: Strategy, ds: Datase
   }
 }
 
+/** For a window holding every fact row: the groups read straight from an `all` rollup
+ *  whose rows are one per key (its other columns are the key's own attributes) and that
+ *  holds every filtered column and the distinct count asked (its first-ever count, or a
+ *  stored distinct count): no grouping, no pairs. */
+function wholeSql(plan: AggregatePlan, k: Keyed, ds: DatasetDef, fields: ReadonlyMap<string, FieldDef>, o: CompileOptions, params: Params, d: Dialect): string | undefined {
+  if (o.rollups === false || !holdsAll(plan.window, o.span)) return undefined;
+  const catalog = ds.catalog;
+  const cols = filterColumns(plan.filter, fields);
+  const perKey = new Set([k.key, ...sameWithin(catalog, k.key)]);
+  const firstSeen = catalog.firstSeen.find((f) => f.key === k.key && f.distinct === k.distinct)?.column;
+  for (const r of catalog.rollups.flat()) {
+    if (r.grain !== 'all' || (o.rollupTables !== undefined && !o.rollupTables.has(r.name))) continue;
+    if (!r.columns.includes(k.key) || !r.columns.every((c) => perKey.has(c)) || ![...cols].every((c) => r.columns.includes(c))) continue;
+    const distinct =
+      k.distinct === undefined ? d.nullOf('BIGINT')
+      : firstSeen !== undefined && r.firsts === firstSeen && holdsFirstSeen(o, firstSeen) ? 'f'
+      : r.distinct?.includes(k.distinct) ? ident(rollupDistinct(k.distinct))
+      : undefined;
+    if (distinct === undefined) continue;
+    const where = [`${ident(k.key)} IS NOT NULL`, ...(plan.filter ? [compileFilter(plan.filter, fields, params, ident, d)] : [])];
+    return `SELECT ${ident(k.key)} AS id, ${distinct} AS d, n AS z FROM ${ident(r.name)} WHERE ${where.join(' AND ')}`;
+  }
+  return undefined;
+}
+
 /** The rows whose key is null, as one group (plain: a scan of the window). */
 function nullGroupSql(plan: AggregatePlan, k: Keyed, ds: DatasetDef, fields: ReadonlyMap<string, FieldDef>, params: Params, d: Dialect): string {
   const conds = [windowSql(ident(ds.catalog.fact.time), plan.window, params), `${ident(k.key)} IS NULL`, ...(plan.filter ? [compileFilter(plan.filter, fields, params, ident, d)] : [])];
@@ -162,13 +206,22 @@ function nullGroupSql(plan: AggregatePlan, k: Keyed, ds: DatasetDef, fields: Rea
   return `SELECT NULL AS id, ${distinct} AS d, count(*) AS z FROM ${ident(ds.catalog.fact.name)} WHERE ${conds.join(' AND ')} HAVING count(*) > 0`;
 }
 
-export function compileKeyed(plan: AggregatePlan, ds: DatasetDef, fields: ReadonlyMap<string, FieldDef>, o: CompileOptions, params: Params, dialect: Dialect): string {
+export function compileKeyed(asked: AggregatePlan, ds: DatasetDef, fields: ReadonlyMap<string, FieldDef>, o: CompileOptions, params: Params, dialect: Dialect): string {
+  // A start at or before the first row bounds nothing: without it, first-seen counts read
+  // first-ever counts from rollups.
+  const plan = { ...asked, window: unbounded(asked.window, o.span) };
   const k = keyedShape(plan, ds)!;
   const dim = plan.dimensions[0]!;
-  let groups = groupsSql(plan, k, strategyFor(plan, ds, fields, o), ds, fields, o, params, dialect);
-  if (plan.nulls === 'keep' && k.keyNullable) groups = `${groups}\n  UNION ALL ${nullGroupSql(plan, k, ds, fields, params, dialect)}`;
   // Internal names: id (the key), d (the distinct count), z (the count).
   const internal = (by: string) => (by === dim ? 'id' : ds.measures[by]?.kind === 'count_distinct' ? 'd' : 'z');
+  const whole = wholeSql(plan, k, ds, fields, o, params, dialect);
+  const strategy = whole === undefined ? strategyFor(plan, ds, fields, o) : undefined;
+  // Pairs cost a hash of every (key, value) pair in the window; where the order does not
+  // need the distinct counts, the groups are counted and paged first, and the pairs of the
+  // page's keys alone are counted after (a page of 100 viewers instead of 250,000).
+  const deferred = strategy === 'pairs' && !orderOf(plan).some((t) => internal(t.by) === 'd');
+  let groups = whole ?? groupsSql(plan, k, deferred ? 'count' : strategy!, ds, fields, o, params, dialect);
+  if (plan.nulls === 'keep' && k.keyNullable) groups = `${groups}\n  UNION ALL ${nullGroupSql(plan, k, ds, fields, params, dialect)}`;
   const limit = params.add(plan.limit, 'BIGINT');
   const offset = params.add(plan.offset, 'BIGINT');
   const order = (prefix: string) => orderSql(orderOf(plan), plan.dimensions, (by) => `${prefix}${internal(by)}`);
@@ -187,12 +240,15 @@ export function compileKeyed(plan: AggregatePlan, ds: DatasetDef, fields: Readon
     ...plan.labels.map((l) => `page.${ident(l.name)}`),
     ...plan.measures.map((m) => `page.${internal(m)} AS ${ident(m)}`),
   ];
+  const late = deferred ? `, late AS (\n  ${groupsSql(plan, k, 'pairs', ds, fields, o, params, dialect, `${ident(k.key)} IN (SELECT id FROM top)`)}\n)` : '';
+  // A null group's distinct count comes with it (nullGroupSql); the others' from `late`.
+  const d = deferred ? 'COALESCE(late.d, g.d, 0)' : 'g.d';
   return `WITH g AS (
   ${groups}
 ), top AS (
   SELECT id, d, z FROM g ORDER BY ${order('')} LIMIT ${limit} OFFSET ${offset}
-), page AS (
-  SELECT g.id, g.d, g.z, true AS present${labels.map((l) => `, ${l}`).join('')} FROM top g ${joins.sql}
+)${late}, page AS (
+  SELECT g.id, ${d} AS d, g.z, true AS present${labels.map((l) => `, ${l}`).join('')} FROM top g ${deferred ? 'LEFT JOIN late ON late.id = g.id ' : ''}${joins.sql}
 )
 SELECT (SELECT count(*) FROM g) AS total, page.present, ${out.join(', ')}
 FROM (SELECT 1) one LEFT JOIN page ON true

@@ -2,6 +2,8 @@
 // of each plan kind and the dispatcher that calls them (compile-plan.ts) need not import
 // each other both ways.
 
+import type { TimeSpan } from './rollups.ts';
+
 /** What the snapshot offers beyond the fact table. `rollups: false` reads the fact table
  *  alone, the plain way: the reference that differential tests compare the rest with. */
 export interface CompileOptions {
@@ -10,8 +12,19 @@ export interface CompileOptions {
   /** Per table of ids, the key range the snapshot's distinct sets over it are built over,
    *  where it has them (catalog.distinctSets). */
   readonly idRanges?: Readonly<Record<string, { readonly min: number; readonly max: number }>> | undefined;
-  /** The fact table holds the first-seen columns (catalog.firstSeen). */
-  readonly firstSeen?: boolean;
+  /** The first-seen columns (catalog.firstSeen) the fact table holds, with the `f` counts
+   *  of the rollups that declare them: `true`, all of them; a set, those named (a snapshot
+   *  made before a column was declared holds the others only). */
+  readonly firstSeen?: boolean | ReadonlySet<string>;
   /** The rollups hold the sums they declare (RollupDef.sums; snapshots before them do not). */
   readonly rollupSums?: boolean;
+  /** The rollup tables the snapshot holds (an import builds only the grains that pay,
+   *  data/rollup-choice.ts); absent: every declared one. */
+  readonly rollupTables?: ReadonlySet<string> | undefined;
+  /** The distinct-set tables the snapshot holds (DistinctSetDef.month/day); absent: those
+   *  of every set with an id range. */
+  readonly setTables?: ReadonlySet<string> | undefined;
+  /** The first and last instants of the fact table's time column: a window that holds
+   *  them both reads the rollups' `all` grains. */
+  readonly span?: TimeSpan | undefined;
 }

@@ -12,6 +12,7 @@ import { compileAggregate } from './compile-aggregate.ts';
 import { compileSeries } from './compile-series.ts';
 import { compileList } from './compile-list.ts';
 import { fieldsFrom } from './paths.ts';
+import type { FilterNode } from '../filter/parse.ts';
 import type { Plan } from './nodes.ts';
 import type { CompileOptions } from './compile-options.ts';
 
@@ -23,13 +24,20 @@ export interface CompiledQuery {
   readonly params: Param[];
 }
 
+/** The rows a plan's measures read: its own filter and the dataset's counting rule. */
+export function countedFilter(ds: DatasetDef, filter: FilterNode | undefined): FilterNode | undefined {
+  if (ds.counts === undefined) return filter;
+  return filter === undefined ? ds.counts : { kind: 'and', children: [ds.counts, filter] };
+}
+
 export function compilePlan(plan: Plan, ds: DatasetDef, fields: ReadonlyMap<string, FieldDef>, options: CompileOptions = {}, dialect: Dialect = duckdb): CompiledQuery {
   const params = new Params();
   switch (plan.kind) {
     case 'aggregate':
-      return { sql: compileAggregate(plan, ds, fields, options, params, dialect), params: params.values };
+      // The dataset's counting rule holds whatever the question's filter (DatasetDef.counts).
+      return { sql: compileAggregate({ ...plan, filter: countedFilter(ds, plan.filter) }, ds, fields, options, params, dialect), params: params.values };
     case 'series':
-      return { sql: compileSeries(plan, ds, fields, options, params, dialect), params: params.values };
+      return { sql: compileSeries({ ...plan, filter: countedFilter(ds, plan.filter) }, ds, fields, options, params, dialect), params: params.values };
     case 'list':
       // The filter is rooted at the listed table, as its question parsed it.
       return { sql: compileList(plan, ds.catalog, fieldsFrom(ds.catalog, plan.table), params, dialect), params: params.values };

@@ -90,7 +90,7 @@ export function compileSeries(plan: SeriesPlan, ds: DatasetDef, fields: Readonly
   // Counts and sums of columns add up across rollup rows (where the snapshot holds the sums).
   const sums = rollupSums(ds, base);
   const additive = sums !== undefined && (sums.length === 0 || o.rollupSums === true) && exact.length === 0;
-  const family = utc && p.rollup !== 'none' && additive && o.rollups !== false ? chooseFamily(catalog, needed, new Set(sums)) : undefined;
+  const family = utc && p.rollup !== 'none' && additive && o.rollups !== false ? chooseFamily(catalog, needed, new Set(sums), o.rollupTables, ['day', 'month']) : undefined;
   const segments = family ? decompose(plan.window, p.rollup === 'month' ? family : { day: family.day }) : [];
   if (segments.some((s) => s.source.kind === 'rollup')) {
     const src = additiveSegmentsSql(segments, catalog, [...needed], sums!, where, params, true);

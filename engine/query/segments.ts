@@ -26,7 +26,8 @@ export function unionSegments(segments: readonly Segment[], catalog: Catalog, wh
     .map((seg) => {
       const fact = seg.source.kind === 'fact';
       const time = ident(fact ? catalog.fact.time : 'bucket');
-      const conds = [windowSql(time, { start: seg.from, end: seg.to }, params), ...where(params)].join(' AND ');
+      const window = seg.to === null ? [] : [windowSql(time, { start: seg.from, end: seg.to }, params)];
+      const conds = [...window, ...where(params)].join(' AND ') || 'true';
       return select({ table: ident(seg.source.kind === 'fact' ? catalog.fact.name : seg.source.table), time, fact, conds });
     })
     .join('\n  UNION ALL ');

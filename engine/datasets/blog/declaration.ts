@@ -110,42 +110,56 @@ export const blogCatalog: Catalog = {
     ],
   },
   // Views per blog (with the blog's own attributes, which add no rows) answer the questions
-  // about blogs and authors, and blog-side filters; with the viewer's country, also those
-  // grouped by country. Months cover the bulk of long windows, days the partial months, and
-  // the fact table only the partial days at the edges.
+  // about blogs and authors, and blog-side filters; per viewer and per viewer country, with
+  // the count of views that are their pair's first ever, the distinct blogs of windows with
+  // no lower bound. Months cover the bulk of long windows, days the partial months, and the
+  // fact table only the partial days at the edges; `all` answers windows that hold every
+  // view. An import keeps a day or month grain only where it has far fewer rows than what
+  // it is built from (data/rollup-choice.ts): on evenly spread traffic most do not.
   rollups: [
-    // Totals answer unfiltered series; per author, a user's own series (stored by author).
+    // Totals answer unfiltered series; per author, a user's own series (stored by author:
+    // an index-like order that serves one author's questions whatever its size).
     [
       { name: 'rollup_total_month', grain: 'month', columns: [], sums: ['duration'] },
       { name: 'rollup_total_day', grain: 'day', columns: [], sums: ['duration'] },
     ],
     [
+      { name: 'rollup_country_day', grain: 'day', columns: ['country_id'], firsts: 'prev_country_blog_at', sums: ['duration'] },
+      { name: 'rollup_country_month', grain: 'month', columns: ['country_id'], firsts: 'prev_country_blog_at', sums: ['duration'] },
+      { name: 'rollup_country_all', grain: 'all', columns: ['country_id'], firsts: 'prev_country_blog_at', sums: ['duration'] },
+    ],
+    [
       { name: 'rollup_author_month', grain: 'month', columns: ['author_id'], sortKey: ['author_id', 'bucket'], sums: ['duration'] },
       { name: 'rollup_author_day', grain: 'day', columns: ['author_id'], sortKey: ['author_id', 'bucket'], sums: ['duration'] },
+      // Built from the blogs' totals: an author's blogs viewed, over all the data.
+      { name: 'rollup_author_all', grain: 'all', columns: ['author_id'], sums: ['duration'], distinct: ['blog_id'] },
     ],
     [
       { name: 'rollup_blog_month', grain: 'month', columns: ['blog_id', 'author_id', 'blog_country_id', 'blog_created_at'], sums: ['duration'] },
       { name: 'rollup_blog_day', grain: 'day', columns: ['blog_id', 'author_id', 'blog_country_id', 'blog_created_at'], sums: ['duration'] },
+      { name: 'rollup_blog_all', grain: 'all', columns: ['blog_id', 'author_id', 'blog_country_id', 'blog_created_at'], sums: ['duration'] },
     ],
     [
       { name: 'rollup_user_month', grain: 'month', columns: ['user_id'], firsts: 'prev_user_blog_at' },
       { name: 'rollup_user_day', grain: 'day', columns: ['user_id'], firsts: 'prev_user_blog_at' },
-    ],
-    [
-      { name: 'rollup_country_month', grain: 'month', columns: ['country_id', 'blog_id', 'author_id', 'blog_country_id', 'blog_created_at'], sums: ['duration'] },
-      { name: 'rollup_country_day', grain: 'day', columns: ['country_id', 'blog_id', 'author_id', 'blog_country_id', 'blog_created_at'], sums: ['duration'] },
+      { name: 'rollup_user_all', grain: 'all', columns: ['user_id'], firsts: 'prev_user_blog_at' },
     ],
   ],
   distinctSets: [{ key: 'country_id', distinct: 'blog_id', ids: 'blog', month: 'blogset_country_month', day: 'blogset_country_day', progressName: 'blog sets' }],
-  // Viewers are too many for blog sets, and (viewer, blog) pairs do not shrink under any
-  // rollup: each view carries its pair's previous view time instead.
-  firstSeen: [{ column: 'prev_user_blog_at', key: 'user_id', distinct: 'blog_id' }],
+  // (viewer, blog) and (viewer country, blog) pairs do not shrink under any rollup on even
+  // traffic: each view carries its pairs' previous view times instead.
+  firstSeen: [
+    { column: 'prev_user_blog_at', key: 'user_id', distinct: 'blog_id' },
+    { column: 'prev_country_blog_at', key: 'country_id', distinct: 'blog_id' },
+  ],
 };
 
 
 export const blogDataset: DatasetDef = {
   name: 'blog',
   description: 'Blog views: who read which blog, from where, when and for how long (SPEC.md)',
+  // The name the first dataset's snapshot always had (ANALYTICS_DB's default).
+  snapshotFile: 'analytics.duckdb',
   catalog: blogCatalog,
   measures: {
     views: { kind: 'count', description: 'views' },

@@ -1,0 +1,44 @@
+// Which rollups an import builds, by cost: a day or month grain pays only where it has far
+// fewer rows than the fact table (on evenly spread traffic a (blog, day) rollup has about
+// as many rows as there are views, and would cost its build time and bytes for nothing).
+// Row counts are estimated in one pass over the fact table (HyperLogLog), before building.
+import type { Catalog, RollupDef } from '../engine/catalog.ts';
+import type { Database } from '../engine/db.ts';
+import { ident } from '../engine/sql.ts';
+
+/** A day or month grain is built when its estimated rows are at most this share of the
+ *  fact table's rows. */
+export const SHRINK = 1 / 3;
+
+/** Below this many fact rows every rollup is built: each costs little, and small data sets
+ *  (tests, samples) keep every way of answering in use. */
+export const MIN_ROWS = 1_000_000;
+
+/** Grains built whatever their size: `all` (at most one row per key) and the totals (one
+ *  row per bucket). A grain stored by a key first is estimated too: where it does not
+ *  shrink, one key's short windows read the fact table's own slice of time about as fast. */
+export const alwaysBuilt = (r: RollupDef): boolean => r.grain === 'all' || r.columns.length === 0;
+
+export interface RollupChoice {
+  readonly build: ReadonlySet<string>;
+  /** Per estimated rollup, its estimated rows (for the import's log and the README). */
+  readonly estimates: Readonly<Record<string, number>>;
+  readonly factRows: number;
+}
+
+export async function chooseRollups(db: Database, catalog: Catalog, minRows = MIN_ROWS): Promise<RollupChoice> {
+  const rollups = catalog.rollups.flat();
+  const estimated = rollups.filter((r) => !alwaysBuilt(r));
+  const time = ident(catalog.fact.time);
+  const est = estimated.map((r, i) => `approx_count_distinct(hash(date_trunc('${r.grain}', ${time})${r.columns.map((c) => `, ${ident(c)}`).join('')})) AS e${i}`);
+  const row = (await db.query(`SELECT count(*) AS rows${est.map((e) => `, ${e}`).join('')} FROM ${ident(catalog.fact.name)}`)).rows[0] ?? {};
+  const factRows = Number(row['rows'] ?? 0);
+  const estimates: Record<string, number> = {};
+  const build = new Set(rollups.filter(alwaysBuilt).map((r) => r.name));
+  estimated.forEach((r, i) => {
+    const n = Number(row[`e${i}`] ?? 0);
+    estimates[r.name] = n;
+    if (factRows < minRows || n <= SHRINK * factRows) build.add(r.name);
+  });
+  return { build, estimates, factRows };
+}

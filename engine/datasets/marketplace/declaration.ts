@@ -1,0 +1,141 @@
+// The marketplace dataset (SPEC-marketplace.md): customers, a category tree, products,
+// orders and their lines, as data. Money is DECIMAL(12,2) throughout; revenue is the sum of
+// quantity * unit_price over the lines of counted orders (paid, shipped, delivered).
+import type { Catalog, ColumnDef, Expr, SqlType } from '../../catalog.ts';
+import type { DatasetDef } from '../../dataset.ts';
+
+const column = (name: string): Expr => ({ kind: 'column', name });
+
+interface ColumnOptions {
+  filterable?: boolean;
+  unique?: boolean;
+  min?: number;
+  max?: number;
+  values?: readonly string[];
+}
+
+const col = (name: string, sqlType: SqlType, nullable: boolean, o: ColumnOptions = {}): ColumnDef => ({
+  name,
+  sqlType,
+  nullable,
+  filterable: o.filterable ?? true,
+  unique: o.unique ?? name === 'id',
+  ...(o.min === undefined ? {} : { min: o.min }),
+  ...(o.max === undefined ? {} : { max: o.max }),
+  ...(o.values === undefined ? {} : { values: o.values }),
+});
+
+/** Foreign keys are offered under their relation's name (`order__customer`), not their own. */
+const fk = (name: string, nullable = false): ColumnDef => col(name, 'BIGINT', nullable, { filterable: false });
+
+export const ORDER_STATUSES = ['pending', 'paid', 'shipped', 'delivered', 'cancelled'] as const;
+/** SPEC-marketplace section 2: the orders whose lines count. */
+export const COUNTED_STATUSES = ['paid', 'shipped', 'delivered'] as const;
+
+export const marketplaceCatalog: Catalog = {
+  root: 'order_item',
+  tables: [
+    {
+      name: 'customer',
+      // A source's email, phone and password are never read: they are not declared.
+      sourceNames: ['customer', 'customers'],
+      djangoModel: 'customer',
+      columns: [col('id', 'BIGINT', false), col('name', 'VARCHAR', false), col('city', 'VARCHAR', true), col('created_at', 'TIMESTAMP', false)],
+      relations: [{ name: 'orders', kind: 'one-to-many', column: 'customer_id', target: 'order' }],
+      label: 'name',
+    },
+    {
+      name: 'category',
+      sourceNames: ['category', 'categories'],
+      djangoModel: 'category',
+      columns: [col('id', 'BIGINT', false), col('name', 'VARCHAR', false), fk('parent_id', true)],
+      // A tree: a cycle of parents is an import error (acyclic).
+      relations: [{ name: 'parent', column: 'parent_id', target: 'category', acyclic: true }],
+      label: 'name',
+    },
+    {
+      name: 'product',
+      sourceNames: ['product', 'products'],
+      djangoModel: 'product',
+      columns: [
+        col('id', 'BIGINT', false),
+        col('name', 'VARCHAR', false),
+        fk('category_id'),
+        col('price', 'DECIMAL(12,2)', false, { min: 0 }),
+        col('rating', 'DECIMAL(3,2)', true, { min: 0, max: 5 }),
+        col('is_active', 'BOOLEAN', false),
+        col('created_at', 'TIMESTAMP', false),
+      ],
+      relations: [{ name: 'category', column: 'category_id', target: 'category' }],
+      label: 'name',
+    },
+    {
+      name: 'order',
+      sourceNames: ['order', 'orders'],
+      djangoModel: 'order',
+      columns: [col('id', 'BIGINT', false), fk('customer_id'), col('status', 'VARCHAR', false, { values: ORDER_STATUSES }), col('created_at', 'TIMESTAMP', false)],
+      relations: [
+        { name: 'customer', column: 'customer_id', target: 'customer' },
+        { name: 'items', kind: 'one-to-many', column: 'order_id', target: 'order_item' },
+      ],
+      label: 'id',
+    },
+    {
+      name: 'order_item',
+      sourceNames: ['order_item', 'orderitem', 'order_items'],
+      djangoModel: 'orderitem',
+      columns: [
+        col('id', 'BIGINT', false),
+        fk('order_id'),
+        fk('product_id'),
+        col('quantity', 'INTEGER', false, { min: 1 }),
+        col('unit_price', 'DECIMAL(12,2)', false, { min: 0 }),
+      ],
+      relations: [
+        { name: 'order', column: 'order_id', target: 'order' },
+        { name: 'product', column: 'product_id', target: 'product' },
+      ],
+      label: 'id',
+    },
+  ],
+  // Every question sums order lines in a window of their order's time, grouped by the
+  // product, its category, the order's customer or status: those keys and the time are
+  // copied into the line rows, sorted by time, so that windows skip row groups and the
+  // common groupings need no join.
+  fact: {
+    name: 'fact_order_item',
+    time: 'created_at',
+    sortKey: ['created_at'],
+    columns: [
+      { name: 'id', path: 'id', sqlType: 'BIGINT', nullable: false },
+      { name: 'created_at', path: 'order__created_at', sqlType: 'TIMESTAMP', nullable: false },
+      { name: 'order_id', path: 'order', sqlType: 'BIGINT', nullable: false },
+      { name: 'product_id', path: 'product', sqlType: 'BIGINT', nullable: false },
+      { name: 'quantity', path: 'quantity', sqlType: 'INTEGER', nullable: false },
+      { name: 'unit_price', path: 'unit_price', sqlType: 'DECIMAL(12,2)', nullable: false },
+      { name: 'customer_id', path: 'order__customer', sqlType: 'BIGINT', nullable: false },
+      { name: 'status', path: 'order__status', sqlType: 'VARCHAR', nullable: false },
+      { name: 'category_id', path: 'product__category', sqlType: 'BIGINT', nullable: false },
+    ],
+  },
+  rollups: [],
+  distinctSets: [],
+  firstSeen: [],
+};
+
+const lineRevenue: Expr = { kind: 'call', fn: 'multiply', args: [column('quantity'), column('unit_price')] };
+
+export const marketplaceDataset: DatasetDef = {
+  name: 'marketplace',
+  description: 'Marketplace orders: revenue, products, customers and baskets, exact to the cent (SPEC-marketplace.md)',
+  catalog: marketplaceCatalog,
+  counts: { kind: 'leaf', field: 'order__status', operator: 'in', value: [...COUNTED_STATUSES] },
+  measures: {
+    revenue: { kind: 'sum', expr: lineRevenue, description: 'the sum of quantity * unit_price over counted lines (an exact decimal)' },
+    orders: { kind: 'count_distinct', column: 'order_id', description: 'counted orders' },
+    items_sold: { kind: 'sum', expr: column('quantity'), description: 'units sold: the sum of quantities over counted lines' },
+    customers: { kind: 'count_distinct', column: 'customer_id', description: 'distinct customers with a counted order' },
+    products: { kind: 'count_distinct', column: 'product_id', description: 'distinct products sold' },
+    average_order_value: { kind: 'ratio', numerator: 'revenue', denominator: 'orders', decimals: 2, description: 'revenue / orders, two decimals, half up; null with no order' },
+  },
+};
