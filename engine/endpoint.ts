@@ -36,8 +36,10 @@ export interface Common {
 
 /** What turning a request into a plan may ask of the dataset's open snapshot. */
 export interface PlanContext {
-  /** Parses a filter against the dataset's fields (a QueryError on bad input). */
-  parseFilter(input: unknown, base?: string): FilterNode | undefined;
+  /** Parses a filter against the dataset's fields from `root` (default: the fact root; a
+   *  list endpoint's filter is rooted at its own table), reporting errors under the JSON
+   *  pointer `base` (default `/filters`). A QueryError on bad input. */
+  parseFilter(input: unknown, base?: string, root?: string): FilterNode | undefined;
   /** The dataset's field paths (filters, dimensions). */
   readonly fields: ReadonlyMap<string, FieldDef>;
 }

@@ -10,6 +10,7 @@ import type { SandboxOptions } from './sandbox/sandbox.ts';
 import type { AdhocAnswer, AdhocRequest } from './sandbox/protocol.ts';
 import type { Catalog } from './catalog.ts';
 import type { DatasetDef } from './dataset.ts';
+import { buildFields } from './fields.ts';
 import type { FieldDef } from './fields.ts';
 import type { SnapshotMeta } from './meta.ts';
 import { parseFilter } from './filter/parse.ts';
@@ -64,6 +65,8 @@ function chooseExecutor(snapshot: Snapshot, pool: QueryPool | undefined, onQuery
 
 export class Engine {
   private readonly execute: Executor;
+  /** Fields from roots other than the fact root, built on first use. */
+  private readonly rootFields = new Map<string, ReadonlyMap<string, FieldDef>>();
 
   private constructor(
     private readonly snapshot: Snapshot,
@@ -131,9 +134,13 @@ export class Engine {
     return this.snapshot.released;
   }
 
-  /** Parses a filter against this engine's catalog (a QueryError on bad input). */
-  parseFilter(input: unknown, base = '/filters'): FilterNode | undefined {
-    return parseFilter(input, this.catalog, this.fields, base);
+  /** Parses a filter against this engine's catalog, from the fact root or another table
+   *  (a QueryError on bad input). */
+  parseFilter(input: unknown, base = '/filters', root?: string): FilterNode | undefined {
+    if (root === undefined || root === this.catalog.root) return parseFilter(input, this.catalog, this.fields, base);
+    let fields = this.rootFields.get(root);
+    if (!fields) this.rootFields.set(root, (fields = buildFields(this.catalog, root)));
+    return parseFilter(input, this.catalog, fields, base);
   }
 
   /** The SQL and parameters a plan compiles to (pure; for tests, logs and EXPLAIN). */

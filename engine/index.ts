@@ -18,7 +18,7 @@ export type { Plan } from './query/nodes.ts';
 export { pageLinks, prepareRequest } from './endpoint.ts';
 export type { Answer, AnyEndpoint, ColumnKind, Columns, Common, Endpoint, PageLink, PlanContext } from './endpoint.ts';
 export { integerBounds, validate } from './request.ts';
-export { DATASETS, DEFAULT_DATASET, datasetNamed } from './datasets/index.ts';
+export { DATASETS, DATASET_ENDPOINTS, DEFAULT_DATASET, datasetNamed } from './datasets/index.ts';
 export type { DatasetDef, MeasureDef } from './dataset.ts';
 export { BLOG_ENDPOINTS } from './datasets/blog/endpoints.ts';
 export type { BlogEndpointName } from './datasets/blog/endpoints.ts';

@@ -114,6 +114,21 @@ export const QueryAnswer = z.object({
   window: Window,
 });
 
+const money = z.string().regex(/^-?\d+\.\d{2}$/).describe('an exact amount with two decimals');
+
+export const MarketplaceSummaryAnswer = z.object({
+  range: rangeApplied,
+  data: z.object({
+    revenue: money,
+    orders: count,
+    items_sold: count,
+    customers: count,
+    products: count,
+    average_order_value: money.nullable().describe('revenue / orders, half up; null with no order'),
+  }),
+  window: Window,
+});
+
 export const DebugSqlAnswer = z.object({
   columns: z.array(z.object({ name: z.string(), type: z.string().describe('DuckDB\'s type') })),
   rows: z.array(z.array(z.unknown())).describe('values in column order (see the README\'s type table)'),

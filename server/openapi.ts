@@ -38,6 +38,7 @@ const COMPONENTS = {
   PerformanceAnswer: answers.PerformanceAnswer,
   Meta: answers.Meta,
   DatasetsAnswer: answers.DatasetsAnswer,
+  MarketplaceSummaryAnswer: answers.MarketplaceSummaryAnswer,
   QueryAnswer: answers.QueryAnswer,
   DebugSqlAnswer: answers.DebugSqlAnswer,
   ReloadAnswer: answers.ReloadAnswer,

@@ -1,7 +1,9 @@
 // Every dataset the engine serves, by name: the one place that lists them.
 import type { DatasetDef } from '../dataset.ts';
+import type { AnyEndpoint } from '../endpoint.ts';
 import { blogDataset } from './blog/declaration.ts';
 import { marketplaceDataset } from './marketplace/declaration.ts';
+import { MARKETPLACE_ENDPOINTS } from './marketplace/endpoints.ts';
 
 export const DATASETS: Readonly<Record<string, DatasetDef>> = { blog: blogDataset, marketplace: marketplaceDataset };
 
@@ -13,3 +15,7 @@ export function datasetNamed(name: string): DatasetDef {
   if (!d) throw new Error(`no dataset '${name}'`);
   return d;
 }
+
+/** Each dataset's fixed endpoints, served at /api/v1/<dataset>/<name> (the blog's keep their
+ *  old /api/v1/analytics/<name> paths: BLOG_ENDPOINTS). */
+export const DATASET_ENDPOINTS: Readonly<Record<string, Readonly<Record<string, AnyEndpoint>>>> = { marketplace: MARKETPLACE_ENDPOINTS };

@@ -5,7 +5,7 @@
 // question (engine) -> plan -> engine -> the endpoint's answer -> format; no SQL here, and
 // no knowledge of any dataset beyond the endpoint objects the engine exports.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { BLOG_ENDPOINTS, QueryError, prepareRequest, queryEndpoint } from '../../engine/index.ts';
+import { BLOG_ENDPOINTS, DATASET_ENDPOINTS, QueryError, prepareRequest, queryEndpoint } from '../../engine/index.ts';
 import type { AnyEndpoint, BlogEndpointName, Common, DatasetDef, Engine, PlanResult, QuerySpec, RangeName, TimeWindow } from '../../engine/index.ts';
 import { chooseFormat, sendRows } from '../format.ts';
 import { readGetBody } from '../get-body.ts';
@@ -29,7 +29,8 @@ async function members(request: FastifyRequest): Promise<Record<string, unknown>
   const body = request.method === 'GET' ? await readGetBody(request, request.server.initialConfig.bodyLimit ?? 1 << 20) : request.body;
   if (body !== undefined && body !== null && (typeof body !== 'object' || Array.isArray(body)))
     throw new QueryError('invalid_parameter', 'the request body must be a JSON object', [{ path: '', message: 'expected a JSON object' }]);
-  return { ...(request.query as Record<string, unknown>), ...((body as Record<string, unknown> | undefined) ?? {}) };
+  // Path parameters (`/customers/:id`) are members too, validated with the others.
+  return { ...(request.query as Record<string, unknown>), ...((body as Record<string, unknown> | undefined) ?? {}), ...(request.params as Record<string, unknown> | undefined) };
 }
 
 /** The server clock as the default `as_of`, to the whole second: within a second, repeated
@@ -102,5 +103,9 @@ export function analyticsRoutes(app: FastifyInstance, datasets: readonly Dataset
     const paths = [[`/api/v1/analytics/${e.name}`, ''], [`/analytics/${e.name}/`, 'Legacy'], [`/analytics/${e.name}`, 'LegacyNoSlash']] as const;
     register(app, () => engine('blog'), e, e.name, paths, timeoutMs);
   }
-  for (const ds of datasets) register(app, () => engine(ds.name), queryEndpoint(ds), `${ds.name}-query`, [[`/api/v1/${ds.name}/query`, '']], timeoutMs);
+  for (const ds of datasets) {
+    register(app, () => engine(ds.name), queryEndpoint(ds), `${ds.name}-query`, [[`/api/v1/${ds.name}/query`, '']], timeoutMs);
+    const fixed = Object.hasOwn(DATASET_ENDPOINTS, ds.name) ? DATASET_ENDPOINTS[ds.name]! : {};
+    for (const [path, e] of Object.entries(fixed)) register(app, () => engine(ds.name), e, `${ds.name}-${e.name}`, [[`/api/v1/${ds.name}/${path}`, '']], timeoutMs);
+  }
 }
