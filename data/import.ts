@@ -51,7 +51,7 @@ export interface ImportOptions {
 
 /** The steps an import reports after loading, by the part of the layout they build. */
 const partStep = (catalog: Catalog, part: Exclude<LayoutPart, 'cleanup'>): string =>
-  part === 'tables' ? 'layout' : part === 'rollups' ? 'rollups' : (catalog.distinctSets[0]?.progressName ?? 'distinct sets');
+  part === 'tables' ? 'layout' : part === 'projections' || part === 'rollups' ? part : (catalog.distinctSets[0]?.progressName ?? 'distinct sets');
 
 type SourceKind = SnapshotMeta['sourceKind'];
 
@@ -138,7 +138,7 @@ export async function importSnapshot(options: ImportOptions): Promise<SnapshotMe
     // order). The rollups are chosen once the fact table they are estimated on exists.
     const staged = await layoutFacts(db, catalog);
     let steps = layoutSteps(catalog, staged);
-    for (const part of ['tables', 'rollups', 'distinct sets'] as const) {
+    for (const part of ['tables', 'projections', 'rollups', 'distinct sets'] as const) {
       if (part === 'rollups') {
         const choice = await chooseRollups(db, catalog, options.chooseRollupsFrom);
         const skipped = Object.entries(choice.estimates).filter(([name]) => !choice.build.has(name));

@@ -117,6 +117,16 @@ export interface RollupDef {
   readonly sortKey?: readonly string[];
 }
 
+/** A copy of the fact table, every row and column, stored by another key first: a
+ *  question that pins that key to one value (one author's views) reads the copy, whose
+ *  zone maps skip every other value's rows, instead of scanning the table. The index-like
+ *  structure for selective questions; its price is the copy (time and bytes at import). */
+export interface ProjectionDef {
+  readonly name: string;
+  /** Fact columns; the first is the one a question must pin with `eq`. */
+  readonly sortKey: readonly string[];
+}
+
 /** Per UTC day or month and per value of `key`: the fact rows `n` and the set of `distinct`
  *  values seen, `bits`, a bitstring over the key range of table `ids` (bit i: id min + i).
  *  The union of a window's sets (bit_or) counts distinct values per key without hashing
@@ -151,7 +161,14 @@ export interface Catalog {
   readonly root: string;
   /** Where the root's rows are stored, with the columns copied in from related tables;
    *  `time` is the fact column windows and buckets read. */
-  readonly fact: { readonly name: string; readonly time: string; readonly columns: readonly FactColumnDef[]; readonly sortKey: readonly string[] };
+  readonly fact: {
+    readonly name: string;
+    readonly time: string;
+    readonly columns: readonly FactColumnDef[];
+    readonly sortKey: readonly string[];
+    /** Copies of the fact table stored in another order (ProjectionDef). */
+    readonly projections?: readonly ProjectionDef[];
+  };
   /** Families of rollups, each at some of the grains day, month and all; smaller
    *  families first. */
   readonly rollups: readonly (readonly RollupDef[])[];

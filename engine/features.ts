@@ -48,6 +48,7 @@ export async function snapshotFeatures(db: Database, catalog: Catalog, wanted: b
     const stored = (await db.query(`SELECT bit_length(bits) AS n FROM ${ident(s.month)} LIMIT 1`)).rows[0]?.['n'];
     if (stored === undefined || Number(stored) === hi - lo + 1) for (const t of [s.day, s.month]) setTables.add(t);
   }
+  const projections = new Set((catalog.fact.projections ?? []).map((p) => p.name).filter((n) => tables.has(n)));
   const time = ident(catalog.fact.time);
   const span = !tables.has(catalog.fact.name) ? undefined : (await db.query(`SELECT epoch_us(min(${time})) AS lo, epoch_us(max(${time})) AS hi FROM ${ident(catalog.fact.name)}`)).rows[0];
   return {
@@ -56,6 +57,7 @@ export async function snapshotFeatures(db: Database, catalog: Catalog, wanted: b
     setTables,
     firstSeen,
     rollupSums,
+    projections,
     ...(Object.keys(idRanges).length > 0 ? { idRanges } : {}),
     ...(span?.['lo'] != null ? { span: { min: utcText(span['lo']), max: utcText(span['hi']) } } : {}),
   };

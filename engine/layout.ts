@@ -75,7 +75,7 @@ function factExpression(catalog: Catalog, c: FactColumnDef, joins: Map<string, J
 }
 
 /** Which part of the layout a statement builds: an import reports its progress by part. */
-export type LayoutPart = 'tables' | 'rollups' | 'distinct sets' | 'cleanup';
+export type LayoutPart = 'tables' | 'projections' | 'rollups' | 'distinct sets' | 'cleanup';
 
 export interface LayoutStep {
   readonly part: LayoutPart;
@@ -151,6 +151,8 @@ export function layoutSteps(catalog: Catalog, facts: LayoutFacts = {}): LayoutSt
     return factCol === c.name ? ident(c.name) : `${ident(factCol)} AS ${ident(c.name)}`;
   });
   add('tables', `CREATE VIEW ${ident(catalog.root)} AS SELECT ${rootCols.join(', ')} FROM ${ident(catalog.fact.name)}`);
+  for (const p of catalog.fact.projections ?? [])
+    add('projections', `CREATE TABLE ${ident(p.name)} AS SELECT * FROM ${ident(catalog.fact.name)} ORDER BY ${p.sortKey.map((k) => ident(k)).join(', ')}, ${rootKey}`);
   const wanted = (r: RollupDef) => facts.rollups === undefined || facts.rollups.has(r.name);
   const built: RollupDef[] = [];
   for (const family of catalog.rollups) {

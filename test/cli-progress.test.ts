@@ -51,7 +51,7 @@ describe('off a terminal: one line per step', () => {
     expect(r.stderr).toBe('');
     const lines = r.stdout.trim().split('\n');
     const steps = lines.slice(0, -1).map((l) => l.split(':')[0]);
-    expect(steps).toEqual([...TABLES.flatMap((t) => [`loading ${t}`, `checking ${t}`]), 'checking references', 'layout', 'rollups', 'blog sets', 'writing the snapshot']);
+    expect(steps).toEqual([...TABLES.flatMap((t) => [`loading ${t}`, `checking ${t}`]), 'checking references', 'layout', 'projections', 'rollups', 'blog sets', 'writing the snapshot']);
     expect(lines.at(-1)).toMatch(new RegExp(`^imported ${TABLES.map((t) => `${t} ${rows[t]}`).join(', ')} into `));
     for (const t of TABLES) expect(lines).toContainEqual(expect.stringMatching(new RegExp(`^loading ${t}: ${n(rows[t]!)} rows in ${SECONDS}`)));
     expect(lines).toContainEqual(expect.stringMatching(new RegExp(`^rollups: \\d+ statements in ${SECONDS}$`)));

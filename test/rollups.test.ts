@@ -102,7 +102,7 @@ describe('window cut', () => {
   });
 });
 
-describe('rollups, blog sets and first-seen counts answer exactly as the fact table', () => {
+describe('rollups, blog sets, first-seen counts and the by-author copy answer exactly as the fact table', () => {
   it('500 random questions', async () => {
     const r = rng(20261121);
     const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
@@ -116,6 +116,9 @@ describe('rollups, blog sets and first-seen counts answer exactly as the fact ta
       { and: [{ field: 'country', op: 'ne', value: 3 }, { field: 'blog__author__username', op: 'contains', value: 'a' }] },
       { field: 'duration', op: 'gt', value: 30 },
       { field: 'user', op: 'isnull', value: false },
+      // One author: read from the copy stored by author (fact_view_by_author).
+      { field: 'blog__author', op: 'eq', value: 2 },
+      { and: [{ field: 'duration', op: 'gt', value: 10 }, { field: 'blog__author', op: 'eq', value: 3 }] },
     ];
     let viaRollups = 0;
     let viaBlogSets = 0;
@@ -125,6 +128,7 @@ describe('rollups, blog sets and first-seen counts answer exactly as the fact ta
     let viaAll = 0;
     let viaLatePairs = 0;
     let viaCountryFirstSeen = 0;
+    let viaProjection = 0;
     for (let i = 0; i < 500; i++) {
       const a = LO + Math.floor(r() * (HI - LO));
       const b = Math.min(HI, a + Math.floor(r() ** 2 * 500 * 86_400_000));
@@ -146,6 +150,7 @@ describe('rollups, blog sets and first-seen counts answer exactly as the fact ta
       if (/rollup_\w+_all/.test(sql)) viaAll++;
       if (/late AS \(/.test(sql)) viaLatePairs++;
       if (/prev_country_blog_at/.test(sql)) viaCountryFirstSeen++;
+      if (/fact_view_by_author/.test(sql)) viaProjection++;
       const got = await askBlog(fast, spec);
       expect(got, JSON.stringify(spec)).toEqual(await askBlog(raw, spec));
       expectSameAnswer(got, referenceAnswer(spec, json, source), `reference: ${JSON.stringify(spec)}`);
@@ -160,5 +165,6 @@ describe('rollups, blog sets and first-seen counts answer exactly as the fact ta
     // Pairs counted for the page's keys only, after the page is cut by views.
     expect(viaLatePairs).toBeGreaterThan(20);
     expect(viaCountryFirstSeen).toBeGreaterThan(20);
+    expect(viaProjection).toBeGreaterThan(60);
   });
 });

@@ -79,6 +79,13 @@ export async function expectSnapshotMatchesSource(snapshot: string, ref: Databas
     expect([...factCols].sort(), 'fact_view columns').toEqual(Object.keys(FACT).sort());
     const cols = Object.keys(FACT).map((c) => `"${c}"`).join(', ');
     expectSameRows(await textRows(snap, `SELECT ${cols} FROM fact_view`), await textRows(ref, 'SELECT * FROM expected_fact'), 'fact_view');
+    // Each copy stored in another order holds the same rows, sorted by its key.
+    for (const p of blogCatalog.fact.projections ?? []) {
+      expectSameRows(await textRows(snap, `SELECT ${cols} FROM "${p.name}"`), await textRows(ref, 'SELECT * FROM expected_fact'), p.name);
+      const key = p.sortKey.map((k) => `"${k}"`).join(', ');
+      const unsorted = await snap.query(`SELECT count(*) AS n FROM (SELECT (${key}) < lag((${key})) OVER (ORDER BY rowid) AS back FROM "${p.name}") WHERE back`);
+      expect(Number(unsorted.rows[0]!['n']), `${p.name} is stored by ${key}`).toBe(0);
+    }
 
     for (const family of blogCatalog.rollups) {
       for (const r of family) {

@@ -24,6 +24,9 @@ export interface CompileOptions {
   /** The distinct-set tables the snapshot holds (DistinctSetDef.month/day); absent: those
    *  of every set with an id range. */
   readonly setTables?: ReadonlySet<string> | undefined;
+  /** The projections of the fact table the snapshot holds (catalog.fact.projections);
+   *  absent: none. */
+  readonly projections?: ReadonlySet<string> | undefined;
   /** The first and last instants of the fact table's time column: a window that holds
    *  them both reads the rollups' `all` grains. */
   readonly span?: TimeSpan | undefined;

@@ -12,6 +12,7 @@ import { compileAggregate } from './compile-aggregate.ts';
 import { compileSeries } from './compile-series.ts';
 import { compileList } from './compile-list.ts';
 import { fieldsFrom } from './paths.ts';
+import { withProjection } from './projection.ts';
 import type { FilterNode } from '../filter/parse.ts';
 import type { Plan } from './nodes.ts';
 import type { CompileOptions } from './compile-options.ts';
@@ -35,9 +36,9 @@ export function compilePlan(plan: Plan, ds: DatasetDef, fields: ReadonlyMap<stri
   switch (plan.kind) {
     case 'aggregate':
       // The dataset's counting rule holds whatever the question's filter (DatasetDef.counts).
-      return { sql: compileAggregate({ ...plan, filter: countedFilter(ds, plan.filter) }, ds, fields, options, params, dialect), params: params.values };
+      return { sql: compileAggregate({ ...plan, filter: countedFilter(ds, plan.filter) }, withProjection(ds, plan.filter, options), fields, options, params, dialect), params: params.values };
     case 'series':
-      return { sql: compileSeries({ ...plan, filter: countedFilter(ds, plan.filter) }, ds, fields, options, params, dialect), params: params.values };
+      return { sql: compileSeries({ ...plan, filter: countedFilter(ds, plan.filter) }, withProjection(ds, plan.filter, options), fields, options, params, dialect), params: params.values };
     case 'list':
       // The filter is rooted at the listed table, as its question parsed it.
       return { sql: compileList(plan, ds.catalog, fieldsFrom(ds.catalog, plan.table), params, dialect), params: params.values };

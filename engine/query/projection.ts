@@ -1,0 +1,32 @@
+// Which copy of the fact table a question reads: the table itself, or a projection
+// (catalog.fact.projections) stored by a key the question pins to one value. A projection
+// holds every row and column of the fact table, so reading it is reading the fact table
+// under another name: the compilers are handed the dataset with the name swapped, and
+// everything else (rollups for the bulk of a window, first-seen columns, sets) is unchanged.
+import type { DatasetDef } from '../dataset.ts';
+import type { FilterNode } from '../filter/parse.ts';
+import type { CompileOptions } from './compile-options.ts';
+
+/** The conditions every row must meet: the filter's top-level conjuncts, through nested ands. */
+const conjuncts = (n: FilterNode): FilterNode[] => (n.kind === 'and' ? n.children.flatMap(conjuncts) : [n]);
+
+/** Fact columns the filter fixes to one value: `eq` leaves among its conjuncts. */
+export function pinnedColumns(ds: DatasetDef, filter: FilterNode | undefined): Set<string> {
+  const pinned = new Set<string>();
+  for (const c of filter === undefined ? [] : conjuncts(filter)) {
+    if (c.kind !== 'leaf' || c.operator !== 'eq' || c.value === null) continue;
+    const column = ds.catalog.fact.columns.find((f) => f.path === c.field);
+    if (column) pinned.add(column.name);
+  }
+  return pinned;
+}
+
+/** The dataset as a question with this filter should read it: its fact table renamed to the
+ *  first projection the snapshot holds whose leading key the filter pins. */
+export function withProjection(ds: DatasetDef, filter: FilterNode | undefined, o: CompileOptions): DatasetDef {
+  const held = o.projections;
+  if (!held || held.size === 0 || o.rollups === false) return ds;
+  const pinned = pinnedColumns(ds, filter);
+  const p = (ds.catalog.fact.projections ?? []).find((x) => held.has(x.name) && pinned.has(x.sortKey[0]!));
+  return p ? { ...ds, catalog: { ...ds.catalog, fact: { ...ds.catalog.fact, name: p.name } } } : ds;
+}
