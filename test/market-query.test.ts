@@ -203,7 +203,7 @@ describe('marketplace query endpoint: the cases the spec names', () => {
     expect(berlin.body.data.map((r) => [r['period'], r['revenue']])).toEqual([['2019-01-01', '10.00'], ['2019-02-01', '0.00'], ['2019-03-01', '0.00'], ['2019-04-01', '10.00'], ['2019-05-01', '0.30']]);
   });
 
-  it('answers as CSV and Arrow with the JSON answer\'s rows (money as its exact text)', async () => {
+  it('answers as CSV and Arrow with the JSON answer\'s rows (money and ratings as Decimal128 of scale 2, read back exactly)', async () => {
     const next = questionMaker(rng(SEED + 1));
     let rows = 0;
     for (let i = 0; i < 6; i++) {
