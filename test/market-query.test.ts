@@ -220,6 +220,18 @@ describe('marketplace query endpoint: the cases the spec names', () => {
     expect(rows).toBeGreaterThan(10);
   });
 
+  it('writes ratings (DECIMAL(3,2), nulls too) and money as Decimal128 of scale 2 in Arrow', async () => {
+    const question: Question = { measures: ['revenue', 'average_order_value'], dimensions: ['product__rating'], as_of: AS_OF };
+    const answer = marketReference(question, fx.lines);
+    expect(answer.data.some((r) => r['product__rating'] === null)).toBe(true);
+    const arrow = await post({ ...question, format: 'arrow' });
+    expect(arrow.statusCode, arrow.body).toBe(200);
+    await expectArrowEqualsJson(arrow.rawPayload, answer as unknown as BlogAnswer, 'ratings in Arrow');
+    const { tableFromIPC } = await import('apache-arrow');
+    const scales = tableFromIPC(new Uint8Array(arrow.rawPayload)).schema.fields.map((f) => [f.name, (f.type as { scale?: number }).scale]);
+    expect(scales).toEqual([['product__rating', 2], ['revenue', 2], ['average_order_value', 2]]);
+  });
+
   it('answers GET with the same members as query parameters', async () => {
     const q: Question = { measures: ['revenue', 'customers'], dimensions: ['product__category__parent__name'], as_of: AS_OF, tz: 'Asia/Kolkata', time: { granularity: 'quarter', compare: 'previous' }, filters: FILTERS[1]!.json };
     const p = new URLSearchParams({ measures: 'revenue,customers', dimensions: 'product__category__parent__name', as_of: AS_OF, tz: 'Asia/Kolkata', time: JSON.stringify(q.time), filters: JSON.stringify(q.filters) });
