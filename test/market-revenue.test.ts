@@ -164,6 +164,10 @@ describe('GET/POST /api/v1/marketplace/revenue', () => {
     expect(sql).not.toContain('Europe/Berlin');
     expect(params.flat()).toEqual(expect.arrayContaining(['Europe/Berlin', 'week', 'paid', 'shipped', 'delivered']));
     expect(sql).toMatch(/sum\(m0\) OVER \(ORDER BY b ROWS UNBOUNDED PRECEDING\) AS "revenue_running"/);
+    // Orders are counted per UTC quarter hour and summed (an order's lines share its time:
+    // `oneTime`), so that only the quarter hours, not the lines, are converted to Berlin time.
+    expect(sql).toContain(`count(DISTINCT f."order_id")`);
+    expect(sql).toContain('900000000');
   });
 
   it('refuses bad parameters with 400 and a pointer', async () => {
