@@ -10,7 +10,15 @@ import type { FilterNode } from './filter/parse.ts';
  *    with `decimals`, an exact decimal rounded half away from zero. */
 export type MeasureDef =
   | { readonly kind: 'count'; readonly description: string }
-  | { readonly kind: 'count_distinct'; readonly column: string; readonly description: string }
+  | {
+      readonly kind: 'count_distinct';
+      readonly column: string;
+      readonly description: string;
+      /** Every value of `column` has one fact time (an order's lines share the order's
+       *  time): distinct counts over disjoint spans of time add up, so a series counts them
+       *  per quarter hour and sums those, as it does counts. */
+      readonly oneTime?: boolean;
+    }
   | { readonly kind: 'sum' | 'avg' | 'min' | 'max'; readonly expr: Expr; readonly description: string }
   | { readonly kind: 'ratio'; readonly numerator: string; readonly denominator: string; readonly decimals?: number; readonly description: string };
 

@@ -13,7 +13,9 @@ import { resolveWindow } from './query/window.ts';
 
 /** How a column is written in CSV and Arrow. */
 export type ColumnKind = 'int' | 'float' | 'string' | 'decimal' | 'bool';
-export type Columns = readonly (readonly [name: string, kind: ColumnKind])[];
+/** A decimal column with its `scale` (digits after the point) is an Arrow Decimal128 of that
+ *  scale; without one, its exact text. */
+export type Columns = readonly (readonly [name: string, kind: ColumnKind, scale?: number])[];
 
 export interface Answer {
   readonly body: Record<string, unknown>;

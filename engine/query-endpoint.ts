@@ -111,7 +111,7 @@ export function queryEndpoint(ds: DatasetDef): Endpoint<QueryInput, Plan> {
       const data = plan.kind === 'series' ? result.rows.map(({ label: _label, ...rest }) => rest) : result.rows;
       return {
         body: { columns: columns.map((c) => ({ name: c.name, type: c.type })), data, count: result.total, limit: i.limit, offset: i.offset, range },
-        columns: columns.map((c) => [c.name, KIND[c.type]] as const),
+        columns: columns.map((c) => (c.scale === undefined ? ([c.name, KIND[c.type]] as const) : ([c.name, KIND[c.type], c.scale] as const))),
         data,
       };
     },

@@ -10,6 +10,7 @@ import type { Plan } from './query/nodes.ts';
 import type { FieldDef } from './fields.ts';
 import { fieldAt, fieldsFrom } from './query/paths.ts';
 import { listRows } from './query/compile-list.ts';
+import { decimalShape } from './decimal.ts';
 
 /** `list`: a child list, an array of objects (JSON only). */
 export type ColumnType = MeasureType['type'] | 'list';
@@ -30,6 +31,13 @@ export interface PlanResult {
 
 const pathType = (fields: ReadonlyMap<string, FieldDef>, path: string): ColumnType => fieldAt(fields, path).type;
 
+/** A column reading a field path: a decimal one with its declared scale (Arrow's Decimal128). */
+function pathColumn(fields: ReadonlyMap<string, FieldDef>, path: string, name: string): ResultColumn {
+  const f = fieldAt(fields, path);
+  const scale = f.type === 'decimal' ? decimalShape(f.sqlType)?.scale : undefined;
+  return scale === undefined ? { name, type: f.type } : { name, type: f.type, scale };
+}
+
 function measureColumns(ds: DatasetDef, m: string, compare: boolean, running: boolean): ResultColumn[] {
   const t = measureType(ds, m);
   const col = (name: string): ResultColumn => ({ name, ...t });
@@ -41,18 +49,19 @@ export function planColumns(plan: Plan, ds: DatasetDef, fields: ReadonlyMap<stri
   switch (plan.kind) {
     case 'aggregate':
       return [
-        ...plan.dimensions.map((d) => ({ name: d, type: pathType(fields, d) })),
-        ...plan.labels.map((l) => ({ name: l.name, type: pathType(fields, l.path) })),
+        ...plan.dimensions.map((d) => pathColumn(fields, d, d)),
+        ...plan.labels.map((l) => pathColumn(fields, l.path, l.name)),
         ...plan.measures.flatMap((m) => measureColumns(ds, m, false, false)),
         ...(plan.rank?.rank ? [{ name: plan.rank.rank, type: 'integer' as const }] : []),
         ...(plan.rank?.denseRank ? [{ name: plan.rank.denseRank, type: 'integer' as const }] : []),
+        ...(plan.subtree?.sums.map((x) => ({ name: x.name, ...measureType(ds, x.measure) })) ?? []),
       ];
     case 'series':
       return [
         // Buckets are wall-clock times of the question's zone: a date, or a local date-time.
         { name: 'period', type: plan.granularity === 'hour' ? 'datetime' : 'date' },
         { name: 'label', type: 'text' },
-        ...plan.dimensions.map((d) => ({ name: d, type: pathType(fields, d) })),
+        ...plan.dimensions.map((d) => pathColumn(fields, d, d)),
         ...plan.measures.flatMap((m) => measureColumns(ds, m, plan.compare.includes(m), plan.running.includes(m))),
         ...plan.side.map((s) => ({ name: s.name, type: 'integer' as const })),
       ];
@@ -76,7 +85,7 @@ export function scaledToDecimal(v: unknown, scale: number): string | null {
 }
 
 /** A decimal value (number or exact text) as an integer count of 10^-scale units. */
-function units(v: unknown, scale: number): bigint | undefined {
+export function units(v: unknown, scale: number): bigint | undefined {
   if (v === null || v === undefined) return undefined;
   if (typeof v === 'number' && Number.isInteger(v)) return BigInt(v) * 10n ** BigInt(scale);
   if (typeof v === 'bigint') return v * 10n ** BigInt(scale);
@@ -106,7 +115,7 @@ export function growth(cur: unknown, prev: unknown, t: MeasureType): number | nu
 }
 
 /** num / den as a percentage rounded to 2 decimals half away from zero, in integers. */
-function percent(num: bigint, den: bigint): number {
+export function percent(num: bigint, den: bigint): number {
   const an = num < 0n ? -num : num;
   const ad = den < 0n ? -den : den;
   const hundredths = (2n * 10000n * an + ad) / (2n * ad);

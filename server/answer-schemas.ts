@@ -129,6 +129,60 @@ export const MarketplaceSummaryAnswer = z.object({
   window: Window,
 });
 
+const percentNumber = z.number().describe('a percentage with two decimals (exact, rounded half up)');
+const compareBucket = z.enum(['day', 'week', 'month', 'year']);
+
+export const MarketplaceRevenueAnswer = z.object({
+  compare: compareBucket,
+  range: rangeApplied,
+  data: z.array(
+    z.object({
+      period: z.string().describe('the bucket\'s first day, YYYY-MM-DD in tz'),
+      label: z.string().describe('2025-11-03, 2025-W45, 2025-11 or 2025'),
+      revenue: money,
+      orders: count,
+      items_sold: count,
+      cumulative_revenue: money.describe('revenue from the series\' first bucket to this one'),
+      growth: percentNumber.nullable().describe('percent change of revenue against the bucket before; null for the first bucket or after a zero'),
+    }),
+  ),
+  window: Window,
+});
+
+export const MarketplaceTopProductsAnswer = z.object({
+  by: z.enum(['revenue', 'quantity']),
+  range: rangeApplied,
+  data: z.array(
+    z.object({
+      id: z.number().int(),
+      name: z.string(),
+      category: z.string().describe('the category\'s name'),
+      revenue: money,
+      quantity: count.describe('units sold'),
+      orders: count,
+      rank: z.number().int().min(1).describe('rank() by the `by` measure, descending, over every product sold'),
+      dense_rank: z.number().int().min(1),
+    }),
+  ),
+  window: Window,
+});
+
+export const MarketplaceCategoriesAnswer = z.object({
+  range: rangeApplied,
+  data: z.array(
+    z.object({
+      id: z.number().int(),
+      name: z.string(),
+      parent_id: z.number().int().nullable(),
+      revenue: money.describe('its own products\' revenue'),
+      quantity: count,
+      share: percentNumber.nullable().describe('percent of the window\'s revenue; null where that is 0'),
+      subtree_revenue: money.describe('its own and every descendant category\'s revenue'),
+    }),
+  ),
+  window: Window,
+});
+
 export const DebugSqlAnswer = z.object({
   columns: z.array(z.object({ name: z.string(), type: z.string().describe('DuckDB\'s type') })),
   rows: z.array(z.array(z.unknown())).describe('values in column order (see the README\'s type table)'),

@@ -23,8 +23,29 @@ type Arrow = typeof import('apache-arrow');
 let arrowModule: Promise<Arrow> | undefined;
 const loadArrow = (): Promise<Arrow> => (arrowModule ??= import('apache-arrow'));
 
-function arrowVector(arrow: Arrow, kind: ColumnKind, values: unknown[]): Vector {
-  // Exact decimals travel as their text (no binary float on the way).
+/** Decimal128's digits. */
+const DECIMAL_PRECISION = 38;
+
+/** Exact decimal text with at most `scale` digits after the point -> the 128-bit two's
+ *  complement integer of 10^-scale units, as Arrow stores it (four little-endian words). */
+export function decimal128Words(text: string, scale: number): Uint32Array {
+  const m = /^(-?)(\d+)(?:\.(\d*))?$/.exec(text);
+  if (!m || (m[3] ?? '').length > scale) throw new Error(`not a decimal of scale ${scale}: ${text.slice(0, 50)}`);
+  let n = BigInt(m[2]! + (m[3] ?? '').padEnd(scale, '0'));
+  if (m[1]) n = -n;
+  const u = BigInt.asUintN(128, n);
+  const words = new Uint32Array(4);
+  for (let i = 0; i < 4; i++) words[i] = Number((u >> BigInt(32 * i)) & 0xffffffffn);
+  return words;
+}
+
+function arrowVector(arrow: Arrow, kind: ColumnKind, scale: number | undefined, values: unknown[]): Vector {
+  // Exact decimals: Decimal128 of their scale where the column has one (the digits as an
+  // integer, no binary float on the way), else their text.
+  if (kind === 'decimal' && scale !== undefined) {
+    const words = values.map((v) => (v === null || v === undefined ? null : decimal128Words(String(v), scale)));
+    return arrow.vectorFromArray(words, new arrow.Decimal(scale, DECIMAL_PRECISION, 128) as never);
+  }
   const type: DataType = kind === 'int' ? new arrow.Int64() : kind === 'float' ? new arrow.Float64() : kind === 'bool' ? new arrow.Bool() : new arrow.Utf8();
   const cast = kind === 'int' ? values.map((v) => (v === null || v === undefined ? null : BigInt(v as number))) : values;
   return arrow.vectorFromArray(cast, type as never);
@@ -66,8 +87,8 @@ export async function sendRows(reply: FastifyReply, format: Exclude<Format, 'jso
   }
   const arrow = await loadArrow();
   const data: Record<string, Vector> = {};
-  columns.forEach(([name, kind], i) => {
-    data[name] = arrowVector(arrow, kind, rows.map((r) => {
+  columns.forEach(([name, kind, scale], i) => {
+    data[name] = arrowVector(arrow, kind, scale, rows.map((r) => {
       const v = cell(r[key(i)]) ?? null;
       return (kind === 'string' || kind === 'decimal') && v !== null ? String(v) : v;
     }));

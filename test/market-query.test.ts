@@ -203,7 +203,7 @@ describe('marketplace query endpoint: the cases the spec names', () => {
     expect(berlin.body.data.map((r) => [r['period'], r['revenue']])).toEqual([['2019-01-01', '10.00'], ['2019-02-01', '0.00'], ['2019-03-01', '0.00'], ['2019-04-01', '10.00'], ['2019-05-01', '0.30']]);
   });
 
-  it('answers as CSV and Arrow with the JSON answer\'s rows (money as its exact text)', async () => {
+  it('answers as CSV and Arrow with the JSON answer\'s rows (money and ratings as Decimal128 of scale 2, read back exactly)', async () => {
     const next = questionMaker(rng(SEED + 1));
     let rows = 0;
     for (let i = 0; i < 6; i++) {
@@ -218,6 +218,18 @@ describe('marketplace query endpoint: the cases the spec names', () => {
       rows += answer.data.length;
     }
     expect(rows).toBeGreaterThan(10);
+  });
+
+  it('writes ratings (DECIMAL(3,2), nulls too) and money as Decimal128 of scale 2 in Arrow', async () => {
+    const question: Question = { measures: ['revenue', 'average_order_value'], dimensions: ['product__rating'], as_of: AS_OF };
+    const answer = marketReference(question, fx.lines);
+    expect(answer.data.some((r) => r['product__rating'] === null)).toBe(true);
+    const arrow = await post({ ...question, format: 'arrow' });
+    expect(arrow.statusCode, arrow.body).toBe(200);
+    await expectArrowEqualsJson(arrow.rawPayload, answer as unknown as BlogAnswer, 'ratings in Arrow');
+    const { tableFromIPC } = await import('apache-arrow');
+    const scales = tableFromIPC(new Uint8Array(arrow.rawPayload)).schema.fields.map((f) => [f.name, (f.type as { scale?: number }).scale]);
+    expect(scales).toEqual([['product__rating', 2], ['revenue', 2], ['average_order_value', 2]]);
   });
 
   it('answers GET with the same members as query parameters', async () => {

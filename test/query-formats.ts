@@ -45,10 +45,24 @@ export function expectCsvEqualsJson(csv: string, json: Answer, what: string): vo
   }));
 }
 
-/** An Arrow value as the JSON value: 64-bit integers as numbers; text, decimals, periods and
- *  instants as the JSON text, or (for typed Arrow columns) the same number or instant. */
-function arrowMatches(c: Column, a: unknown, v: unknown): boolean {
+/** A Decimal128 cell (four little-endian 32-bit words, two's complement) as exact decimal
+ *  text with `scale` digits after the point, read with BigInt (no float on the way). */
+export function decimal128Text(cell: unknown, scale: number): string {
+  const w = cell as Uint32Array;
+  let u = 0n;
+  for (let i = 3; i >= 0; i--) u = (u << 32n) | BigInt(w[i]!);
+  const n = BigInt.asIntN(128, u);
+  const neg = n < 0n;
+  const digits = (neg ? -n : n).toString().padStart(scale + 1, '0');
+  return `${neg ? '-' : ''}${scale === 0 ? digits : `${digits.slice(0, -scale)}.${digits.slice(-scale)}`}`;
+}
+
+/** An Arrow value as the JSON value: 64-bit integers as numbers; Decimal128 as the JSON's
+ *  exact text; text, periods and instants as the JSON text, or (for typed Arrow columns) the
+ *  same number or instant. */
+function arrowMatches(c: Column, a: unknown, v: unknown, decimalScale: number | undefined): boolean {
   if (a === null || v === null) return a === v;
+  if (decimalScale !== undefined) return decimal128Text(a, decimalScale) === v;
   if (typeof a === 'bigint') return Number(a) === Number(v);
   if (typeof a === 'string') return a === v;
   if (typeof a === 'number') {
@@ -60,16 +74,24 @@ function arrowMatches(c: Column, a: unknown, v: unknown): boolean {
   return String(a) === String(v);
 }
 
+/** Decimal columns must arrive as Arrow Decimal128 (SPEC-marketplace section 1), read back
+ *  exactly; everything else as the JSON value. */
 export async function expectArrowEqualsJson(bytes: Buffer, json: Answer, what: string): Promise<void> {
-  const { tableFromIPC } = await import('apache-arrow');
+  const { tableFromIPC, Type } = await import('apache-arrow');
   const t = tableFromIPC(new Uint8Array(bytes));
   expect(t.schema.fields.map((f) => f.name), what).toEqual(json.columns.map((c) => c.name));
   expect(t.numRows, what).toBe(json.data.length);
-  json.columns.forEach((c) => {
+  json.columns.forEach((c, j) => {
     const col = t.getChild(c.name)!;
+    const type = t.schema.fields[j]!.type as { typeId: number; scale?: number; bitWidth?: number };
+    if (c.type === 'decimal') {
+      expect(type.typeId, `${what}: ${c.name} is Decimal128`).toBe(Type.Decimal);
+      expect(type.bitWidth, `${what}: ${c.name} is Decimal128`).toBe(128);
+    }
+    const scale = type.typeId === Type.Decimal ? type.scale : undefined;
     json.data.forEach((row, i) => {
       const a = col.get(i) as unknown;
-      if (!arrowMatches(c, a, row[c.name])) expect.fail(`${what}: Arrow row ${i} column ${c.name}: ${String(a)} vs JSON ${JSON.stringify(row[c.name])}`);
+      if (!arrowMatches(c, a, row[c.name], scale)) expect.fail(`${what}: Arrow row ${i} column ${c.name}: ${String(a)} vs JSON ${JSON.stringify(row[c.name])}`);
     });
   });
 }

@@ -19,6 +19,8 @@ import { JoinSet, fieldAt, readPath } from './paths.ts';
 import { fieldColumns } from '../fields.ts';
 import type { ReadPath } from './paths.ts';
 import { chooseFamily, decompose } from './rollups.ts';
+import { subtreeSql } from './subtree.ts';
+import { lateLabels, lateLabelsSql } from './late-labels.ts';
 import { additiveSegmentsSql, windowSql } from './segments.ts';
 
 /** The fact columns the paths read (themselves, or the keys they join through). */
@@ -69,9 +71,12 @@ export function rowSource(
 export const answerValue = (r: ReadPath, dialect: Dialect, col: string): string => (r.type === 'timestamp' ? dialect.isoInstant(col) : col);
 
 export function compileAggregate(plan: AggregatePlan, ds: DatasetDef, fields: ReadonlyMap<string, FieldDef>, o: CompileOptions, params: Params, dialect: Dialect): string {
-  if (keyedShape(plan, ds)) return compileKeyed(plan, ds, fields, o, params, dialect);
+  if (!plan.subtree && keyedShape(plan, ds)) return compileKeyed(plan, ds, fields, o, params, dialect);
   const base = baseMeasures(ds, plan.measures);
-  const groupPaths = [...plan.dimensions, ...plan.labels.map((l) => l.path)];
+  const terms = orderOf(plan);
+  // Labels under the one grouped relation are read after paging (late-labels.ts).
+  const late = lateLabels(plan, ds, terms);
+  const groupPaths = [...plan.dimensions, ...(late ? [] : plan.labels.map((l) => l.path))];
   const needed = new Set(factColumnsOf(fields, groupPaths));
   const src = rowSource(ds, plan, needed, base, fields, o, params, dialect);
   const joins = new JoinSet();
@@ -91,24 +96,27 @@ export function compileAggregate(plan: AggregatePlan, ds: DatasetDef, fields: Re
     if (plan.rank.rank) outCols.push(`rank() OVER (ORDER BY ${by} DESC NULLS LAST) AS ${ident(plan.rank.rank)}`);
     if (plan.rank.denseRank) outCols.push(`dense_rank() OVER (ORDER BY ${by} DESC NULLS LAST) AS ${ident(plan.rank.denseRank)}`);
   }
+  const tree = subtreeSql(plan, ds, measureRef, dialect);
+  if (tree) outCols.push(...tree.columns);
   // Instants are ordered as stored, not as their text.
   const sortKey = (by: string) => {
     const i = names.indexOf(by);
     return i >= 0 ? `g${i}` : ident(by);
   };
-  const terms = orderOf(plan);
   const order = orderSql(terms, plan.dimensions, sortKey);
   const limit = params.add(plan.limit, 'BIGINT');
   const offset = params.add(plan.offset, 'BIGINT');
   const nullsDropped = plan.nulls === 'drop' && reads.length ? ` WHERE ${reads.slice(0, plan.dimensions.length).map((_, i) => `g${i} IS NOT NULL`).join(' AND ')}` : '';
-  return `WITH base AS (
+  return `WITH ${tree ? 'RECURSIVE ' : ''}base AS (
   SELECT ${[...dimCols, ...measureCols].join(', ')} FROM ${src.from} ${joins.sql}${groupBy}
-), out AS (
-  SELECT ${reads.map((_, i) => `g${i}, `).join('')}${outCols.join(', ')} FROM base${nullsDropped}
-), page AS (
+)${tree?.ctes ?? ''}, out AS (
+  SELECT ${reads.map((_, i) => `base.g${i}, `).join('')}${outCols.join(', ')} FROM base${tree?.join ?? ''}${nullsDropped}
+), ${late ? 'cut' : 'page'} AS (
   SELECT *, true AS present FROM out ORDER BY ${order} LIMIT ${limit} OFFSET ${offset}
-)
-SELECT (SELECT count(*) FROM out) AS total, page.present, ${[...names, ...plan.measures, ...(plan.rank?.rank ? [plan.rank.rank] : []), ...(plan.rank?.denseRank ? [plan.rank.denseRank] : [])].map((n) => `page.${ident(n)}`).join(', ')}
+)${late ? `, page AS (
+  ${lateLabelsSql(plan, ds, 'cut', params, dialect)}
+)` : ''}
+SELECT (SELECT count(*) FROM out) AS total, page.present, ${[...names, ...plan.measures, ...(plan.rank?.rank ? [plan.rank.rank] : []), ...(plan.rank?.denseRank ? [plan.rank.denseRank] : []), ...(tree?.names ?? [])].map((n) => `page.${ident(n)}`).join(', ')}
 FROM (SELECT 1) one LEFT JOIN page ON true
 ORDER BY ${orderSql(terms, plan.dimensions, (by) => `page.${sortKey(by)}`)}`;
 }

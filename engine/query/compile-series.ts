@@ -71,6 +71,11 @@ export function compileSeries(plan: SeriesPlan, ds: DatasetDef, fields: Readonly
   const trunc = (instant: string) => dialect.truncate(unit, local(instant));
   const base = baseMeasures(ds, plan.measures);
   const kinds = base.map((m) => ds.measures[m]!.kind);
+  // How each measure's per-quarter-hour parts add up to a bucket's value, if they do.
+  const reaggregate = base.map((m) => {
+    const def = ds.measures[m]!;
+    return REAGGREGATE[def.kind] ?? (def.kind === 'count_distinct' && def.oneTime === true ? 'sum' : undefined);
+  });
   /** Averages compared with their previous bucket: their sums and counts travel beside. */
   const exact = plan.compare.filter((m) => ds.measures[m]!.kind === 'avg');
   const joins = new JoinSet();
@@ -100,13 +105,13 @@ export function compileSeries(plan: SeriesPlan, ds: DatasetDef, fields: Readonly
     };
     v = `SELECT ${dialect.truncate(unit, 'f.t')} AS b${g.length ? ', ' : ''}${dims.join(', ')}, ${base.map((m, i) => `${summed(m)} AS m${i}`).join(', ')}
   FROM (\n  ${src}\n) f ${joins.sql} ${groupBy(1)}`;
-  } else if (!utc && kinds.every((k) => REAGGREGATE[k] !== undefined)) {
+  } else if (!utc && reaggregate.every((r) => r !== undefined)) {
     const us = dialect.epochMicros(time);
     // Floor division: integer division truncates toward zero, which would put an instant
     // before 1970 in the quarter after its own (and so, at a bucket's edge, in the next one).
     const quarter = `(CASE WHEN ${us} >= 0 THEN ${dialect.intDiv(us, String(QUARTER_US))} ELSE ${dialect.intDiv(`(${us} + 1)`, String(QUARTER_US))} - 1 END)`;
     const parts = base.map((m, i) => `${aggregateSql(ds, m, 'f', params, dialect)} AS m${i}`);
-    const again = base.map((_, i) => `${kinds[i] === 'count' ? dialect.cast(`sum(m${i})`, 'BIGINT') : `${REAGGREGATE[kinds[i]!]}(m${i})`} AS m${i}`);
+    const again = base.map((_, i) => `${kinds[i] === 'count' || kinds[i] === 'count_distinct' ? dialect.cast(`sum(m${i})`, 'BIGINT') : `${reaggregate[i]!}(m${i})`} AS m${i}`);
     // Rows before 1980 (local mean times, odd offsets of the past) are converted one by one:
     // the quarter hours are exact only from then on.
     const cutoff = params.add(QUARTER_EXACT_FROM, 'TIMESTAMP');

@@ -52,6 +52,10 @@ export interface AggregatePlan {
   readonly nulls: 'keep' | 'drop';
   /** rank() and dense_rank() over all groups by one measure, descending. */
   readonly rank?: { readonly by: string; readonly rank?: string; readonly denseRank?: string };
+  /** With one dimension, the key of a table with an acyclic relation to itself (a
+   *  category's `parent`): per group, sums of additive measures of the plan over its subtree
+   *  (the group and every descendant at any depth), each as the column `name`. */
+  readonly subtree?: { readonly relation: string; readonly sums: readonly { readonly measure: string; readonly name: string }[] };
   readonly limit: number;
   readonly offset: number;
 }

@@ -132,7 +132,8 @@ export const marketplaceDataset: DatasetDef = {
   counts: { kind: 'leaf', field: 'order__status', operator: 'in', value: [...COUNTED_STATUSES] },
   measures: {
     revenue: { kind: 'sum', expr: lineRevenue, description: 'the sum of quantity * unit_price over counted lines (an exact decimal)' },
-    orders: { kind: 'count_distinct', column: 'order_id', description: 'counted orders' },
+    // An order's lines share its time: per-quarter-hour counts of orders add up (a series in a zone).
+    orders: { kind: 'count_distinct', column: 'order_id', oneTime: true, description: 'counted orders' },
     items_sold: { kind: 'sum', expr: column('quantity'), description: 'units sold: the sum of quantities over counted lines' },
     customers: { kind: 'count_distinct', column: 'customer_id', description: 'distinct customers with a counted order' },
     products: { kind: 'count_distinct', column: 'product_id', description: 'distinct products sold' },

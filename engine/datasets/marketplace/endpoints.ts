@@ -5,6 +5,9 @@ import { z } from 'zod';
 import type { AnyEndpoint, Columns, Endpoint } from '../../endpoint.ts';
 import { common } from '../../request.ts';
 import type { Plan } from '../../query/nodes.ts';
+import { revenue } from './revenue.ts';
+import { topProducts } from './top-products.ts';
+import { categories } from './categories.ts';
 
 /** The marketplace's window defaults to all time (SPEC-marketplace section 4). */
 const lastDay = (end: string) => end.slice(0, 10);
@@ -14,12 +17,12 @@ export type SummaryInput = z.output<typeof SummaryParams>;
 
 const SUMMARY_MEASURES = ['revenue', 'orders', 'items_sold', 'customers', 'products', 'average_order_value'] as const;
 const SUMMARY_COLUMNS: Columns = [
-  ['revenue', 'decimal'],
+  ['revenue', 'decimal', 2],
   ['orders', 'int'],
   ['items_sold', 'int'],
   ['customers', 'int'],
   ['products', 'int'],
-  ['average_order_value', 'decimal'],
+  ['average_order_value', 'decimal', 2],
 ];
 /** What the measures are over no counted line: sums are zero, not null; the average has no
  *  order to divide by and stays null. */
@@ -57,4 +60,9 @@ export const summary: Endpoint<SummaryInput, Plan> = {
 
 /** The marketplace's fixed endpoints by path below /api/v1/marketplace/ (`:id` is a path
  *  parameter, validated with the other members). */
-export const MARKETPLACE_ENDPOINTS: Readonly<Record<string, AnyEndpoint>> = { summary };
+export const MARKETPLACE_ENDPOINTS: Readonly<Record<string, AnyEndpoint>> = {
+  summary,
+  revenue,
+  'top-products': topProducts,
+  categories,
+};
