@@ -49,7 +49,7 @@ describe('GET/POST /api/v1/marketplace/orders', () => {
     const rows: unknown[] = [];
     let next: string | null = `/api/v1/marketplace/orders?as_of=${AS_OF}&limit=250`;
     while (next) {
-      const page = (await app.inject({ method: 'GET', url: next })).json();
+      const page = (await app.inject({ method: 'GET', url: next })).json() as { count: number; data: unknown[]; next: string | null };
       expect(page.count).toBe(want.length);
       rows.push(...page.data);
       next = page.next;
