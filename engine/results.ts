@@ -6,11 +6,12 @@ import type { DatasetDef } from './dataset.ts';
 import { assertNever } from './errors.ts';
 import { exprType, measureType } from './query/measures.ts';
 import type { MeasureType } from './query/measures.ts';
-import type { Plan } from './query/nodes.ts';
+import type { Plan, QueryPlan } from './query/nodes.ts';
 import type { FieldDef } from './fields.ts';
 import { fieldAt, fieldsFrom } from './query/paths.ts';
 import { listRows } from './query/compile-list.ts';
 import { decimalShape } from './decimal.ts';
+import { ratioDecimals, rowMeasureType } from './query/row-measures.ts';
 
 /** `list`: a child list, an array of objects (JSON only). */
 export type ColumnType = MeasureType['type'] | 'list';
@@ -27,6 +28,8 @@ export interface PlanResult {
   /** Rows before paging. */
   readonly total: number;
   readonly rows: readonly Record<string, unknown>[];
+  /** A bundle's answers, by part name (its own columns and rows are empty). */
+  readonly parts?: Readonly<Record<string, PlanResult>>;
 }
 
 const pathType = (fields: ReadonlyMap<string, FieldDef>, path: string): ColumnType => fieldAt(fields, path).type;
@@ -67,8 +70,16 @@ export function planColumns(plan: Plan, ds: DatasetDef, fields: ReadonlyMap<stri
       ];
     case 'list': {
       const own = fieldsFrom(ds.catalog, plan.table);
-      return [...plan.columns.map((c) => ({ name: c, type: pathType(own, c) })), ...plan.children.map((c) => ({ name: c.name, type: 'list' as const }))];
+      const m = plan.measures;
+      const rank = (name: string | undefined) => (name ? [{ name, type: 'integer' as const }] : []);
+      return [
+        ...plan.columns.map((c) => ({ name: c, type: pathType(own, c) })),
+        ...(m ? [...m.measures.map((x) => ({ name: x.name, ...rowMeasureType(ds, x) })), ...rank(m.rank?.rank), ...rank(m.rank?.denseRank)] : []),
+        ...plan.children.map((c) => ({ name: c.name, type: 'list' as const })),
+      ];
     }
+    case 'bundle':
+      return [];
     default:
       return assertNever(plan);
   }
@@ -138,9 +149,14 @@ export function ratioGrowth(s1: unknown, c1: unknown, s0: unknown, c0: unknown, 
   return percent(a * y - x * b, x * b);
 }
 
-export function toResult(plan: Plan, ds: DatasetDef, fields: ReadonlyMap<string, FieldDef>, raw: readonly Row[]): PlanResult {
+export function toResult(plan: QueryPlan, ds: DatasetDef, fields: ReadonlyMap<string, FieldDef>, raw: readonly Row[]): PlanResult {
   if (plan.kind === 'list') {
     const { total, rows } = listRows(raw);
+    // Decimal ratios among the figures come as integers of 10^-decimals.
+    for (const x of plan.measures?.measures ?? []) {
+      const d = ratioDecimals(ds, x);
+      if (d !== undefined) for (const r of rows) r[x.name] = scaledToDecimal(r[x.name], d);
+    }
     return { columns: planColumns(plan, ds, fields), total, rows };
   }
   const total = Number(raw[0]?.['total'] ?? 0);

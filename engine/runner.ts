@@ -47,6 +47,16 @@ async function check(target: QueryTarget, r: Requirement): Promise<void> {
 /** Answers a plan from `target`'s DuckDB; `onQuery` is told of the SQL and how long it took. */
 export async function runPlan(target: QueryTarget, plan: Plan, timeoutMs: number | undefined, onQuery?: (info: QueryInfo) => void, label: string = plan.kind): Promise<PlanResult> {
   for (const r of plan.requires ?? []) await check(target, r);
+  if (plan.kind === 'bundle') {
+    // The parts share the time limit: each gets what the ones before left.
+    const deadline = timeoutMs === undefined ? undefined : performance.now() + timeoutMs;
+    const parts: Record<string, PlanResult> = {};
+    for (const p of plan.parts) {
+      const left = deadline === undefined ? undefined : Math.max(1, Math.round(deadline - performance.now()));
+      parts[p.name] = await runPlan(target, p.plan, left, onQuery, `${label}/${p.name}`);
+    }
+    return { columns: [], total: 0, rows: [], parts };
+  }
   const { sql, params } = compilePlan(plan, target.dataset, target.fields, target.features);
   let rows;
   const t0 = performance.now();

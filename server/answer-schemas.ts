@@ -183,6 +183,85 @@ export const MarketplaceCategoriesAnswer = z.object({
   window: Window,
 });
 
+const paged = {
+  range: rangeApplied,
+  count: count.describe('rows in all pages'),
+  limit: z.number().int(),
+  offset: count,
+  next: z.string().nullable().describe('path and query of the next page (as_of pinned), or null'),
+  previous: z.string().nullable().describe('path and query of the previous page, or null'),
+  window: Window,
+};
+const rating = z.string().regex(/^\d\.\d{2}$/).nullable().describe('0.00 to 5.00, two decimals; null: not rated');
+
+export const MarketplaceProductsAnswer = z.object({
+  order_by: z.enum(['revenue', 'quantity', 'price', 'rating', 'name']),
+  ...paged,
+  data: z.array(
+    z.object({
+      id: z.number().int(),
+      name: z.string(),
+      category: z.string(),
+      price: money,
+      rating,
+      is_active: z.boolean(),
+      quantity_sold: count.describe('units in counted orders in the window'),
+      revenue: money,
+      orders: count.describe('counted orders holding the product'),
+      last_sold_at: instant.nullable().describe('the last counted order in the window; null: none'),
+    }),
+  ),
+});
+
+const customerFigures = {
+  orders: count.describe('counted orders'),
+  revenue: money.describe('their spend'),
+  average_order_value: money.nullable().describe('revenue / orders, half up; null with no order'),
+  first_order_at: instant.nullable(),
+  last_order_at: instant.nullable(),
+};
+const customerRow = {
+  id: z.number().int(),
+  name: z.string(),
+  city: z.string().nullable(),
+  ...customerFigures,
+  rank: z.number().int().min(1).nullable().describe('rank() by revenue, descending (null: no counted order)'),
+  dense_rank: z.number().int().min(1).nullable().describe('dense_rank() by revenue, descending'),
+};
+
+export const MarketplaceCustomersAnswer = z.object({
+  min_spent: z.string().nullable().describe('the threshold applied (exact decimal text), or null'),
+  ...paged,
+  data: z.array(z.object(customerRow)),
+});
+
+export const MarketplaceCustomerAnswer = z.object({
+  range: rangeApplied,
+  data: z.object({
+    ...customerRow,
+    lifetime: z.object(customerFigures).describe('the same figures over all time up to the window\'s end'),
+    top_categories: z.array(z.object({ name: z.string(), revenue: money })).max(5).describe('by revenue in the window, descending, then id'),
+  }),
+  window: Window,
+});
+
+export const MarketplaceOrdersAnswer = z.object({
+  status: z.enum(['pending', 'paid', 'shipped', 'delivered', 'cancelled']).nullable(),
+  min_items: z.number().int().nullable(),
+  ...paged,
+  data: z.array(
+    z.object({
+      id: z.number().int(),
+      created_at: instant,
+      status: z.enum(['pending', 'paid', 'shipped', 'delivered', 'cancelled']),
+      customer: z.object({ id: z.number().int(), name: z.string() }),
+      items: z.array(z.object({ product_id: z.number().int(), product_name: z.string(), quantity: z.number().int().min(1), unit_price: money, line_total: money })).describe('by item id'),
+      item_count: count.describe('sum of quantities'),
+      total: money.describe('sum of line totals'),
+    }),
+  ),
+});
+
 export const DebugSqlAnswer = z.object({
   columns: z.array(z.object({ name: z.string(), type: z.string().describe('DuckDB\'s type') })),
   rows: z.array(z.array(z.unknown())).describe('values in column order (see the README\'s type table)'),

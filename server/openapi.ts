@@ -42,6 +42,10 @@ const COMPONENTS = {
   MarketplaceRevenueAnswer: answers.MarketplaceRevenueAnswer,
   MarketplaceTopProductsAnswer: answers.MarketplaceTopProductsAnswer,
   MarketplaceCategoriesAnswer: answers.MarketplaceCategoriesAnswer,
+  MarketplaceProductsAnswer: answers.MarketplaceProductsAnswer,
+  MarketplaceCustomersAnswer: answers.MarketplaceCustomersAnswer,
+  MarketplaceCustomerAnswer: answers.MarketplaceCustomerAnswer,
+  MarketplaceOrdersAnswer: answers.MarketplaceOrdersAnswer,
   QueryAnswer: answers.QueryAnswer,
   DebugSqlAnswer: answers.DebugSqlAnswer,
   ReloadAnswer: answers.ReloadAnswer,
@@ -117,9 +121,17 @@ export interface RouteDoc {
   readonly deprecated: boolean;
 }
 
-export function analyticsRouteSchema(schema: z.ZodType, doc: RouteDoc, ok: ComponentName, errors: readonly (keyof typeof ERROR_WHEN)[]): { get: Json; post: Json } {
-  const base = toJson(schema);
-  const props = { ...(base['properties'] as Record<string, Json>) };
+/** `pathParams`: members that arrive in the path (`/customers/:id`), documented there. */
+export function analyticsRouteSchema(schema: z.ZodType, doc: RouteDoc, ok: ComponentName, errors: readonly (keyof typeof ERROR_WHEN)[], pathParams: readonly string[] = []): { get: Json; post: Json } {
+  const whole = toJson(schema);
+  const all = { ...(whole['properties'] as Record<string, Json>) };
+  const inPath = Object.fromEntries(pathParams.map((k) => [k, all[k] ?? { type: 'string' }]));
+  for (const k of pathParams) delete all[k];
+  const required = Array.isArray(whole['required']) ? (whole['required'] as string[]).filter((k) => !pathParams.includes(k)) : undefined;
+  const base = { ...whole, properties: all, ...(required === undefined ? {} : { required }) };
+  if (required?.length === 0) delete base['required'];
+  const props = { ...all };
+  const params = pathParams.length ? { params: { type: 'object', properties: inPath, required: [...pathParams] } } : {};
   for (const k of instantParams) if (props[k]) props[k] = { ...props[k], format: 'date-time', examples: [k === 'start' ? '2026-01-01T00:00:00Z' : k === 'end' ? '2026-02-01T00:00:00Z' : '2026-11-01T00:00:00Z'] };
   const query = {
     ...base,
@@ -128,8 +140,8 @@ export function analyticsRouteSchema(schema: z.ZodType, doc: RouteDoc, ok: Compo
   const body = { ...base, properties: { ...props, filters: { ...ref('Filter'), description: 'filter tree (both forms, nestable)', examples: [FILTER_EXAMPLE] } } };
   const common = { summary: doc.summary, tags: ['analytics'], ...(doc.deprecated ? { deprecated: true } : {}), response: responses(ok, errors, true) };
   return {
-    get: { ...common, operationId: `get${doc.operationId}`, querystring: query },
-    post: { ...common, operationId: `post${doc.operationId}`, body },
+    get: { ...common, operationId: `get${doc.operationId}`, querystring: query, ...params },
+    post: { ...common, operationId: `post${doc.operationId}`, body, ...params },
   };
 }
 

@@ -14,6 +14,9 @@ import { ident } from '../sql.ts';
 import type { ChildList, ListPlan, OrderTerm } from './nodes.ts';
 import { JoinSet, fieldsFrom, readWith } from './paths.ts';
 import type { ColumnRef } from '../sql.ts';
+import { answerValue } from './compile-aggregate.ts';
+import type { RowMeasureSql } from './row-measures.ts';
+import { ROW_MEASURE_KEY } from './row-measures.ts';
 
 /** Output columns beside the requested ones. No field path can be named like them (a path
  *  has no empty segment), and compileList refuses them as child list names. */
@@ -24,15 +27,24 @@ const FILTERED = ident('__filtered');
 const PAGE = ident('__page');
 const orderColumn = (i: number): string => ident(`__o${i}`);
 const childCte = (i: number): string => ident(`__child${i}`);
+const ROWS = ident('__rows');
+const MEASURES = ident('__measures');
+const figureColumn = (i: number): string => ident(`__f${i}`);
 
 const DIR: Readonly<Record<OrderTerm['dir'], string>> = { asc: 'ASC', desc: 'DESC' };
 /** Nulls sort after every other value in both directions, as they do in grouped answers;
  *  ties are broken by the table's key ascending, so that pages never overlap. */
 const orderBy = (term: string, dir: OrderTerm['dir']): string => `${term} ${DIR[dir]} NULLS LAST`;
 
+/** The output names of a plan's figures and ranks. */
+export const figureNames = (plan: ListPlan): string[] => {
+  const m = plan.measures;
+  return m ? [...m.measures.map((x) => x.name), ...(m.rank?.rank ? [m.rank.rank] : []), ...(m.rank?.denseRank ? [m.rank.denseRank] : [])] : [];
+};
+
 function checkNames(plan: ListPlan): void {
   const seen = new Set<string>([TOTAL, KEY]);
-  for (const name of [...plan.columns, ...plan.children.map((c) => c.name)]) {
+  for (const name of [...plan.columns, ...figureNames(plan), ...plan.children.map((c) => c.name)]) {
     if (seen.has(name)) throw new Error(`list ${plan.table}: the output name '${name}' is taken`);
     seen.add(name);
   }
@@ -51,7 +63,9 @@ function childSql(catalog: Catalog, root: TableDef, child: ChildList, params: Pa
   const read: ColumnRef = (c) => `c.${ident(c)}`;
   const childFields = fieldsFrom(catalog, table.name);
   const value = (path: string) => readWith(childFields, path, read, joins, params, dialect).sql;
-  const fields = child.columns.map((p) => `${ident(p)} := ${value(p)}`);
+  // Instants as the API writes them elsewhere: ISO 8601 text in UTC.
+  const shown = (path: string) => answerValue(readWith(childFields, path, read, joins, params, dialect), dialect, value(path));
+  const fields = child.columns.map((p) => `${ident(p)} := ${shown(p)}`);
   const order = [...child.order.map((t) => orderBy(value(t.by), t.dir)), `c.${ident(tableKey(table))} ASC`];
   const fk = `c.${ident(rel.column)}`;
   // A semi-join on the page's keys, so that only the page's children are read, joined and
@@ -84,12 +98,27 @@ function childSql(catalog: Catalog, root: TableDef, child: ChildList, params: Pa
  *   row); joining the page and grouping by it timed the same as the semi-join.
  * - The answer: one row per page row with `__total` (the count before paging) and `__key`;
  *   an empty page is one row of nulls carrying `__total` (listRows reads both).
+ * - Figures (`measures`, `measures`'s SQL from row-measures.ts): one CTE grouping the fact
+ *   rows by the listed key. Where conditions, ranks or the order read them, it is computed
+ *   for every filtered row and joined into `__rows` (the rows listed and counted) before
+ *   paging; else for the page's keys only (a semi-join, like a child list), after paging.
+ *   Still one statement.
  */
-export function compileList(plan: ListPlan, catalog: Catalog, fields: ReadonlyMap<string, FieldDef>, params: Params, dialect: Dialect = duckdb): string {
+export function compileList(plan: ListPlan, catalog: Catalog, fields: ReadonlyMap<string, FieldDef>, params: Params, dialect: Dialect = duckdb, measures?: RowMeasureSql): string {
   checkNames(plan);
+  if (plan.measures && !measures) throw new Error(`list ${plan.table}: figures need their SQL (rowMeasureSql)`);
   const root = tableDef(catalog, plan.table);
   const key = ident(tableKey(root));
-  const where = plan.filter ? `\n  WHERE ${compileFilter(plan.filter, fields, params, (c) => `r.${ident(c)}`, dialect)}` : '';
+  const m = plan.measures && measures ? { plan: plan.measures, sql: measures } : undefined;
+  // Figures are computed before paging where the rows listed, their order or their ranks
+  // depend on them; else only for the page's rows, after paging.
+  const early = m !== undefined && (m.plan.having.length > 0 || m.plan.rank !== undefined || plan.order.some((t) => m.sql.has(t.by)));
+  const pick = plan.pick ? `list_contains(${params.addList(plan.pick, 'BIGINT')}, r.${key})` : undefined;
+  const conds = [
+    ...(plan.filter ? [compileFilter(plan.filter, fields, params, (c) => `r.${ident(c)}`, dialect)] : []),
+    ...(pick && !early ? [pick] : []),
+  ];
+  const where = conds.length ? `\n  WHERE ${conds.join(' AND ')}` : '';
   const own = fieldsFrom(catalog, root.name);
 
   // Output columns read the page's rows under the alias r, with the table's own column names.
@@ -99,31 +128,69 @@ export function compileList(plan: ListPlan, catalog: Catalog, fields: ReadonlyMa
     return `r.${ident(c)}`;
   };
   const outJoins = new JoinSet();
-  const columns = plan.columns.map((p) => `${readWith(own, p, readPage, outJoins, params, dialect).sql} AS ${ident(p)}`);
+  const columns = plan.columns.map((p) => {
+    const read = readWith(own, p, readPage, outJoins, params, dialect);
+    return `${answerValue(read, dialect, read.sql)} AS ${ident(p)}`;
+  });
+
+  // Figures (and ranks) as columns of __rows (early), or read from the page's own CTE row.
+  const names = m ? figureNames(plan) : [];
+  const figureOut = (name: string, sql: string) => (m && m.sql.has(name) && m.plan.measures.find((x) => x.name === name && 'time' in x) ? dialect.isoInstant(sql) : sql);
+  const ctes: string[] = [];
+  let source = FILTERED;
+  let figures: string[] = [];
+  if (m && early) {
+    const keys = plan.filter ? `SELECT r.${key} FROM ${FILTERED} AS r` : undefined;
+    ctes.push(`${MEASURES} AS (\n  ${m.sql.select(keys)}\n)`);
+    const value = (name: string) => m.sql.value(name, 'm');
+    const rank = m.plan.rank;
+    const by = rank ? `${value(rank.by)} DESC NULLS LAST` : '';
+    const ranks = rank ? [...(rank.rank ? [`rank() OVER (ORDER BY ${by})`] : []), ...(rank.denseRank ? [`dense_rank() OVER (ORDER BY ${by})`] : [])] : [];
+    const having = m.sql.having(value);
+    const inner = `SELECT r.*, ${[...m.sql.names.map(value), ...ranks].map((v, i) => `${v} AS ${figureColumn(i)}`).join(', ')}
+    FROM ${FILTERED} AS r LEFT JOIN ${MEASURES} AS m ON m.${ROW_MEASURE_KEY} = r.${key}${having ? `\n    WHERE ${having}` : ''}`;
+    ctes.push(`${ROWS} AS NOT MATERIALIZED (\n  ${pick ? `SELECT * FROM (\n    ${inner}\n  ) AS r WHERE ${pick}` : inner}\n)`);
+    source = ROWS;
+    names.forEach((_, i) => carried.add(`__f${i}`));
+    figures = names.map((n, i) => `${figureOut(n, `r.${figureColumn(i)}`)} AS ${ident(n)}`);
+  }
 
   const pageJoins = new JoinSet();
   const readRow: ColumnRef = (c) => `r.${ident(c)}`;
-  const orderValues = plan.order.map((t, i) => `${readWith(own, t.by, readRow, pageJoins, params, dialect).sql} AS ${orderColumn(i)}`);
+  const orderValues = plan.order.map((t, i) => {
+    const f = early ? names.indexOf(t.by) : -1;
+    const v = f >= 0 ? `r.${figureColumn(f)}` : readWith(own, t.by, readRow, pageJoins, params, dialect).sql;
+    return `${v} AS ${orderColumn(i)}`;
+  });
   const pageOrder = [...plan.order.map((t, i) => orderBy(`r.${orderColumn(i)}`, t.dir)), `r.${key} ASC`];
   const limit = params.add(plan.limit, 'BIGINT');
   const offset = params.add(plan.offset, 'BIGINT');
   const pageColumns = [...[...carried].map((c) => `r.${ident(c)}`), ...orderValues];
 
+  let lateJoin = '';
+  if (m && !early) {
+    ctes.push(`${MEASURES} AS (\n  ${m.sql.select(`SELECT p.${key} FROM ${PAGE} AS p`)}\n)`);
+    lateJoin = `\n  LEFT JOIN ${MEASURES} AS m ON m.${ROW_MEASURE_KEY} = r.${key}`;
+    figures = m.sql.names.map((n) => `${figureOut(n, m.sql.value(n, 'm'))} AS ${ident(n)}`);
+  }
+
   const children = plan.children.map((c, i) => `${childCte(i)} AS (\n  ${childSql(catalog, root, c, params, dialect)}\n)`);
   const childColumns = plan.children.map((c, i) => `COALESCE(${childCte(i)}."__v", []) AS ${ident(c.name)}`);
   const childJoins = plan.children.map((_, i) => `\n  LEFT JOIN ${childCte(i)} ON ${childCte(i)}."__k" = r.${key}`).join('');
+  const before = early ? ctes.map((c) => `, ${c}`).join('') : '';
+  const after = [...(early ? [] : ctes), ...children].map((c) => `, ${c}`).join('');
 
   return `WITH ${FILTERED} AS NOT MATERIALIZED (
   SELECT * FROM ${ident(root.name)} AS r${where}
-), ${PAGE} AS MATERIALIZED (
+)${before}, ${PAGE} AS MATERIALIZED (
   SELECT ${pageColumns.join(', ')}
-  FROM ${FILTERED} AS r${pageJoins.lines}
+  FROM ${source} AS r${pageJoins.lines}
   ORDER BY ${[...plan.order.map((t, i) => orderBy(orderColumn(i), t.dir)), `r.${key} ASC`].join(', ')}
   LIMIT ${limit} OFFSET ${offset}
-)${children.map((c) => `, ${c}`).join('')}
-SELECT (SELECT count(*) FROM ${FILTERED}) AS ${ident(TOTAL)}, r.${key} AS ${ident(KEY)}${[...columns, ...childColumns].map((c) => `, ${c}`).join('')}
+)${after}
+SELECT (SELECT count(*) FROM ${source}) AS ${ident(TOTAL)}, r.${key} AS ${ident(KEY)}${[...columns, ...figures, ...childColumns].map((c) => `, ${c}`).join('')}
 FROM (SELECT 1) AS one
-  LEFT JOIN ${PAGE} AS r ON true${outJoins.lines}${childJoins}
+  LEFT JOIN ${PAGE} AS r ON true${outJoins.lines}${lateJoin}${childJoins}
 ORDER BY ${pageOrder.join(', ')}`;
 }
 

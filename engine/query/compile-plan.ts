@@ -15,6 +15,7 @@ import { fieldsFrom } from './paths.ts';
 import { withProjection } from './projection.ts';
 import type { FilterNode } from '../filter/parse.ts';
 import type { Plan } from './nodes.ts';
+import { rowMeasureSql } from './row-measures.ts';
 import type { CompileOptions } from './compile-options.ts';
 
 // Callers name the options where they name the compiler.
@@ -39,9 +40,15 @@ export function compilePlan(plan: Plan, ds: DatasetDef, fields: ReadonlyMap<stri
       return { sql: compileAggregate({ ...plan, filter: countedFilter(ds, plan.filter) }, withProjection(ds, plan.filter, options), fields, options, params, dialect), params: params.values };
     case 'series':
       return { sql: compileSeries({ ...plan, filter: countedFilter(ds, plan.filter) }, withProjection(ds, plan.filter, options), fields, options, params, dialect), params: params.values };
-    case 'list':
-      // The filter is rooted at the listed table, as its question parsed it.
-      return { sql: compileList(plan, ds.catalog, fieldsFrom(ds.catalog, plan.table), params, dialect), params: params.values };
+    case 'list': {
+      // The filter is rooted at the listed table, as its question parsed it; figures read
+      // the fact rows, from the fact root.
+      const figures = plan.measures && rowMeasureSql(plan.measures, plan.table, ds, fields, params, dialect);
+      return { sql: compileList(plan, ds.catalog, fieldsFrom(ds.catalog, plan.table), params, dialect, figures), params: params.values };
+    }
+    case 'bundle':
+      // Its parts are statements of their own, compiled and run one by one (runner.ts).
+      throw new Error('a bundle plan has no one statement: compile its parts');
     default:
       return assertNever(plan);
   }

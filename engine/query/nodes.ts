@@ -108,6 +108,33 @@ export interface ChildList {
   readonly order: readonly OrderTerm[];
 }
 
+/** A figure per listed row from the fact rows that reach it: a measure of the dataset, or
+ *  the earliest / latest fact time (an instant, null where no fact row reaches the row). */
+export type RowMeasure = { readonly name: string; readonly measure: string } | { readonly name: string; readonly time: 'first' | 'last' };
+
+/** A condition on a row measure (SQL HAVING): `value` compares exactly, and holds no more
+ *  decimals than the measure has (a decimal's exact text, or a number). */
+export interface MeasureCondition {
+  readonly name: string;
+  readonly op: 'gt' | 'gte' | 'lt' | 'lte';
+  readonly value: string | number;
+}
+
+/** Figures per listed row over the fact rows whose `via` path holds the row's key, in a
+ *  window, under the dataset's counting rule where `counted`. A row no fact row reaches has
+ *  zero counts and sums, and null times and ratios. */
+export interface RowMeasures {
+  /** A path from the fact root whose value is the listed table's key (`product`). */
+  readonly via: string;
+  readonly window: TimeWindow;
+  readonly counted: boolean;
+  readonly measures: readonly RowMeasure[];
+  /** Only rows whose figures satisfy every condition are listed (and counted, and ranked). */
+  readonly having: readonly MeasureCondition[];
+  /** rank() and dense_rank() by one figure, descending, over every listed row. */
+  readonly rank?: { readonly by: string; readonly rank?: string; readonly denseRank?: string };
+}
+
 /** Rows of a table (with columns reached through many-to-one paths), filtered, ordered,
  *  paged, each with its child lists, built in one query whatever the page size. */
 export interface ListPlan {
@@ -120,10 +147,27 @@ export interface ListPlan {
   /** Field paths from `table`; output columns are named by the path. */
   readonly columns: readonly string[];
   readonly children: readonly ChildList[];
+  /** Figures per row from the fact rows; order terms may name them (before field paths). */
+  readonly measures?: RowMeasures;
+  /** Answer only the rows with these keys, after ranking: one row's rank among all. */
+  readonly pick?: readonly number[];
   /** Ties: the table's key ascending. */
   readonly order: readonly OrderTerm[];
   readonly limit: number;
   readonly offset: number;
 }
 
-export type Plan = AggregatePlan | SeriesPlan | ListPlan;
+/** A plan that compiles to one statement. */
+export type QueryPlan = AggregatePlan | SeriesPlan | ListPlan;
+
+/** Several questions answered together (one answer of several parts: a customer's window
+ *  and lifetime figures and top categories), each its own statement, run one after the
+ *  other on one snapshot; cached and shared as one plan. */
+export interface BundlePlan {
+  readonly kind: 'bundle';
+  readonly requires?: readonly Requirement[];
+  readonly dataset: string;
+  readonly parts: readonly { readonly name: string; readonly plan: QueryPlan }[];
+}
+
+export type Plan = QueryPlan | BundlePlan;

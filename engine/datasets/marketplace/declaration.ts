@@ -91,6 +91,8 @@ export const marketplaceCatalog: Catalog = {
         col('quantity', 'INTEGER', false, { min: 1 }),
         col('unit_price', 'DECIMAL(12,2)', false, { min: 0 }),
       ],
+      // A line's amount, exact (the orders endpoint lists it with each item).
+      computed: [{ name: 'line_total', sqlType: 'DECIMAL(18,2)', nullable: false, filterable: false, expr: { kind: 'call', fn: 'multiply', args: [column('quantity'), column('unit_price')] } }],
       relations: [
         { name: 'order', column: 'order_id', target: 'order' },
         { name: 'product', column: 'product_id', target: 'product' },

@@ -8,6 +8,10 @@ import type { Plan } from '../../query/nodes.ts';
 import { revenue } from './revenue.ts';
 import { topProducts } from './top-products.ts';
 import { categories } from './categories.ts';
+import { customer } from './customer.ts';
+import { customers } from './customers.ts';
+import { orders } from './orders.ts';
+import { products } from './products.ts';
 
 /** The marketplace's window defaults to all time (SPEC-marketplace section 4). */
 const lastDay = (end: string) => end.slice(0, 10);
@@ -65,4 +69,8 @@ export const MARKETPLACE_ENDPOINTS: Readonly<Record<string, AnyEndpoint>> = {
   revenue,
   'top-products': topProducts,
   categories,
+  products,
+  customers,
+  'customers/:id': customer,
+  orders,
 };
