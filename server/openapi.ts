@@ -39,6 +39,8 @@ const COMPONENTS = {
   Meta: answers.Meta,
   DatasetsAnswer: answers.DatasetsAnswer,
   MarketplaceSummaryAnswer: answers.MarketplaceSummaryAnswer,
+  MarketplaceAlsoBoughtAnswer: answers.MarketplaceAlsoBoughtAnswer,
+  MarketplaceCohortsAnswer: answers.MarketplaceCohortsAnswer,
   QueryAnswer: answers.QueryAnswer,
   DebugSqlAnswer: answers.DebugSqlAnswer,
   ReloadAnswer: answers.ReloadAnswer,
@@ -114,9 +116,17 @@ export interface RouteDoc {
   readonly deprecated: boolean;
 }
 
-export function analyticsRouteSchema(schema: z.ZodType, doc: RouteDoc, ok: ComponentName, errors: readonly (keyof typeof ERROR_WHEN)[]): { get: Json; post: Json } {
-  const base = toJson(schema);
-  const props = { ...(base['properties'] as Record<string, Json>) };
+export function analyticsRouteSchema(schema: z.ZodType, doc: RouteDoc, ok: ComponentName, errors: readonly (keyof typeof ERROR_WHEN)[], pathParams: readonly string[] = []): { get: Json; post: Json } {
+  const full = toJson(schema);
+  const props = { ...(full['properties'] as Record<string, Json>) };
+  // Path parameters (`:id`) are members the handler validates with the others, documented
+  // in the path only.
+  const params = pathParams.length ? { params: { type: 'object', properties: Object.fromEntries(pathParams.map((k) => [k, props[k] ?? { type: 'string' }])), required: [...pathParams] } } : {};
+  for (const k of pathParams) delete props[k];
+  const required = ((full['required'] as string[] | undefined) ?? []).filter((k) => !pathParams.includes(k));
+  const base: Json = { ...full, properties: props };
+  if (required.length) base['required'] = required;
+  else delete base['required'];
   for (const k of instantParams) if (props[k]) props[k] = { ...props[k], format: 'date-time', examples: [k === 'start' ? '2026-01-01T00:00:00Z' : k === 'end' ? '2026-02-01T00:00:00Z' : '2026-11-01T00:00:00Z'] };
   const query = {
     ...base,
@@ -125,8 +135,8 @@ export function analyticsRouteSchema(schema: z.ZodType, doc: RouteDoc, ok: Compo
   const body = { ...base, properties: { ...props, filters: { ...ref('Filter'), description: 'filter tree (both forms, nestable)', examples: [FILTER_EXAMPLE] } } };
   const common = { summary: doc.summary, tags: ['analytics'], ...(doc.deprecated ? { deprecated: true } : {}), response: responses(ok, errors, true) };
   return {
-    get: { ...common, operationId: `get${doc.operationId}`, querystring: query },
-    post: { ...common, operationId: `post${doc.operationId}`, body },
+    get: { ...common, operationId: `get${doc.operationId}`, querystring: query, ...params },
+    post: { ...common, operationId: `post${doc.operationId}`, body, ...params },
   };
 }
 

@@ -11,6 +11,8 @@ import type { Param } from '../db.ts';
 import { compileAggregate } from './compile-aggregate.ts';
 import { compileSeries } from './compile-series.ts';
 import { compileList } from './compile-list.ts';
+import { compileBasket } from './compile-basket.ts';
+import { compileCohort } from './compile-cohort.ts';
 import { fieldsFrom } from './paths.ts';
 import type { FilterNode } from '../filter/parse.ts';
 import type { Plan } from './nodes.ts';
@@ -41,6 +43,11 @@ export function compilePlan(plan: Plan, ds: DatasetDef, fields: ReadonlyMap<stri
     case 'list':
       // The filter is rooted at the listed table, as its question parsed it.
       return { sql: compileList(plan, ds.catalog, fieldsFrom(ds.catalog, plan.table), params, dialect), params: params.values };
+    case 'basket':
+      return { sql: compileBasket({ ...plan, filter: countedFilter(ds, plan.filter) }, ds, fields, params, dialect), params: params.values };
+    case 'cohort':
+      // The filter is rooted at the entity's table; the counting rule, at the fact's.
+      return { sql: compileCohort(plan, ds, fields, params, dialect), params: params.values };
     default:
       return assertNever(plan);
   }

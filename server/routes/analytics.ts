@@ -89,7 +89,8 @@ function register(app: FastifyInstance, engine: () => Engine, e: AnyEndpoint, la
   for (const [url, suffix] of paths) {
     const deprecated = suffix !== '';
     const summary = deprecated ? `${e.summary} (the old service's path; use ${paths[0]![0]})` : e.summary;
-    const schema = analyticsRouteSchema(e.schema, { operationId: `${e.operation}${suffix}`, summary, deprecated }, e.answerSchema as ComponentName, errors);
+    const pathParams = [...url.matchAll(/:(\w+)/g)].map((m) => m[1]!);
+    const schema = analyticsRouteSchema(e.schema, { operationId: `${e.operation}${suffix}`, summary, deprecated }, e.answerSchema as ComponentName, errors, pathParams);
     app.route({ method: 'GET', url, schema: schema.get, handler });
     app.route({ method: 'POST', url, schema: schema.post, handler });
   }

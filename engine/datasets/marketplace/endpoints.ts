@@ -5,6 +5,8 @@ import { z } from 'zod';
 import type { AnyEndpoint, Columns, Endpoint } from '../../endpoint.ts';
 import { common } from '../../request.ts';
 import type { Plan } from '../../query/nodes.ts';
+import { alsoBought } from './also-bought.ts';
+import { cohorts } from './cohorts.ts';
 
 /** The marketplace's window defaults to all time (SPEC-marketplace section 4). */
 const lastDay = (end: string) => end.slice(0, 10);
@@ -57,4 +59,8 @@ export const summary: Endpoint<SummaryInput, Plan> = {
 
 /** The marketplace's fixed endpoints by path below /api/v1/marketplace/ (`:id` is a path
  *  parameter, validated with the other members). */
-export const MARKETPLACE_ENDPOINTS: Readonly<Record<string, AnyEndpoint>> = { summary };
+export const MARKETPLACE_ENDPOINTS: Readonly<Record<string, AnyEndpoint>> = {
+  summary,
+  'products/:id/also-bought': alsoBought,
+  cohorts,
+};

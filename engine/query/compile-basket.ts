@@ -1,0 +1,72 @@
+// Basket plans -> SQL: co-occurrence of items in baskets of fact rows ("customers who
+// bought X also bought Y"). Pure: no I/O.
+//
+// One scan of the window's fact rows makes the distinct (basket, item) pairs, materialised
+// once; the baskets holding X are a semi-join over them, so the pairs counted `together`
+// are only those of X's baskets, and each other item's own basket count is read for the
+// items found beside X only. All counts are integers, and each ratio is rounded to
+// `decimals` half away from zero in integer arithmetic (HUGEINT): no float on the way.
+import type { DatasetDef } from '../dataset.ts';
+import type { Dialect } from '../dialect/dialect.ts';
+import type { FieldDef } from '../fields.ts';
+import { fieldColumns } from '../fields.ts';
+import { compileFilter } from '../filter/compile.ts';
+import type { Params } from '../params.ts';
+import { ident, sqlInteger } from '../sql.ts';
+import type { BasketPlan } from './nodes.ts';
+import { JoinSet, fieldAt, readPath, readWith } from './paths.ts';
+import { windowSql } from './segments.ts';
+
+/** The output columns of a basket plan's rows, beside its labels. */
+export const BASKET_COLUMNS = ['item', 'together', 'support', 'confidence', 'lift'] as const;
+
+export function compileBasket(plan: BasketPlan, ds: DatasetDef, fields: ReadonlyMap<string, FieldDef>, params: Params, dialect: Dialect): string {
+  const catalog = ds.catalog;
+  const joins = new JoinSet();
+  const basis = readPath(fields, plan.basis, 'f', joins, params, dialect);
+  const item = readPath(fields, plan.item, 'f', joins, params, dialect);
+  const conds = [
+    windowSql(`f.${ident(catalog.fact.time)}`, plan.window, params),
+    ...(plan.filter ? [compileFilter(plan.filter, fields, params, (c) => `f.${ident(c)}`, dialect)] : []),
+    // A row with no basket or no item is in no pair.
+    ...[basis, item].filter((r) => r.nullable).map((r) => `${r.sql} IS NOT NULL`),
+  ];
+  const x = params.add(plan.of, fieldAt(fields, plan.item).sqlType);
+  const min = params.add(plan.minTogether, 'BIGINT');
+  const limit = params.add(plan.limit, 'BIGINT');
+  const k = sqlInteger(10 ** plan.decimals);
+  const int = (e: string) => dialect.cast(e, 'HUGEINT');
+  /** num / den (positive integers) scaled by 10^decimals, rounded half away from zero. */
+  const ratio = (num: string, den: string) => dialect.intDiv(`(2 * ${k} * ${int(num)} + ${int(den)})`, `(2 * ${int(den)})`);
+  // Labels read the item's relation on the answered rows only: the item's own fact columns
+  // are the page's item value.
+  const itemColumns = new Set(fieldColumns(fieldAt(fields, plan.item)));
+  const labelJoins = new JoinSet();
+  const labels = plan.labels.map((l) =>
+    readWith(fields, l.path, (c) => {
+      if (!itemColumns.has(c)) throw new Error(`basket label ${l.path} reads ${c}, not the item's ${plan.item}`);
+      return 'page.i';
+    }, labelJoins, params, dialect),
+  );
+  const order = (a: string) => `${a}together DESC, ${a}lift DESC, ${a}i ASC`;
+  return `WITH pairs AS MATERIALIZED (
+  SELECT DISTINCT ${basis.sql} AS k, ${item.sql} AS i FROM ${ident(catalog.fact.name)} f ${joins.sql} WHERE ${conds.join(' AND ')}
+), holding AS (
+  SELECT k FROM pairs WHERE i = ${x}
+), co AS (
+  SELECT i, count(*) AS together FROM pairs WHERE k IN (SELECT k FROM holding) AND i <> ${x} GROUP BY i HAVING count(*) >= ${min}
+), sizes AS (
+  SELECT i, count(*) AS with_i FROM pairs WHERE i IN (SELECT i FROM co) GROUP BY i
+), totals AS (
+  SELECT (SELECT count(DISTINCT k) FROM pairs) AS baskets, (SELECT count(*) FROM holding) AS with_x
+), out AS (
+  SELECT co.i, co.together, ${ratio('co.together', 'totals.baskets')} AS support, ${ratio('co.together', 'totals.with_x')} AS confidence,
+    ${ratio(`${int('co.together')} * ${int('totals.baskets')}`, `${int('totals.with_x')} * ${int('sizes.with_i')}`)} AS lift
+  FROM co JOIN sizes ON sizes.i = co.i CROSS JOIN totals
+), page AS (
+  SELECT *, true AS present FROM out ORDER BY ${order('')} LIMIT ${limit}
+)
+SELECT (SELECT count(*) FROM out) AS total, page.present, page.i AS item${labels.map((l, i) => `, ${l.sql} AS ${ident(plan.labels[i]!.name)}`).join('')}, page.together, page.support, page.confidence, page.lift
+FROM (SELECT 1) one LEFT JOIN page ON true ${labelJoins.sql}
+ORDER BY ${order('page.')}`;
+}
