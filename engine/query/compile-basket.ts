@@ -1,11 +1,12 @@
 // Basket plans -> SQL: co-occurrence of items in baskets of fact rows ("customers who
 // bought X also bought Y"). Pure: no I/O.
 //
-// One scan of the window's fact rows makes the distinct (basket, item) pairs, materialised
-// once; the baskets holding X are a semi-join over them, so the pairs counted `together`
-// are only those of X's baskets, and each other item's own basket count is read for the
-// items found beside X only. All counts are integers, and each ratio is rounded to
-// `decimals` half away from zero in integer arithmetic (HUGEINT): no float on the way.
+// The window's counted rows are read as (basket, item) and never made distinct as a whole
+// (10M lines are 5-9M pairs: the costly part). X's baskets are found first; the rows of
+// those baskets (a semi-join) count `together` per other item; only the items that can
+// reach the page (`together` at least the limit-th largest) have their own baskets
+// counted, and all baskets are one distinct count. All counts are integers, and each
+// ratio is rounded to `decimals` half away from zero in integer arithmetic (HUGEINT).
 import type { DatasetDef } from '../dataset.ts';
 import type { Dialect } from '../dialect/dialect.ts';
 import type { FieldDef } from '../fields.ts';
@@ -49,24 +50,28 @@ export function compileBasket(plan: BasketPlan, ds: DatasetDef, fields: Readonly
     }, labelJoins, params, dialect),
   );
   const order = (a: string) => `${a}together DESC, ${a}lift DESC, ${a}i ASC`;
-  return `WITH pairs AS MATERIALIZED (
-  SELECT DISTINCT ${basis.sql} AS k, ${item.sql} AS i FROM ${ident(catalog.fact.name)} f ${joins.sql} WHERE ${conds.join(' AND ')}
+  return `WITH lines AS (
+  SELECT ${basis.sql} AS k, ${item.sql} AS i FROM ${ident(catalog.fact.name)} f ${joins.sql} WHERE ${conds.join(' AND ')}
 ), holding AS (
-  SELECT k FROM pairs WHERE i = ${x}
+  SELECT DISTINCT k FROM lines WHERE i = ${x}
 ), co AS (
-  SELECT i, count(*) AS together FROM pairs WHERE k IN (SELECT k FROM holding) AND i <> ${x} GROUP BY i HAVING count(*) >= ${min}
+  SELECT i, count(*) AS together FROM (SELECT DISTINCT k, i FROM lines WHERE k IN (SELECT k FROM holding) AND i <> ${x}) GROUP BY i HAVING count(*) >= ${min}
+), cut AS (
+  SELECT min(together) AS t FROM (SELECT together FROM co ORDER BY together DESC LIMIT ${limit})
+), candidates AS (
+  SELECT * FROM co WHERE together >= (SELECT t FROM cut)
 ), sizes AS (
-  SELECT i, count(*) AS with_i FROM pairs WHERE i IN (SELECT i FROM co) GROUP BY i
+  SELECT i, count(*) AS with_i FROM (SELECT DISTINCT k, i FROM lines WHERE i IN (SELECT i FROM candidates)) GROUP BY i
 ), totals AS (
-  SELECT (SELECT count(DISTINCT k) FROM pairs) AS baskets, (SELECT count(*) FROM holding) AS with_x
+  SELECT (SELECT count(DISTINCT k) FROM lines) AS baskets, (SELECT count(*) FROM holding) AS with_x
 ), out AS (
-  SELECT co.i, co.together, ${ratio('co.together', 'totals.baskets')} AS support, ${ratio('co.together', 'totals.with_x')} AS confidence,
-    ${ratio(`${int('co.together')} * ${int('totals.baskets')}`, `${int('totals.with_x')} * ${int('sizes.with_i')}`)} AS lift
-  FROM co JOIN sizes ON sizes.i = co.i CROSS JOIN totals
+  SELECT c.i, c.together, ${ratio('c.together', 'totals.baskets')} AS support, ${ratio('c.together', 'totals.with_x')} AS confidence,
+    ${ratio(`${int('c.together')} * ${int('totals.baskets')}`, `${int('totals.with_x')} * ${int('sizes.with_i')}`)} AS lift
+  FROM candidates c JOIN sizes ON sizes.i = c.i CROSS JOIN totals
 ), page AS (
   SELECT *, true AS present FROM out ORDER BY ${order('')} LIMIT ${limit}
 )
-SELECT (SELECT count(*) FROM out) AS total, page.present, page.i AS item${labels.map((l, i) => `, ${l.sql} AS ${ident(plan.labels[i]!.name)}`).join('')}, page.together, page.support, page.confidence, page.lift
+SELECT (SELECT count(*) FROM co) AS total, page.present, page.i AS item${labels.map((l, i) => `, ${l.sql} AS ${ident(plan.labels[i]!.name)}`).join('')}, page.together, page.support, page.confidence, page.lift
 FROM (SELECT 1) one LEFT JOIN page ON true ${labelJoins.sql}
 ORDER BY ${order('page.')}`;
 }
