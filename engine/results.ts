@@ -12,6 +12,7 @@ import { fieldAt, fieldsFrom } from './query/paths.ts';
 import { listRows } from './query/compile-list.ts';
 import { decimalShape } from './decimal.ts';
 import { ratioDecimals, rowMeasureType } from './query/row-measures.ts';
+import { cohortMeasureType, cohortRows } from './query/compile-cohort.ts';
 
 /** `list`: a child list, an array of objects (JSON only). */
 export type ColumnType = MeasureType['type'] | 'list';
@@ -80,6 +81,20 @@ export function planColumns(plan: Plan, ds: DatasetDef, fields: ReadonlyMap<stri
     }
     case 'bundle':
       return [];
+    case 'basket':
+      return [
+        { name: 'item', type: pathType(fields, plan.item) },
+        ...plan.labels.map((l) => ({ name: l.name, type: pathType(fields, l.path) })),
+        { name: 'together', type: 'integer' },
+        ...(['support', 'confidence', 'lift'] as const).map((name) => ({ name, type: 'number' as const })),
+      ];
+    case 'cohort':
+      return [
+        { name: 'cohort', type: 'text' },
+        { name: 'customers', type: 'integer' },
+        { name: 'retention', type: 'list' },
+        { name: plan.measure, type: 'list' },
+      ];
     default:
       return assertNever(plan);
   }
@@ -159,7 +174,21 @@ export function toResult(plan: QueryPlan, ds: DatasetDef, fields: ReadonlyMap<st
     }
     return { columns: planColumns(plan, ds, fields), total, rows };
   }
+  if (plan.kind === 'cohort') {
+    const rows = cohortRows(raw, plan, cohortMeasureType(ds, plan));
+    return { columns: planColumns(plan, ds, fields), total: rows.length, rows };
+  }
   const total = Number(raw[0]?.['total'] ?? 0);
+  if (plan.kind === 'basket') {
+    const columns = planColumns(plan, ds, fields);
+    // The ratios come as integers scaled by 10^decimals (exactly rounded): as JSON numbers,
+    // the doubles nearest those decimals, which print as them.
+    const ratio = (v: unknown) => (v === null || v === undefined ? null : Number(scaledToDecimal(v, plan.decimals)));
+    const rows = raw
+      .filter((r) => r['present'] !== null && r['present'] !== undefined)
+      .map((r) => Object.fromEntries(columns.map((c) => [c.name, c.type === 'number' ? ratio(r[c.name]) : r[c.name]])));
+    return { columns, total, rows };
+  }
   const present = raw.filter((r) => r['present'] !== null && r['present'] !== undefined);
   const columns = planColumns(plan, ds, fields);
   const ratioScale = new Map<string, number>();

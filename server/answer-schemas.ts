@@ -262,6 +262,43 @@ export const MarketplaceOrdersAnswer = z.object({
   ),
 });
 
+const ratio = z.number().min(0).describe('rounded to 4 decimals, half away from zero, from exact integers');
+
+export const MarketplaceAlsoBoughtAnswer = z.object({
+  id: z.number().int().describe('the product'),
+  basis: z.enum(['customer', 'order']),
+  min_together: z.number().int(),
+  limit: z.number().int(),
+  range: rangeApplied,
+  data: z.array(
+    z.object({
+      id: z.number().int(),
+      name: z.string(),
+      together: count.describe('baskets holding both products'),
+      support: ratio.describe('together / all baskets'),
+      confidence: ratio.describe('together / baskets holding the product'),
+      lift: ratio.describe('confidence / (baskets holding this one / all baskets)'),
+    }),
+  ),
+  window: Window,
+});
+
+export const MarketplaceCohortsAnswer = z.object({
+  compare: z.enum(['month', 'week']),
+  periods: z.number().int(),
+  tz: z.string(),
+  range: rangeApplied,
+  data: z.array(
+    z.object({
+      cohort: z.string().describe('the first bucket: YYYY-MM, or YYYY-Www'),
+      customers: count.describe('customers whose first counted order in the window is in the bucket'),
+      retention: z.array(z.number().min(0).max(100).nullable()).describe('per bucket k after the first: percent of the cohort with a counted order, two decimals; null past the window'),
+      revenue: z.array(money.nullable()).describe('per bucket k: the cohort\'s revenue; null past the window'),
+    }),
+  ),
+  window: Window,
+});
+
 export const DebugSqlAnswer = z.object({
   columns: z.array(z.object({ name: z.string(), type: z.string().describe('DuckDB\'s type') })),
   rows: z.array(z.array(z.unknown())).describe('values in column order (see the README\'s type table)'),

@@ -46,6 +46,8 @@ const COMPONENTS = {
   MarketplaceCustomersAnswer: answers.MarketplaceCustomersAnswer,
   MarketplaceCustomerAnswer: answers.MarketplaceCustomerAnswer,
   MarketplaceOrdersAnswer: answers.MarketplaceOrdersAnswer,
+  MarketplaceAlsoBoughtAnswer: answers.MarketplaceAlsoBoughtAnswer,
+  MarketplaceCohortsAnswer: answers.MarketplaceCohortsAnswer,
   QueryAnswer: answers.QueryAnswer,
   DebugSqlAnswer: answers.DebugSqlAnswer,
   ReloadAnswer: answers.ReloadAnswer,

@@ -37,6 +37,9 @@ export interface Dialect {
   bucketRange(lo: string, hi: string, step: string, from: string): string;
   /** The start of the bucket one `step` before the bucket starting at `b` (wall time). */
   bucketBefore(b: string, step: string): string;
+  /** How many buckets of the unit named by the bound parameter `unit` lie from the bucket
+   *  starting at `from` to the one starting at `to` (both truncated to the unit). */
+  bucketsBetween(unit: string, from: string, to: string): string;
   /** Distinct sets: the bitstring of `value`s (ids from `min` to `max`), in an aggregate;
    *  and the number of values in the union of a group's bitstrings. */
   bitsetAgg(value: string, min: string, max: string): string;

@@ -33,6 +33,7 @@ export const duckdb: Dialect = {
   fromEpochMicros: (us) => `make_timestamp(${us})`,
   bucketRange: (lo, hi, step, from) => `SELECT unnest(generate_series(${lo}, ${hi}, INTERVAL ${step})) AS b FROM ${from} WHERE ${lo} IS NOT NULL`,
   bucketBefore: (b, step) => `(${b} - INTERVAL ${step})`,
+  bucketsBetween: (unit, from, to) => `date_diff(${unit}, ${from}, ${to})`,
   bitsetAgg: (v, min, max) => `bitstring_agg(${v}, ${min}, ${max})`,
   bitsetUnionCount: (bits) => `bit_count(bit_or(${bits}))`,
   formatTime: (c, format) => `strftime(${c}, ${format})`,

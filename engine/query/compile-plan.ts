@@ -11,6 +11,8 @@ import type { Param } from '../db.ts';
 import { compileAggregate } from './compile-aggregate.ts';
 import { compileSeries } from './compile-series.ts';
 import { compileList } from './compile-list.ts';
+import { compileBasket } from './compile-basket.ts';
+import { compileCohort } from './compile-cohort.ts';
 import { fieldsFrom } from './paths.ts';
 import { withProjection } from './projection.ts';
 import type { FilterNode } from '../filter/parse.ts';
@@ -49,6 +51,11 @@ export function compilePlan(plan: Plan, ds: DatasetDef, fields: ReadonlyMap<stri
     case 'bundle':
       // Its parts are statements of their own, compiled and run one by one (runner.ts).
       throw new Error('a bundle plan has no one statement: compile its parts');
+    case 'basket':
+      return { sql: compileBasket({ ...plan, filter: countedFilter(ds, plan.filter) }, ds, fields, params, dialect), params: params.values };
+    case 'cohort':
+      // The filter is rooted at the entity's table; the counting rule, at the fact's.
+      return { sql: compileCohort(plan, ds, fields, params, dialect), params: params.values };
     default:
       return assertNever(plan);
   }

@@ -157,8 +157,53 @@ export interface ListPlan {
   readonly offset: number;
 }
 
+/** Co-occurrence ("baskets"): fact rows in a window grouped into baskets by `basis`; for
+ *  the item `of`, every other item found in baskets with it: baskets holding both
+ *  (`together`), and support, confidence and lift as integers scaled by 10^decimals,
+ *  rounded half away from zero (compile-basket.ts). Ordered by together descending, lift
+ *  (as answered) descending, then the item ascending. */
+export interface BasketPlan {
+  readonly kind: 'basket';
+  readonly requires?: readonly Requirement[];
+  readonly dataset: string;
+  readonly window: TimeWindow;
+  /** Over the fact root: which rows take part (the counting rule is added when compiled). */
+  readonly filter: FilterNode | undefined;
+  /** A field path from the fact root whose value makes a basket (`order`, `order__customer`). */
+  readonly basis: string;
+  /** A field path from the fact root whose values are the items (`product`). */
+  readonly item: string;
+  /** The item the others are found beside. */
+  readonly of: number;
+  readonly minTogether: number;
+  readonly decimals: number;
+  /** Read per answered item, under the item's relation (`product__name`). */
+  readonly labels: readonly LabelTerm[];
+  readonly limit: number;
+}
+
+/** Cohorts of entities (customers) by the calendar bucket, in a zone, of their first fact row
+ *  in the window; per cohort its size and, for buckets 0 .. periods-1 after the first, how
+ *  many of its entities have rows there and the sum of an additive measure over them; a
+ *  bucket wholly after the window's end is unknown (compile-cohort.ts). */
+export interface CohortPlan {
+  readonly kind: 'cohort';
+  readonly requires?: readonly Requirement[];
+  readonly dataset: string;
+  readonly window: TimeWindow;
+  /** A many-to-one relation path from the fact root (`order__customer`). */
+  readonly entity: string;
+  /** Rooted at the entity's table: which entities take part. */
+  readonly filter: FilterNode | undefined;
+  readonly granularity: Granularity;
+  readonly tz: string;
+  readonly periods: number;
+  /** A count or sum measure of the dataset. */
+  readonly measure: string;
+}
+
 /** A plan that compiles to one statement. */
-export type QueryPlan = AggregatePlan | SeriesPlan | ListPlan;
+export type QueryPlan = AggregatePlan | SeriesPlan | ListPlan | BasketPlan | CohortPlan;
 
 /** Several questions answered together (one answer of several parts: a customer's window
  *  and lifetime figures and top categories), each its own statement, run one after the

@@ -12,6 +12,8 @@ import { customer } from './customer.ts';
 import { customers } from './customers.ts';
 import { orders } from './orders.ts';
 import { products } from './products.ts';
+import { alsoBought } from './also-bought.ts';
+import { cohorts } from './cohorts.ts';
 
 /** The marketplace's window defaults to all time (SPEC-marketplace section 4). */
 const lastDay = (end: string) => end.slice(0, 10);
@@ -73,4 +75,6 @@ export const MARKETPLACE_ENDPOINTS: Readonly<Record<string, AnyEndpoint>> = {
   customers,
   'customers/:id': customer,
   orders,
+  'products/:id/also-bought': alsoBought,
+  cohorts,
 };

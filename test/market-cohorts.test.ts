@@ -1,0 +1,220 @@
+// GET/POST /api/v1/marketplace/cohorts against a brute-force reference over the source's
+// lines (market-fixture.ts: plain SQL over the Parquet files): each customer's first
+// counted order in the window put in its local month or ISO week by Intl's zone data
+// (query-calendar.ts), the buckets after it counted in plain loops, revenue in BigInt cents,
+// retention rounded half up in BigInt, buckets after the window's end null. Over several
+// windows, zones (DST included), both granularities, customer filters (one through the
+// customer's orders' lines), the fixture's 2019 customer whose Apr 30 23:30 UTC order is
+// May in Berlin; bad parameters; CSV and Arrow; the SQL's shape.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FastifyInstance } from 'fastify';
+import { Engine } from '../engine/engine.ts';
+import { marketplaceDataset } from '../engine/datasets/marketplace/declaration.ts';
+import { buildApp } from '../server/app.ts';
+import { STEADY_LIMITS, tempDir } from './helpers.ts';
+import { expectArrowEqualsJson, expectCsvEqualsJson } from './query-formats.ts';
+import { windowOf } from './query-reference.ts';
+import type { Question } from './query-reference.ts';
+import { DAY, bucketOf, bucketsFromTo, wallOf } from './query-calendar.ts';
+import type { Json } from './filter-semantics.ts';
+import { marketFixture } from './market-fixture.ts';
+import type { LineRow, MarketFixture } from './market-fixture.ts';
+import { COUNTED, cents, money } from './market-reference.ts';
+import { answerMatchesSchema } from './market-openapi.ts';
+
+const AS_OF = '2026-11-01T00:00:00Z';
+const URL = '/api/v1/marketplace/cohorts';
+const dir = tempDir('mcohort-');
+let fx: MarketFixture;
+let engine: Engine;
+let app: FastifyInstance;
+
+beforeAll(async () => {
+  fx = await marketFixture(dir.path);
+  engine = await Engine.open(fx.db, { dataset: marketplaceDataset });
+  app = await buildApp({ engine: () => undefined, engines: (name) => (name === 'marketplace' ? engine : undefined), limits: STEADY_LIMITS });
+});
+afterAll(async () => {
+  await app?.close();
+  await engine?.close();
+  dir.cleanup();
+});
+
+interface Ask {
+  compare?: 'month' | 'week';
+  periods?: number;
+  tz?: string;
+  range?: string;
+  start?: string;
+  end?: string;
+  filters?: Json;
+}
+type Row = { cohort: string; customers: number; retention: (number | null)[]; revenue: (string | null)[] };
+
+/** The ISO week label of a Monday (`2019-W18`): the week's Thursday names the year. */
+function isoWeek(monday: number): string {
+  const thursday = new Date(monday + 3 * DAY);
+  const y = thursday.getUTCFullYear();
+  const week = Math.floor((thursday.getTime() - Date.UTC(y, 0, 1)) / (7 * DAY)) + 1;
+  return `${y}-W${String(week).padStart(2, '0')}`;
+}
+const labelOf = (b: number, g: 'month' | 'week') => (g === 'month' ? new Date(b).toISOString().slice(0, 7) : isoWeek(b));
+
+/** a / n in percent, two decimals, half up, as the number that text is. */
+function pct(a: number, n: number): number {
+  const h = (2n * 10000n * BigInt(a) + BigInt(n)) / (2n * BigInt(n));
+  return Number(`${h / 100n}.${String(h % 100n).padStart(2, '0')}`);
+}
+
+/** The answer by brute force; `keep` is the customer filter written by hand (on a customer id). */
+function reference(a: Ask, keep: (customer: number) => boolean = () => true): Row[] {
+  const g = a.compare ?? 'month';
+  const tz = a.tz ?? 'UTC';
+  const periods = a.periods ?? 12;
+  const w = windowOf({ measures: [], as_of: AS_OF, ...a } as unknown as Question);
+  const bucket = (us: number) => bucketOf(wallOf(Math.floor(us / 1000), tz), g);
+  // Per customer: revenue in cents per bucket.
+  const per = new Map<number, Map<number, bigint>>();
+  for (const l of fx.lines) {
+    const at = l['_at'] as number;
+    const c = l['order__customer'] as number;
+    if (!COUNTED.has(l['order__status'] as string) || at >= w.end || (w.start !== null && at < w.start) || !keep(c)) continue;
+    let m = per.get(c);
+    if (!m) per.set(c, (m = new Map()));
+    const b = bucket(at);
+    m.set(b, (m.get(b) ?? 0n) + cents(l['unit_price'] as string) * BigInt(l['quantity'] as number));
+  }
+  const last = bucket(w.end - 1);
+  const cohorts = new Map<number, { customers: number; active: number[]; revenue: bigint[] }>();
+  for (const m of per.values()) {
+    const first = Math.min(...m.keys());
+    let c = cohorts.get(first);
+    if (!c) cohorts.set(first, (c = { customers: 0, active: Array(periods).fill(0), revenue: Array(periods).fill(0n) }));
+    c.customers++;
+    for (const [b, cents] of m) {
+      const k = bucketsFromTo(first, b, g) - 1;
+      if (k >= periods) continue;
+      c.active[k]!++;
+      c.revenue[k]! += cents;
+    }
+  }
+  return [...cohorts.entries()]
+    .sort((x, y) => x[0] - y[0])
+    .map(([first, c]) => {
+      const open = (k: number) => k < bucketsFromTo(first, last, g);
+      return {
+        cohort: labelOf(first, g),
+        customers: c.customers,
+        retention: c.active.map((n, k) => (open(k) ? pct(n, c.customers) : null)),
+        revenue: c.revenue.map((r, k) => (open(k) ? money(r) : null)),
+      };
+    });
+}
+
+async function get(a: Ask | Record<string, unknown>): Promise<{ status: number; body: Record<string, unknown> }> {
+  const q = new URLSearchParams({ as_of: AS_OF });
+  for (const [k, v] of Object.entries(a)) q.set(k, typeof v === 'object' ? JSON.stringify(v) : String(v));
+  const r = await app.inject({ method: 'GET', url: `${URL}?${q}` });
+  return { status: r.statusCode, body: r.json() };
+}
+
+/** Customers with a line of a product named `name`, in any order of any status. */
+const boughtEver = (name: string) => (c: number) => fx.lines.some((l) => l['order__customer'] === c && l['product__name'] === name);
+const customerAttr = (c: number, path: string) => fx.lines.find((l) => l['order__customer'] === c)![path];
+
+const FILTERS: { json: Json; keep: (c: number) => boolean }[] = [
+  { json: { field: 'city', op: 'isnull', value: true }, keep: (c) => customerAttr(c, 'order__customer__city') === null },
+  { json: { not: { field: 'name', op: 'startswith', value: 'A' } }, keep: (c) => !(customerAttr(c, 'order__customer__name') as string).startsWith('A') },
+  { json: { field: 'orders__items__product__name', op: 'eq', value: 'Penny sweet' }, keep: boughtEver('Penny sweet') },
+];
+const WINDOWS: Ask[] = [{}, { range: 'year' }, { start: '2019-01-01', end: '2019-06-01' }, { start: '2025-03-15T12:00:00Z', end: '2026-04-01' }, { start: '2026-01-01' }];
+const ZONES = ['UTC', 'Europe/Berlin', 'America/New_York', 'Asia/Kolkata'];
+
+describe('GET/POST /api/v1/marketplace/cohorts', () => {
+  it('answers as the brute-force reference over windows, zones, months and weeks, periods and filters', async () => {
+    let cells = 0;
+    let nulls = 0;
+    for (let i = 0; i < 16; i++) {
+      const f = i % 4 === 3 ? FILTERS[(i >> 2) % FILTERS.length] : undefined;
+      const a: Ask = { ...WINDOWS[i % WINDOWS.length]!, tz: ZONES[i % ZONES.length]!, compare: i % 2 ? 'week' : 'month', periods: [12, 3, 36, 8][i % 4]!, ...(f ? { filters: f.json } : {}) };
+      const want = reference(a, f?.keep);
+      const { status, body } = await get(a);
+      expect(status, JSON.stringify(a)).toBe(200);
+      expect(body['data'], JSON.stringify(a)).toEqual(want);
+      cells += want.reduce((s, r) => s + r.retention.filter((x) => x !== null && x > 0).length, 0);
+      nulls += want.reduce((s, r) => s + r.retention.filter((x) => x === null).length, 0);
+    }
+    // The comparisons held retained customers after the first bucket, and buckets past the end.
+    expect(cells).toBeGreaterThan(100);
+    expect(nulls).toBeGreaterThan(100);
+  });
+
+  it('the fixture\'s 2019 customer: the Apr 30 23:30 UTC order is April in UTC, May in Berlin; buckets past the window null', async () => {
+    const a: Ask = { start: '2019-01-01', end: '2019-06-01', periods: 7, filters: { field: 'id', op: 'eq', value: 1002 } };
+    const utc = await get(a);
+    expect(utc.body['data']).toEqual([{ cohort: '2019-01', customers: 1, retention: [100, 0, 0, 100, 0, null, null], revenue: ['10.00', '0.00', '0.00', '10.30', '0.00', null, null] }]);
+    const berlin = await get({ ...a, tz: 'Europe/Berlin' });
+    expect(berlin.body['data']).toEqual([{ cohort: '2019-01', customers: 1, retention: [100, 0, 0, 100, 100, null, null], revenue: ['10.00', '0.00', '0.00', '10.00', '0.30', null, null] }]);
+    expect(berlin.body).toMatchObject({ compare: 'month', periods: 7, tz: 'Europe/Berlin', range: null });
+    const weeks = await get({ ...a, compare: 'week', periods: 3 });
+    expect(weeks.body['data']).toEqual(reference({ ...a, compare: 'week', periods: 3 }, (c) => c === 1002));
+    expect((weeks.body['data'] as Row[])[0]!.cohort).toBe('2019-W02');
+  });
+
+  it('counts no pending or cancelled order: a customer with only those makes no cohort', async () => {
+    const none = await get({ filters: { field: 'name', op: 'eq', value: 'Pending Only' } });
+    expect(none.status).toBe(200);
+    expect(none.body['data']).toEqual([]);
+  });
+
+  it('answers POST as GET, and the body schema documented in OpenAPI', async () => {
+    const a: Ask = { compare: 'week', periods: 5, tz: 'Europe/Berlin', range: 'year', filters: FILTERS[0]!.json };
+    const g = await get(a);
+    const p = await app.inject({ method: 'POST', url: URL, payload: { ...a, as_of: AS_OF } });
+    expect(p.statusCode).toBe(200);
+    expect(p.json()).toEqual(g.body);
+    expect((g.body['data'] as Row[]).length).toBeGreaterThan(3);
+    await answerMatchesSchema(app, 'get', URL, g.body);
+  });
+
+  it('refuses bad parameters with 400 and a pointer', async () => {
+    const cases: [Record<string, unknown>, string][] = [
+      [{ compare: 'day' }, '/compare'],
+      [{ periods: 0 }, '/periods'],
+      [{ periods: 37 }, '/periods'],
+      [{ periods: 'x' }, '/periods'],
+      [{ tz: 'Mars/Olympus' }, '/tz'],
+      [{ start: '2020-01-01', end: '2019-01-01' }, '/end'],
+      // Rooted at the customer: an order line's field is not one of its fields.
+      [{ filters: { field: 'quantity', op: 'gte', value: 2 } }, '/filters/field'],
+    ];
+    for (const [a, path] of cases) {
+      const r = await get(a);
+      expect(r.status, JSON.stringify(a)).toBe(400);
+      expect((r.body['details'] as { path: string }[])[0]!.path, JSON.stringify(a)).toBe(path);
+    }
+  });
+
+  it('writes the lists as JSON text in CSV and Arrow cells', async () => {
+    const a: Ask = { periods: 4, range: 'year' };
+    const json = await get(a);
+    const data = (json.body['data'] as Row[]).map((r) => ({ ...r, retention: JSON.stringify(r.retention), revenue: JSON.stringify(r.revenue) }));
+    expect(data.length).toBeGreaterThan(5);
+    expect(data.at(-1)!.retention).toMatch(/^\[100,null,null,null\]$/);
+    const answer = { columns: [['cohort', 'text'], ['customers', 'integer'], ['retention', 'text'], ['revenue', 'text']].map(([name, type]) => ({ name, type })), data } as unknown as Parameters<typeof expectCsvEqualsJson>[1];
+    const csv = await app.inject({ method: 'GET', url: `${URL}?periods=4&range=year&as_of=${AS_OF}&format=csv` });
+    expectCsvEqualsJson(csv.body, answer, 'cohorts CSV');
+    const arrow = await app.inject({ method: 'GET', url: `${URL}?periods=4&range=year&as_of=${AS_OF}&format=arrow` });
+    await expectArrowEqualsJson(arrow.rawPayload, answer, 'cohorts Arrow');
+  });
+
+  it('compiles to one scan of the fact rows, the customer filter a semi-join on the customer table, values bound', async () => {
+    const filter = engine.parseFilter({ field: 'city', op: 'eq', value: 'Berlin' }, '/filters', 'customer');
+    const plan = { kind: 'cohort', dataset: 'marketplace', window: { start: null, end: '2026-11-01 00:00:00' }, entity: 'order__customer', filter, granularity: 'week', tz: 'Europe/Berlin', periods: 9, measure: 'revenue' } as const;
+    const { sql, params } = engine.compile(plan);
+    expect(sql.match(/FROM "fact_order_item"/g)?.length).toBe(1);
+    expect(sql).toMatch(/"customer_id" IN \(SELECT x\."id" FROM "customer" x WHERE/);
+    expect(sql).not.toMatch(/Berlin|'paid'|'week'/);
+    expect(params).toEqual(expect.arrayContaining(['Berlin', 'Europe/Berlin', 'week', 9, 'paid']));
+  });
+});
