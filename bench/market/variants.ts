@@ -26,7 +26,7 @@ export interface MarketIds {
   readonly customer: number;
   /** The product in the most counted orders. */
   readonly product: number;
-  /** Products in the data set: the deep page's offset is half of it. */
+  /** Products in the data set: the middle page's offset is half of it. */
   readonly products: number;
 }
 
@@ -61,7 +61,8 @@ const cohortCells = (b: Body) =>
   rows(b).map((c) => [c['cohort'], c['customers'], ((c['retention'] ?? []) as unknown[]).map(fixed2).join('|'), ((c['revenue'] ?? []) as unknown[]).map(money).join('|')]);
 
 export function marketVariants(ids: MarketIds): MarketVariant[] {
-  const deep = Math.max(100, Math.floor(ids.products / 200) * 100);
+  // A page in the middle of the list (the first page under 200 products).
+  const deep = Math.floor(ids.products / 200) * 100;
   const get = (name: string, path: string, members: Record<string, unknown>, cells: MarketVariant['cells'], pg: MarketVariant['pg']): MarketVariant => ({ name, path, method: 'GET', members, cells, pg });
   return [
     get('summary', 'summary', {}, pick(...SUMMARY), PG.summary),
@@ -70,7 +71,7 @@ export function marketVariants(ids: MarketIds): MarketVariant[] {
     get('revenue by day, last 30 days', 'revenue', { compare: 'day', range: 'month' }, pick(...SERIES), PG.revenue('day')),
     get('top products by revenue', 'top-products', {}, pick(...TOP), PG.topProducts('revenue')),
     get('top products by quantity', 'top-products', { by: 'quantity' }, pick(...TOP), PG.topProducts('quantity')),
-    get(`products by revenue, deep page`, 'products', { order_by: 'revenue', offset: deep }, pick(...PRODUCT), PG.products(deep)),
+    get('products by revenue, middle page', 'products', { order_by: 'revenue', offset: deep }, pick(...PRODUCT), PG.products(deep)),
     get('customers spending over 100.00, page 2', 'customers', { min_spent: '100.00', offset: 100 }, pick(...CUSTOMER), PG.customers('100.00', 100)),
     get('one customer', `customers/${ids.customer}`, {}, customerCells, PG.customer(ids.customer)),
     get('orders of more than 5 items', 'orders', { min_items: 5 }, orderCells, PG.orders('HAVING COALESCE(sum(i.quantity), 0) > 5', '')),
