@@ -33,11 +33,15 @@ export interface ServerOptions {
   readonly logFd: number;
   /** The log's path, named in messages. */
   readonly logPath: string;
+  /** More environment (DATA_DIR for another dataset's snapshot). */
+  readonly env?: Readonly<Record<string, string>>;
+  /** Polled until it answers 200 (default /ready, which is the blog's snapshot). */
+  readonly readyPath?: string;
 }
 
 export async function startServer(o: ServerOptions): Promise<BenchServer> {
   const child = spawn(process.execPath, ['--import', 'tsx', join(o.root, 'server', 'main.ts')], {
-    env: { ...process.env, ANALYTICS_DB: o.snapshot, PORT: String(o.port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', WORKERS: String(o.workers), RATE_LIMIT_PER_MINUTE: '0' },
+    env: { ...process.env, ANALYTICS_DB: o.snapshot, PORT: String(o.port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', WORKERS: String(o.workers), RATE_LIMIT_PER_MINUTE: '0', ...o.env },
     stdio: ['ignore', o.logFd, o.logFd],
   });
   let exit: string | undefined;
@@ -55,7 +59,7 @@ export async function startServer(o: ServerOptions): Promise<BenchServer> {
   // Polled: a starting server has no event to wait for but its answer.
   for (let i = 0; ; i++) {
     if (exit !== undefined) throw new Error(`the server exited (${exit}) before it was ready; its log: ${o.logPath}`);
-    if (await fetch(`${base}/ready`).then((r) => r.ok, () => false)) break;
+    if (await fetch(`${base}${o.readyPath ?? '/ready'}`).then((r) => r.ok, () => false)) break;
     if (i > 600) {
       await stop();
       throw new Error(`the server was not ready after 60 s; its log: ${o.logPath}`);

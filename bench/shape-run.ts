@@ -150,7 +150,7 @@ export async function runShape(o: ShapeRunOptions, progress: Reporter): Promise<
   }
 }
 
-function commit(root: string): string {
+export function commit(root: string): string {
   try {
     return execSync('git rev-parse --short HEAD', { cwd: root }).toString().trim();
   } catch {

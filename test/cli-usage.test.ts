@@ -35,7 +35,7 @@ describe('--help', () => {
   it.each([
     [GENERATE, ['--views <n>', '(default: 1000000)', '--seed <n>', '(default: 42)', '--out <dir>', '(default: "data/generated")', '--end <date>', '--shape <shape>', '"skewed", "uniform"', 'npm run generate -- --views']],
     [IMPORT, ['<source>', '--db <path>', 'data/analytics.duckdb', '--schema <name>', '(default: "public")', 'npm run import -- data/generated']],
-    [BENCH, ['--views <n>', '(default: 1000000)', '--shape <shape>', '"skewed", "uniform", "both"', '--quick', '--no-pg', '--readme', 'npm run bench -- --views']],
+    [BENCH, ['--views <n>', '(default: 1000000)', '--shape <shape>', '"skewed", "uniform", "both"', '--quick', '--no-pg', '--readme', 'npm run bench -- --views', '--dataset <name>', '--orders <n>', 'npm run bench -- --dataset marketplace --orders']],
   ])('%s lists every option, its default and an example; exit 0', async (script, wanted) => {
     const r = await runCli(script, ['--help'], NO_DEBUG);
     expect(r.code).toBe(0);
@@ -84,6 +84,8 @@ describe('a wrong command line: one line, the usage, exit 2', () => {
     [['--views', '500'], ['--views', "'500'", 'at least 1000']],
     [['--fast'], ["unknown option '--fast'"]],
     [['--shape', 'even'], ['--shape', "'even'", 'Allowed choices are skewed, uniform, both.']],
+    [['--dataset', 'marketplace', '--views', '10000'], ["option '--views' does not apply to --dataset marketplace"]],
+    [['--orders', '5000'], ["option '--orders' does not apply to --dataset blog"]],
   ])('bench %j', async (args, named) => {
     expectUsageError(await runCli(BENCH, args, NO_DEBUG), bench, ...named);
   });

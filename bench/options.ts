@@ -1,0 +1,56 @@
+// The benchmark's command line: the blog's (views, shapes) or the marketplace's (orders);
+// an option of the other dataset is a mistake, said as such rather than ignored.
+import { Option } from 'commander';
+import type { Command } from 'commander';
+import { SHAPES, SHAPE_SUMMARY } from '../data/dimensions.ts';
+import type { Shape } from '../data/dimensions.ts';
+import { atLeast, command } from '../data/cli.ts';
+
+interface Common {
+  readonly quick: boolean;
+  /** False with --no-pg. */
+  readonly pg: boolean;
+  readonly readme: boolean;
+}
+export type BenchOptions =
+  | (Common & { readonly dataset: 'blog'; readonly views: number; readonly shapes: readonly Shape[] })
+  | (Common & { readonly dataset: 'marketplace'; readonly orders: number });
+
+export function benchProgram(): Command {
+  return command(
+    'npm run bench --',
+    'Measures every variant over HTTP against the real server, beside the engine alone and PostgreSQL, then a mixed workload at ' +
+      'concurrency 16. Blog (default): once per data shape, bench/results/bench-<N>.{json,md,svg} (skewed) and bench-uniform-<N>.* ' +
+      '(uniform). Marketplace: bench/results/bench-marketplace-<N>.*, an endpoint not served yet shown as such. The tables go to ' +
+      "stdout, progress to stderr, the server's log to bench/results/server-*.log.",
+    [
+      'npm run bench -- --views 10000000',
+      'npm run bench -- --views 10000000 --shape uniform',
+      'npm run bench -- --views 10000 --quick --no-pg',
+      'npm run bench -- --dataset marketplace --orders 2500000 --readme',
+      'npm run bench -- --dataset marketplace --orders 20000 --quick',
+    ],
+  )
+    .addOption(new Option('--dataset <name>', 'the dataset to measure').choices(['blog', 'marketplace']).default('blog'))
+    .option('--views <n>', 'blog: views in the data set (an integer of at least 1000), generated once under bench/data/', atLeast(1000), 1_000_000)
+    .addOption(
+      new Option('--shape <shape>', `blog: the data to measure on: skewed (${SHAPE_SUMMARY.skewed}), uniform (${SHAPE_SUMMARY.uniform}) or both, one after the other`)
+        .choices([...SHAPES, 'both'])
+        .default('both'),
+    )
+    .option('--orders <n>', 'marketplace: orders in the data set (an integer of at least 1000), generated once under bench/data/marketplace-<N>/', atLeast(1000), 1_000_000)
+    .option('--quick', 'short runs that prove the suite works (CI), not figures to quote')
+    .option('--no-pg', 'leave PostgreSQL out (it is left out anyway when PGURL does not answer)')
+    .option('--readme', "replace the README's benchmark section of what was measured with this run's table");
+}
+
+/** The options of a parsed command line, or what is wrong with it. */
+export function benchOptions(program: Command): BenchOptions | { readonly error: string } {
+  const o = program.opts<{ dataset: 'blog' | 'marketplace'; views: number; shape: Shape | 'both'; orders: number; quick?: true; pg: boolean; readme?: true }>();
+  const given = (name: string) => program.getOptionValueSource(name) === 'cli';
+  const foreign = o.dataset === 'marketplace' ? ['views', 'shape'] : ['orders'];
+  for (const name of foreign) if (given(name)) return { error: `option '--${name}' does not apply to --dataset ${o.dataset}` };
+  const common = { quick: o.quick === true, pg: o.pg, readme: o.readme === true };
+  if (o.dataset === 'marketplace') return { ...common, dataset: 'marketplace', orders: o.orders };
+  return { ...common, dataset: 'blog', views: o.views, shapes: o.shape === 'both' ? SHAPES : [o.shape] };
+}
