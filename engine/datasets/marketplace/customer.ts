@@ -41,7 +41,7 @@ function one(id: number, window: TimeWindow, ranked: boolean): ListPlan {
   };
 }
 
-export const CUSTOMER_DETAIL_COLUMNS: Columns = [...CUSTOMER_COLUMNS, ...FIGURES.map((f) => [`lifetime_${f}`, CUSTOMER_COLUMNS.find(([c]) => c === f)![1]] as const)];
+export const CUSTOMER_DETAIL_COLUMNS: Columns = [...CUSTOMER_COLUMNS, ...FIGURES.map((f) => { const [, kind, scale] = CUSTOMER_COLUMNS.find(([c]) => c === f)!; return [`lifetime_${f}`, kind, scale] as const; })];
 
 export const customer: Endpoint<CustomerInput, BundlePlan> = {
   name: 'customers/{id}',

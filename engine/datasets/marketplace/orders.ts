@@ -26,7 +26,7 @@ export const ORDER_COLUMNS: Columns = [
   ['customer_id', 'int'],
   ['customer_name', 'string'],
   ['item_count', 'int'],
-  ['total', 'decimal'],
+  ['total', 'decimal', 2],
 ];
 
 export const orders: Endpoint<OrdersInput, ListPlan> = {
