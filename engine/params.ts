@@ -1,6 +1,9 @@
-// Bound parameters collected while compiling: values enter SQL text only as $n placeholders.
+// Bound parameters collected while compiling: values enter SQL text only as the dialect's
+// placeholders ($n in DuckDB, {pn:Type} in ClickHouse).
 import type { Param } from './db.ts';
 import type { FieldType, SqlType } from './catalog.ts';
+import type { CastType, Dialect } from './dialect/dialect.ts';
+import { duckdb } from './dialect/duckdb.ts';
 
 /** The type a field's values are bound as (a decimal filter value is bound as the narrowest
  *  DECIMAL holding it instead: filter/compile.ts). */
@@ -17,16 +20,18 @@ export const SQL_TYPE_OF: Readonly<Record<FieldType, SqlType>> = {
 export class Params {
   readonly values: Param[] = [];
 
-  /** Adds a value and returns its placeholder, cast so that DuckDB binds the intended type. */
-  add(value: Param, type?: SqlType): string {
+  constructor(private readonly dialect: Dialect = duckdb) {}
+
+  /** Adds a value and returns its placeholder, of the intended type. */
+  add(value: Param, type?: CastType): string {
     this.values.push(value);
-    return type ? `$${this.values.length}::${type}` : `$${this.values.length}`;
+    return this.dialect.param(this.values.length, type, value);
   }
 
-  /** Adds a whole list as one parameter and returns its placeholder, cast to a list of
-   *  `type`: one value to bind however long the list is. */
+  /** Adds a whole list as one parameter and returns its placeholder, a list of `type`: one
+   *  value to bind however long the list is. */
   addList(values: readonly (string | number | boolean)[], type: SqlType): string {
     this.values.push([...values]);
-    return `$${this.values.length}::${type}[]`;
+    return this.dialect.listParam(this.values.length, type);
   }
 }

@@ -1,26 +1,51 @@
 // What differs between SQL engines, as one interface: compilers write SQL only through it
-// (and through ident()/Params for identifiers and values). DuckDB is the one implementation
-// today (duckdb.ts); a ClickHouse one follows it (SPEC-scale.md). Each member says what it
-// must mean, so that another engine can give the same answers.
+// (and through ident()/Params for identifiers and values). DuckDB (duckdb.ts, the default)
+// and ClickHouse (clickhouse.ts, SPEC-scale.md) implement it. Each member says what it must
+// mean, so that both engines give the same answers.
 import type { ExprFunction, SqlType } from '../catalog.ts';
+import type { Param } from '../db.ts';
 import type { OperatorSql, PositiveOperator } from '../filter/operators.ts';
 
 /** Types the compilers cast to: stored types, and a 128-bit integer for exact arithmetic. */
 export type CastType = SqlType | 'HUGEINT';
 
 export interface Dialect {
-  readonly name: 'duckdb';
+  readonly name: 'duckdb' | 'clickhouse';
+  /** The placeholder of the `index`-th bound value (from 1), of `type` where given (an
+   *  engine that needs every type infers the others from `value`). */
+  param(index: number, type: CastType | undefined, value: Param): string;
+  /** The placeholder of a whole list bound as one value, a list of `type`. */
+  listParam(index: number, type: SqlType): string;
+  /** Whether a list (a bound list parameter) holds `value`. */
+  listContains(list: string, value: string): string;
+  /** What follows `name AS` in a CTE that should be computed once (`true`) or inlined into
+   *  each reader (`false`): a hint, not a meaning (DuckDB's `MATERIALIZED`). */
+  cteHint(materialized: boolean): string;
   /** The functions of declared expressions (catalog Expr), over compiled arguments. */
   readonly functions: Readonly<Record<ExprFunction, (args: readonly string[]) => string>>;
   cast(expr: string, type: CastType): string;
-  /** An expression that fails the query with `message` (an engine constant) when evaluated. */
-  raise(message: string): string;
+  /** Null while `cond` is false; fails the query with `message` (an engine constant) where
+   *  it holds. */
+  raiseIf(cond: string, message: string): string;
   /** A typed NULL. */
   nullOf(type: CastType): string;
   /** Integer division rounding toward zero (callers floor negative values themselves). */
   intDiv(a: string, b: string): string;
   /** Rows for which `cond` holds, in an aggregate. */
   countIf(cond: string): string;
+  /** The mean of the non-null values of `expr` (with `scale` digits after the point: 0 for
+   *  integers), as a double, in an aggregate; null over none. */
+  avg(expr: string, scale: number): string;
+  /** The value of `value` in the previous row of the window `over` (the `OVER (...)` text);
+   *  null on the first row. */
+  lag(value: string, over: string): string;
+  /** How the steps of a recursive CTE are united (callers' trees are acyclic). */
+  readonly recursiveUnion: string;
+  /** Per value of `key` (a column expression over the rows of `from`, which holds the FROM
+   *  and WHERE text), the list of objects of `fields` (output name, SQL) in the order of
+   *  `order` (ORDER BY terms): the query's columns are `"__k"` (the key) and `"__v"` (the
+   *  list). */
+  childList(key: string, fields: readonly (readonly [name: string, sql: string])[], order: readonly string[], from: string): string;
   /** Any one value of the group (all are the same where callers use it). */
   anyValue(expr: string): string;
   /** `a` equals `b`, nulls equal to each other. */

@@ -1,5 +1,6 @@
 // DuckDB's side of the dialect interface.
 import type { PredicateSql } from '../filter/operators.ts';
+import { ident } from '../sql.ts';
 import type { Dialect } from './dialect.ts';
 
 const cmp =
@@ -9,6 +10,11 @@ const cmp =
 
 export const duckdb: Dialect = {
   name: 'duckdb',
+  // Cast so that DuckDB binds the intended type.
+  param: (i, type) => (type ? `$${i}::${type}` : `$${i}`),
+  listParam: (i, type) => `$${i}::${type}[]`,
+  listContains: (list, v) => `list_contains(${list}, ${v})`,
+  cteHint: (materialized) => (materialized ? ' MATERIALIZED' : ' NOT MATERIALIZED'),
   functions: {
     coalesce: (a) => `COALESCE(${a.join(', ')})`,
     nullif: ([x, y]) => `NULLIF(${x}, ${y})`,
@@ -21,10 +27,17 @@ export const duckdb: Dialect = {
   },
   cast: (e, t) => `CAST(${e} AS ${t})`,
   // The message is one of the engine's own constants (refusals.ts), never request text.
-  raise: (m) => `error('${m.replaceAll("'", "''")}')`,
+  raiseIf: (cond, m) => `CASE WHEN ${cond} THEN error('${m.replaceAll("'", "''")}') END`,
   nullOf: (t) => `NULL::${t}`,
   intDiv: (a, b) => `(${a} // ${b})`,
   countIf: (c) => `count(*) FILTER (WHERE ${c})`,
+  avg: (e) => `avg(${e})`,
+  lag: (v, over) => `lag(${v}) ${over}`,
+  recursiveUnion: 'UNION',
+  childList: (key, fields, order, from) =>
+    `SELECT ${key} AS "__k", list(struct_pack(${fields.map(([n, sql]) => `${ident(n)} := ${sql}`).join(', ')}) ORDER BY ${order.join(', ')}) AS "__v"
+  FROM ${from}
+  GROUP BY ${key}`,
   anyValue: (e) => `any_value(${e})`,
   nullSafeEquals: (a, b) => `${a} IS NOT DISTINCT FROM ${b}`,
   truncate: (unit, ts) => `date_trunc(${unit}, ${ts})`,

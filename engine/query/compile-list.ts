@@ -65,15 +65,13 @@ function childSql(catalog: Catalog, root: TableDef, child: ChildList, params: Pa
   const value = (path: string) => readWith(childFields, path, read, joins, params, dialect).sql;
   // Instants as the API writes them elsewhere: ISO 8601 text in UTC.
   const shown = (path: string) => answerValue(readWith(childFields, path, read, joins, params, dialect), dialect, value(path));
-  const fields = child.columns.map((p) => `${ident(p)} := ${shown(p)}`);
+  const fields = child.columns.map((p) => [p, shown(p)] as const);
   const order = [...child.order.map((t) => orderBy(value(t.by), t.dir)), `c.${ident(tableKey(table))} ASC`];
   const fk = `c.${ident(rel.column)}`;
   // A semi-join on the page's keys, so that only the page's children are read, joined and
   // aggregated; the children of a row with none are an empty list (COALESCE in the SELECT).
-  return `SELECT ${fk} AS "__k", list(struct_pack(${fields.join(', ')}) ORDER BY ${order.join(', ')}) AS "__v"
-  FROM ${ident(table.name)} AS c${joins.lines}
-  WHERE ${fk} IN (SELECT p.${ident(tableKey(root))} FROM ${PAGE} AS p)
-  GROUP BY ${fk}`;
+  return dialect.childList(fk, fields, order, `${ident(table.name)} AS c${joins.lines}
+  WHERE ${fk} IN (SELECT p.${ident(tableKey(root))} FROM ${PAGE} AS p)`);
 }
 
 /**
@@ -113,7 +111,7 @@ export function compileList(plan: ListPlan, catalog: Catalog, fields: ReadonlyMa
   // Figures are computed before paging where the rows listed, their order or their ranks
   // depend on them; else only for the page's rows, after paging.
   const early = m !== undefined && (m.plan.having.length > 0 || m.plan.rank !== undefined || plan.order.some((t) => m.sql.has(t.by)));
-  const pick = plan.pick ? `list_contains(${params.addList(plan.pick, 'BIGINT')}, r.${key})` : undefined;
+  const pick = plan.pick ? dialect.listContains(params.addList(plan.pick, 'BIGINT'), `r.${key}`) : undefined;
   const conds = [
     ...(plan.filter ? [compileFilter(plan.filter, fields, params, (c) => `r.${ident(c)}`, dialect)] : []),
     ...(pick && !early ? [pick] : []),
@@ -149,7 +147,7 @@ export function compileList(plan: ListPlan, catalog: Catalog, fields: ReadonlyMa
     const having = m.sql.having(value);
     const inner = `SELECT r.*, ${[...m.sql.names.map(value), ...ranks].map((v, i) => `${v} AS ${figureColumn(i)}`).join(', ')}
     FROM ${FILTERED} AS r LEFT JOIN ${MEASURES} AS m ON m.${ROW_MEASURE_KEY} = r.${key}${having ? `\n    WHERE ${having}` : ''}`;
-    ctes.push(`${ROWS} AS NOT MATERIALIZED (\n  ${pick ? `SELECT * FROM (\n    ${inner}\n  ) AS r WHERE ${pick}` : inner}\n)`);
+    ctes.push(`${ROWS} AS${dialect.cteHint(false)} (\n  ${pick ? `SELECT * FROM (\n    ${inner}\n  ) AS r WHERE ${pick}` : inner}\n)`);
     source = ROWS;
     names.forEach((_, i) => carried.add(`__f${i}`));
     figures = names.map((n, i) => `${figureOut(n, `r.${figureColumn(i)}`)} AS ${ident(n)}`);
@@ -180,9 +178,9 @@ export function compileList(plan: ListPlan, catalog: Catalog, fields: ReadonlyMa
   const before = early ? ctes.map((c) => `, ${c}`).join('') : '';
   const after = [...(early ? [] : ctes), ...children].map((c) => `, ${c}`).join('');
 
-  return `WITH ${FILTERED} AS NOT MATERIALIZED (
+  return `WITH ${FILTERED} AS${dialect.cteHint(false)} (
   SELECT * FROM ${ident(root.name)} AS r${where}
-)${before}, ${PAGE} AS MATERIALIZED (
+)${before}, ${PAGE} AS${dialect.cteHint(true)} (
   SELECT ${pageColumns.join(', ')}
   FROM ${source} AS r${pageJoins.lines}
   ORDER BY ${[...plan.order.map((t, i) => orderBy(orderColumn(i), t.dir)), `r.${key} ASC`].join(', ')}

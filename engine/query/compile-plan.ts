@@ -35,7 +35,7 @@ export function countedFilter(ds: DatasetDef, filter: FilterNode | undefined): F
 }
 
 export function compilePlan(plan: Plan, ds: DatasetDef, fields: ReadonlyMap<string, FieldDef>, options: CompileOptions = {}, dialect: Dialect = duckdb): CompiledQuery {
-  const params = new Params();
+  const params = new Params(dialect);
   switch (plan.kind) {
     case 'aggregate':
       // The dataset's counting rule holds whatever the question's filter (DatasetDef.counts).

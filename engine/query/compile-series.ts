@@ -151,7 +151,7 @@ export function compileSeries(plan: SeriesPlan, ds: DatasetDef, fields: Readonly
   // row of the bucket one step earlier, if any (0 for counts where there is none), but
   // nothing before the first bucket of all.
   const previous = (value: string, m: string | undefined, hidden?: string) => {
-    if (plan.fill) return `lag(${value}) ${part('')}`;
+    if (plan.fill) return dialect.lag(value, part(''));
     const before = hidden !== undefined ? `p.p_${hidden}` : valueAt(m!, 'p');
     return `CASE WHEN b = (SELECT lo FROM span) THEN NULL ELSE ${before} END`;
   };
@@ -204,7 +204,7 @@ export function compileSeries(plan: SeriesPlan, ds: DatasetDef, fields: Readonly
 ), grp AS (
   ${g.length ? `SELECT DISTINCT ${g.join(', ')} FROM v` : 'SELECT 1 AS one'}
 ), guard AS (
-  SELECT CASE WHEN (SELECT count(*) FROM s) * (SELECT count(*) FROM grp) > ${params.add(FILL_MAX_ROWS, 'BIGINT')} THEN ${dialect.raise(FILL_TOO_LARGE)} END AS refused
+  SELECT ${dialect.raiseIf(`(SELECT count(*) FROM s) * (SELECT count(*) FROM grp) > ${params.add(FILL_MAX_ROWS, 'BIGINT')}`, FILL_TOO_LARGE)} AS refused
 )` : ''}, filled AS (
   ${filled}
 ), out AS (

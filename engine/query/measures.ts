@@ -125,6 +125,7 @@ export function aggregateSql(ds: DatasetDef, name: string, f: string, params: Pa
       // A sum over no rows is 0 here, as a count is: "no revenue" is 0, not unknown.
       return `COALESCE(sum(${compileExpr(m.expr, (c) => `${f}.${ident(c)}`, params, dialect)}), 0)`;
     case 'avg':
+      return dialect.avg(compileExpr(m.expr, (c) => `${f}.${ident(c)}`, params, dialect), exprType(ds.catalog, m.expr).scale ?? 0);
     case 'min':
     case 'max':
       return `${m.kind}(${compileExpr(m.expr, (c) => `${f}.${ident(c)}`, params, dialect)})`;

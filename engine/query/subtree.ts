@@ -44,7 +44,7 @@ export function subtreeSql(plan: AggregatePlan, ds: DatasetDef, measureRef: (m: 
   // Every row is its own descendant (depth 0), then each row's children's descendants.
   const tree = `tree(a, d) AS (
   SELECT ${key}, ${key} FROM ${table}
-  UNION SELECT tree.a, x.${key} FROM tree JOIN ${table} x ON x.${up} = tree.d
+  ${dialect.recursiveUnion} SELECT tree.a, x.${key} FROM tree JOIN ${table} x ON x.${up} = tree.d
 )`;
   const total = (m: string) => {
     const sum = `sum(b.${measureRef(m)})`;

@@ -1,0 +1,157 @@
+// ClickHouse's side of the dialect interface (SPEC-scale.md): the same plans, written so that
+// ClickHouse (a current server, or chdb in-process) gives DuckDB's answers. The query
+// settings this SQL relies on (NULL from outer joins and from aggregates over no rows, CAST
+// keeping NULL, named tuples) are clickhouse/settings.ts's, sent with every query.
+import type { Param } from '../db.ts';
+import type { PredicateSql } from '../filter/operators.ts';
+import { ident } from '../sql.ts';
+import type { CastType, Dialect } from './dialect.ts';
+
+/** ClickHouse's name of a type the compilers cast to. Instants are microseconds in UTC
+ *  (DuckDB's TIMESTAMP); dates reach past 2149 (Date32). */
+export function chType(t: CastType): string {
+  const decimal = /^DECIMAL\((\d+),\s*(\d+)\)$/.exec(t);
+  if (decimal) return `Decimal(${decimal[1]}, ${decimal[2]})`;
+  switch (t) {
+    case 'BIGINT':
+      return 'Int64';
+    case 'INTEGER':
+      return 'Int32';
+    case 'HUGEINT':
+      return 'Int128';
+    case 'VARCHAR':
+      return 'String';
+    case 'TIMESTAMP':
+      return "DateTime64(6, 'UTC')";
+    case 'DATE':
+      return 'Date32';
+    case 'BOOLEAN':
+      return 'Bool';
+    case 'UUID':
+      return 'UUID';
+    default:
+      throw new Error(`no ClickHouse type for ${t}`);
+  }
+}
+
+/** The type of an untyped parameter, from its value. */
+function inferred(v: Param): CastType {
+  if (typeof v === 'boolean') return 'BOOLEAN';
+  if (typeof v === 'bigint' || (typeof v === 'number' && Number.isInteger(v))) return 'BIGINT';
+  if (typeof v === 'number') throw new Error('a fractional number parameter needs its type (an exact DECIMAL)');
+  return 'VARCHAR';
+}
+
+const cmp =
+  (op: string): PredicateSql =>
+  (c, [v]) =>
+    `${c} ${op} ${v}`;
+
+/** A PERIODS step (`1 DAY`, `3 MONTH`) as its count and ClickHouse unit. */
+function stepOf(step: string): { n: number; unit: string } {
+  const m = /^(\d+) (HOUR|DAY|MONTH|YEAR)$/.exec(step);
+  if (!m) throw new Error(`not a bucket step: ${step}`);
+  return { n: Number(m[1]), unit: m[2]!.toLowerCase() };
+}
+
+const toInterval: Readonly<Record<string, string>> = { hour: 'toIntervalHour', day: 'toIntervalDay', month: 'toIntervalMonth', year: 'toIntervalYear' };
+
+/** Text as a ClickHouse string literal: for the engine's own constants only. */
+const literal = (s: string) => `'${s.replaceAll('\\', '\\\\').replaceAll("'", "\\'")}'`;
+
+export const clickhouse: Dialect = {
+  name: 'clickhouse',
+  // Named parameters ({p1:Int64}): the value travels beside the text and is never parsed as
+  // SQL. A null is bound as a Nullable of the type.
+  param: (i, type, value) => {
+    const t = chType(type ?? inferred(value));
+    return `{p${i}:${value === null ? `Nullable(${t})` : t}}`;
+  },
+  listParam: (i, type) => `{p${i}:Array(${chType(type)})}`,
+  listContains: (list, v) => `has(${list}, ${v})`,
+  // ClickHouse inlines CTEs: no hint to give.
+  cteHint: () => '',
+  functions: {
+    coalesce: (a) => `COALESCE(${a.join(', ')})`,
+    nullif: ([x, y]) => `nullIf(${x}, ${y})`,
+    // DuckDB's trim removes spaces only (a tab stays); trimBoth's default takes more.
+    trim: ([x]) => `trimBoth(${x}, ' ')`,
+    // `||` is concat, null when any part is (as in DuckDB).
+    concat: (a) => `(${a.join(' || ')})`,
+    multiply: (a) => `(${a.join(' * ')})`,
+    add: (a) => `(${a.join(' + ')})`,
+    subtract: ([x, y]) => `(${x} - ${y})`,
+  },
+  // With cast_keep_nullable, a null stays null (a CAST to Int64 would refuse it).
+  cast: (e, t) => `CAST(${e} AS ${chType(t)})`,
+  raiseIf: (cond, m) => `nullIf(throwIf(${cond}, ${literal(m)}), 0)`,
+  nullOf: (t) => `CAST(NULL AS Nullable(${chType(t)}))`,
+  // `//` starts a comment in ClickHouse. intDiv rounds toward zero, as DuckDB's `//` does.
+  intDiv: (a, b) => `intDiv(${a}, ${b})`,
+  countIf: (c) => `countIf(${c})`,
+  // avg() of a decimal divides a double made from the decimal (1.1 * 3 / 3 is not 1.1):
+  // the exact sum in units of 10^-scale over the count, one rounding, as DuckDB's.
+  avg: (e, scale) => {
+    const k = 10 ** scale;
+    const sum = scale === 0 ? `sum(${e})` : `sum(CAST(${e} * ${k} AS Int128))`;
+    return `if(count(${e}) = 0, NULL, toFloat64(${sum}) / ${scale === 0 ? `count(${e})` : `(count(${e}) * ${k})`})`;
+  },
+  // lag() gives the type's default (0) before the first row: a Nullable's default is NULL.
+  lag: (v, over) => `lag(toNullable(${v})) ${over}`,
+  // ClickHouse's recursive CTEs take UNION ALL only; the trees walked are acyclic.
+  recursiveUnion: 'UNION ALL',
+  // No ORDER BY inside an aggregate: each row's place in its list is numbered first, and the
+  // list sorted by it.
+  childList: (key, fields, order, from) =>
+    `SELECT "__k", arrayMap(x -> x.2, arraySort(x -> x.1, groupArray(("__r", "__s")))) AS "__v" FROM (
+    SELECT ${key} AS "__k", row_number() OVER (PARTITION BY ${key} ORDER BY ${order.join(', ')}) AS "__r", tuple(${fields.map(([n, sql]) => `${sql} AS ${ident(n)}`).join(', ')}) AS "__s"
+    FROM ${from}
+  ) GROUP BY "__k"`,
+  anyValue: (e) => `any(${e})`,
+  nullSafeEquals: (a, b) => `${a} IS NOT DISTINCT FROM ${b}`,
+  // date_trunc gives a Date32 for days and longer: wall-clock bucket starts stay instants
+  // of the UTC calendar, as DuckDB's TIMESTAMPs.
+  truncate: (unit, ts) => `toDateTime64(date_trunc(${unit}, ${ts}), 6, 'UTC')`,
+  // The wall clock of an instant in a zone, as a UTC timestamp: the instant moved by the
+  // zone's offset at that instant (DST included).
+  localTime: (tz, ts) => `fromUnixTimestamp64Micro(toUnixTimestamp64Micro(${ts}) + toInt64(timeZoneOffset(toTimeZone(${ts}, ${tz}))) * 1000000, 'UTC')`,
+  epochMicros: (ts) => `toUnixTimestamp64Micro(${ts})`,
+  fromEpochMicros: (us) => `fromUnixTimestamp64Micro(toInt64(${us}), 'UTC')`,
+  bucketRange: (lo, hi, step, from) => {
+    const { n, unit } = stepOf(step);
+    const [a, b] = [`assumeNotNull(${lo})`, `assumeNotNull(${hi})`];
+    return `SELECT arrayJoin(arrayMap(i -> ${a} + ${toInterval[unit]}(i * ${n}), range(toUInt64(intDiv(dateDiff('${unit}', ${a}, ${b}), ${n}) + 1)))) AS b FROM ${from} WHERE ${lo} IS NOT NULL`;
+  },
+  bucketBefore: (b, step) => `(${b} - INTERVAL ${step})`,
+  bucketsBetween: (unit, from, to) => `dateDiff(${unit}, ${from}, ${to})`,
+  // Distinct sets (bitstrings) are DuckDB's accelerator: the ClickHouse engine compiles
+  // without them (compile options { rollups: false }).
+  bitsetAgg: () => {
+    throw new Error('distinct sets are built on DuckDB only');
+  },
+  bitsetUnionCount: () => {
+    throw new Error('distinct sets are built on DuckDB only');
+  },
+  formatTime: (c, format) => `formatDateTime(${c}, ${format})`,
+  quarterLabel: (c) => `concat(toString(toYear(${c})), '-Q', toString(toQuarter(${c})))`,
+  // toString gives `YYYY-MM-DD hh:mm:ss.ffffff`: milliseconds, or all six digits.
+  isoInstant: (c) => `concat(replaceOne(substring(toString(${c}), 1, if(toUnixTimestamp64Micro(${c}) % 1000 = 0, 23, 26)), ' ', 'T'), 'Z')`,
+  // lower() is ASCII only in ClickHouse; lowerUTF8 folds other letters as DuckDB's lower().
+  // Functions, not LIKE: `%`, `_` and `\` in the value are ordinary characters.
+  operators: {
+    eq: { sql: cmp('=') },
+    gt: { sql: cmp('>') },
+    gte: { sql: cmp('>=') },
+    lt: { sql: cmp('<') },
+    lte: { sql: cmp('<=') },
+    in: { sql: (c, vs) => `${c} IN (${vs.join(', ')})`, list: (c, l) => `has(${l}, ${c})` },
+    between: { sql: (c, [lo, hi]) => `${c} BETWEEN ${lo} AND ${hi}` },
+    contains: { sql: (c, [v]) => `position(lowerUTF8(${c}), lowerUTF8(${v})) > 0` },
+    startswith: { sql: (c, [v]) => `startsWith(lowerUTF8(${c}), lowerUTF8(${v}))` },
+    endswith: { sql: (c, [v]) => `endsWith(lowerUTF8(${c}), lowerUTF8(${v}))` },
+    iexact: { sql: (c, [v]) => `lowerUTF8(${c}) = lowerUTF8(${v})` },
+    // RE2 both: match() finds the pattern anywhere, as regexp_matches does.
+    regex: { sql: (c, [v]) => `match(${c}, ${v})` },
+    notnull: { sql: (c) => `${c} IS NOT NULL` },
+  },
+};
