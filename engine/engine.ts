@@ -2,7 +2,10 @@
 // server hands it plain query plans and gets plain rows back; it never sees SQL. The jobs
 // live beside it: the snapshot's lifecycle (snapshot.ts), running a plan (runner.ts), the
 // answers cache (answer-cache.ts), the worker pool (pool.ts), ad-hoc SQL (sandbox/).
-import type { Database } from './db.ts';
+import type { ClickHouse } from './clickhouse/backend.ts';
+import { clickhouse } from './dialect/clickhouse.ts';
+import { SandboxError } from './sandbox/protocol.ts';
+import type { QueryDb } from './snapshot.ts';
 import { startPool } from './pool.ts';
 import type { Executor, QueryPool } from './pool.ts';
 import { Sandbox } from './sandbox/sandbox.ts';
@@ -18,6 +21,7 @@ import type { FilterNode } from './filter/parse.ts';
 import { compilePlan } from './query/compile-plan.ts';
 import type { CompiledQuery } from './query/compile-plan.ts';
 import type { Plan } from './query/nodes.ts';
+import type { Dialect } from './dialect/dialect.ts';
 import type { PlanResult } from './results.ts';
 import { AnswerCache } from './answer-cache.ts';
 import { runPlan } from './runner.ts';
@@ -72,8 +76,8 @@ export class Engine {
     private readonly snapshot: Snapshot,
     private readonly answers: AnswerCache,
     private readonly pool: QueryPool | undefined,
-    /** The ad-hoc SQL processes (tests look at them). */
-    readonly sandbox: Sandbox,
+    /** The ad-hoc SQL processes (tests look at them); none on ClickHouse. */
+    readonly sandbox: Sandbox | undefined,
     onQuery: EngineOptions['onQuery'],
   ) {
     this.execute = chooseExecutor(snapshot, pool, onQuery);
@@ -97,8 +101,21 @@ export class Engine {
     }
   }
 
-  get db(): Database {
+  /** Opens the data a ClickHouse import loaded into `ch`'s database (BACKEND=clickhouse):
+   *  the same plans in the ClickHouse dialect, answered on this thread (the server does the
+   *  work), without the ad-hoc SQL sandbox. */
+  static async openClickHouse(ch: ClickHouse, options: EngineOptions = {}): Promise<Engine> {
+    const snapshot = await Snapshot.fromClickHouse(ch, clickhouse, options);
+    return new Engine(snapshot, new AnswerCache(options.cacheEntries ?? 1000, options.onQuery), undefined, undefined, options.onQuery);
+  }
+
+  get db(): QueryDb {
     return this.snapshot.db;
+  }
+
+  /** The SQL the engine's plans compile to. */
+  get dialect(): Dialect {
+    return this.snapshot.dialect;
   }
 
   get catalog(): Catalog {
@@ -145,7 +162,7 @@ export class Engine {
 
   /** The SQL and parameters a plan compiles to (pure; for tests, logs and EXPLAIN). */
   compile(plan: Plan): CompiledQuery {
-    return compilePlan(plan, this.snapshot.dataset, this.fields, this.snapshot.features);
+    return compilePlan(plan, this.snapshot.dataset, this.fields, this.snapshot.features, this.snapshot.dialect);
   }
 
   /** Runs a plan. The in-flight count rises before the first await, so a request that
@@ -163,7 +180,9 @@ export class Engine {
   /** Ad-hoc SQL (the debug endpoint), in sandbox processes: see sandbox/sandbox.ts. Counted
    *  in flight like a query, so that a reload's retire does not stop the sandbox under it. */
   adhoc(request: AdhocRequest): Promise<AdhocAnswer> {
-    return this.snapshot.use(() => this.sandbox.run(request));
+    const sandbox = this.sandbox;
+    if (!sandbox) return Promise.reject(new SandboxError('forbidden', 'ad-hoc SQL runs on the DuckDB backend only (BACKEND=duckdb)'));
+    return this.snapshot.use(() => sandbox.run(request));
   }
 
   /** The worker pool's threads, where there is one (tests). */

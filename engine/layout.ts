@@ -108,6 +108,18 @@ function rollupSql(catalog: Catalog, r: RollupDef, from: RollupDef | undefined):
   return `CREATE TABLE ${ident(r.name)} AS SELECT ${select.join(', ')} FROM ${source}${groupBy}${sort.length ? ` ORDER BY ${sort.join(', ')}` : ''}`;
 }
 
+/** The root table's columns as a view over the fact table selects them (its own names). */
+export function rootViewColumns(catalog: Catalog): string[] {
+  const root = tableDef(catalog, catalog.root);
+  const factByPath = new Map(catalog.fact.columns.map((c) => [c.path, c.name]));
+  return root.columns.map((c) => {
+    const rel = root.relations.find((r) => r.column === c.name);
+    const factCol = factByPath.get(rel ? rel.name : c.name);
+    if (!factCol) throw new Error(`root column ${c.name} is not in the fact table`);
+    return factCol === c.name ? ident(c.name) : `${ident(factCol)} AS ${ident(c.name)}`;
+  });
+}
+
 /** Statements that build the final tables from `stage_<table>` tables, then drop those. */
 export function layoutStatements(catalog: Catalog, facts: LayoutFacts = {}): string[] {
   return layoutSteps(catalog, facts).map((s) => s.sql);
@@ -142,15 +154,7 @@ export function layoutSteps(catalog: Catalog, facts: LayoutFacts = {}): LayoutSt
   );
   // The root table answers to its own name and columns (ad-hoc SQL, second opinions), read
   // from the fact table rather than stored twice.
-  const root = tableDef(catalog, catalog.root);
-  const factByPath = new Map(catalog.fact.columns.map((c) => [c.path, c.name]));
-  const rootCols = root.columns.map((c) => {
-    const rel = root.relations.find((r) => r.column === c.name);
-    const factCol = factByPath.get(rel ? rel.name : c.name);
-    if (!factCol) throw new Error(`root column ${c.name} is not in the fact table`);
-    return factCol === c.name ? ident(c.name) : `${ident(factCol)} AS ${ident(c.name)}`;
-  });
-  add('tables', `CREATE VIEW ${ident(catalog.root)} AS SELECT ${rootCols.join(', ')} FROM ${ident(catalog.fact.name)}`);
+  add('tables', `CREATE VIEW ${ident(catalog.root)} AS SELECT ${rootViewColumns(catalog).join(', ')} FROM ${ident(catalog.fact.name)}`);
   for (const p of catalog.fact.projections ?? [])
     add('projections', `CREATE TABLE ${ident(p.name)} AS SELECT * FROM ${ident(catalog.fact.name)} ORDER BY ${p.sortKey.map((k) => ident(k)).join(', ')}, ${rootKey}`);
   const wanted = (r: RollupDef) => facts.rollups === undefined || facts.rollups.has(r.name);

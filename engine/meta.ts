@@ -1,5 +1,5 @@
 // What a snapshot says about itself: when and from what it was loaded, and its size.
-import type { Database } from './db.ts';
+import type { Database, Param, QueryResult } from './db.ts';
 import { META_TABLE } from './layout.ts';
 import { ident } from './sql.ts';
 
@@ -26,7 +26,7 @@ export async function writeMeta(db: Database, meta: SnapshotMeta): Promise<void>
   await db.query(`INSERT INTO ${ident(META_TABLE)} VALUES ($1)`, [JSON.stringify(meta)]);
 }
 
-export async function readMeta(db: Database): Promise<SnapshotMeta> {
+export async function readMeta(db: { readonly path: string; query(sql: string, params?: readonly Param[]): Promise<QueryResult> }): Promise<SnapshotMeta> {
   const { rows } = await db.query(`SELECT meta FROM ${ident(META_TABLE)}`);
   const text = rows[0]?.['meta'];
   if (typeof text !== 'string') throw new Error(`snapshot ${db.path} has no metadata: it was not written by this engine's import`);

@@ -1,8 +1,12 @@
 // Running one plan on an open snapshot, on this thread: the rows a plan requires must exist
-// (404), the plan compiles to SQL, the query runs with a time limit, and DuckDB's errors
-// about the request become QueryErrors. The worker threads run this too.
+// (404), the plan compiles to SQL in the snapshot's dialect, the query runs with a time
+// limit, and the database's errors about the request become QueryErrors. The worker threads
+// run this too.
 import { QueryInterrupted } from './db.ts';
-import type { Database, Param } from './db.ts';
+import type { Param, QueryResult } from './db.ts';
+import type { Dialect } from './dialect/dialect.ts';
+import { duckdb } from './dialect/duckdb.ts';
+import { Params } from './params.ts';
 import type { DatasetDef } from './dataset.ts';
 import type { FieldDef } from './fields.ts';
 import { tableDef, tableKey } from './catalog.ts';
@@ -20,7 +24,9 @@ import { ident } from './sql.ts';
 
 /** What a query needs of an open snapshot (snapshot.ts). */
 export interface QueryTarget {
-  readonly db: Database;
+  readonly db: { query(sql: string, params?: readonly Param[], timeoutMs?: number): Promise<QueryResult> };
+  /** The SQL spoken (default: DuckDB's). */
+  readonly dialect?: Dialect;
   readonly dataset: DatasetDef;
   readonly fields: ReadonlyMap<string, FieldDef>;
   readonly features: CompileOptions;
@@ -40,7 +46,9 @@ const hasRegex = (n: FilterNode | undefined): boolean => filterLeaves(n).some((l
 
 async function check(target: QueryTarget, r: Requirement): Promise<void> {
   const t = tableDef(target.dataset.catalog, r.table);
-  const found = await target.db.query(`SELECT 1 AS found FROM ${ident(t.name)} WHERE ${ident(tableKey(t))} = $1::BIGINT`, [r.key]);
+  const params = new Params(target.dialect);
+  const key = params.add(r.key, 'BIGINT');
+  const found = await target.db.query(`SELECT 1 AS found FROM ${ident(t.name)} WHERE ${ident(tableKey(t))} = ${key}`, params.values);
   if (found.rows.length === 0) throw new QueryError('not_found', r.message, [{ path: r.path, message: r.message }]);
 }
 
@@ -57,7 +65,7 @@ export async function runPlan(target: QueryTarget, plan: Plan, timeoutMs: number
     }
     return { columns: [], total: 0, rows: [], parts };
   }
-  const { sql, params } = compilePlan(plan, target.dataset, target.fields, target.features);
+  const { sql, params } = compilePlan(plan, target.dataset, target.fields, target.features, target.dialect ?? duckdb);
   let rows;
   const t0 = performance.now();
   try {

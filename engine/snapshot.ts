@@ -3,6 +3,9 @@
 // closed now, or once its last query ends (retire, shutdown), after which the things that
 // read the pinned file stop and the pin is released. What runs a query is runner.ts.
 import { Database } from './db.ts';
+import type { Param, QueryResult } from './db.ts';
+import type { Dialect } from './dialect/dialect.ts';
+import { duckdb } from './dialect/duckdb.ts';
 import type { Catalog } from './catalog.ts';
 import type { DatasetDef } from './dataset.ts';
 import { DEFAULT_DATASET } from './datasets/index.ts';
@@ -25,6 +28,14 @@ export interface SnapshotOptions {
   readonly rollups?: boolean;
 }
 
+/** What queries run on: DuckDB's Database, or a ClickHouse backend (clickhouse/). */
+export interface QueryDb {
+  /** Where the data are, for logs. */
+  readonly path: string;
+  query(sql: string, params?: readonly Param[], timeoutMs?: number): Promise<QueryResult>;
+  close(): void | Promise<void>;
+}
+
 /** Stops something that reads the pinned file; a promise returned is waited for before the
  *  pin is released. */
 export type StopReader = () => Promise<unknown> | void;
@@ -45,12 +56,14 @@ export class Snapshot {
   readonly released = new Promise<void>((resolve) => (this.markReleased = resolve));
 
   private constructor(
-    readonly db: Database,
+    readonly db: QueryDb,
     readonly dataset: DatasetDef,
     readonly meta: SnapshotMeta,
     readonly features: CompileOptions,
     /** The pinned snapshot file, released once nothing reads it any more. */
     private readonly pin: Pin,
+    /** The SQL the plans are compiled to. */
+    readonly dialect: Dialect = duckdb,
   ) {
     this.fields = buildFields(dataset.catalog);
   }
@@ -68,6 +81,18 @@ export class Snapshot {
       pin.release();
       throw e;
     });
+  }
+
+  /** The data a ClickHouse import loaded into `db`'s database (data/clickhouse-load.ts):
+   *  its meta as the import wrote it, the plain plans (no DuckDB accelerators: README,
+   *  "ClickHouse"), the ClickHouse dialect. Nothing is pinned: an import switches tables in
+   *  by renaming, each whole. */
+  static async fromClickHouse(db: QueryDb, dialect: Dialect, options: SnapshotOptions = {}): Promise<Snapshot> {
+    const dataset = options.dataset ?? DEFAULT_DATASET;
+    const meta = await readMeta(db);
+    const holds = meta.dataset ?? DEFAULT_DATASET.name;
+    if (holds !== dataset.name) throw new Error(`${db.path} holds the ${holds} dataset, not ${dataset.name}`);
+    return new Snapshot(db, dataset, meta, { rollups: false }, { file: '', release: () => {} }, dialect);
   }
 
   /** Opens a file another thread has pinned and keeps while this one lives (a worker's). */
@@ -147,8 +172,8 @@ export class Snapshot {
   close(): Promise<void> {
     if (this.closing) return this.closing;
     this.isClosed = true;
-    const stopped = this.readers.map((stop) => stop());
-    this.db.close();
+    const stopped: unknown[] = this.readers.map((stop) => stop());
+    stopped.push(this.db.close());
     // The link goes once no reader can open it again (a replaced worker would); DuckDB
     // instances that still have the file open keep reading it after the unlink.
     this.closing = Promise.all(stopped).then(() => {

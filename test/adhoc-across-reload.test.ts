@@ -15,7 +15,7 @@ afterAll(() => dir.cleanup());
 describe('ad-hoc SQL across a reload', () => {
   it('a query in flight when the engine is retired still answers, and the engine closes after it', async () => {
     const engine = await Engine.open(db, { sandbox: { processes: 1 } });
-    await engine.sandbox.warm();
+    await engine.sandbox!.warm();
     let closed = false;
     void engine.released.then(() => (closed = true));
     // Long enough to be under way when retire() is called (a sum over 200M rows).

@@ -23,7 +23,7 @@ beforeAll(async () => {
   source = join(dir.path, 'parquet');
   engine = await Engine.open(db);
   // The sandbox processes start before the first timed request.
-  await engine.sandbox.warm();
+  await engine.sandbox!.warm();
   app = await buildApp({ engine: () => engine, debugToken: TOKEN, limits: { sqlTimeoutMs: 1500 } });
   base = await app.listen({ port: 0, host: '127.0.0.1' });
 });
