@@ -96,6 +96,7 @@ export const clickhouse: Dialect = {
     const sum = scale === 0 ? `sum(${e})` : `sum(CAST(${e} * ${k} AS Int128))`;
     return `if(count(${e}) = 0, NULL, toFloat64(${sum}) / ${scale === 0 ? `count(${e})` : `(count(${e}) * ${k})`})`;
   },
+  keepName: (q, name) => `${q} AS ${name}`,
   // lag() gives the type's default (0) before the first row: a Nullable's default is NULL.
   lag: (v, over) => `lag(toNullable(${v})) ${over}`,
   // ClickHouse's recursive CTEs take UNION ALL only; the trees walked are acyclic.

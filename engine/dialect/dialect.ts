@@ -36,6 +36,9 @@ export interface Dialect {
   /** The mean of the non-null values of `expr` (with `scale` digits after the point: 0 for
    *  integers), as a double, in an aggregate; null over none. */
   avg(expr: string, scale: number): string;
+  /** A column read by its qualified name (`alias.name`), output under its bare name `name`
+   *  (DuckDB names it so; ClickHouse keeps the qualifier where a join makes it ambiguous). */
+  keepName(qualified: string, name: string): string;
   /** The value of `value` in the previous row of the window `over` (the `OVER (...)` text);
    *  null on the first row. */
   lag(value: string, over: string): string;

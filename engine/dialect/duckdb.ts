@@ -31,6 +31,7 @@ export const duckdb: Dialect = {
   nullOf: (t) => `NULL::${t}`,
   intDiv: (a, b) => `(${a} // ${b})`,
   countIf: (c) => `count(*) FILTER (WHERE ${c})`,
+  keepName: (q) => q,
   avg: (e) => `avg(${e})`,
   lag: (v, over) => `lag(${v}) ${over}`,
   recursiveUnion: 'UNION',

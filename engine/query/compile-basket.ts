@@ -65,7 +65,7 @@ export function compileBasket(plan: BasketPlan, ds: DatasetDef, fields: Readonly
 ), totals AS (
   SELECT (SELECT count(DISTINCT k) FROM lines) AS baskets, (SELECT count(*) FROM holding) AS with_x
 ), out AS (
-  SELECT c.i, c.together, ${ratio('c.together', 'totals.baskets')} AS support, ${ratio('c.together', 'totals.with_x')} AS confidence,
+  SELECT ${dialect.keepName('c.i', 'i')}, ${dialect.keepName('c.together', 'together')}, ${ratio('c.together', 'totals.baskets')} AS support, ${ratio('c.together', 'totals.with_x')} AS confidence,
     ${ratio(`${int('c.together')} * ${int('totals.baskets')}`, `${int('totals.with_x')} * ${int('sizes.with_i')}`)} AS lift
   FROM candidates c JOIN sizes ON sizes.i = c.i CROSS JOIN totals
 ), page AS (

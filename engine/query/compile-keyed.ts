@@ -248,7 +248,7 @@ export function compileKeyed(asked: AggregatePlan, ds: DatasetDef, fields: Reado
 ), top AS (
   SELECT id, d, z FROM g ORDER BY ${order('')} LIMIT ${limit} OFFSET ${offset}
 )${late}, page AS (
-  SELECT g.id, ${d} AS d, g.z, true AS present${labels.map((l) => `, ${l}`).join('')} FROM top g ${deferred ? 'LEFT JOIN late ON late.id = g.id ' : ''}${joins.sql}
+  SELECT ${dialect.keepName('g.id', 'id')}, ${d} AS d, ${dialect.keepName('g.z', 'z')}, true AS present${labels.map((l) => `, ${l}`).join('')} FROM top g ${deferred ? 'LEFT JOIN late ON late.id = g.id ' : ''}${joins.sql}
 )
 SELECT (SELECT count(*) FROM g) AS total, page.present, ${out.join(', ')}
 FROM (SELECT 1) one LEFT JOIN page ON true

@@ -163,7 +163,7 @@ export function compileList(plan: ListPlan, catalog: Catalog, fields: ReadonlyMa
   const pageOrder = [...plan.order.map((t, i) => orderBy(`r.${orderColumn(i)}`, t.dir)), `r.${key} ASC`];
   const limit = params.add(plan.limit, 'BIGINT');
   const offset = params.add(plan.offset, 'BIGINT');
-  const pageColumns = [...[...carried].map((c) => `r.${ident(c)}`), ...orderValues];
+  const pageColumns = [...[...carried].map((c) => dialect.keepName(`r.${ident(c)}`, ident(c))), ...orderValues];
 
   let lateJoin = '';
   if (m && !early) {

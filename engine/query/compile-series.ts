@@ -189,7 +189,7 @@ export function compileSeries(plan: SeriesPlan, ds: DatasetDef, fields: Readonly
   // Filled: every group's every bucket from the first to the last (CROSS JOIN), empty ones
   // zero; unfilled: the buckets holding rows only, each with the bucket one step before.
   const filled = plan.fill
-    ? `SELECT s.b${g.map((x) => `, grp.${x}`).join('')}, v.b IS NOT NULL AS nonempty, ${base.map(filledMeasure).join(', ')}${partCols.map((c) => `, v.${c}`).join('')}${plan.side.map((_, i) => `, COALESCE(s${i}.n, 0) AS side${i}`).join('')}
+    ? `SELECT ${dialect.keepName('s.b', 'b')}${g.map((x) => `, ${dialect.keepName(`grp.${x}`, x)}`).join('')}, v.b IS NOT NULL AS nonempty, ${base.map(filledMeasure).join(', ')}${partCols.map((c) => `, v.${c}`).join('')}${plan.side.map((_, i) => `, COALESCE(s${i}.n, 0) AS side${i}`).join('')}
   FROM s CROSS JOIN grp JOIN guard ON guard.refused IS NULL LEFT JOIN v ON v.b = s.b${g.map((x) => ` AND ${dialect.nullSafeEquals(`v.${x}`, `grp.${x}`)}`).join('')}${plan.side.map((_, i) => ` LEFT JOIN s${i} ON s${i}.b = s.b`).join('')}`
     : `SELECT v.*, true AS nonempty${plan.side.map((_, i) => `, COALESCE(s${i}.n, 0) AS side${i}`).join('')} FROM v${plan.side.map((_, i) => ` LEFT JOIN s${i} ON s${i}.b = v.b`).join('')}`;
   // The previous bucket's row under other names (p_*), so that nothing in `out` is ambiguous.
