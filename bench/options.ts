@@ -11,6 +11,8 @@ interface Common {
   /** False with --no-pg. */
   readonly pg: boolean;
   readonly readme: boolean;
+  /** --backend clickhouse: the variants on DuckDB and on ClickHouse side by side. */
+  readonly backend: 'duckdb' | 'clickhouse';
 }
 export type BenchOptions =
   | (Common & { readonly dataset: 'blog'; readonly views: number; readonly shapes: readonly Shape[] })
@@ -29,6 +31,7 @@ export function benchProgram(): Command {
       'npm run bench -- --views 10000 --quick --no-pg',
       'npm run bench -- --dataset marketplace --orders 2500000 --readme',
       'npm run bench -- --dataset marketplace --orders 20000 --quick',
+      'npm run bench -- --backend clickhouse --views 10000000',
     ],
   )
     .addOption(new Option('--dataset <name>', 'the dataset to measure').choices(['blog', 'marketplace']).default('blog'))
@@ -41,16 +44,23 @@ export function benchProgram(): Command {
     .option('--orders <n>', 'marketplace: orders in the data set (an integer of at least 1000), generated once under bench/data/marketplace-<N>/', atLeast(1000), 1_000_000)
     .option('--quick', 'short runs that prove the suite works (CI), not figures to quote')
     .option('--no-pg', 'leave PostgreSQL out (it is left out anyway when PGURL does not answer)')
-    .option('--readme', "replace the README's benchmark section of what was measured with this run's table");
+    .option('--readme', "replace the README's benchmark section of what was measured with this run's table")
+    .addOption(
+      new Option('--backend <name>', 'blog: duckdb (the server over HTTP), or clickhouse: each variant in this process on DuckDB and on ClickHouse side by side, on the same data ($CLICKHOUSE_URL, else chdb)')
+        .choices(['duckdb', 'clickhouse'])
+        .default('duckdb'),
+    );
 }
 
 /** The options of a parsed command line, or what is wrong with it. */
 export function benchOptions(program: Command): BenchOptions | { readonly error: string } {
-  const o = program.opts<{ dataset: 'blog' | 'marketplace'; views: number; shape: Shape | 'both'; orders: number; quick?: true; pg: boolean; readme?: true }>();
+  const o = program.opts<{ dataset: 'blog' | 'marketplace'; views: number; shape: Shape | 'both'; orders: number; quick?: true; pg: boolean; readme?: true; backend: 'duckdb' | 'clickhouse' }>();
   const given = (name: string) => program.getOptionValueSource(name) === 'cli';
   const foreign = o.dataset === 'marketplace' ? ['views', 'shape'] : ['orders'];
   for (const name of foreign) if (given(name)) return { error: `option '--${name}' does not apply to --dataset ${o.dataset}` };
-  const common = { quick: o.quick === true, pg: o.pg, readme: o.readme === true };
+  if (o.backend === 'clickhouse' && o.dataset !== 'blog') return { error: `option '--backend clickhouse' measures the blog's variants (not --dataset ${o.dataset})` };
+  if (o.backend === 'clickhouse' && given('shape')) return { error: "option '--shape' does not apply to --backend clickhouse (the skewed shape)" };
+  const common = { quick: o.quick === true, pg: o.pg, readme: o.readme === true, backend: o.backend };
   if (o.dataset === 'marketplace') return { ...common, dataset: 'marketplace', orders: o.orders };
   return { ...common, dataset: 'blog', views: o.views, shapes: o.shape === 'both' ? SHAPES : [o.shape] };
 }

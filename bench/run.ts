@@ -19,6 +19,7 @@ import { runShape, shapePaths } from './shape-run.ts';
 import { benchOptions, benchProgram } from './options.ts';
 import type { BenchOptions } from './options.ts';
 import { runMarket } from './market/run.ts';
+import { benchClickHouse } from './clickhouse.ts';
 import { marketMarkdown, updateMarketReadme, withMarketTable } from './market/report.ts';
 
 const program = benchProgram();
@@ -65,7 +66,14 @@ async function marketplace(o: Extract<BenchOptions, { dataset: 'marketplace' }>,
 }
 
 // Progress and notes on stderr, so that stdout carries the tables alone.
-await run((progress) => (o.dataset === 'blog' ? blog(o, progress) : marketplace(o, progress)), {
+async function clickhouse(o: Extract<BenchOptions, { dataset: 'blog' }>, progress: Reporter): Promise<void> {
+  mkdirSync(join(root, 'bench', 'results'), { recursive: true });
+  const table = await benchClickHouse({ root, views: o.views, quick: o.quick }, progress);
+  progress.stop();
+  process.stdout.write(`## DuckDB and ClickHouse\n\n${table}`);
+}
+
+await run((progress) => (o.dataset === 'blog' ? (o.backend === 'clickhouse' ? clickhouse(o, progress) : blog(o, progress)) : marketplace(o, progress)), {
   lines: (line) => process.stderr.write(`${line}\n`),
   describe: (m) => `bench failed: ${m}`,
 });

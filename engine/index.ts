@@ -1,6 +1,8 @@
 // The engine's public entry: everything the HTTP layer (and the benchmark) may use. The
 // server imports this module only; what is not exported here is the engine's own business.
 export { Engine } from './engine.ts';
+export { ClickHouse } from './clickhouse/backend.ts';
+export type { ClickHouseOptions } from './clickhouse/backend.ts';
 export type { EngineOptions, RunOptions, QueryInfo, PlanResult } from './engine.ts';
 export { QueryError, pointer } from './errors.ts';
 export type { QueryErrorCode, QueryErrorDetail } from './errors.ts';

@@ -24,7 +24,27 @@ export interface SnapshotConfig {
 
 const snapshotFile = (ds: DatasetDef) => ds.snapshotFile ?? `${ds.name}.duckdb`;
 
+/** Where the answers come from (BACKEND): the snapshot files, or ClickHouse. */
+export interface ClickHouseConfig {
+  /** CLICKHOUSE_URL: a server's HTTP interface; absent: chdb in this process. */
+  readonly url: string | undefined;
+  /** CLICKHOUSE_DATABASE: the blog's database (the others': `<it>_<dataset>`). */
+  readonly database: string;
+  /** CLICKHOUSE_CLUSTER: the cluster the tables are spread over; absent: one server. */
+  readonly cluster: string | undefined;
+  /** chdb's data folder (no URL): beside the snapshots, `<DATA_DIR>/chdb`. */
+  readonly chdbPath: string;
+}
+
+/** The ClickHouse database a dataset lives in: the blog's is the configured one, as its
+ *  snapshot is ANALYTICS_DB; every other dataset's has its name appended. */
+export function clickhouseDatabase(c: Pick<ClickHouseConfig, 'database'>, dataset: string): string {
+  return dataset === DEFAULT_DATASET.name ? c.database : `${c.database}_${dataset}`;
+}
+
 export interface Config {
+  readonly backend: 'duckdb' | 'clickhouse';
+  readonly clickhouse: ClickHouseConfig;
   readonly port: number;
   readonly host: string;
   /** The blog's snapshot (ANALYTICS_DB). */
@@ -176,7 +196,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, dotenv = true):
       const path = ds === DEFAULT_DATASET ? analyticsDb : join(dataDir, snapshotFile(ds));
       return { dataset: ds.name, path, generateDefault: generate ?? resolve(path) === resolve(DEFAULT_DATA_DIR, snapshotFile(ds)) };
     });
+  const backend = env['BACKEND'] || 'duckdb';
+  if (backend !== 'duckdb' && backend !== 'clickhouse') throw new ConfigError(`BACKEND must be duckdb or clickhouse, got '${backend}'`);
+  const database = env['CLICKHOUSE_DATABASE'] || 'analytics';
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(database)) throw new ConfigError(`CLICKHOUSE_DATABASE must be a plain name (letters, digits, _), got '${database}'`);
+  const chUrl = env['CLICKHOUSE_URL'] || undefined;
+  if (chUrl !== undefined && !/^https?:\/\//.test(chUrl)) throw new ConfigError(`CLICKHOUSE_URL must be an http:// or https:// URL, got '${chUrl}'`);
   return {
+    backend,
+    clickhouse: { url: chUrl, database, cluster: env['CLICKHOUSE_CLUSTER'] || undefined, chdbPath: join(dataDir, 'chdb') },
     port: port(env['PORT']),
     host: env['HOST'] || '127.0.0.1',
     analyticsDb,

@@ -4,11 +4,11 @@
 // answers 503 while the others serve.
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { datasetNamed, verifySnapshot } from '../engine/index.ts';
+import { ClickHouse, Engine, datasetNamed, verifySnapshot } from '../engine/index.ts';
 import type { SnapshotMeta } from '../engine/index.ts';
 import { EngineHolder } from './engine-holder.ts';
 import { buildApp } from './app.ts';
-import { ConfigError, loadConfig } from './config.ts';
+import { ConfigError, clickhouseDatabase, loadConfig } from './config.ts';
 import type { Config } from './config.ts';
 import { exitWith } from './fatal.ts';
 import { createMetrics } from './metrics.ts';
@@ -28,6 +28,9 @@ function configOrExit(): Config {
 }
 
 const config = configOrExit();
+/** BACKEND=clickhouse: every dataset answered from its ClickHouse database (README,
+ *  "ClickHouse"); there are no snapshot files to check, pin or generate. */
+const ch = config.backend === 'clickhouse' ? config.clickhouse : undefined;
 const pkg = packageInfo();
 const metrics = createMetrics();
 
@@ -47,6 +50,15 @@ const served: Served[] = config.snapshots.map((s, i) => {
   // permission) is a set-up mistake: refused now, before anything starts.
   const unreadable = existsSync(file) ? unreadableSnapshot(file) : undefined;
   if (unreadable) exitWith(`cannot serve the snapshot at ${file} (${i === 0 ? 'ANALYTICS_DB' : 'DATA_DIR'}): ${unreadable}`);
+  const open = ch
+    ? async (_path: string, options: Parameters<typeof Engine.openClickHouse>[1]) => {
+        const db = await ClickHouse.connect({ url: ch.url, database: clickhouseDatabase(ch, s.dataset), cluster: ch.cluster, chdbPath: ch.chdbPath });
+        return Engine.openClickHouse(db, options).catch(async (e: unknown) => {
+          await db.close();
+          throw e;
+        });
+      }
+    : undefined;
   const holder = new EngineHolder(s.path, {
     dataset: datasetNamed(s.dataset),
     workers: config.workers,
@@ -57,7 +69,7 @@ const served: Served[] = config.snapshots.map((s, i) => {
       metrics.query(q);
       if (!q.cached && q.ms > config.limits.slowQueryMs) app.log.warn({ kind: q.kind, ms: Math.round(q.ms), sql: q.sql, params: q.params }, 'slow query');
     },
-  });
+  }, open);
   return { dataset: s.dataset, file, generateDefault: s.generateDefault, holder };
 });
 const blog = served[0]!;
@@ -76,6 +88,7 @@ function identity(path: string): string | undefined {
 /** Opens the snapshot now at a dataset's path, after reading it once whole (VERIFY_SNAPSHOT):
  *  a damaged file is refused, with its name, before any request meets the damage. */
 async function load(s: Served): Promise<SnapshotMeta> {
+  if (ch) return s.holder.reload();
   if (!existsSync(s.file)) throw new Error(`no snapshot at ${s.file}`);
   const id = identity(s.file);
   if (config.verifySnapshot) await verifySnapshot(s.file);
@@ -89,7 +102,7 @@ async function load(s: Served): Promise<SnapshotMeta> {
  *  blog's meta. */
 async function reloadAll(tell: (dataset: string, meta: SnapshotMeta) => void = () => {}): Promise<SnapshotMeta> {
   const others = served.slice(1).map(async (s) => {
-    if (!existsSync(s.file) || identity(s.file) === s.opened) return;
+    if (!ch && (!existsSync(s.file) || identity(s.file) === s.opened)) return;
     try {
       tell(s.dataset, await load(s));
     } catch (e) {
@@ -115,6 +128,16 @@ if (config.accessKeys.length) app.log.info({ keys: config.accessKeys.map((k) => 
 
 for (const s of served) {
   const what = s === blog ? '' : ` of the ${s.dataset} dataset`;
+  if (ch) {
+    const where = `ClickHouse database ${clickhouseDatabase(ch, s.dataset)}${ch.url ? '' : ' (chdb in this process)'}`;
+    try {
+      const meta = await load(s);
+      app.log.info({ dataset: s.dataset, rows: meta.rows, loadedAt: meta.loadedAt }, `serving the ${s.dataset} dataset from the ${where}`);
+    } catch (e) {
+      app.log.error({ err: e }, `cannot serve the ${s.dataset} dataset from the ${where}: ${(e as Error).message}; ${s === blog ? '/ready answers' : 'its endpoints answer'} 503 (import with npm run import -- SOURCE --dataset ${s.dataset} --to clickhouse)`);
+    }
+    continue;
+  }
   if (!existsSync(s.file)) {
     if (s.generateDefault) {
       app.log.info(`no snapshot${what} at ${s.file}: generating a default data set of synthetic ${s === blog ? 'views' : 'data'} first`);
