@@ -48,6 +48,10 @@ const BLOG_FILTERS: readonly unknown[] = [
   { field: 'user__username', op: 'in', value: ['alice', 'Alice', 'émile', 'pct%', 'quote"d', '😀emoji', 'blank'] },
   { field: 'duration', op: 'between', value: [0, 2147483647] },
   { field: 'blog__author__username', op: 'startswith', value: '\\' },
+  // Values at the types' limits.
+  { and: [{ field: 'viewed_at', op: 'gt', value: '0001-01-01T00:00:00Z' }, { field: 'viewed_at', op: 'lt', value: '9999-12-31T23:59:59.999999Z' }] },
+  { or: [{ field: 'duration', op: 'lt', value: 9007199254740991 }, { field: 'id', op: 'in', value: [-9007199254740991, 0, 1, 2, 3, 4, 5] }] },
+  { field: 'blog__title', op: 'regex', value: "[%_\\\\'\"]|日本|\\p{Lu}{2}" },
 ];
 
 function blogFixed(): Request[] {

@@ -28,6 +28,8 @@ for (const c of CASES) {
     let apps: { duck: FastifyInstance; ch: FastifyInstance };
     let fixed: readonly Request[];
     let question: (r: () => number) => unknown;
+    /** Every statement the ClickHouse engine ran, with its parameters. */
+    const ran: { sql: string; params: readonly unknown[] }[] = [];
 
     beforeAll(async () => {
       const built = await c.build(dir.path);
@@ -35,7 +37,7 @@ for (const c of CASES) {
       duck = await Engine.open(built.db, { dataset: c.dataset, cacheEntries: 0 });
       const backend = await ClickHouse.connect({ database: `conformance_${c.dataset.name}` });
       await loadIntoClickHouse({ snapshot: built.db, catalog: c.dataset.catalog, ch: backend });
-      ch = await Engine.openClickHouse(backend, { dataset: c.dataset, cacheEntries: 0 });
+      ch = await Engine.openClickHouse(backend, { dataset: c.dataset, cacheEntries: 0, onQuery: (q) => void (q.sql && ran.push({ sql: q.sql, params: q.params ?? [] })) });
       const serve = (e: Engine) => buildApp({ engine: () => (e.dataset.name === 'blog' ? e : undefined), engines: (n) => (n === e.dataset.name ? e : undefined), limits: STEADY_LIMITS });
       apps = { duck: await serve(duck), ch: await serve(ch) };
     }, 300_000);
@@ -74,6 +76,21 @@ for (const c of CASES) {
       expect(failures.slice(0, 5)).toEqual([]);
       expect(ok).toBeGreaterThan(20);
     }, 600_000);
+
+    it('sends filter values only as parameters, never in the SQL text', () => {
+      // Text with characters that mean something in SQL, LIKE or an escape, or non-ASCII.
+      const awkward = (v: unknown): v is string => typeof v === 'string' && /[%_\\'"]|[^\x00-\x7f]/.test(v);
+      let seen = 0;
+      for (const q of ran) {
+        expect(q.sql).not.toMatch(/\$\d/);
+        for (const v of q.params.flatMap((p) => (Array.isArray(p) ? p : [p]))) {
+          if (!awkward(v) || v.length < 2) continue;
+          seen++;
+          expect(q.sql.includes(v), `${v} in ${q.sql.slice(0, 200)}`).toBe(false);
+        }
+      }
+      expect(seen).toBeGreaterThan(10);
+    });
 
     it(`answers ${QUESTIONS} random query-endpoint questions as DuckDB does`, async () => {
       const r = rng(SEED);
