@@ -59,7 +59,7 @@ export function parseType(text: string): ChType {
     const named = els.every((e) => e.name !== undefined);
     return { name, args: els.map((e) => parseType(e.type)), ...(named ? { names: els.map((e) => e.name!) } : {}) };
   }
-  if (name === 'Nullable' || name === 'Array' || name === 'LowCardinality' || name === 'Map') return { name, args: inner.map(parseType) };
+  if (name === 'Nullable' || name === 'Array' || name === 'LowCardinality' || name === 'Map' || name === 'Variant') return { name, args: inner.map(parseType) };
   // Decimal(38, 2), DateTime64(6, 'UTC'), FixedString(3): arguments that are no types.
   return { name, args: inner.map((a) => ({ name: a, args: [] })) };
 }
@@ -111,6 +111,13 @@ export function convert(v: unknown, t: ChType): unknown {
     case 'DateTime64':
     case 'DateTime':
       return instant(String(v));
+    case 'Variant': {
+      // ClickHouse's common type of integers of both signs (a COALESCE of a count, UInt64,
+      // and an Int64): its value as the integer it holds.
+      const ints = t.args.every((a) => /^U?Int\d+$/.test(a.name));
+      if (ints && (typeof v === 'string' || typeof v === 'number')) return convert(v, { name: 'Int128', args: [] });
+      return v;
+    }
     case 'Float32':
     case 'Float64':
       // Written as text where not finite (`nan`, `inf`).

@@ -12,6 +12,9 @@ export const QUERY_SETTINGS: Readonly<Record<string, string | number>> = {
   cast_keep_nullable: 1,
   // tuple(x AS a) is a named tuple, written as an object: a child list's rows.
   enable_named_columns_in_function_tuple: 1,
+  // A name in WHERE is the table's column, not an alias of the same SELECT (`SELECT
+  // blog_country_id AS id ... WHERE id < 5` reads the table's id, as in DuckDB).
+  prefer_column_name_to_alias: 1,
   // GROUP BY 1, 2 names columns by position.
   enable_positional_arguments: 1,
   // Instants are read and written in UTC whatever the server's zone.

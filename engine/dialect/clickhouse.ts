@@ -56,6 +56,12 @@ function stepOf(step: string): { n: number; unit: string } {
 
 const toInterval: Readonly<Record<string, string>> = { hour: 'toIntervalHour', day: 'toIntervalDay', month: 'toIntervalMonth', year: 'toIntervalYear' };
 
+/** An instant floored to its second, as a DateTime64 of seconds. */
+function floorSeconds(ts: string): string {
+  const us = `toUnixTimestamp64Micro(${ts})`;
+  return `fromUnixTimestamp64Second(intDiv(${us}, 1000000) - (${us} % 1000000 < 0), 'UTC')`;
+}
+
 /** Text as a ClickHouse string literal: for the engine's own constants only. */
 const literal = (s: string) => `'${s.replaceAll('\\', '\\\\').replaceAll("'", "\\'")}'`;
 
@@ -88,7 +94,8 @@ export const clickhouse: Dialect = {
   nullOf: (t) => `CAST(NULL AS Nullable(${chType(t)}))`,
   // `//` starts a comment in ClickHouse. intDiv rounds toward zero, as DuckDB's `//` does.
   intDiv: (a, b) => `intDiv(${a}, ${b})`,
-  countIf: (c) => `countIf(${c})`,
+  bigCount: (c) => `toInt64(${c})`,
+  countIf: (c) => `toInt64(countIf(${c}))`,
   // avg() of a decimal divides a double made from the decimal (1.1 * 3 / 3 is not 1.1):
   // the exact sum in units of 10^-scale over the count, one rounding, as DuckDB's.
   avg: (e, scale) => {
@@ -112,10 +119,13 @@ export const clickhouse: Dialect = {
   nullSafeEquals: (a, b) => `${a} IS NOT DISTINCT FROM ${b}`,
   // date_trunc gives a Date32 for days and longer: wall-clock bucket starts stay instants
   // of the UTC calendar, as DuckDB's TIMESTAMPs.
-  truncate: (unit, ts) => `toDateTime64(date_trunc(${unit}, ${ts}), 6, 'UTC')`,
-  // The wall clock of an instant in a zone, as a UTC timestamp: the instant moved by the
-  // zone's offset at that instant (DST included).
-  localTime: (tz, ts) => `fromUnixTimestamp64Micro(toUnixTimestamp64Micro(${ts}) + toInt64(timeZoneOffset(toTimeZone(${ts}, ${tz}))) * 1000000, 'UTC')`,
+  // ClickHouse truncates an instant before 1970 with a fraction of a second toward 1970
+  // (1969-12-31 23:59:59.5 is in January 1970): whole seconds first, floored.
+  truncate: (unit, ts) => `toDateTime64(date_trunc(${unit}, ${floorSeconds(ts)}), 6, 'UTC')`,
+  // The wall clock of an instant in a zone, as a UTC timestamp: the instant written in the
+  // zone (DST included) and read back in UTC. timeZoneOffset() is wrong before 1970 in zones
+  // west of Greenwich (a day too many: +20 h for -4 h); the zone's own text is right.
+  localTime: (tz, ts) => `toDateTime64(toString(toTimeZone(${ts}, ${tz})), 6, 'UTC')`,
   epochMicros: (ts) => `toUnixTimestamp64Micro(${ts})`,
   fromEpochMicros: (us) => `fromUnixTimestamp64Micro(toInt64(${us}), 'UTC')`,
   bucketRange: (lo, hi, step, from) => {

@@ -31,6 +31,10 @@ export interface Dialect {
   nullOf(type: CastType): string;
   /** Integer division rounding toward zero (callers floor negative values themselves). */
   intDiv(a: string, b: string): string;
+  /** A count (an aggregate call) as a BIGINT, beside which other BIGINTs stay integers
+   *  (DuckDB's counts are BIGINTs; ClickHouse's are UInt64, whose common type with Int64
+   *  is a Variant). */
+  bigCount(count: string): string;
   /** Rows for which `cond` holds, in an aggregate. */
   countIf(cond: string): string;
   /** The mean of the non-null values of `expr` (with `scale` digits after the point: 0 for

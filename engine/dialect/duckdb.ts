@@ -30,6 +30,7 @@ export const duckdb: Dialect = {
   raiseIf: (cond, m) => `CASE WHEN ${cond} THEN error('${m.replaceAll("'", "''")}') END`,
   nullOf: (t) => `NULL::${t}`,
   intDiv: (a, b) => `(${a} // ${b})`,
+  bigCount: (c) => c,
   countIf: (c) => `count(*) FILTER (WHERE ${c})`,
   keepName: (q) => q,
   avg: (e) => `avg(${e})`,

@@ -147,13 +147,13 @@ function groupsSql(plan: AggregatePlan, k: Keyed, strategy: Strategy, ds: Datase
       if (family && (family.day || family.month || family.all)) {
         const src = unionSegments(decompose(plan.window, family, o.span), catalog, where, params, (r) =>
           r.fact
-            ? `SELECT ${key} AS id, ${d.countIf(`${prev} IS NULL`)} AS f, count(*) AS n FROM ${r.table} WHERE ${r.conds} GROUP BY ${key}`
+            ? `SELECT ${key} AS id, ${d.countIf(`${prev} IS NULL`)} AS f, ${d.bigCount('count(*)')} AS n FROM ${r.table} WHERE ${r.conds} GROUP BY ${key}`
             : `SELECT ${key} AS id, f, n FROM ${r.table} WHERE ${r.conds}`);
         return `SELECT id, ${d.cast('sum(f)', 'BIGINT')} AS d, ${d.cast('sum(n)', 'BIGINT')} AS z FROM (\n  ${src}\n) GROUP BY id`;
       }
       const conds = [windowSql(ident(catalog.fact.time), plan.window, params), ...where(params)];
       const first = plan.window.start === null ? `${prev} IS NULL` : `${prev} IS NULL OR ${prev} < ${params.add(plan.window.start, 'TIMESTAMP')}`;
-      return `SELECT ${key} AS id, ${d.countIf(first)} AS d, count(*) AS z FROM ${ident(catalog.fact.name)}
+      return `SELECT ${key} AS id, ${d.countIf(first)} AS d, ${d.bigCount('count(*)')} AS z FROM ${ident(catalog.fact.name)}
   WHERE ${conds.join(' AND ')} GROUP BY ${key}`;
     }
     case 'pairs': {
@@ -167,7 +167,7 @@ function groupsSql(plan: AggregatePlan, k: Keyed, strategy: Strategy, ds: Datase
       const perValue = o.rollups !== false && sameWithin(catalog, distinct).includes(keyName);
       const pairs = perValue ? `SELECT v, ${d.anyValue('id')} AS id, sum(n) AS n FROM (\n  ${src}\n) GROUP BY v` : `SELECT id, v, sum(n) AS n FROM (\n  ${src}\n) GROUP BY id, v`;
       // A null value is a pair of its own, but no value to count (a nullable column only).
-      return `SELECT id, ${k.distinctNullable ? 'count(v)' : 'count(*)'} AS d, ${d.cast('sum(n)', 'BIGINT')} AS z FROM (
+      return `SELECT id, ${d.bigCount(k.distinctNullable ? 'count(v)' : 'count(*)')} AS d, ${d.cast('sum(n)', 'BIGINT')} AS z FROM (
   ${pairs}
 ) GROUP BY id`;
     }
@@ -202,8 +202,8 @@ function wholeSql(plan: AggregatePlan, k: Keyed, ds: DatasetDef, fields: Readonl
 /** The rows whose key is null, as one group (plain: a scan of the window). */
 function nullGroupSql(plan: AggregatePlan, k: Keyed, ds: DatasetDef, fields: ReadonlyMap<string, FieldDef>, params: Params, d: Dialect): string {
   const conds = [windowSql(ident(ds.catalog.fact.time), plan.window, params), `${ident(k.key)} IS NULL`, ...(plan.filter ? [compileFilter(plan.filter, fields, params, ident, d)] : [])];
-  const distinct = k.distinct === undefined ? d.nullOf('BIGINT') : `count(DISTINCT ${ident(k.distinct)})`;
-  return `SELECT NULL AS id, ${distinct} AS d, count(*) AS z FROM ${ident(ds.catalog.fact.name)} WHERE ${conds.join(' AND ')} HAVING count(*) > 0`;
+  const distinct = k.distinct === undefined ? d.nullOf('BIGINT') : d.bigCount(`count(DISTINCT ${ident(k.distinct)})`);
+  return `SELECT NULL AS id, ${distinct} AS d, ${d.bigCount('count(*)')} AS z FROM ${ident(ds.catalog.fact.name)} WHERE ${conds.join(' AND ')} HAVING count(*) > 0`;
 }
 
 export function compileKeyed(asked: AggregatePlan, ds: DatasetDef, fields: ReadonlyMap<string, FieldDef>, o: CompileOptions, params: Params, dialect: Dialect): string {

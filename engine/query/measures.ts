@@ -118,9 +118,9 @@ export function aggregateSql(ds: DatasetDef, name: string, f: string, params: Pa
   const m = ds.measures[name]!;
   switch (m.kind) {
     case 'count':
-      return 'count(*)';
+      return dialect.bigCount('count(*)');
     case 'count_distinct':
-      return `count(DISTINCT ${f}.${ident(m.column)})`;
+      return dialect.bigCount(`count(DISTINCT ${f}.${ident(m.column)})`);
     case 'sum':
       // A sum over no rows is 0 here, as a count is: "no revenue" is 0, not unknown.
       return `COALESCE(sum(${compileExpr(m.expr, (c) => `${f}.${ident(c)}`, params, dialect)}), 0)`;
