@@ -23,6 +23,22 @@ import type { Progress } from './progress.ts';
 /** A path as a DuckDB string literal: the importer's own temporary files only. */
 const pathLiteral = (p: string) => `'${p.replaceAll("'", "''")}'`;
 
+/** ClickHouse's instants (DateTime64) reach from 1900 to 2299: a snapshot with an instant
+ *  outside (DuckDB's reach 0001 to 9999) is refused, never clamped. */
+const FIRST_INSTANT = '1900-01-01 00:00:00';
+const PAST_LAST_INSTANT = '2300-01-01 00:00:00';
+
+async function checkInstants(src: Database, catalog: Catalog): Promise<void> {
+  for (const t of chTables(catalog)) {
+    for (const c of t.columns.filter((x) => x.type.includes('DateTime64'))) {
+      const col = ident(c.name);
+      const { rows } = await src.query(`SELECT count(*) AS n, min(${col})::VARCHAR AS lo, max(${col})::VARCHAR AS hi FROM ${ident(t.name)} WHERE ${col} < $1::TIMESTAMP OR ${col} >= $2::TIMESTAMP`, [FIRST_INSTANT, PAST_LAST_INSTANT]);
+      const n = Number(rows[0]?.['n'] ?? 0);
+      if (n > 0) throw new ImportError(`${t.name}.${c.name}: ${n} instants outside the years 1900 to 2299 that ClickHouse stores (${String(rows[0]!['lo'])} .. ${String(rows[0]!['hi'])}); nothing was loaded`);
+    }
+  }
+}
+
 /** The nodes of a cluster other than the one the importer talks to (host:port, native). */
 async function otherNodes(ch: ClickHouse): Promise<string[]> {
   if (!ch.cluster) return [];
@@ -52,6 +68,7 @@ export async function loadIntoClickHouse(o: ClickHouseLoadOptions): Promise<Snap
   const work = mkdtempSync(join(tmpdir(), 'bae-ch-'));
   try {
     const meta = await readMeta(src);
+    await checkInstants(src, catalog);
     await ch.ensureDatabase();
     for (const sql of [...s.clean, ...s.create]) await ch.exec(sql);
     const tables = chTables(catalog).filter((t) => t.name !== META_TABLE);

@@ -2,6 +2,7 @@
 // (a second load replaces the first by EXCHANGE TABLES, a failed one leaves it as it was);
 // on a cluster, whose DDL chdb cannot run, the statements checked as text.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { blogCatalog } from '../engine/datasets/blog/declaration.ts';
 import { marketplaceCatalog } from '../engine/datasets/marketplace/declaration.ts';
@@ -90,6 +91,13 @@ describe('the ClickHouse tables of one server, on chdb', () => {
   it('leaves the live tables as they were when a load fails', async () => {
     const before = await count('fact_view');
     await expect(loadIntoClickHouse({ snapshot: join(dir.path, 'missing.duckdb'), catalog: blogCatalog, ch })).rejects.toThrow();
+    // An instant ClickHouse cannot hold is refused, not clamped.
+    const old = join(dir.path, 'old.duckdb');
+    copyFileSync(snapshots[0]!, old);
+    const db = await Database.open(old);
+    await db.exec(`UPDATE blog SET created_at = TIMESTAMP '1850-06-01 12:00:00' WHERE id = (SELECT min(id) FROM blog)`);
+    db.close();
+    await expect(loadIntoClickHouse({ snapshot: old, catalog: blogCatalog, ch })).rejects.toThrow(/blog\.created_at: 1 instants outside the years 1900 to 2299/);
     expect(await count('fact_view')).toBe(before);
     expect((await tables()).filter((t) => t.includes(NEW))).toEqual([]);
   }, 60_000);
