@@ -8,7 +8,7 @@
 // tables go to stdout, each under its shape, progress to stderr, the server's log to
 // bench/results/server-[uniform-]<N>.log (shape-run.ts). Marketplace: the same over its
 // endpoints and the Django shop schema (market/run.ts).
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SHAPE_SUMMARY } from '../data/dimensions.ts';
 import type { Shape } from '../data/dimensions.ts';
@@ -69,6 +69,14 @@ async function marketplace(o: Extract<BenchOptions, { dataset: 'marketplace' }>,
 async function clickhouse(o: Extract<BenchOptions, { dataset: 'blog' }>, progress: Reporter): Promise<void> {
   mkdirSync(join(root, 'bench', 'results'), { recursive: true });
   const table = await benchClickHouse({ root, views: o.views, quick: o.quick }, progress);
+  if (o.readme) {
+    const text = readFileSync(readme, 'utf8');
+    const [start, end] = ['<!-- bench-clickhouse:start -->', '<!-- bench-clickhouse:end -->'];
+    const i = text.indexOf(start);
+    const j = text.indexOf(end);
+    if (i < 0 || j < i) throw new Error(`README.md has no ${start} ... ${end} section`);
+    writeFileSync(readme, `${text.slice(0, i + start.length)}\n${table}${text.slice(j)}`);
+  }
   progress.stop();
   process.stdout.write(`## DuckDB and ClickHouse\n\n${table}`);
 }
