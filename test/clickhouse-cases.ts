@@ -72,6 +72,10 @@ function blogFixed(): Request[] {
   // The old service's path and an author who does not exist (404 on both).
   out.push(get('/analytics/blog-views/', { as_of: AS_OF, range: 'all' }));
   out.push(get('/api/v1/analytics/performance', { as_of: AS_OF, user_id: 999999 }));
+  // Refusals: a filled series past its bound (the database refuses it as it runs), a pattern
+  // RE2 does not take.
+  out.push({ method: 'POST', url: '/api/v1/blog/query', body: { measures: ['views'], dimensions: ['user', 'blog'], time: { granularity: 'hour', fill: true }, range: 'all', as_of: AS_OF } });
+  out.push({ method: 'POST', url: '/api/v1/blog/query', body: { measures: ['views'], filters: { field: 'blog__title', op: 'regex', value: '(' }, as_of: AS_OF } });
   return out;
 }
 

@@ -75,8 +75,9 @@ export const clickhouse: Dialect = {
   },
   listParam: (i, type) => `{p${i}:Array(${chType(type)})}`,
   listContains: (list, v) => `has(${list}, ${v})`,
-  // ClickHouse inlines CTEs: no hint to give.
-  cteHint: () => '',
+  // ClickHouse inlines a CTE into each reader (a scan of the facts each time) unless it is
+  // MATERIALIZED (enable_materialized_cte: a temporary table, computed once).
+  cteHint: (kind) => (kind === 'inlined' ? '' : ' MATERIALIZED'),
   functions: {
     coalesce: (a) => `COALESCE(${a.join(', ')})`,
     nullif: ([x, y]) => `nullIf(${x}, ${y})`,

@@ -18,9 +18,11 @@ export interface Dialect {
   listParam(index: number, type: SqlType): string;
   /** Whether a list (a bound list parameter) holds `value`. */
   listContains(list: string, value: string): string;
-  /** What follows `name AS` in a CTE that should be computed once (`true`) or inlined into
-   *  each reader (`false`): a hint, not a meaning (DuckDB's `MATERIALIZED`). */
-  cteHint(materialized: boolean): string;
+  /** What follows `name AS` in a CTE: a hint, not a meaning. `materialized`: computed once
+   *  (DuckDB's `MATERIALIZED`); `inlined`: into each reader; `reused`: read more than once,
+   *  left to an engine that decides by itself (DuckDB), computed once by one that would
+   *  otherwise compute it for each reader (ClickHouse). */
+  cteHint(kind: 'materialized' | 'inlined' | 'reused'): string;
   /** The functions of declared expressions (catalog Expr), over compiled arguments. */
   readonly functions: Readonly<Record<ExprFunction, (args: readonly string[]) => string>>;
   cast(expr: string, type: CastType): string;

@@ -14,7 +14,7 @@ export const duckdb: Dialect = {
   param: (i, type) => (type ? `$${i}::${type}` : `$${i}`),
   listParam: (i, type) => `$${i}::${type}[]`,
   listContains: (list, v) => `list_contains(${list}, ${v})`,
-  cteHint: (materialized) => (materialized ? ' MATERIALIZED' : ' NOT MATERIALIZED'),
+  cteHint: (kind) => (kind === 'materialized' ? ' MATERIALIZED' : kind === 'inlined' ? ' NOT MATERIALIZED' : ''),
   functions: {
     coalesce: (a) => `COALESCE(${a.join(', ')})`,
     nullif: ([x, y]) => `NULLIF(${x}, ${y})`,

@@ -109,7 +109,7 @@ export function compileAggregate(plan: AggregatePlan, ds: DatasetDef, fields: Re
   const nullsDropped = plan.nulls === 'drop' && reads.length ? ` WHERE ${reads.slice(0, plan.dimensions.length).map((_, i) => `g${i} IS NOT NULL`).join(' AND ')}` : '';
   return `WITH ${tree ? 'RECURSIVE ' : ''}base AS (
   SELECT ${[...dimCols, ...measureCols].join(', ')} FROM ${src.from} ${joins.sql}${groupBy}
-)${tree?.ctes ?? ''}, out AS (
+)${tree?.ctes ?? ''}, out AS${dialect.cteHint('reused')} (
   SELECT ${reads.map((_, i) => `base.g${i}, `).join('')}${outCols.join(', ')} FROM base${tree?.join ?? ''}${nullsDropped}
 ), ${late ? 'cut' : 'page'} AS (
   SELECT *, true AS present FROM out ORDER BY ${order} LIMIT ${limit} OFFSET ${offset}

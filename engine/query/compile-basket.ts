@@ -50,7 +50,7 @@ export function compileBasket(plan: BasketPlan, ds: DatasetDef, fields: Readonly
     }, labelJoins, params, dialect),
   );
   const order = (a: string) => `${a}together DESC, ${a}lift DESC, ${a}i ASC`;
-  return `WITH lines AS (
+  return `WITH lines AS${dialect.cteHint('reused')} (
   SELECT ${basis.sql} AS k, ${item.sql} AS i FROM ${ident(catalog.fact.name)} f ${joins.sql} WHERE ${conds.join(' AND ')}
 ), holding AS (
   SELECT DISTINCT k FROM lines WHERE i = ${x}

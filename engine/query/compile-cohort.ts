@@ -53,7 +53,7 @@ export function compileCohort(plan: CohortPlan, ds: DatasetDef, fields: Readonly
   // The last bucket holding an instant of the window: that of the window's last microsecond.
   const end = params.add(plan.window.end, 'TIMESTAMP');
   const last = trunc(dialect.fromEpochMicros(`(${dialect.epochMicros(end)} - 1)`));
-  return `WITH per AS${dialect.cteHint(true)} (
+  return `WITH per AS${dialect.cteHint('materialized')} (
   ${per}
 ), firsts AS (
   SELECT e, min(b) AS c FROM per GROUP BY e

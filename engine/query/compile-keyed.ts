@@ -243,7 +243,7 @@ export function compileKeyed(asked: AggregatePlan, ds: DatasetDef, fields: Reado
   const late = deferred ? `, late AS (\n  ${groupsSql(plan, k, 'pairs', ds, fields, o, params, dialect, `${ident(k.key)} IN (SELECT id FROM top)`)}\n)` : '';
   // A null group's distinct count comes with it (nullGroupSql); the others' from `late`.
   const d = deferred ? 'COALESCE(late.d, g.d, 0)' : 'g.d';
-  return `WITH g AS (
+  return `WITH g AS${dialect.cteHint('reused')} (
   ${groups}
 ), top AS (
   SELECT id, d, z FROM g ORDER BY ${order('')} LIMIT ${limit} OFFSET ${offset}

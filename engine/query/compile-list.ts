@@ -147,7 +147,7 @@ export function compileList(plan: ListPlan, catalog: Catalog, fields: ReadonlyMa
     const having = m.sql.having(value);
     const inner = `SELECT r.*, ${[...m.sql.names.map(value), ...ranks].map((v, i) => `${v} AS ${figureColumn(i)}`).join(', ')}
     FROM ${FILTERED} AS r LEFT JOIN ${MEASURES} AS m ON m.${ROW_MEASURE_KEY} = r.${key}${having ? `\n    WHERE ${having}` : ''}`;
-    ctes.push(`${ROWS} AS${dialect.cteHint(false)} (\n  ${pick ? `SELECT * FROM (\n    ${inner}\n  ) AS r WHERE ${pick}` : inner}\n)`);
+    ctes.push(`${ROWS} AS${dialect.cteHint('inlined')} (\n  ${pick ? `SELECT * FROM (\n    ${inner}\n  ) AS r WHERE ${pick}` : inner}\n)`);
     source = ROWS;
     names.forEach((_, i) => carried.add(`__f${i}`));
     figures = names.map((n, i) => `${figureOut(n, `r.${figureColumn(i)}`)} AS ${ident(n)}`);
@@ -178,9 +178,9 @@ export function compileList(plan: ListPlan, catalog: Catalog, fields: ReadonlyMa
   const before = early ? ctes.map((c) => `, ${c}`).join('') : '';
   const after = [...(early ? [] : ctes), ...children].map((c) => `, ${c}`).join('');
 
-  return `WITH ${FILTERED} AS${dialect.cteHint(false)} (
+  return `WITH ${FILTERED} AS${dialect.cteHint('inlined')} (
   SELECT * FROM ${ident(root.name)} AS r${where}
-)${before}, ${PAGE} AS${dialect.cteHint(true)} (
+)${before}, ${PAGE} AS${dialect.cteHint('materialized')} (
   SELECT ${pageColumns.join(', ')}
   FROM ${source} AS r${pageJoins.lines}
   ORDER BY ${[...plan.order.map((t, i) => orderBy(orderColumn(i), t.dir)), `r.${key} ASC`].join(', ')}

@@ -195,7 +195,7 @@ export function compileSeries(plan: SeriesPlan, ds: DatasetDef, fields: Readonly
   // The previous bucket's row under other names (p_*), so that nothing in `out` is ambiguous.
   const prevCols = ['b', ...g, ...base.map((_, i) => `m${i}`), ...partCols].map((c) => `${c} AS p_${c}`).join(', ');
   const before = plan.fill || plan.compare.length === 0 ? '' : ` LEFT JOIN (SELECT ${prevCols} FROM v) p ON p.p_b = ${dialect.bucketBefore('filled.b', p.step)}${g.map((x) => ` AND ${dialect.nullSafeEquals(`p.p_${x}`, `filled.${x}`)}`).join('')}`;
-  return `WITH v AS (
+  return `WITH v AS${dialect.cteHint('reused')} (
   ${v}
 )${sides.map((x) => `, ${x}`).join('')}, span AS (
   SELECT min(b) AS lo, max(b) AS hi FROM (SELECT b FROM v${plan.side.map((_, i) => ` UNION ALL SELECT b FROM s${i}`).join('')})
