@@ -15,9 +15,6 @@ export const QUERY_SETTINGS: Readonly<Record<string, string | number>> = {
   // A name in WHERE is the table's column, not an alias of the same SELECT (`SELECT
   // blog_country_id AS id ... WHERE id < 5` reads the table's id, as in DuckDB).
   prefer_column_name_to_alias: 1,
-  // `WITH x AS MATERIALIZED (...)` is computed once (dialect cteHint): a CTE read several
-  // times would otherwise scan the facts for each reader.
-  enable_materialized_cte: 1,
   // GROUP BY 1, 2 names columns by position.
   enable_positional_arguments: 1,
   // Instants are read and written in UTC whatever the server's zone.

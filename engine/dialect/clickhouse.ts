@@ -75,9 +75,10 @@ export const clickhouse: Dialect = {
   },
   listParam: (i, type) => `{p${i}:Array(${chType(type)})}`,
   listContains: (list, v) => `has(${list}, ${v})`,
-  // ClickHouse inlines a CTE into each reader (a scan of the facts each time) unless it is
-  // MATERIALIZED (enable_materialized_cte: a temporary table, computed once).
-  cteHint: (kind) => (kind === 'inlined' ? '' : ' MATERIALIZED'),
+  // ClickHouse inlines a CTE into each reader (a scan of the facts each time). Its
+  // MATERIALIZED CTEs (enable_materialized_cte, 26.7) answered wrongly here (an empty
+  // also-bought, errors in category subtrees): not used.
+  cteHint: () => '',
   functions: {
     coalesce: (a) => `COALESCE(${a.join(', ')})`,
     nullif: ([x, y]) => `nullIf(${x}, ${y})`,
