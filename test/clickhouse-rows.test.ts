@@ -54,11 +54,12 @@ describe('the ClickHouse dialect', () => {
     const p = new Params(clickhouse);
     expect(p.add("o'b%_\\", 'VARCHAR')).toBe('{p1:String}');
     expect(p.add('2024-01-01 00:00:00.000000', 'TIMESTAMP')).toBe("{p2:DateTime64(6, 'UTC')}");
-    expect(p.add('12.30', 'DECIMAL(4,2)')).toBe('{p3:Decimal(4, 2)}');
+    expect(p.add('12.30', 'DECIMAL(4,2)')).toBe('{p3:Decimal(38, 18)}');
     expect(p.add(null, 'BIGINT')).toBe('{p4:Nullable(Int64)}');
     expect(p.add(7)).toBe('{p5:Int64}');
     expect(p.addList(['a', 'b'], 'UUID')).toBe('{p6:Array(UUID)}');
-    expect(p.values).toEqual(["o'b%_\\", '2024-01-01 00:00:00.000000', '12.30', null, 7, ['a', 'b']]);
+    expect(p.addList(['1.5', '-2'], 'DECIMAL(2,1)')).toBe('CAST({p7:Array(String)} AS Array(Decimal(38, 18)))');
+    expect(p.values.slice(0, 6)).toEqual(["o'b%_\\", '2024-01-01 00:00:00.000000', '12.30', null, 7, ['a', 'b']]);
   });
 
   it('spells what DuckDB spells otherwise', () => {

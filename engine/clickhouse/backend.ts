@@ -25,15 +25,13 @@ export interface ClickHouseOptions {
   readonly chdbPath?: string | undefined;
 }
 
-/** A parameter's value in ClickHouse's text form of its declared type (what the HTTP
- *  interface and chdb parse a `{name:Type}` value from); null as SQL NULL. */
-function paramText(v: Param, type: string): string | null {
+/** A parameter's value as the clients send it: a scalar as its text (parsed by ClickHouse
+ *  as the declared type), a list as a list (each client writes it as an array literal:
+ *  text quoted and escaped, numbers bare; decimals travel as text, dialect listParam);
+ *  null as SQL NULL. */
+function paramValue(v: Param): string | readonly (string | number | boolean)[] | null {
   if (v === null) return null;
-  if (Array.isArray(v)) {
-    const inner = /^Array\((.*)\)$/.exec(type)?.[1] ?? 'String';
-    const quoted = /^(String|UUID|Date|Date32|DateTime|DateTime64|Nullable\(String\))/.test(inner);
-    return `[${v.map((x) => (quoted ? `'${String(x).replaceAll('\\', '\\\\').replaceAll("'", "\\'")}'` : String(x))).join(',')}]`;
-  }
+  if (Array.isArray(v)) return v;
   return String(v);
 }
 
@@ -44,12 +42,11 @@ function placeholderTypes(sql: string): Map<number, string> {
   return types;
 }
 
-function namedParams(sql: string, params: readonly Param[]): Record<string, string | null> {
+function namedParams(sql: string, params: readonly Param[]): Record<string, unknown> {
   const types = placeholderTypes(sql);
-  const out: Record<string, string | null> = {};
+  const out: Record<string, unknown> = {};
   params.forEach((v, i) => {
-    const t = types.get(i + 1);
-    if (t !== undefined) out[`p${i + 1}`] = paramText(v, t);
+    if (types.has(i + 1)) out[`p${i + 1}`] = paramValue(v);
   });
   return out;
 }
@@ -100,7 +97,7 @@ class ChdbEngine {
     return e;
   }
 
-  run(database: string, sql: string, params: Record<string, string | null> | undefined, settings: string, timeoutMs?: number): Promise<string> {
+  run(database: string, sql: string, params: Record<string, unknown> | undefined, settings: string, timeoutMs?: number): Promise<string> {
     const go = async () => {
       if (this.current !== database) {
         await this.session.queryAsync(`CREATE DATABASE IF NOT EXISTS \`${database}\``);

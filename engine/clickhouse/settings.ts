@@ -15,6 +15,10 @@ export const QUERY_SETTINGS: Readonly<Record<string, string | number>> = {
   // A name in WHERE is the table's column, not an alias of the same SELECT (`SELECT
   // blog_country_id AS id ... WHERE id < 5` reads the table's id, as in DuckDB).
   prefer_column_name_to_alias: 1,
+  // `x = a OR x = b OR x = c` stays as written (the dialect's `in`): rewritten into
+  // `x IN (a, b, c)`, the values would be converted to x's type, and one too large for a
+  // narrow DECIMAL column fails the query instead of matching nothing.
+  optimize_min_equality_disjunction_chain_length: 1000,
   // GROUP BY 1, 2 names columns by position.
   enable_positional_arguments: 1,
   // Instants are read and written in UTC whatever the server's zone.

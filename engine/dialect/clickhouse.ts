@@ -34,6 +34,24 @@ export function chType(t: CastType): string {
   }
 }
 
+const decimalScale = (t: CastType): number | undefined => {
+  const m = /^DECIMAL\(\d+,\s*(\d+)\)$/.exec(t);
+  return m ? Number(m[1]) : undefined;
+};
+
+/** Decimal parameters' scale: at least that of any stored column. DuckDB binds the
+ *  narrowest DECIMAL holding a value and widens it to compare; ClickHouse compares two
+ *  decimals in the type of the one with the larger scale, so a DECIMAL(5,3) column beside
+ *  1234567890.12 bound as Decimal(38, 2) fails the query (an overflow) instead of matching
+ *  nothing. */
+const PARAM_SCALE = 18;
+
+/** A parameter's type: a decimal as Decimal(38, >= PARAM_SCALE). */
+function paramType(t: CastType): string {
+  const d = decimalScale(t);
+  return d === undefined ? chType(t) : `Decimal(38, ${Math.max(d, PARAM_SCALE)})`;
+}
+
 /** The type of an untyped parameter, from its value. */
 function inferred(v: Param): CastType {
   if (typeof v === 'boolean') return 'BOOLEAN';
@@ -70,10 +88,15 @@ export const clickhouse: Dialect = {
   // Named parameters ({p1:Int64}): the value travels beside the text and is never parsed as
   // SQL. A null is bound as a Nullable of the type.
   param: (i, type, value) => {
-    const t = chType(type ?? inferred(value));
+    const t = paramType(type ?? inferred(value));
     return `{p${i}:${value === null ? `Nullable(${t})` : t}}`;
   },
-  listParam: (i, type) => `{p${i}:Array(${chType(type)})}`,
+  // A list of decimals travels as text (a JSON number would round past 15 digits, and
+  // ClickHouse reads no quoted decimal in an array) and is cast in the query.
+  listParam: (i, type) => {
+    const d = decimalScale(type);
+    return d === undefined ? `{p${i}:Array(${chType(type)})}` : `CAST({p${i}:Array(String)} AS Array(Decimal(38, ${Math.max(d, PARAM_SCALE)})))`;
+  },
   listContains: (list, v) => `has(${list}, ${v})`,
   // ClickHouse inlines a CTE into each reader (a scan of the facts each time). Its
   // MATERIALIZED CTEs (enable_materialized_cte, 26.7) answered wrongly here (an empty
@@ -157,7 +180,10 @@ export const clickhouse: Dialect = {
     gte: { sql: cmp('>=') },
     lt: { sql: cmp('<') },
     lte: { sql: cmp('<=') },
-    in: { sql: (c, vs) => `${c} IN (${vs.join(', ')})`, list: (c, l) => `has(${l}, ${c})` },
+    // `c IN (v1, v2)` converts the values to the column's type (a value too large for a
+    // DECIMAL(5,3) column fails the query, where DuckDB finds no match): equalities compare
+    // in a type that holds both. Long lists: has(), bound as one list.
+    in: { sql: (c, vs) => `(${vs.map((v) => `${c} = ${v}`).join(' OR ')})`, list: (c, l) => `has(${l}, ${c})` },
     between: { sql: (c, [lo, hi]) => `${c} BETWEEN ${lo} AND ${hi}` },
     contains: { sql: (c, [v]) => `position(lowerUTF8(${c}), lowerUTF8(${v})) > 0` },
     startswith: { sql: (c, [v]) => `startsWith(lowerUTF8(${c}), lowerUTF8(${v}))` },
