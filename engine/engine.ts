@@ -137,10 +137,16 @@ export class Engine {
   /** Parses a filter against this engine's catalog, from the fact root or another table
    *  (a QueryError on bad input). */
   parseFilter(input: unknown, base = '/filters', root?: string): FilterNode | undefined {
-    if (root === undefined || root === this.catalog.root) return parseFilter(input, this.catalog, this.fields, base);
+    return parseFilter(input, this.catalog, this.fieldsOf(root), base);
+  }
+
+  /** The field paths from a table of the catalog (default: the fact root), as the filters
+   *  rooted there read them. The caller checks that `root` is one of the catalog's tables. */
+  fieldsOf(root?: string): ReadonlyMap<string, FieldDef> {
+    if (root === undefined || root === this.catalog.root) return this.fields;
     let fields = this.rootFields.get(root);
     if (!fields) this.rootFields.set(root, (fields = buildFields(this.catalog, root)));
-    return parseFilter(input, this.catalog, fields, base);
+    return fields;
   }
 
   /** The SQL and parameters a plan compiles to (pure; for tests, logs and EXPLAIN). */

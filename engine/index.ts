@@ -8,6 +8,7 @@ export type { SnapshotMeta } from './meta.ts';
 export { verifySnapshot, isDamageError } from './damage.ts';
 export { operatorsFor } from './filter/operators.ts';
 export { filterableFields } from './fields.ts';
+export { nearest } from './suggest.ts';
 export { FilterSchema, LeafSchema } from './filter/schema.ts';
 export { ARROW_TYPE, SandboxError } from './sandbox/protocol.ts';
 export type { SandboxOptions } from './sandbox/sandbox.ts';

@@ -77,6 +77,7 @@ export const Meta = z.object({
   dataset: z.string().optional().describe('with ?dataset: its name'),
   description: z.string().optional(),
   root: z.string().optional().describe('the table field paths start from'),
+  roots: z.array(z.string()).optional().describe('with ?dataset: the tables a filter may start from (?root=TABLE lists their fields)'),
   measures: z.array(z.object({ name: z.string(), kind: z.string(), type: ColumnType, description: z.string() })).optional().describe('with ?dataset: the query endpoint\'s measures'),
   dimensions: z.array(z.object({ path: z.string(), type: z.string() })).optional().describe('with ?dataset: the paths the query endpoint groups by'),
   granularities: z.array(z.string()).optional(),
