@@ -46,6 +46,14 @@ function draw(el: HTMLElement, def: PanelDef, rows: Row[], choices: Record<strin
   }
 }
 
+/** The window the answer covered, as it says (`window: {start, end}`, instants in UTC). */
+function windowText(body: Body): string {
+  const w = body['window'] as { start?: string | null; end?: string | null } | undefined;
+  if (!w || typeof w !== 'object') return '';
+  const t = (x: string | null | undefined) => (x ? x.replace('T', ' ').replace(/:\d\d(\.\d+)?Z$/, ' UTC') : 'the beginning');
+  return `${typeof body['range'] === 'string' ? `${body['range']}: ` : ''}${t(w.start)} to ${t(w.end)}`;
+}
+
 export function renderPanel(def: PanelDef, s: State, filter: PanelFilter): HTMLElement {
   const params = panelParams(def, s, filter);
   const choices = choiceValues(def, s.options);
@@ -76,7 +84,7 @@ export function renderPanel(def: PanelDef, s: State, filter: PanelFilter): HTMLE
       const rows = (def.rows ?? dataRows)(body);
       chart.replaceChildren();
       section.dataset['rows'] = String(rows.length);
-      note.textContent = def.note?.(body) ?? '';
+      note.textContent = [def.note?.(body), windowText(body)].filter(Boolean).join(' · ');
       if (rows.length === 0 && def.chart.kind !== 'kpis') {
         chart.append(h('p', { class: 'muted empty' }, 'No data in this window.'));
         section.dataset['state'] = 'empty';
