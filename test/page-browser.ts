@@ -42,12 +42,13 @@ export async function openPage(browser: Browser, options: { width?: number } = {
   return { page, errors, requests };
 }
 
-/** Waits until every panel of the view has an answer (drawn, empty or refused). */
-export async function panelsSettled(page: Page): Promise<void> {
-  await page.waitForFunction(() => {
+/** Waits until every panel of the view has an answer (drawn, empty or refused), and, with
+ *  `asking`, every panel's request holds that text (the view after a change, not before). */
+export async function panelsSettled(page: Page, asking = ''): Promise<void> {
+  await page.waitForFunction((text) => {
     const panels = [...document.querySelectorAll<HTMLElement>('.panel')];
-    return panels.length > 0 && panels.every((p) => p.dataset['state'] !== 'loading');
-  });
+    return panels.length > 0 && panels.every((p) => p.dataset['state'] !== 'loading' && (p.dataset['url'] ?? '').includes(text));
+  }, asking);
 }
 
 /** Each panel's id, state and row count. */
