@@ -5,14 +5,15 @@
 import { ApiProblem, apiUrl, downloadCsv, getJson } from './api.ts';
 import type { Params } from './api.ts';
 import { h, select } from './dom.ts';
-import { table, kpis } from './charts/table.ts';
-import { drawSeries } from './charts/series.ts';
-import { drawBars, drawHeatmap } from './charts/bars.ts';
+import { table } from './charts/table.ts';
 import { choiceValues, dataRows } from './dashboards/types.ts';
 import type { Body, PanelDef, Row } from './dashboards/types.ts';
 import { update, windowParams } from './state.ts';
 import type { State } from './state.ts';
 import { problemView } from './problem.ts';
+
+// Asked for as soon as the page runs, so that the charts' chunk loads beside the answers.
+const charts = import('./charts/draw.ts');
 
 export interface PanelFilter {
   /** The table the view's filter starts from. */
@@ -24,26 +25,6 @@ export interface PanelFilter {
 export function panelParams(def: PanelDef, s: State, filter: PanelFilter): Params {
   const applies = filter.json !== '' && filter.root === def.root;
   return { ...def.params, ...choiceValues(def, s.options), ...windowParams(s), ...(applies ? { filters: filter.json } : {}) };
-}
-
-function draw(el: HTMLElement, def: PanelDef, rows: Row[], choices: Record<string, string>, tz: string): void {
-  const c = def.chart;
-  switch (c.kind) {
-    case 'series':
-      return drawSeries(el, rows, c, tz);
-    case 'bars':
-      return drawBars(el, rows, c, choices);
-    case 'heatmap':
-      return drawHeatmap(el, rows, c);
-    case 'table':
-      el.append(table(rows, c.columns));
-      return;
-    case 'kpis':
-      el.append(kpis(rows[0], c.items));
-      return;
-    default:
-      c satisfies never;
-  }
 }
 
 /** The window the answer covered, as it says (`window: {start, end}`, instants in UTC). */
@@ -79,8 +60,8 @@ export function renderPanel(def: PanelDef, s: State, filter: PanelFilter): HTMLE
     status.textContent = '';
     downloadCsv(def.path, params).catch((e: unknown) => status.replaceChildren(problemView(e)));
   });
-  void getJson<Body>(def.path, params).then(
-    (body) => {
+  void Promise.all([getJson<Body>(def.path, params), charts]).then(
+    ([body, { draw }]) => {
       const rows = (def.rows ?? dataRows)(body);
       chart.replaceChildren();
       section.dataset['rows'] = String(rows.length);
