@@ -1,5 +1,5 @@
 // The page's controls in a real browser: a filter built in the builder (and/or/not groups,
-// typed values) is sent as the API's filter and the panels show the API's numbers for that
+// typed values, a text field's frequent values offered) is sent as the API's filter and the panels show the API's numbers for that
 // same filter; the window and zone pickers change the requests; the URL holds the view, so
 // a reload (or the link in a new tab) shows the same, and Back undoes a change.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -62,7 +62,14 @@ describe('the filter builder', () => {
       const codes = (await api('blog/query', { measures: 'views', dimensions: 'country__code', limit: '2' })).map((r) => String(r['country__code']));
       await page.goto(`${server!.base}/?as_of=${AS_OF}&range=all`);
       await panelsSettled(page);
-      await addCondition(group(page, []), 'country__code', 'in', ` ${codes.join(' ,  ')} `);
+      // A text field offers its most frequent values (the query endpoint's, grouped by it).
+      await addCondition(group(page, []), 'country__code', 'eq', '');
+      await page.locator('.leaf .value').focus();
+      const offered = page.locator('.leaf datalist option');
+      await offered.nth(1).waitFor({ state: 'attached' });
+      expect((await offered.evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value))).slice(0, 2)).toEqual(codes);
+      await page.locator('.leaf .op').selectOption('in');
+      await page.locator('.leaf .value').fill(` ${codes.join(' ,  ')} `);
       await group(page, []).locator('> .group-head .add-group').click();
       await group(page, [0]).locator('> .group-head .group-op').selectOption('or');
       await addCondition(group(page, [0]), 'duration', 'gte', '120');

@@ -28,9 +28,41 @@ function fieldsOf(dataset: string, root: string): Promise<Field[]> {
   return p;
 }
 
+interface DatasetMeta {
+  readonly root: string;
+  readonly measures?: readonly { name: string }[];
+  readonly dimensions?: readonly { path: string }[];
+}
+
+const datasetMeta = new Map<string, Promise<DatasetMeta>>();
+const suggestions = new Map<string, Promise<string[]>>();
+const SUGGESTING = new Set(['eq', 'ne', 'exact', 'iexact', 'startswith', 'istartswith', 'contains', 'icontains']);
+
+/** The most frequent values of a text field, from the query endpoint (grouped by the field,
+ *  by the dataset's first measure): only for paths from the fact root that it groups by. */
+function suggest(dataset: string, root: string, path: string): Promise<string[]> {
+  const key = `${dataset}/${root}/${path}`;
+  let p = suggestions.get(key);
+  if (!p) {
+    let m = datasetMeta.get(dataset);
+    if (!m) datasetMeta.set(dataset, (m = getJson<DatasetMeta>('meta', { dataset })));
+    p = m.then(async (meta) => {
+      const measure = meta.measures?.[0]?.name;
+      if (meta.root !== root || !measure || !meta.dimensions?.some((d) => d.path === path)) return [];
+      const q = await getJson<{ data: Record<string, unknown>[] }>(`${dataset}/query`, { measures: measure, dimensions: path, limit: '100' });
+      return q.data.map((r) => r[path]).filter((v): v is string => typeof v === 'string');
+    });
+    p.catch(() => suggestions.delete(key));
+    suggestions.set(key, p);
+  }
+  return p;
+}
+
+let lists = 0;
+
 const GROUP_LABELS: readonly (readonly [string, string])[] = [['and', 'all of'], ['or', 'any of'], ['not', 'none of']];
 
-function valueInputs(leaf: Leaf, field: Field | undefined, changed: () => void): HTMLElement[] {
+function valueInputs(leaf: Leaf, field: Field | undefined, changed: () => void, suggestFrom?: (path: string) => Promise<string[]>): HTMLElement[] {
   const type = field?.type ?? 'text';
   const set = (k: 'text' | 'text2') => (e: Event) => {
     leaf[k] = (e.target as HTMLInputElement).value;
@@ -48,7 +80,16 @@ function valueInputs(leaf: Leaf, field: Field | undefined, changed: () => void):
     else if (type === 'decimal') Object.assign(attrs, { type: 'text', inputmode: 'decimal', placeholder: '12.50' });
     else if (type === 'timestamp') Object.assign(attrs, { type: 'text', placeholder: '2026-01-31T12:00:00Z', size: 22 });
     else Object.assign(attrs, { type: 'text' });
-    return h('input', attrs);
+    const input = h('input', attrs);
+    if (type !== 'text' || !SUGGESTING.has(leaf.op) || !suggestFrom) return input;
+    // Frequent values to pick from, asked for when the field is first focused.
+    const list = h('datalist', { id: `values-${++lists}` });
+    input.setAttribute('list', list.id);
+    const from = suggestFrom;
+    input.addEventListener('focus', () => {
+      if (list.childElementCount === 0) void from(leaf.field).then((vs) => list.replaceChildren(...vs.map((v) => h('option', { value: v }))), () => {});
+    }, { once: true });
+    return h('span', null, input, list);
   };
   return leaf.op === 'between' ? [one('text', 'from'), h('span', null, ' and '), one('text2', 'to')] : [one('text', 'value')];
 }
@@ -92,7 +133,7 @@ export function filterBuilder(o: BuilderOptions): HTMLElement {
       },
     });
     const remove = h('button', { type: 'button', class: 'remove', title: 'remove this condition', onclick: () => { parent.items.splice(parent.items.indexOf(leaf), 1); redraw(); } }, '×');
-    return h('div', { class: 'leaf' }, fieldSel, opSel, ...valueInputs(leaf, field, changed), remove);
+    return h('div', { class: 'leaf' }, fieldSel, opSel, ...valueInputs(leaf, field, changed, (path) => suggest(o.dataset, root, path)), remove);
   }
 
   function groupView(g: Group, parent: Group | undefined): HTMLElement {
