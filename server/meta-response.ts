@@ -65,8 +65,8 @@ export function datasetMetaResponse(engine: Engine, root?: string) {
     description: ds.description,
     root: root ?? ds.catalog.root,
     roots,
-    // Filters rooted elsewhere (the marketplace's customers and cohorts start at `customer`)
-    // read paths from that table: ?root=TABLE lists those.
+    // An endpoint whose filters start at another table than the fact root reads paths from
+    // that table: ?root=TABLE lists those.
     fields: filterableFields(engine.fieldsOf(root)).map((f) => ({ path: f.path, type: f.type, nullable: f.nullable, operators: operatorsFor(f.type) })),
     measures: Object.entries(ds.measures).map(([name, m]) => ({ name, kind: m.kind, type: measureType(ds, name).type, description: m.description })),
     dimensions: dimensionPaths(ds.catalog, engine.fields).map((path) => ({ path, type: fieldTypes.get(path) ?? 'text' })),
