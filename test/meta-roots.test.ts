@@ -27,7 +27,7 @@ const meta = async (query: string) => {
 };
 
 describe('meta: roots', () => {
-  it('lists every table of the dataset as a root, the fact root first in `root`', async () => {
+  it('lists every table of the dataset as a root and names the fact root in `root`', async () => {
     const { status, body } = await meta('dataset=marketplace');
     expect(status).toBe(200);
     const datasets = (await m!.app.inject({ url: '/api/v1/datasets' })).json() as { datasets: { name: string; snapshot: { tables: Record<string, number> } | null }[] };
