@@ -4,8 +4,9 @@ import type { AnyEndpoint } from '../endpoint.ts';
 import { blogDataset } from './blog/declaration.ts';
 import { marketplaceDataset } from './marketplace/declaration.ts';
 import { MARKETPLACE_ENDPOINTS } from './marketplace/endpoints.ts';
+import { membersDataset } from './members/declaration.ts';
 
-export const DATASETS: Readonly<Record<string, DatasetDef>> = { blog: blogDataset, marketplace: marketplaceDataset };
+export const DATASETS: Readonly<Record<string, DatasetDef>> = { blog: blogDataset, marketplace: marketplaceDataset, members: membersDataset };
 
 /** The dataset an engine opened without naming one holds (the first the service had). */
 export const DEFAULT_DATASET: DatasetDef = blogDataset;

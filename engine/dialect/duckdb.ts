@@ -18,6 +18,8 @@ export const duckdb: Dialect = {
     multiply: (a) => `(${a.join(' * ')})`,
     add: (a) => `(${a.join(' + ')})`,
     subtract: ([x, y]) => `(${x} - ${y})`,
+    // Whole seconds from x to y, rounded toward zero (exact: microseconds, not a double).
+    seconds_between: ([x, y]) => `((epoch_us(${y}) - epoch_us(${x})) // 1000000)`,
   },
   cast: (e, t) => `CAST(${e} AS ${t})`,
   // The message is one of the engine's own constants (refusals.ts), never request text.
