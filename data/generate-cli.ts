@@ -15,8 +15,8 @@ type DatasetName = 'blog' | 'marketplace' | 'members';
 
 const program = command(
   'npm run generate --',
-  'Writes a synthetic data set as Parquet files, ready for `npm run import`: the blog (country, user, blog, blog_view) ' +
-    'the marketplace (category, customer, product, order, order_item) or the members (member, activity_period).',
+  'Writes a synthetic data set as Parquet files, ready for `npm run import`: the blog (country, user, blog, blog_view), ' +
+    'the marketplace (category, customer, product, order, order_item), or the members (member, activity_period).',
   [
     'npm run generate -- --views 10000000 --seed 7 --out data/generated --end 2026-11-01',
     'npm run generate -- --dataset marketplace --orders 1000000 --seed 7',
@@ -32,7 +32,7 @@ const program = command(
   .option('--periods <n>', 'members: activity periods per member that has any (0 or more)', integer, DEFAULT_PERIODS)
   .option('--seed <n>', 'random seed (an integer): the same seed and end give the same bytes', integer, 42)
   .option('--out <dir>', 'folder to write the Parquet files into (made if missing)', folder, 'data/generated')
-  .option('--end <date>', 'ISO 8601 instant the views or orders end before (default: midnight UTC today)', isoDate)
+  .option('--end <date>', 'ISO 8601 instant the views, orders or periods end before (default: midnight UTC today)', isoDate)
   .addOption(new Option('--shape <shape>', `blog: how the traffic is spread: skewed (${SHAPE_SUMMARY.skewed}) or uniform (${SHAPE_SUMMARY.uniform})`).choices(SHAPES).default('skewed'));
 parse(program);
 const o = program.opts<{ dataset: DatasetName; views: number; orders: number; members: number; periods: number; seed: number; out: string; end?: Date; shape: Shape }>();
