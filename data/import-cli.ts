@@ -14,6 +14,7 @@ const program = command(
     'npm run import -- ./old-service.sql',
     'npm run import -- postgres://postgres@127.0.0.1:5432/test --schema public',
     'npm run import -- data/generated-marketplace --dataset marketplace',
+    'npm run import -- data/generated-members --dataset members',
   ],
 )
   .argument('<source>', 'a folder of .parquet or .csv files (one per table), a pg_dump plain-SQL file, or a postgres:// URL')
