@@ -49,6 +49,7 @@ export async function snapshotFeatures(db: Database, catalog: Catalog, wanted: b
     if (stored === undefined || Number(stored) === hi - lo + 1) for (const t of [s.day, s.month]) setTables.add(t);
   }
   const projections = new Set((catalog.fact.projections ?? []).map((p) => p.name).filter((n) => tables.has(n)));
+  const intervalTables = new Set((catalog.intervals ?? []).flatMap((d) => [d.merged, d.zones]).filter((n) => tables.has(n)));
   const time = ident(catalog.fact.time);
   const span = !tables.has(catalog.fact.name) ? undefined : (await db.query(`SELECT epoch_us(min(${time})) AS lo, epoch_us(max(${time})) AS hi FROM ${ident(catalog.fact.name)}`)).rows[0];
   return {
@@ -58,6 +59,7 @@ export async function snapshotFeatures(db: Database, catalog: Catalog, wanted: b
     firstSeen,
     rollupSums,
     projections,
+    intervalTables,
     ...(Object.keys(idRanges).length > 0 ? { idRanges } : {}),
     ...(span?.['lo'] != null ? { span: { min: utcText(span['lo']), max: utcText(span['hi']) } } : {}),
   };

@@ -26,10 +26,10 @@ export function sessionsSql(plan: ActivityPlan, catalog: Catalog, options: Compi
   const src = activitySources(plan, catalog, options, params, dialect, {});
   const us = (seconds: number) => sqlInteger(seconds * 1_000_000);
   const counts = SESSION_BUCKETS.map((b, i) => `${dialect.countIf(`len >= ${us(b.min)}${b.max === null ? '' : ` AND len < ${us(b.max)}`}`)} AS c${i}`);
-  const rank = (pct: number) => dialect.intDiv(`tot.n * ${sqlInteger(pct)} + 99`, '100');
+  const rank = (pct: number) => dialect.intDiv(`(tot.n * ${sqlInteger(pct)} + 99)`, '100');
   const h = (e: string) => dialect.cast(e, 'HUGEINT');
   // The mean in hundredths of a second: total / n / 10^4 microseconds, half up.
-  const mean = dialect.intDiv(`2 * ${h('tot.total')} + ${h('tot.n')} * 10000`, `2 * ${h('tot.n')} * 10000`);
+  const mean = dialect.intDiv(`(2 * ${h('tot.total')} + ${h('tot.n')} * 10000)`, `(2 * ${h('tot.n')} * 10000)`);
   return `WITH ${src.ctes.join(', ')}, lens AS (
   SELECT e - s AS len, row_number() OVER (ORDER BY e - s) AS r FROM spans
 ), tot AS (
