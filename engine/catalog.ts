@@ -27,6 +27,9 @@ export interface ColumnDef {
   readonly max?: number;
   /** The only values a text column may hold (checked on import). */
   readonly values?: readonly string[];
+  /** A text column naming an IANA time zone (engine/zone-names.ts, legacy links included):
+   *  any other value is an import error naming the row. */
+  readonly zone?: boolean;
 }
 
 /** A relation users may follow in a field path.
@@ -53,7 +56,7 @@ export type Expr =
   | { readonly kind: 'call'; readonly fn: ExprFunction; readonly args: readonly Expr[] };
 
 /** The functions expressions may call (one table per dialect: dialect.ts). */
-export type ExprFunction = 'coalesce' | 'nullif' | 'trim' | 'concat' | 'multiply' | 'add' | 'subtract';
+export type ExprFunction = 'coalesce' | 'nullif' | 'trim' | 'concat' | 'multiply' | 'add' | 'subtract' | 'seconds_between';
 
 /** A column computed from the table's own columns, readable like a stored one. */
 export interface ComputedColumnDef {
@@ -77,6 +80,10 @@ export interface TableDef {
   readonly columns: readonly ColumnDef[];
   readonly computed?: readonly ComputedColumnDef[];
   readonly relations: readonly RelationDef[];
+  /** Pairs of columns `[earlier, later]` whose values must be in that order in every row
+   *  (a period's start and end, equal allowed): a row with `later < earlier` is an import
+   *  error naming it. */
+  readonly ordered?: readonly (readonly [earlier: string, later: string])[];
   /** The column that names a row for people (suggested when a path names a column that
    *  does not exist and nothing is spelled close to it; the label of a grouped row). */
   readonly label: string;
@@ -190,6 +197,9 @@ export interface Catalog {
     readonly time: string;
     readonly columns: readonly FactColumnDef[];
     readonly sortKey: readonly string[];
+    /** A fact column holding each row's own IANA zone (copied from a zone column), for
+     *  questions asked in each row's zone rather than one (`tz=member`). */
+    readonly zone?: string;
     /** Copies of the fact table stored in another order (ProjectionDef). */
     readonly projections?: readonly ProjectionDef[];
   };

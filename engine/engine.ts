@@ -17,7 +17,8 @@ import { parseFilter } from './filter/parse.ts';
 import type { FilterNode } from './filter/parse.ts';
 import { compilePlan } from './query/compile-plan.ts';
 import type { CompiledQuery } from './query/compile-plan.ts';
-import type { Plan } from './query/nodes.ts';
+import type { ListPlan, Plan } from './query/nodes.ts';
+import { tableDef, tableKey } from './catalog.ts';
 import type { PlanResult } from './results.ts';
 import { AnswerCache } from './answer-cache.ts';
 import { runPlan } from './runner.ts';
@@ -38,6 +39,18 @@ export interface EngineOptions extends SnapshotOptions {
   readonly workers?: number;
   /** The processes answering ad-hoc SQL (the debug endpoint). */
   readonly sandbox?: SandboxOptions;
+}
+
+export interface WalkOptions {
+  /** Rows per query. */
+  readonly batch: number;
+  /** Rows skipped before the first. */
+  readonly offset: number;
+  /** Rows at most (undefined: every one). */
+  readonly limit?: number | undefined;
+  /** Each query's time limit. */
+  readonly timeoutMs?: number | undefined;
+  readonly label?: string;
 }
 
 export interface RunOptions {
@@ -158,6 +171,33 @@ export class Engine {
       () => this.snapshot.use(() => this.execute(plan, options.timeoutMs, options.workerGate, options.label)),
       options.label,
     );
+  }
+
+  /** Every row of a list plan in pages of at most `batch` rows, by key, from `offset`, at
+   *  most `limit` rows in all (undefined: all): each page is one query after the last key
+   *  of the one before (keyset paging: no offset past the first), uncached and uncounted,
+   *  so that a table of any size is read in bounded memory. The snapshot is held until the
+   *  walk ends or its consumer stops it (return()): a reload meanwhile does not close it. */
+  async *walk(plan: ListPlan, o: WalkOptions): AsyncGenerator<readonly Record<string, unknown>[]> {
+    if (plan.order.length > 0) throw new Error('walk: a list in key order only (order must be empty)');
+    const key = tableKey(tableDef(this.catalog, plan.table));
+    if (!plan.columns.includes(key)) throw new Error(`walk: the plan must list the key '${key}'`);
+    const release = this.snapshot.hold();
+    try {
+      let left = o.limit ?? Infinity;
+      let after: number | string | undefined;
+      for (let first = true; left > 0; first = false) {
+        const n = Math.min(o.batch, left);
+        const page: ListPlan = { ...plan, limit: n, offset: first ? o.offset : 0, uncounted: true, ...(after === undefined ? {} : { after }) };
+        const { rows } = await this.execute(page, o.timeoutMs, undefined, o.label);
+        if (rows.length > 0) yield rows;
+        if (rows.length < n) return;
+        left -= rows.length;
+        after = rows.at(-1)![key] as number | string;
+      }
+    } finally {
+      release();
+    }
   }
 
   /** Ad-hoc SQL (the debug endpoint), in sandbox processes: see sandbox/sandbox.ts. Counted

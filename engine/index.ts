@@ -1,7 +1,7 @@
 // The engine's public entry: everything the HTTP layer (and the benchmark) may use. The
 // server imports this module only; what is not exported here is the engine's own business.
 export { Engine } from './engine.ts';
-export type { EngineOptions, RunOptions, QueryInfo, PlanResult } from './engine.ts';
+export type { EngineOptions, RunOptions, QueryInfo, PlanResult, WalkOptions } from './engine.ts';
 export { QueryError, pointer } from './errors.ts';
 export type { QueryErrorCode, QueryErrorDetail } from './errors.ts';
 export type { SnapshotMeta } from './meta.ts';
@@ -18,7 +18,8 @@ export type { Plan } from './query/nodes.ts';
 export { pageLinks, prepareRequest } from './endpoint.ts';
 export type { Answer, AnyEndpoint, ColumnKind, Columns, Common, Endpoint, PageLink, PlanContext } from './endpoint.ts';
 export { integerBounds, validate } from './request.ts';
-export { DATASETS, DATASET_ENDPOINTS, DEFAULT_DATASET, datasetNamed } from './datasets/index.ts';
+export { DATASETS, DATASET_ENDPOINTS, DEFAULT_DATASET, STREAM_ENDPOINTS, datasetNamed } from './datasets/index.ts';
+export type { AnyStreamEndpoint, StreamEndpoint } from './stream-endpoint.ts';
 export type { DatasetDef, MeasureDef } from './dataset.ts';
 export { BLOG_ENDPOINTS } from './datasets/blog/endpoints.ts';
 export type { BlogEndpointName } from './datasets/blog/endpoints.ts';

@@ -41,7 +41,8 @@ const hasRegex = (n: FilterNode | undefined): boolean => filterLeaves(n).some((l
 
 async function check(target: QueryTarget, r: Requirement): Promise<void> {
   const t = tableDef(target.dataset.catalog, r.table);
-  const found = await target.db.query(`SELECT 1 AS found FROM ${ident(t.name)} WHERE ${ident(tableKey(t))} = $1::BIGINT`, [r.key]);
+  const key = t.columns.find((c) => c.name === tableKey(t));
+  const found = await target.db.query(`SELECT 1 AS found FROM ${ident(t.name)} WHERE ${ident(tableKey(t))} = $1::${key?.sqlType ?? 'BIGINT'}`, [r.key]);
   if (found.rows.length === 0) throw new QueryError('not_found', r.message, [{ path: r.path, message: r.message }]);
 }
 

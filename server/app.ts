@@ -2,13 +2,14 @@
 import { randomUUID } from 'node:crypto';
 import Fastify from 'fastify';
 import type { FastifyInstance, FastifyRequest, FastifyServerOptions } from 'fastify';
-import { DATASETS, validate } from '../engine/index.ts';
+import { DATASETS, STREAM_ENDPOINTS, validate } from '../engine/index.ts';
 import type { Engine } from '../engine/index.ts';
 import { ApiError, DAMAGED_MESSAGE, frameworkErrors, installErrorHandlers, onClientError } from './errors.ts';
 import { datasetMetaResponse, metaResponse } from './meta-response.ts';
 import { datasetRoutes, MetaQuery } from './routes/datasets.ts';
 import { ALWAYS, registerOpenApi, responses } from './openapi.ts';
 import { analyticsRoutes } from './routes/analytics.ts';
+import { streamRoutes } from './routes/streams.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { debugSqlRoutes } from './routes/debug-sql.ts';
 import { installHardening } from './hardening.ts';
@@ -141,6 +142,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   };
   datasetRoutes(app, Object.values(DATASETS), (name) => (options.engine()?.dataset.name === name ? options.engine() : options.engines?.(name)));
   analyticsRoutes(app, Object.values(DATASETS), engineOf, limits.queryTimeoutMs);
+  streamRoutes(app, STREAM_ENDPOINTS, engineOf, limits.queryTimeoutMs);
   if (options.debugToken) debugSqlRoutes(app, engine, options.debugToken, limits);
   if (options.debugToken && options.reload) adminRoutes(app, options.debugToken, options.reload);
   return app;

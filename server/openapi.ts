@@ -48,6 +48,9 @@ const COMPONENTS = {
   MarketplaceOrdersAnswer: answers.MarketplaceOrdersAnswer,
   MarketplaceAlsoBoughtAnswer: answers.MarketplaceAlsoBoughtAnswer,
   MarketplaceCohortsAnswer: answers.MarketplaceCohortsAnswer,
+  MembersAnswer: answers.MembersAnswer,
+  MemberAnswer: answers.MemberAnswer,
+  FetchAnswer: answers.FetchAnswer,
   QueryAnswer: answers.QueryAnswer,
   DebugSqlAnswer: answers.DebugSqlAnswer,
   ReloadAnswer: answers.ReloadAnswer,
@@ -145,6 +148,11 @@ export function analyticsRouteSchema(schema: z.ZodType, doc: RouteDoc, ok: Compo
     get: { ...common, operationId: `get${doc.operationId}`, querystring: query, ...params },
     post: { ...common, operationId: `post${doc.operationId}`, body, ...params },
   };
+}
+
+/** A streamed GET endpoint's document: its query members, its JSON answer, its errors. */
+export function streamRouteSchema(schema: z.ZodType, doc: RouteDoc, ok: ComponentName, errors: readonly (keyof typeof ERROR_WHEN)[]): Json {
+  return { summary: doc.summary, tags: ['analytics'], ...(doc.deprecated ? { deprecated: true } : {}), operationId: `get${doc.operationId}`, querystring: toJson(schema), response: responses(ok, errors) };
 }
 
 export type SecurityScheme =

@@ -164,7 +164,7 @@ describe('real answers match the documented schemas', () => {
     const s = await check('GET', `/api/v1/blog/query?measures=views,blogs&time=${encodeURIComponent('{"granularity":"week","fill":true,"compare":"previous"}')}&tz=Asia/Kolkata`, '/api/v1/blog/query');
     expect((s['columns'] as { name: string }[]).map((c) => c.name)).toEqual(['period', 'views', 'views_previous', 'views_growth', 'blogs', 'blogs_previous', 'blogs_growth']);
     const d = await check('GET', '/api/v1/datasets', '/api/v1/datasets');
-    expect((d['datasets'] as { name: string; available: boolean }[]).map((x) => [x.name, x.available])).toEqual([['blog', true], ['marketplace', false]]);
+    expect((d['datasets'] as { name: string; available: boolean }[]).map((x) => [x.name, x.available])).toEqual([['blog', true], ['marketplace', false], ['members', false]]);
     // A dataset with no snapshot: 503, in the documented Error shape.
     await check('POST', '/api/v1/marketplace/query', '/api/v1/marketplace/query', 503, { measures: ['revenue'] });
     const m = await check('GET', '/api/v1/meta?dataset=blog', '/api/v1/meta');

@@ -57,6 +57,15 @@ export interface Dialect {
   /** An instant (a UTC timestamp) as ISO 8601 text with `Z`: milliseconds always, six
    *  digits where there are microseconds below them (server/iso-instant.ts). */
   isoInstant(col: string): string;
+  /** An instant (a UTC timestamp) as ISO 8601 text of the wall time in the zone `tz` (an
+   *  expression: a column holding a zone name) with that zone's offset at that instant
+   *  (`2020-06-20T17:29:00+03:00`): seconds always, six digits of fraction only where there
+   *  are microseconds; the offset `+HH:MM`, with `:SS` where it has seconds (local mean
+   *  times before standard time). */
+  zonedIsoInstant(col: string, tz: string): string;
+  /** An instant as English text in UTC to the minute, seconds dropped: the full month
+   *  name, the unpadded day, the year, `HH:MM` (`June 20 2020 14:29`). */
+  minutesText(col: string): string;
   /** A timestamp as text in a strftime format (bound as a parameter: `format`). */
   formatTime(col: string, format: string): string;
   /** A timestamp's quarter as `YYYY-Qn`. */

@@ -18,6 +18,8 @@ export const duckdb: Dialect = {
     multiply: (a) => `(${a.join(' * ')})`,
     add: (a) => `(${a.join(' + ')})`,
     subtract: ([x, y]) => `(${x} - ${y})`,
+    // Whole seconds from x to y, rounded toward zero (exact: microseconds, not a double).
+    seconds_between: ([x, y]) => `((epoch_us(${y}) - epoch_us(${x})) // 1000000)`,
   },
   cast: (e, t) => `CAST(${e} AS ${t})`,
   // The message is one of the engine's own constants (refusals.ts), never request text.
@@ -46,6 +48,14 @@ export const duckdb: Dialect = {
   quarterLabel: (c) => `(CAST(year(${c}) AS VARCHAR) || '-Q' || CAST(quarter(${c}) AS VARCHAR))`,
   isoInstant: (c) =>
     `CASE WHEN microsecond(${c}) % 1000 = 0 THEN strftime(${c}, '%Y-%m-%dT%H:%M:%S.%gZ') ELSE strftime(${c}, '%Y-%m-%dT%H:%M:%S.%fZ') END`,
+  zonedIsoInstant: (c, tz) => {
+    const local = `timezone(${tz}, ${c}::TIMESTAMPTZ)`;
+    const off = `((epoch_us(${local}) - epoch_us(${c})) // 1000000)`;
+    const fraction = `CASE WHEN microsecond(${c}) % 1000000 = 0 THEN '' ELSE printf('.%06d', microsecond(${c}) % 1000000) END`;
+    const seconds = `CASE WHEN abs(${off}) % 60 = 0 THEN '' ELSE printf(':%02d', abs(${off}) % 60) END`;
+    return `(strftime(${local}, '%Y-%m-%dT%H:%M:%S') || ${fraction} || printf('%s%02d:%02d', CASE WHEN ${off} < 0 THEN '-' ELSE '+' END, abs(${off}) // 3600, abs(${off}) % 3600 // 60) || ${seconds})`;
+  },
+  minutesText: (c) => `strftime(${c}, '%B %-d %Y %H:%M')`,
   // Case-insensitive text matching uses functions, not LIKE, so that `%`, `_` and `\` in
   // the value are ordinary characters with no escaping to get wrong.
   operators: {

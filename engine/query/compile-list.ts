@@ -3,7 +3,7 @@
 // of one-to-many relations, as lists of objects). One statement whatever the page size: the
 // page size and offset are parameters, so the text, and the statement prepared from it, are
 // the same for every page. Pure: no I/O.
-import type { Catalog, TableDef } from '../catalog.ts';
+import type { Catalog } from '../catalog.ts';
 import { tableDef, tableKey } from '../catalog.ts';
 import type { Dialect } from '../dialect/dialect.ts';
 import { duckdb } from '../dialect/duckdb.ts';
@@ -11,10 +11,11 @@ import type { FieldDef } from '../fields.ts';
 import { compileFilter } from '../filter/compile.ts';
 import type { Params } from '../params.ts';
 import { ident } from '../sql.ts';
-import type { ChildList, ListPlan, OrderTerm } from './nodes.ts';
+import type { ListPlan } from './nodes.ts';
+import { ISO, listValue } from './list-instants.ts';
+import { PAGE, childSql, orderBy, requiredChildren } from './list-children.ts';
 import { JoinSet, fieldsFrom, readWith } from './paths.ts';
 import type { ColumnRef } from '../sql.ts';
-import { answerValue } from './compile-aggregate.ts';
 import type { RowMeasureSql } from './row-measures.ts';
 import { ROW_MEASURE_KEY } from './row-measures.ts';
 
@@ -24,17 +25,12 @@ const TOTAL = '__total';
 const KEY = '__key';
 /** The query's own names (CTEs, page columns), kept apart from the catalog's the same way. */
 const FILTERED = ident('__filtered');
-const PAGE = ident('__page');
 const orderColumn = (i: number): string => ident(`__o${i}`);
 const childCte = (i: number): string => ident(`__child${i}`);
 const ROWS = ident('__rows');
 const MEASURES = ident('__measures');
 const figureColumn = (i: number): string => ident(`__f${i}`);
 
-const DIR: Readonly<Record<OrderTerm['dir'], string>> = { asc: 'ASC', desc: 'DESC' };
-/** Nulls sort after every other value in both directions, as they do in grouped answers;
- *  ties are broken by the table's key ascending, so that pages never overlap. */
-const orderBy = (term: string, dir: OrderTerm['dir']): string => `${term} ${DIR[dir]} NULLS LAST`;
 
 /** The output names of a plan's figures and ranks. */
 export const figureNames = (plan: ListPlan): string[] => {
@@ -52,28 +48,6 @@ function checkNames(plan: ListPlan): void {
     if (new Set(child.columns).size !== child.columns.length) throw new Error(`list ${plan.table}: child list '${child.name}' names a column twice`);
   }
   for (const n of [plan.limit, plan.offset]) if (!Number.isSafeInteger(n) || n < 0) throw new Error(`list ${plan.table}: bad limit or offset ${n}`);
-}
-
-/** One child list as a CTE of (parent key, list of structs), for the page's rows only. */
-function childSql(catalog: Catalog, root: TableDef, child: ChildList, params: Params, dialect: Dialect): string {
-  const rel = root.relations.find((r) => r.name === child.relation);
-  if (!rel || rel.kind !== 'one-to-many') throw new Error(`table ${root.name} has no one-to-many relation '${child.relation}'`);
-  const table = tableDef(catalog, rel.target);
-  const joins = new JoinSet();
-  const read: ColumnRef = (c) => `c.${ident(c)}`;
-  const childFields = fieldsFrom(catalog, table.name);
-  const value = (path: string) => readWith(childFields, path, read, joins, params, dialect).sql;
-  // Instants as the API writes them elsewhere: ISO 8601 text in UTC.
-  const shown = (path: string) => answerValue(readWith(childFields, path, read, joins, params, dialect), dialect, value(path));
-  const fields = child.columns.map((p) => `${ident(p)} := ${shown(p)}`);
-  const order = [...child.order.map((t) => orderBy(value(t.by), t.dir)), `c.${ident(tableKey(table))} ASC`];
-  const fk = `c.${ident(rel.column)}`;
-  // A semi-join on the page's keys, so that only the page's children are read, joined and
-  // aggregated; the children of a row with none are an empty list (COALESCE in the SELECT).
-  return `SELECT ${fk} AS "__k", list(struct_pack(${fields.join(', ')}) ORDER BY ${order.join(', ')}) AS "__v"
-  FROM ${ident(table.name)} AS c${joins.lines}
-  WHERE ${fk} IN (SELECT p.${ident(tableKey(root))} FROM ${PAGE} AS p)
-  GROUP BY ${fk}`;
 }
 
 /**
@@ -114,8 +88,11 @@ export function compileList(plan: ListPlan, catalog: Catalog, fields: ReadonlyMa
   // depend on them; else only for the page's rows, after paging.
   const early = m !== undefined && (m.plan.having.length > 0 || m.plan.rank !== undefined || plan.order.some((t) => m.sql.has(t.by)));
   const pick = plan.pick ? `list_contains(${params.addList(plan.pick, 'BIGINT')}, r.${key})` : undefined;
+  const keyType = root.columns.find((c) => c.name === tableKey(root))?.sqlType ?? 'BIGINT';
   const conds = [
     ...(plan.filter ? [compileFilter(plan.filter, fields, params, (c) => `r.${ident(c)}`, dialect)] : []),
+    ...requiredChildren(catalog, root, plan, params, dialect),
+    ...(plan.after === undefined ? [] : [`r.${key} > ${params.add(plan.after, keyType)}`]),
     ...(pick && !early ? [pick] : []),
   ];
   const where = conds.length ? `\n  WHERE ${conds.join(' AND ')}` : '';
@@ -127,15 +104,19 @@ export function compileList(plan: ListPlan, catalog: Catalog, fields: ReadonlyMa
     carried.add(c);
     return `r.${ident(c)}`;
   };
+  const style = plan.instants ?? ISO;
+  // Zoned instants read the row's zone column: the page carries it, for children too.
+  if (style.kind === 'zoned') readPage(style.zone);
+  const zone = () => readPage((style as { zone: string }).zone);
   const outJoins = new JoinSet();
   const columns = plan.columns.map((p) => {
     const read = readWith(own, p, readPage, outJoins, params, dialect);
-    return `${answerValue(read, dialect, read.sql)} AS ${ident(p)}`;
+    return `${listValue(read, read.sql, style, dialect, zone)} AS ${ident(p)}`;
   });
 
   // Figures (and ranks) as columns of __rows (early), or read from the page's own CTE row.
   const names = m ? figureNames(plan) : [];
-  const figureOut = (name: string, sql: string) => (m && m.sql.has(name) && m.plan.measures.find((x) => x.name === name && 'time' in x) ? dialect.isoInstant(sql) : sql);
+  const figureOut = (name: string, sql: string) => (m && m.sql.has(name) && m.plan.measures.find((x) => x.name === name && 'time' in x) ? listValue({ sql, type: 'timestamp', nullable: true }, sql, style, dialect, zone) : sql);
   const ctes: string[] = [];
   let source = FILTERED;
   let figures: string[] = [];
@@ -174,7 +155,7 @@ export function compileList(plan: ListPlan, catalog: Catalog, fields: ReadonlyMa
     figures = m.sql.names.map((n) => `${figureOut(n, m.sql.value(n, 'm'))} AS ${ident(n)}`);
   }
 
-  const children = plan.children.map((c, i) => `${childCte(i)} AS (\n  ${childSql(catalog, root, c, params, dialect)}\n)`);
+  const children = plan.children.map((c, i) => `${childCte(i)} AS (\n  ${childSql(catalog, root, c, style, params, dialect)}\n)`);
   const childColumns = plan.children.map((c, i) => `COALESCE(${childCte(i)}."__v", []) AS ${ident(c.name)}`);
   const childJoins = plan.children.map((_, i) => `\n  LEFT JOIN ${childCte(i)} ON ${childCte(i)}."__k" = r.${key}`).join('');
   const before = early ? ctes.map((c) => `, ${c}`).join('') : '';
@@ -188,7 +169,7 @@ export function compileList(plan: ListPlan, catalog: Catalog, fields: ReadonlyMa
   ORDER BY ${[...plan.order.map((t, i) => orderBy(orderColumn(i), t.dir)), `r.${key} ASC`].join(', ')}
   LIMIT ${limit} OFFSET ${offset}
 )${after}
-SELECT (SELECT count(*) FROM ${source}) AS ${ident(TOTAL)}, r.${key} AS ${ident(KEY)}${[...columns, ...figures, ...childColumns].map((c) => `, ${c}`).join('')}
+SELECT ${plan.uncounted ? '-1' : `(SELECT count(*) FROM ${source})`} AS ${ident(TOTAL)}, r.${key} AS ${ident(KEY)}${[...columns, ...figures, ...childColumns].map((c) => `, ${c}`).join('')}
 FROM (SELECT 1) AS one
   LEFT JOIN ${PAGE} AS r ON true${outJoins.lines}${lateJoin}${childJoins}
 ORDER BY ${pageOrder.join(', ')}`;

@@ -9,7 +9,8 @@ import type { TimeWindow } from './spec.ts';
  *  id): checked before the plan runs. */
 export interface Requirement {
   readonly table: string;
-  readonly key: number;
+  /** The row's key (a number, or a UUID's canonical text), bound as the key column's type. */
+  readonly key: number | string;
   /** The request member that named it, as a JSON pointer, and the message. */
   readonly path: string;
   readonly message: string;
@@ -106,7 +107,18 @@ export interface ChildList {
   readonly relation: string;
   readonly columns: readonly string[];
   readonly order: readonly OrderTerm[];
+  /** Only the related rows that satisfy it (a filter rooted at the relation's table). */
+  readonly filter?: FilterNode | undefined;
+  /** A row with no related row (that passes `filter`) is not listed, nor counted. */
+  readonly required?: boolean;
 }
+
+/** How a list writes instants: ISO 8601 in UTC with `Z` (`iso`, the default); in the
+ *  zone named by a column of the listed row, ISO 8601 with that zone's offset at the instant
+ *  (`zoned`: `2020-06-20T17:29:00+03:00`; child lists' instants in their parent's zone); or
+ *  in UTC as English text to the minute, seconds dropped (`minutes-text`:
+ *  `June 20 2020 14:29`). */
+export type InstantStyle = { readonly kind: 'iso' } | { readonly kind: 'zoned'; readonly zone: string } | { readonly kind: 'minutes-text' };
 
 /** A figure per listed row from the fact rows that reach it: a measure of the dataset, or
  *  the earliest / latest fact time (an instant, null where no fact row reaches the row). */
@@ -151,6 +163,14 @@ export interface ListPlan {
   readonly measures?: RowMeasures;
   /** Answer only the rows with these keys, after ranking: one row's rank among all. */
   readonly pick?: readonly number[];
+  /** Only rows whose key is greater than this (keyset paging: with `order` empty, the next
+   *  page of a walk through the whole table, read without an offset). */
+  readonly after?: number | string;
+  /** Skip counting the rows before paging (the answer's total is then -1): a walk in pages
+   *  needs no count. */
+  readonly uncounted?: boolean;
+  /** How instants are written (default `iso`). */
+  readonly instants?: InstantStyle;
   /** Ties: the table's key ascending. */
   readonly order: readonly OrderTerm[];
   readonly limit: number;
