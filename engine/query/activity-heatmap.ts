@@ -38,9 +38,12 @@ export function heatmapSql(plan: ActivityPlan, catalog: Catalog, options: Compil
   -- Whole days per entity and weekday.
   SELECT m, ${weekday('d')} AS wd, count(*) AS days FROM (SELECT m, ${dialect.integerSeries('f', 't')} AS d FROM cut WHERE f < t) GROUP BY ALL
 ), cells AS (
-  SELECT wd, hr, sum(us) AS us, count(DISTINCT m) AS members FROM (
-    SELECT m, wd, hr, us FROM hours
-    UNION ALL SELECT m, wd, hr, days * ${H} FROM whole CROSS JOIN (SELECT ${dialect.integerSeries('0', '24')} AS hr)
+  -- Per entity and cell first (a distinct count per cell is far slower than a grouping).
+  SELECT wd, hr, sum(us) AS us, count(*) AS members FROM (
+    SELECT m, wd, hr, sum(us) AS us FROM (
+      SELECT m, wd, hr, us FROM hours
+      UNION ALL SELECT m, wd, hr, days * ${H} FROM whole CROSS JOIN (SELECT ${dialect.integerSeries('0', '24')} AS hr)
+    ) GROUP BY m, wd, hr
   ) GROUP BY wd, hr
 )
 SELECT w.wd AS weekday, h.hr AS hour, coalesce(cells.us, 0) AS us, coalesce(cells.members, 0) AS members
