@@ -51,6 +51,10 @@ describe('members activity layout', () => {
     // Stored by start: zone maps skip what a window does not reach.
     const order = await engine.db.query(`SELECT count(*) AS n FROM (SELECT start_time < lag(start_time) OVER () AS back FROM activity_run) WHERE back`);
     expect(order.rows[0]!['n']).toBe(0);
+    // Members numbered in id order, from 1, one number each.
+    const nos = await engine.db.query(`SELECT DISTINCT member_id::VARCHAR AS id, entity_no FROM activity_run ORDER BY entity_no`);
+    expect(nos.rows.map((r) => r['entity_no'])).toEqual(nos.rows.map((_, i) => i + 1));
+    expect(nos.rows.map((r) => r['id'])).toEqual(nos.rows.map((r) => r['id'] as string).sort());
   });
 
   it('records every change of each member zone\'s offset over the data\'s span, to the minute', async () => {

@@ -39,7 +39,9 @@ describe('members activity-time', () => {
     const filter = parsedFilter({ field: 'tz', op: 'eq', value: 'US/Pacific' });
     const { sql, params } = compileActivityPlan(activityPlan({ ...ALL, limit: 10, offset: 20 }, w.plan, 'America/Havana', filter), MERGED);
     expect(sql).toMatch(/ORDER BY d, m LIMIT \$\d+::BIGINT OFFSET \$\d+::BIGINT/);
-    expect(sql).toMatch(/LEFT JOIN "member" x ON x\."id" = page\.m/);
+    // Grouped and sorted by the runs' member numbers (in id order); the page's ids and names after.
+    expect(sql).toMatch(/SELECT p\."entity_no" AS m, p\."member_id" AS k/);
+    expect(sql).toMatch(/LEFT JOIN "member" x ON x\."id" = page\.k/);
     expect(sql).not.toMatch(/US\/Pacific|Havana/);
     expect(params).toEqual([w.plan.start, w.plan.end, 'US/Pacific', 'America/Havana', 10, 20]);
   });

@@ -15,18 +15,18 @@ import { DAY_US } from './zone-segments.ts';
 type Time = Extract<ActivityQuestion, { kind: 'time' }>;
 
 export function timeSql(plan: ActivityPlan, q: Time, catalog: Catalog, options: CompileOptions, params: Params, dialect: Dialect): string {
-  const src = activitySources(plan, catalog, options, params, dialect, { pieces: true });
+  const src = activitySources(plan, catalog, options, params, dialect, { pieces: true, key: true });
   const entity = tableDef(catalog, intervalsDef(catalog, plan.intervals).entity);
   const DAY = sqlInteger(DAY_US);
   const day = (x: string) => dialect.floorDiv(x, DAY);
   const labels = q.labels.map((c) => `, x.${ident(c)} AS ${ident(c)}`).join('');
   return `WITH ${src.ctes.join(', ')}, per AS (
-  SELECT m, d, ${dialect.cast(`sum(least(hi, (d + 1) * ${DAY}) - greatest(lo, d * ${DAY}))`, 'BIGINT')} AS us
-  FROM (SELECT m, lo, hi, ${dialect.integerSeries(day('lo'), `${day('(hi - 1)')} + 1`)} AS d FROM pieces) GROUP BY m, d
+  SELECT m, d, ${dialect.anyValue('k')} AS k, ${dialect.cast(`sum(least(hi, (d + 1) * ${DAY}) - greatest(lo, d * ${DAY}))`, 'BIGINT')} AS us
+  FROM (SELECT m, k, lo, hi, ${dialect.integerSeries(day('lo'), `${day('(hi - 1)')} + 1`)} AS d FROM pieces) GROUP BY m, d
 ), page AS (
-  SELECT m, d, us FROM per ORDER BY d, m LIMIT ${params.add(q.limit, 'BIGINT')} OFFSET ${params.add(q.offset, 'BIGINT')}
+  SELECT m, k, d, us FROM per ORDER BY d, m LIMIT ${params.add(q.limit, 'BIGINT')} OFFSET ${params.add(q.offset, 'BIGINT')}
 )
-SELECT (SELECT count(*) FROM per) AS total, page.m AS entity${labels}, ${dialect.dateOfDay('page.d')} AS date, page.us
-FROM (SELECT 1) one LEFT JOIN page ON true LEFT JOIN ${ident(entity.name)} x ON x.${ident(tableKey(entity))} = page.m
+SELECT (SELECT count(*) FROM per) AS total, page.k AS entity${labels}, ${dialect.dateOfDay('page.d')} AS date, page.us
+FROM (SELECT 1) one LEFT JOIN page ON true LEFT JOIN ${ident(entity.name)} x ON x.${ident(tableKey(entity))} = page.k
 ORDER BY page.d, page.m`;
 }
