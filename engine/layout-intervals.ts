@@ -7,7 +7,7 @@
 import type { Catalog, IntervalsDef } from './catalog.ts';
 import { tableDef, tableKey } from './catalog.ts';
 import { duckdb } from './dialect/duckdb.ts';
-import { FIRST_COLUMN, NUMBER_COLUMN, ZONE_COLUMNS, mergeCtes } from './query/activity-sources.ts';
+import { FIRST_COLUMN, NUMBER_COLUMN, PREVIOUS_END_COLUMN, ZONE_COLUMNS, mergeCtes } from './query/activity-sources.ts';
 import { zoneSegmentCtes } from './query/zone-segments.ts';
 import { ident } from './sql.ts';
 
@@ -21,7 +21,7 @@ export function intervalsLayout(catalog: Catalog, def: IntervalsDef): string[] {
   FROM ${ident(def.table)} p JOIN ${ident(entity.name)} x ON x.${ident(tableKey(entity))} = p.${key} WHERE p.${end} > p.${start}
 ), ${mergeCtes('spans', 'sel', true)}
 SELECT m AS ${key}, z AS ${zone}, ${d.fromEpochMicros('s')} AS ${start}, ${d.fromEpochMicros('e')} AS ${end}, row_number() OVER (PARTITION BY m ORDER BY s) = 1 AS ${ident(FIRST_COLUMN)},
-  CAST(dense_rank() OVER (ORDER BY m) AS INTEGER) AS ${ident(NUMBER_COLUMN)}
+  CAST(dense_rank() OVER (ORDER BY m) AS INTEGER) AS ${ident(NUMBER_COLUMN)}, ${d.fromEpochMicros('lag(e) OVER (PARTITION BY m ORDER BY s)')} AS ${ident(PREVIOUS_END_COLUMN)}
 FROM spans ORDER BY s, m`;
   const c = ZONE_COLUMNS;
   const span = `(SELECT min(${d.epochMicros(start)}) FROM ${ident(def.table)})`;

@@ -34,7 +34,7 @@ afterAll(async () => {
 });
 
 describe('members activity layout', () => {
-  it('stores each member\'s periods merged, by start, the first run flagged, with the member\'s zone', async () => {
+  it('stores each member\'s periods merged, by start, the first run flagged, with the member\'s zone, number and previous run\'s end', async () => {
     const want: string[] = [];
     for (const m of fx.members) {
       const ps = fx.periods.filter((p) => p.member_id === m.id && p.end > p.start).sort((a, b) => a.start - b.start);
@@ -44,10 +44,10 @@ describe('members activity layout', () => {
         if (last && p.start <= last[1]) last[1] = Math.max(last[1], p.end);
         else runs.push([p.start, p.end]);
       }
-      runs.forEach(([s, e], i) => want.push(`${m.id} ${m.tz} ${sqlTime(s)} ${sqlTime(e)} ${i === 0}`));
+      runs.forEach(([s, e], i) => want.push(`${m.id} ${m.tz} ${sqlTime(s)} ${sqlTime(e)} ${i === 0} ${i === 0 ? null : sqlTime(runs[i - 1]![1])}`));
     }
-    const got = await engine.db.query(`SELECT member_id, tz, strftime(start_time, '%Y-%m-%d %H:%M:%S') AS s, strftime(end_time, '%Y-%m-%d %H:%M:%S') AS e, is_first FROM activity_run ORDER BY start_time, member_id`);
-    expect(got.rows.map((r) => `${r['member_id']} ${r['tz']} ${r['s']} ${r['e']} ${r['is_first']}`).sort()).toEqual(want.sort());
+    const got = await engine.db.query(`SELECT member_id, tz, strftime(start_time, '%Y-%m-%d %H:%M:%S') AS s, strftime(end_time, '%Y-%m-%d %H:%M:%S') AS e, is_first, strftime(previous_end, '%Y-%m-%d %H:%M:%S') AS pe FROM activity_run ORDER BY start_time, member_id`);
+    expect(got.rows.map((r) => `${r['member_id']} ${r['tz']} ${r['s']} ${r['e']} ${r['is_first']} ${r['pe']}`).sort()).toEqual(want.sort());
     // Stored by start: zone maps skip what a window does not reach.
     const order = await engine.db.query(`SELECT count(*) AS n FROM (SELECT start_time < lag(start_time) OVER () AS back FROM activity_run) WHERE back`);
     expect(order.rows[0]!['n']).toBe(0);

@@ -33,7 +33,7 @@ export const CONCURRENCY_MAX_BUCKETS = 50_000;
 export function concurrencySql(plan: ActivityPlan, bucket: ActivityBucket, catalog: Catalog, options: CompileOptions, params: Params, dialect: Dialect): string {
   const entityZone = plan.zone.kind === 'entity';
   const utc = plan.zone.kind === 'fixed' && plan.zone.tz === 'UTC';
-  const src = activitySources(plan, catalog, options, params, dialect, { segs: !utc, pieces: entityZone });
+  const src = activitySources(plan, catalog, options, params, dialect, { segs: !utc, pieces: entityZone, previous: !entityZone });
   const W = sqlInteger(BUCKET_US[bucket]);
   const tick = (x: string) => dialect.floorDiv(x, W);
   const ctes = [...src.ctes, wallRangeCte('rng', plan, src, params, dialect)];
@@ -57,8 +57,9 @@ export function concurrencySql(plan: ActivityPlan, bucket: ActivityBucket, catal
 )`,
   );
   const tl = entityZone ? 'tl' : 'spans';
+  // Each span with the end of its entity's span before it (stored by the import, where read).
   ctes.push(
-    `sp AS (
+    src.previousEnd ? `sp AS (SELECT s, e, pe FROM spans)` : `sp AS (
   SELECT s, e, lag(e) OVER (PARTITION BY m ORDER BY s) AS pe FROM ${tl}
 )`,
     `ev AS (

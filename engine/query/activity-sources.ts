@@ -25,6 +25,8 @@ export const FIRST_COLUMN = 'is_first';
 /** ...and the entity's number: its rank in key order, an integer that groups and sorts far
  *  faster than a UUID. */
 export const NUMBER_COLUMN = 'entity_no';
+/** ...and the end of the entity's run before it (null for the first). */
+export const PREVIOUS_END_COLUMN = 'previous_end';
 /** The zone table's columns. */
 export const ZONE_COLUMNS = { zone: 'zone', from: 'from_us', to: 'to_us', offset: 'offset_us' } as const;
 
@@ -46,6 +48,9 @@ export interface ActivitySources {
   readonly we: string;
   /** The spans carry their entity's zone (`z`). */
   readonly entityZone: boolean;
+  /** The spans carry `pe`, the end of the entity's previous span in the window (null for
+   *  its first), as the import stored it; else callers compute it. */
+  readonly previousEnd: boolean;
 }
 
 /** The spans' `m` is the entity's key or a number in key order (the same order); with
@@ -65,7 +70,7 @@ export function mergeCtes(name: string, from: string, zoned: boolean): string {
 
 /** The CTEs of a plan's sources; `firsts`, `segs` (none in UTC) and `pieces` (with segs)
  *  only where asked. */
-export function activitySources(plan: ActivityPlan, catalog: Catalog, options: CompileOptions, params: Params, dialect: Dialect, want: { firsts?: boolean; segs?: boolean; pieces?: boolean; key?: boolean }): ActivitySources {
+export function activitySources(plan: ActivityPlan, catalog: Catalog, options: CompileOptions, params: Params, dialect: Dialect, want: { firsts?: boolean; segs?: boolean; pieces?: boolean; key?: boolean; previous?: boolean }): ActivitySources {
   const def = intervalsDef(catalog, plan.intervals);
   const merged = readsMerged(def, options);
   const entity = tableDef(catalog, def.entity);
@@ -87,8 +92,11 @@ export function activitySources(plan: ActivityPlan, catalog: Catalog, options: C
   if (merged) {
     const z = entityZone ? `, p.${ident(def.zone)} AS z` : '';
     const no = `p.${ident(NUMBER_COLUMN)}`;
+    // A previous run that ended before the window is none in it.
+    const prev = us(`p.${ident(PREVIOUS_END_COLUMN)}`);
+    const pe = !want.previous ? '' : startTs === null ? `, ${prev} AS pe` : `, CASE WHEN ${prev} > ${us(startTs)} THEN ${prev} END AS pe`;
     ctes.push(`spans AS (
-  SELECT ${no} AS m${want.key ? `, ${key} AS k` : ''}${z}, ${clip(start, end)} FROM ${ident(def.merged)} p WHERE ${[...overlaps(start, end), ...keep(key)].join(' AND ')}
+  SELECT ${no} AS m${want.key ? `, ${key} AS k` : ''}${z}, ${clip(start, end)}${pe} FROM ${ident(def.merged)} p WHERE ${[...overlaps(start, end), ...keep(key)].join(' AND ')}
 )`);
     if (want.firsts)
       ctes.push(`firsts AS (
@@ -129,7 +137,7 @@ export function activitySources(plan: ActivityPlan, catalog: Catalog, options: C
 )`);
     }
   }
-  return { ctes, ws, we, entityZone };
+  return { ctes, ws, we, entityZone, previousEnd: merged && want.previous === true };
 }
 
 /** The offset `o` of the segment holding the instant `t` (a column of `alias`), joined. */
