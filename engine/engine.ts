@@ -181,14 +181,14 @@ export class Engine {
   async *walk(plan: ListPlan, o: WalkOptions): AsyncGenerator<readonly Record<string, unknown>[]> {
     if (plan.order.length > 0) throw new Error('walk: a list in key order only (order must be empty)');
     const key = tableKey(tableDef(this.catalog, plan.table));
-    if (!plan.columns.includes(key)) throw new Error(`walk: the plan must list the key '${key}'`);
+    if (!plan.columns.includes(key) && plan.json === undefined) throw new Error(`walk: the plan must list the key '${key}' (or answer JSON)`);
     const release = this.snapshot.hold();
     try {
       let left = o.limit ?? Infinity;
       let after: number | string | undefined;
       for (let first = true; left > 0; first = false) {
         const n = Math.min(o.batch, left);
-        const page: ListPlan = { ...plan, limit: n, offset: first ? o.offset : 0, uncounted: true, ...(after === undefined ? {} : { after }) };
+        const page: ListPlan = { ...plan, limit: n, offset: first ? o.offset : 0, walk: after === undefined ? {} : { after } };
         const { rows } = await this.execute(page, o.timeoutMs, undefined, o.label);
         if (rows.length > 0) yield rows;
         if (rows.length < n) return;

@@ -75,6 +75,19 @@ function factExpression(catalog: Catalog, c: FactColumnDef, joins: Map<string, J
   throw new Error(`fact column ${c.name} has an empty path`);
 }
 
+/** The root table's columns as its view reads them from the fact table (or a projection of
+ *  it, which has the same columns): the fact column copied from each, under the root's name. */
+export function rootViewColumns(catalog: Catalog): string[] {
+  const root = tableDef(catalog, catalog.root);
+  const factByPath = new Map(catalog.fact.columns.map((c) => [c.path, c.name]));
+  return root.columns.map((c) => {
+    const rel = root.relations.find((r) => r.column === c.name);
+    const factCol = factByPath.get(rel ? rel.name : c.name);
+    if (!factCol) throw new Error(`root column ${c.name} is not in the fact table`);
+    return factCol === c.name ? ident(c.name) : `${ident(factCol)} AS ${ident(c.name)}`;
+  });
+}
+
 /** Which part of the layout a statement builds: an import reports its progress by part. */
 export type LayoutPart = 'tables' | 'projections' | 'rollups' | 'distinct sets' | 'cleanup';
 
@@ -143,15 +156,7 @@ export function layoutSteps(catalog: Catalog, facts: LayoutFacts = {}): LayoutSt
   );
   // The root table answers to its own name and columns (ad-hoc SQL, second opinions), read
   // from the fact table rather than stored twice.
-  const root = tableDef(catalog, catalog.root);
-  const factByPath = new Map(catalog.fact.columns.map((c) => [c.path, c.name]));
-  const rootCols = root.columns.map((c) => {
-    const rel = root.relations.find((r) => r.column === c.name);
-    const factCol = factByPath.get(rel ? rel.name : c.name);
-    if (!factCol) throw new Error(`root column ${c.name} is not in the fact table`);
-    return factCol === c.name ? ident(c.name) : `${ident(factCol)} AS ${ident(c.name)}`;
-  });
-  add('tables', `CREATE VIEW ${ident(catalog.root)} AS SELECT ${rootCols.join(', ')} FROM ${ident(catalog.fact.name)}`);
+  add('tables', `CREATE VIEW ${ident(catalog.root)} AS SELECT ${rootViewColumns(catalog).join(', ')} FROM ${ident(catalog.fact.name)}`);
   for (const def of catalog.intervals ?? []) for (const sql of intervalsLayout(catalog, def)) add('tables', sql);
   for (const p of catalog.fact.projections ?? [])
     add('projections', `CREATE TABLE ${ident(p.name)} AS SELECT * FROM ${ident(catalog.fact.name)} ORDER BY ${p.sortKey.map((k) => ident(k)).join(', ')}, ${rootKey}`);

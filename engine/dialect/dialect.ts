@@ -63,6 +63,13 @@ export interface Dialect {
    *  are microseconds; the offset `+HH:MM`, with `:SS` where it has seconds (local mean
    *  times before standard time). */
   zonedIsoInstant(col: string, tz: string): string;
+  /** A list sorted ascending, structs by their fields in order (nulls where none are). */
+  sortList(list: string): string;
+  /** Each item of a list through `body`, which reads the item as `item` (a plain name). */
+  mapList(list: string, item: string, body: string): string;
+  /** A JSON object's text from named values (lists of structs become arrays of objects;
+   *  text is escaped as JSON requires), members in the order given. */
+  jsonObject(members: readonly (readonly [name: string, sql: string])[]): string;
   /** An instant as English text in UTC to the minute, seconds dropped: the full month
    *  name, the unpadded day, the year, `HH:MM` (`June 20 2020 14:29`). */
   minutesText(col: string): string;

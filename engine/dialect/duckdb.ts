@@ -1,6 +1,7 @@
 // DuckDB's side of the dialect interface.
 import type { PredicateSql } from '../filter/operators.ts';
 import type { Dialect } from './dialect.ts';
+import { ident } from '../sql.ts';
 
 const cmp =
   (op: string): PredicateSql =>
@@ -55,6 +56,9 @@ export const duckdb: Dialect = {
     const seconds = `CASE WHEN abs(${off}) % 60 = 0 THEN '' ELSE printf(':%02d', abs(${off}) % 60) END`;
     return `(strftime(${local}, '%Y-%m-%dT%H:%M:%S') || ${fraction} || printf('%s%02d:%02d', CASE WHEN ${off} < 0 THEN '-' ELSE '+' END, abs(${off}) // 3600, abs(${off}) % 3600 // 60) || ${seconds})`;
   },
+  sortList: (l) => `list_sort(${l})`,
+  mapList: (l, x, body) => `list_transform(${l}, lambda ${x}: ${body})`,
+  jsonObject: (members) => `to_json(struct_pack(${members.map(([n, v]) => `${ident(n)} := ${v}`).join(', ')}))`,
   minutesText: (c) => `strftime(${c}, '%B %-d %Y %H:%M')`,
   // Case-insensitive text matching uses functions, not LIKE, so that `%`, `_` and `\` in
   // the value are ordinary characters with no escaping to get wrong.

@@ -30,6 +30,13 @@ const childCte = (i: number): string => ident(`__child${i}`);
 const ROWS = ident('__rows');
 const MEASURES = ident('__measures');
 const figureColumn = (i: number): string => ident(`__f${i}`);
+const WALK_KEYS = ident('__keys');
+
+/** An output column: its name and SQL. */
+interface Output {
+  readonly name: string;
+  readonly sql: string;
+}
 
 
 /** The output names of a plan's figures and ranks. */
@@ -78,12 +85,23 @@ function checkNames(plan: ListPlan): void {
  *   paging; else for the page's keys only (a semi-join, like a child list), after paging.
  *   Still one statement.
  */
-export function compileList(plan: ListPlan, catalog: Catalog, fields: ReadonlyMap<string, FieldDef>, params: Params, dialect: Dialect = duckdb, measures?: RowMeasureSql): string {
+export function compileList(
+  plan: ListPlan,
+  catalog: Catalog,
+  fields: ReadonlyMap<string, FieldDef>,
+  params: Params,
+  dialect: Dialect = duckdb,
+  measures?: RowMeasureSql,
+  /** The fact projections the snapshot holds (child lists of fact rows may read one). */
+  held?: ReadonlySet<string>,
+): string {
   checkNames(plan);
   if (plan.measures && !measures) throw new Error(`list ${plan.table}: figures need their SQL (rowMeasureSql)`);
   const root = tableDef(catalog, plan.table);
   const key = ident(tableKey(root));
   const m = plan.measures && measures ? { plan: plan.measures, sql: measures } : undefined;
+  const walk = plan.walk;
+  if (walk && (plan.order.length > 0 || plan.measures)) throw new Error(`list ${plan.table}: a walk is in key order, without figures`);
   // Figures are computed before paging where the rows listed, their order or their ranks
   // depend on them; else only for the page's rows, after paging.
   const early = m !== undefined && (m.plan.having.length > 0 || m.plan.rank !== undefined || plan.order.some((t) => m.sql.has(t.by)));
@@ -91,8 +109,8 @@ export function compileList(plan: ListPlan, catalog: Catalog, fields: ReadonlyMa
   const keyType = root.columns.find((c) => c.name === tableKey(root))?.sqlType ?? 'BIGINT';
   const conds = [
     ...(plan.filter ? [compileFilter(plan.filter, fields, params, (c) => `r.${ident(c)}`, dialect)] : []),
-    ...requiredChildren(catalog, root, plan, params, dialect),
-    ...(plan.after === undefined ? [] : [`r.${key} > ${params.add(plan.after, keyType)}`]),
+    ...requiredChildren(catalog, root, plan, params, dialect, held),
+    ...(walk?.after === undefined ? [] : [`r.${key} > ${params.add(walk.after, keyType)}`]),
     ...(pick && !early ? [pick] : []),
   ];
   const where = conds.length ? `\n  WHERE ${conds.join(' AND ')}` : '';
@@ -111,7 +129,7 @@ export function compileList(plan: ListPlan, catalog: Catalog, fields: ReadonlyMa
   const outJoins = new JoinSet();
   const columns = plan.columns.map((p) => {
     const read = readWith(own, p, readPage, outJoins, params, dialect);
-    return `${listValue(read, read.sql, style, dialect, zone)} AS ${ident(p)}`;
+    return { name: p, sql: listValue(read, read.sql, style, dialect, zone) };
   });
 
   // Figures (and ranks) as columns of __rows (early), or read from the page's own CTE row.
@@ -119,7 +137,7 @@ export function compileList(plan: ListPlan, catalog: Catalog, fields: ReadonlyMa
   const figureOut = (name: string, sql: string) => (m && m.sql.has(name) && m.plan.measures.find((x) => x.name === name && 'time' in x) ? listValue({ sql, type: 'timestamp', nullable: true }, sql, style, dialect, zone) : sql);
   const ctes: string[] = [];
   let source = FILTERED;
-  let figures: string[] = [];
+  let figures: Output[] = [];
   if (m && early) {
     const keys = plan.filter ? `SELECT r.${key} FROM ${FILTERED} AS r` : undefined;
     ctes.push(`${MEASURES} AS (\n  ${m.sql.select(keys)}\n)`);
@@ -133,7 +151,7 @@ export function compileList(plan: ListPlan, catalog: Catalog, fields: ReadonlyMa
     ctes.push(`${ROWS} AS NOT MATERIALIZED (\n  ${pick ? `SELECT * FROM (\n    ${inner}\n  ) AS r WHERE ${pick}` : inner}\n)`);
     source = ROWS;
     names.forEach((_, i) => carried.add(`__f${i}`));
-    figures = names.map((n, i) => `${figureOut(n, `r.${figureColumn(i)}`)} AS ${ident(n)}`);
+    figures = names.map((n, i) => ({ name: n, sql: figureOut(n, `r.${figureColumn(i)}`) }));
   }
 
   const pageJoins = new JoinSet();
@@ -152,24 +170,40 @@ export function compileList(plan: ListPlan, catalog: Catalog, fields: ReadonlyMa
   if (m && !early) {
     ctes.push(`${MEASURES} AS (\n  ${m.sql.select(`SELECT p.${key} FROM ${PAGE} AS p`)}\n)`);
     lateJoin = `\n  LEFT JOIN ${MEASURES} AS m ON m.${ROW_MEASURE_KEY} = r.${key}`;
-    figures = m.sql.names.map((n) => `${figureOut(n, m.sql.value(n, 'm'))} AS ${ident(n)}`);
+    figures = m.sql.names.map((n) => ({ name: n, sql: figureOut(n, m.sql.value(n, 'm')) }));
   }
 
-  const children = plan.children.map((c, i) => `${childCte(i)} AS (\n  ${childSql(catalog, root, c, style, params, dialect)}\n)`);
-  const childColumns = plan.children.map((c, i) => `COALESCE(${childCte(i)}."__v", []) AS ${ident(c.name)}`);
+  const children = plan.children.map((c, i) => `${childCte(i)} AS (\n  ${childSql(catalog, root, c, style, params, dialect, held)}\n)`);
+  const childColumns: Output[] = plan.children.map((c, i) => ({ name: c.name, sql: `COALESCE(${childCte(i)}."__v", [])` }));
   const childJoins = plan.children.map((_, i) => `\n  LEFT JOIN ${childCte(i)} ON ${childCte(i)}."__k" = r.${key}`).join('');
   const before = early ? ctes.map((c) => `, ${c}`).join('') : '';
   const after = [...(early ? [] : ctes), ...children].map((c) => `, ${c}`).join('');
 
-  return `WITH ${FILTERED} AS NOT MATERIALIZED (
-  SELECT * FROM ${ident(root.name)} AS r${where}
-)${before}, ${PAGE} AS MATERIALIZED (
+  // A walk's page: its keys by a top-N over the key alone, then their rows by key (a table
+  // stored by key reads a few row groups for them); carrying every column through the
+  // top-N instead read all the rows after the page (1M members: 0.25 s a page, not 0.05).
+  const page = walk
+    ? `${WALK_KEYS} AS MATERIALIZED (
+  SELECT r.${key} FROM ${source} AS r ORDER BY r.${key} ASC LIMIT ${limit} OFFSET ${offset}
+), ${PAGE} AS MATERIALIZED (
+  SELECT ${pageColumns.join(', ')}
+  FROM ${source} AS r
+  WHERE r.${key} IN (SELECT k.${key} FROM ${WALK_KEYS} AS k)
+)`
+    : `${PAGE} AS MATERIALIZED (
   SELECT ${pageColumns.join(', ')}
   FROM ${source} AS r${pageJoins.lines}
   ORDER BY ${[...plan.order.map((t, i) => orderBy(orderColumn(i), t.dir)), `r.${key} ASC`].join(', ')}
   LIMIT ${limit} OFFSET ${offset}
-)${after}
-SELECT ${plan.uncounted ? '-1' : `(SELECT count(*) FROM ${source})`} AS ${ident(TOTAL)}, r.${key} AS ${ident(KEY)}${[...columns, ...figures, ...childColumns].map((c) => `, ${c}`).join('')}
+)`;
+  const outputs = [...columns, ...figures, ...childColumns];
+  // As JSON: the key beside it (a walk goes on after the last one).
+  const selected: Output[] =
+    plan.json === undefined ? outputs : [{ name: tableKey(root), sql: `r.${key}` }, { name: plan.json, sql: dialect.jsonObject(outputs.map((o) => [o.name, o.sql])) }];
+  return `WITH ${FILTERED} AS NOT MATERIALIZED (
+  SELECT * FROM ${ident(root.name)} AS r${where}
+)${before}, ${page}${after}
+SELECT ${walk ? '-1' : `(SELECT count(*) FROM ${source})`} AS ${ident(TOTAL)}, r.${key} AS ${ident(KEY)}${selected.map((c) => `, ${c.sql} AS ${ident(c.name)}`).join('')}
 FROM (SELECT 1) AS one
   LEFT JOIN ${PAGE} AS r ON true${outJoins.lines}${lateJoin}${childJoins}
 ORDER BY ${pageOrder.join(', ')}`;

@@ -163,12 +163,15 @@ export interface ListPlan {
   readonly measures?: RowMeasures;
   /** Answer only the rows with these keys, after ranking: one row's rank among all. */
   readonly pick?: readonly number[];
-  /** Only rows whose key is greater than this (keyset paging: with `order` empty, the next
-   *  page of a walk through the whole table, read without an offset). */
-  readonly after?: number | string;
-  /** Skip counting the rows before paging (the answer's total is then -1): a walk in pages
-   *  needs no count. */
-  readonly uncounted?: boolean;
+  /** A page of a walk through every row in key order (`order` empty, no figures): the
+   *  rows after the key `after` (absent: from the first, past `offset`), found by a top-N
+   *  over the key alone and then read by key (cheap on a table stored by key), and not
+   *  counted (the answer's total is -1). */
+  readonly walk?: { readonly after?: number | string };
+  /** Answer each row as one column of this name holding the row's JSON object text (its
+   *  columns and child lists, in plan order), made by the database: a walk of a million
+   *  rows then converts no nested values. */
+  readonly json?: string;
   /** How instants are written (default `iso`). */
   readonly instants?: InstantStyle;
   /** Ties: the table's key ascending. */

@@ -51,6 +51,9 @@ export const membersCatalog: Catalog = {
     time: 'start_time',
     sortKey: ['start_time'],
     zone: 'tz',
+    // A member's periods stored together: a page of members' periods (/fetch/, the member
+    // lists) reads a few row groups, and a question about one member skips the others'.
+    projections: [{ name: 'fact_activity_period_by_member', sortKey: ['member_id', 'start_time'] }],
     columns: [
       { name: 'id', path: 'id', sqlType: 'BIGINT', nullable: false },
       { name: 'member_id', path: 'member', sqlType: 'UUID', nullable: false },

@@ -28,6 +28,9 @@ export function fetchPlan(): ListPlan {
     limit: FETCH_BATCH,
     offset: 0,
     instants: { kind: 'minutes-text' },
+    // Each member's JSON text made by DuckDB, in the old service's key order (id,
+    // real_name, tz, activity): no nested value is converted to JavaScript.
+    json: 'member',
   };
 }
 
@@ -41,6 +44,5 @@ export const fetchMembers: StreamEndpoint<FetchInput> = {
   plan: () => fetchPlan(),
   head: '{"ok":true,"members":[',
   tail: ']}',
-  // The old service's key order: id, real_name, tz, activity.
-  item: (r) => JSON.stringify({ id: r['id'], real_name: r['real_name'], tz: r['tz'], activity: r['activity'] }),
+  item: (r) => r['member'] as string,
 };

@@ -33,8 +33,10 @@ const uuid = z
 export const MemberParams = z.object({ ...common, id: uuid.describe('the member (a path parameter)') });
 export type MemberInput = z.output<typeof MemberParams>;
 
-/** Whether the request gave window parameters: without them, no window applies. */
-const windowed = (i: Common): boolean => i.range !== undefined || i.start !== undefined || i.end !== undefined || i.as_of !== undefined;
+/** Whether the request gave a window (`range`, `start` or `end`): without one, no window
+ *  applies. `as_of` alone is not one: the page links pin it to the instant of the first
+ *  page, and the pages of a list without a window must stay without one. */
+const windowed = (i: Common): boolean => i.range !== undefined || i.start !== undefined || i.end !== undefined;
 
 /** A period overlaps the half-open window [start, end) when it starts before the end and
  *  ends after the start; a period of no length, when its instant lies in the window. */
