@@ -42,8 +42,10 @@ describe('members active', () => {
     expect(m.sql).toMatch(/WHERE p\."is_first" AND p\."start_time" < \$2::TIMESTAMP AND p\."start_time" >= \$1::TIMESTAMP/);
     expect(m.sql).not.toMatch(/Zo'|'week'/);
     // The filter is a semi-join of the runs and of the first activities.
-    expect(m.params).toEqual([w.plan.start, w.plan.end, 'Zo', 'Zo', 'week', '%Y-%m-%d', '%G-W%V']);
+    expect(m.params).toEqual([w.plan.start, w.plan.end, 'Zo', 'Zo', 'week', 'day', '%Y-%m-%d', '%G-W%V']);
     // Without the import's tables: each member's earliest period holding time, over all time.
+    // No span is cut into days, and nothing is made distinct.
+    expect(m.sql).not.toMatch(/DISTINCT m|count\(DISTINCT/);
     const p = compileActivityPlan(activityPlan({ kind: 'active', granularity: 'day' }, w.plan, 'UTC'), PLAIN);
     expect(p.sql).toMatch(/min\(epoch_us\(p\."start_time"\)\) AS f FROM "activity_period" p WHERE p\."end_time" > p\."start_time" GROUP BY ALL/);
   });
