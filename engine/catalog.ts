@@ -162,8 +162,32 @@ export interface FirstSeenDef {
   readonly distinct: string;
 }
 
+/** Periods of activity of an entity (a member's logins): rows of `table` holding the
+ *  entity's key and a start and an end instant (half-open: start <= t < end; periods of one
+ *  entity may overlap), the entity's table holding an IANA zone. Activity plans (nodes.ts)
+ *  read them; an import also stores them merged per entity (`merged`: one row per maximal
+ *  run of activity, with the entity's zone and whether it is the entity's first) and the
+ *  offsets of the entities' zones over the data's span (`zones`), see layout-intervals.ts. */
+export interface IntervalsDef {
+  /** How plans name it. */
+  readonly name: string;
+  readonly table: string;
+  /** The column of `table` holding the entity's key. */
+  readonly key: string;
+  readonly start: string;
+  readonly end: string;
+  /** The entity's table, and its column naming the entity's IANA zone. */
+  readonly entity: string;
+  readonly zone: string;
+  /** The tables an import builds: merged periods and zone offsets. */
+  readonly merged: string;
+  readonly zones: string;
+}
+
 export interface Catalog {
   readonly tables: readonly TableDef[];
+  /** Activity periods the activity plans read (IntervalsDef); absent: none. */
+  readonly intervals?: readonly IntervalsDef[];
   /** The table filters start from; field paths are relative to it. */
   readonly root: string;
   /** Where the root's rows are stored, with the columns copied in from related tables;

@@ -3,6 +3,7 @@
 import type { Catalog, FactColumnDef, RollupDef } from './catalog.ts';
 import { rollupDistinct, rollupSum, tableDef, tableKey } from './catalog.ts';
 import { ident, sqlInteger } from './sql.ts';
+import { intervalsLayout } from './layout-intervals.ts';
 
 /** What the layout needs to know of the staged data. */
 export interface LayoutFacts {
@@ -156,6 +157,7 @@ export function layoutSteps(catalog: Catalog, facts: LayoutFacts = {}): LayoutSt
   // The root table answers to its own name and columns (ad-hoc SQL, second opinions), read
   // from the fact table rather than stored twice.
   add('tables', `CREATE VIEW ${ident(catalog.root)} AS SELECT ${rootViewColumns(catalog).join(', ')} FROM ${ident(catalog.fact.name)}`);
+  for (const def of catalog.intervals ?? []) for (const sql of intervalsLayout(catalog, def)) add('tables', sql);
   for (const p of catalog.fact.projections ?? [])
     add('projections', `CREATE TABLE ${ident(p.name)} AS SELECT * FROM ${ident(catalog.fact.name)} ORDER BY ${p.sortKey.map((k) => ident(k)).join(', ')}, ${rootKey}`);
   const wanted = (r: RollupDef) => facts.rollups === undefined || facts.rollups.has(r.name);

@@ -13,7 +13,8 @@ import { compilePlan } from './query/compile-plan.ts';
 import type { CompileOptions } from './query/compile-plan.ts';
 import type { Plan, Requirement } from './query/nodes.ts';
 import { toResult } from './results.ts';
-import { FILL_TOO_LARGE } from './query/refusals.ts';
+import { BUCKETS_TOO_MANY, FILL_TOO_LARGE } from './query/refusals.ts';
+import { CONCURRENCY_MAX_BUCKETS } from './query/activity-concurrency.ts';
 import { FILL_MAX_ROWS } from './query/compile-series.ts';
 import type { PlanResult } from './results.ts';
 import { ident } from './sql.ts';
@@ -72,6 +73,10 @@ export async function runPlan(target: QueryTarget, plan: Plan, timeoutMs: number
     if (message.includes(FILL_TOO_LARGE))
       throw new QueryError('invalid_parameter', `fill would make more than ${FILL_MAX_ROWS.toLocaleString('en')} rows (buckets x groups): ask a coarser granularity, fewer dimensions or a shorter window`, [
         { path: '/time/fill', message: `more than ${FILL_MAX_ROWS} buckets x groups` },
+      ]);
+    if (message.includes(BUCKETS_TOO_MANY))
+      throw new QueryError('invalid_parameter', `the window holds more than ${CONCURRENCY_MAX_BUCKETS.toLocaleString('en')} buckets: ask a longer bucket or a shorter window`, [
+        { path: '/bucket', message: `more than ${CONCURRENCY_MAX_BUCKETS} buckets` },
       ]);
     if (hasRegex(plan.filter) && /^Invalid Input Error/.test(message))
       throw new QueryError('invalid_filter', 'invalid regular expression', [{ path: '/filters', message: message.replace(/^Invalid Input Error: /, '') }]);

@@ -11,6 +11,7 @@ import { z } from 'zod';
 import { FilterSchema, LeafSchema } from '../engine/index.ts';
 import { ARROW_TYPE } from '../engine/index.ts';
 import * as answers from './answer-schemas.ts';
+import { ACTIVITY_ANSWERS } from './activity-answer-schemas.ts';
 import { integerBounds } from '../engine/index.ts';
 import { packageInfo } from './package-info.ts';
 
@@ -50,6 +51,7 @@ const COMPONENTS = {
   MarketplaceCohortsAnswer: answers.MarketplaceCohortsAnswer,
   MembersAnswer: answers.MembersAnswer,
   MemberAnswer: answers.MemberAnswer,
+  ...ACTIVITY_ANSWERS,
   FetchAnswer: answers.FetchAnswer,
   QueryAnswer: answers.QueryAnswer,
   DebugSqlAnswer: answers.DebugSqlAnswer,

@@ -12,8 +12,8 @@ import { importSnapshot } from '../data/import.ts';
 import { generateMarketplace } from '../data/marketplace/generate.ts';
 import { Engine } from '../engine/engine.ts';
 import { marketplaceDataset } from '../engine/datasets/marketplace/declaration.ts';
-import { membersDataset } from '../engine/datasets/members/declaration.ts';
 import { generateMembers } from '../data/members/generate.ts';
+import { membersDataset } from '../engine/datasets/members/declaration.ts';
 import { serveSnapshot, STEADY_LIMITS, tempDir } from './helpers.ts';
 import type { Served } from './helpers.ts';
 
@@ -68,11 +68,11 @@ beforeAll(async () => {
   // The members' default, smaller.
   const membersParquet = join(dir.path, 'members-parquet');
   const membersDb = join(dir.path, 'members.duckdb');
-  await generateMembers({ members: 3_000, seed: 42, out: membersParquet, end: new Date(Math.floor(Date.now() / 60_000) * 60_000) });
+  await generateMembers({ members: 5_000, seed: 42, out: membersParquet, end: new Date(Math.floor(Date.now() / 60_000) * 60_000) });
   await importSnapshot({ source: membersParquet, dbPath: membersDb, dataset: membersDataset });
   members = await Engine.open(membersDb, { dataset: membersDataset });
-  const engines = (name: string) => (name === 'marketplace' ? market : name === 'members' ? members : undefined);
-  const options = { debugToken: DEBUG_TOKEN, limits: STEADY_LIMITS, engines };
+  const engines: Record<string, Engine> = { marketplace: market, members };
+  const options = { debugToken: DEBUG_TOKEN, limits: STEADY_LIMITS, engines: (name: string) => engines[name] };
   open = await serveSnapshot(db, { ...options, reload: async () => open.engine.meta });
   keyed = await serveSnapshot(db, { ...options, accessKeys: API_KEYS.split(',').map((p) => ({ name: p.slice(0, p.indexOf(':')), secret: p.slice(p.indexOf(':') + 1) })) });
 }, 120_000);

@@ -29,6 +29,16 @@ export interface Dialect {
   truncate(unit: string, ts: string): string;
   /** A UTC timestamp as wall-clock time in the zone named by the bound parameter `tz`. */
   localTime(tz: string, ts: string): string;
+  /** Integer division rounding down, and its remainder (0 <= r < b), for b > 0. */
+  floorDiv(a: string, b: string): string;
+  floorMod(a: string, b: string): string;
+  /** How many microseconds the wall clock of the zone `tz` (a bound parameter or a column
+   *  holding an IANA name) is ahead of UTC at the timestamp `ts` (a UTC instant). */
+  zoneOffsetMicros(tz: string, ts: string): string;
+  /** In a select list: the row repeated once per integer from `lo` to `hi` - 1. */
+  integerSeries(lo: string, hi: string): string;
+  /** The DATE `days` days after 1970-01-01. */
+  dateOfDay(days: string): string;
   /** Microseconds since 1970-01-01 UTC, and back. */
   epochMicros(ts: string): string;
   fromEpochMicros(us: string): string;

@@ -32,6 +32,12 @@ export const duckdb: Dialect = {
   nullSafeEquals: (a, b) => `${a} IS NOT DISTINCT FROM ${b}`,
   truncate: (unit, ts) => `date_trunc(${unit}, ${ts})`,
   localTime: (tz, ts) => `timezone(${tz}, ${ts}::TIMESTAMPTZ)`,
+  // `//` truncates toward zero: instants before 1970 are negative.
+  floorDiv: (a, b) => `((${a} - (((${a}) % (${b})) + (${b})) % (${b})) // (${b}))`,
+  floorMod: (a, b) => `((((${a}) % (${b})) + (${b})) % (${b}))`,
+  zoneOffsetMicros: (tz, ts) => `(epoch_us(timezone(${tz}, ${ts}::TIMESTAMPTZ)) - epoch_us(${ts}))`,
+  integerSeries: (lo, hi) => `unnest(range(${lo}, ${hi}))`,
+  dateOfDay: (d) => `(DATE '1970-01-01' + CAST(${d} AS INTEGER))`,
   epochMicros: (ts) => `epoch_us(${ts})`,
   fromEpochMicros: (us) => `make_timestamp(${us})`,
   bucketRange: (lo, hi, step, from) => `SELECT unnest(generate_series(${lo}, ${hi}, INTERVAL ${step})) AS b FROM ${from} WHERE ${lo} IS NOT NULL`,

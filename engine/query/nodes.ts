@@ -225,8 +225,46 @@ export interface CohortPlan {
   readonly measure: string;
 }
 
+/** The calendar an activity plan counts in: one IANA zone's for everybody, or each entity's
+ *  own zone's (its wall clock: a member in Tokyo is active on the Tokyo date). */
+export type ActivityZone = { readonly kind: 'fixed'; readonly tz: string } | { readonly kind: 'entity' };
+
+/** Concurrency buckets: their length on the wall clock. */
+export type ActivityBucket = 'minute' | '5m' | '15m' | 'hour' | 'day';
+
+/** What an activity plan asks (compile-activity.ts):
+ *  - `active`: per calendar bucket, entities active in it and entities whose first activity
+ *    ever starts in it; per day also those active in the 7 and 30 days ending with it;
+ *  - `time`: active time per entity and calendar day, paged (with `labels`, columns of the
+ *    entity's table);
+ *  - `concurrency`: per bucket, the most entities active at one instant and those active at
+ *    any; the whole window's peak;
+ *  - `sessions`: the distribution of merged periods' lengths;
+ *  - `heatmap`: active time and entities per weekday and hour of the wall clock. */
+export type ActivityQuestion =
+  | { readonly kind: 'active'; readonly granularity: 'day' | 'week' | 'month' }
+  | { readonly kind: 'time'; readonly labels: readonly string[]; readonly limit: number; readonly offset: number }
+  | { readonly kind: 'concurrency'; readonly bucket: ActivityBucket }
+  | { readonly kind: 'sessions' }
+  | { readonly kind: 'heatmap' };
+
+/** Activity of entities over time from periods (catalog IntervalsDef): each entity's
+ *  periods are merged (an entity is never active twice at once) and clipped to the window;
+ *  the filter, rooted at the entity's table, picks the entities. */
+export interface ActivityPlan {
+  readonly kind: 'activity';
+  readonly requires?: readonly Requirement[];
+  readonly dataset: string;
+  readonly window: TimeWindow;
+  /** The IntervalsDef's name. */
+  readonly intervals: string;
+  readonly filter: FilterNode | undefined;
+  readonly zone: ActivityZone;
+  readonly question: ActivityQuestion;
+}
+
 /** A plan that compiles to one statement. */
-export type QueryPlan = AggregatePlan | SeriesPlan | ListPlan | BasketPlan | CohortPlan;
+export type QueryPlan = AggregatePlan | SeriesPlan | ListPlan | BasketPlan | CohortPlan | ActivityPlan;
 
 /** Several questions answered together (one answer of several parts: a customer's window
  *  and lifetime figures and top categories), each its own statement, run one after the

@@ -4,6 +4,7 @@
 // `task_activityperiod`), whose names are accepted on import.
 import type { Catalog, ColumnDef, Expr, SqlType } from '../../catalog.ts';
 import type { DatasetDef } from '../../dataset.ts';
+import { MEMBER_ACTIVITY } from './intervals.ts';
 
 const column = (name: string): Expr => ({ kind: 'column', name });
 
@@ -64,6 +65,7 @@ export const membersCatalog: Catalog = {
   rollups: [],
   distinctSets: [],
   firstSeen: [],
+  intervals: [MEMBER_ACTIVITY],
 };
 
 export const membersDataset: DatasetDef = {
