@@ -5,37 +5,19 @@
 // the lift as answered, descending, then id) by a plain sort. Over several windows, zones,
 // both bases, filters and limits; the SQL's shape; a product never bought, an unknown one,
 // bad parameters; CSV and Arrow.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FastifyInstance } from 'fastify';
-import { Engine } from '../engine/engine.ts';
-import { marketplaceDataset } from '../engine/datasets/marketplace/declaration.ts';
-import { buildApp } from '../server/app.ts';
-import { STEADY_LIMITS, rng, tempDir } from './helpers.ts';
+import { describe, expect, it } from 'vitest';
+import { rng } from './helpers.ts';
 import { expectArrowEqualsJson, expectCsvEqualsJson } from './query-formats.ts';
 import { windowOf } from './query-reference.ts';
 import type { Question } from './query-reference.ts';
 import type { Json } from './filter-semantics.ts';
-import { marketFixture } from './market-fixture.ts';
-import type { LineRow, MarketFixture } from './market-fixture.ts';
+import { useMarketApp } from './market-fixture.ts';
+import type { LineRow } from './market-fixture.ts';
 import { COUNTED, cents } from './market-reference.ts';
 import { answerMatchesSchema } from './market-openapi.ts';
 
 const AS_OF = '2026-11-01T00:00:00Z';
-const dir = tempDir('malso-');
-let fx: MarketFixture;
-let engine: Engine;
-let app: FastifyInstance;
-
-beforeAll(async () => {
-  fx = await marketFixture(dir.path);
-  engine = await Engine.open(fx.db, { dataset: marketplaceDataset });
-  app = await buildApp({ engine: () => undefined, engines: (name) => (name === 'marketplace' ? engine : undefined), limits: STEADY_LIMITS });
-});
-afterAll(async () => {
-  await app?.close();
-  await engine?.close();
-  dir.cleanup();
-});
+const m = useMarketApp('malso-');
 
 interface Ask {
   basis?: 'customer' | 'order';
@@ -60,7 +42,7 @@ function reference(x: number, a: Ask, keep: (l: LineRow) => boolean = () => true
   const w = windowOf({ measures: [], as_of: AS_OF, ...a } as unknown as Question);
   const baskets = new Map<unknown, Set<number>>();
   const names = new Map<number, string>();
-  for (const l of fx.lines) {
+  for (const l of m.fx.lines) {
     const at = l['_at'] as number;
     if (!COUNTED.has(l['order__status'] as string) || at >= w.end || (w.start !== null && at < w.start) || !keep(l)) continue;
     const key = (a.basis ?? 'customer') === 'customer' ? l['order__customer'] : l['order'];
@@ -89,14 +71,14 @@ const url = (id: number | string) => `/api/v1/marketplace/products/${id}/also-bo
 async function get(id: number | string, a: Ask): Promise<{ status: number; body: Record<string, unknown> }> {
   const q = new URLSearchParams({ as_of: AS_OF });
   for (const [k, v] of Object.entries(a)) q.set(k, typeof v === 'object' ? JSON.stringify(v) : String(v));
-  const r = await app.inject({ method: 'GET', url: `${url(id)}?${q}` });
+  const r = await m.app.inject({ method: 'GET', url: `${url(id)}?${q}` });
   return { status: r.statusCode, body: r.json() };
 }
 
 /** Products by how many counted lines hold them, most first (ties by id). */
 function popular(): number[] {
   const n = new Map<number, number>();
-  for (const l of fx.lines) if (COUNTED.has(l['order__status'] as string)) n.set(l['product'] as number, (n.get(l['product'] as number) ?? 0) + 1);
+  for (const l of m.fx.lines) if (COUNTED.has(l['order__status'] as string)) n.set(l['product'] as number, (n.get(l['product'] as number) ?? 0) + 1);
   return [...n].sort((a, b) => b[1] - a[1] || a[0] - b[0]).map(([p]) => p);
 }
 
@@ -150,11 +132,11 @@ describe('GET/POST /api/v1/marketplace/products/{id}/also-bought', () => {
     const x = popular()[0]!;
     const a: Ask = { basis: 'order', limit: 5, filters: FILTERS[0]!.json };
     const g = await get(x, a);
-    const p = await app.inject({ method: 'POST', url: url(x), payload: { ...a, as_of: AS_OF } });
+    const p = await m.app.inject({ method: 'POST', url: url(x), payload: { ...a, as_of: AS_OF } });
     expect(p.statusCode).toBe(200);
     expect(p.json()).toEqual(g.body);
     expect(g.body['data']).toEqual(reference(x, a, FILTERS[0]!.keep));
-    await answerMatchesSchema(app, 'get', '/api/v1/marketplace/products/{id}/also-bought', g.body);
+    await answerMatchesSchema(m.app, 'get', '/api/v1/marketplace/products/{id}/also-bought', g.body);
   });
 
   it('a product never bought answers data [], an unknown one 404 naming /id', async () => {
@@ -195,16 +177,16 @@ describe('GET/POST /api/v1/marketplace/products/{id}/also-bought', () => {
       data: json.body['data'],
     } as unknown as Parameters<typeof expectCsvEqualsJson>[1];
     expect((json.body['data'] as Row[]).length).toBeGreaterThan(5);
-    const csv = await app.inject({ method: 'GET', url: `${url(x)}?limit=20&as_of=${AS_OF}&format=csv` });
+    const csv = await m.app.inject({ method: 'GET', url: `${url(x)}?limit=20&as_of=${AS_OF}&format=csv` });
     expect(csv.headers['content-type']).toMatch(/text\/csv/);
     expectCsvEqualsJson(csv.body, answer, 'also-bought CSV');
-    const arrow = await app.inject({ method: 'GET', url: `${url(x)}?limit=20&as_of=${AS_OF}&format=arrow` });
+    const arrow = await m.app.inject({ method: 'GET', url: `${url(x)}?limit=20&as_of=${AS_OF}&format=arrow` });
     await expectArrowEqualsJson(arrow.rawPayload, answer, 'also-bought Arrow');
   });
 
   it('compiles to one scan of the window\'s lines, X\'s baskets as a semi-join, values bound', async () => {
     const plan = { kind: 'basket', dataset: 'marketplace', window: { start: null, end: '2026-11-01 00:00:00' }, filter: undefined, basis: 'order__customer', item: 'product', of: 1001, minTogether: 2, decimals: 4, labels: [{ name: 'name', path: 'product__name' }], limit: 10 } as const;
-    const { sql, params } = engine.compile(plan);
+    const { sql, params } = m.engine.compile(plan);
     expect(sql.match(/FROM "fact_order_item"/g)?.length).toBe(1);
     expect(sql).toContain('WHERE k IN (SELECT k FROM holding)');
     expect(sql).not.toContain('MATERIALIZED');

@@ -7,28 +7,26 @@
 // category without sales. Also: windows in zones, filters, CSV and Arrow, the SQL of the
 // plan's subtree (a recursive CTE over the declared acyclic relation), bad parameters.
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { Database } from '../engine/db.ts';
 import { compilePlan } from '../engine/query/compile-plan.ts';
 import { fieldsFrom } from '../engine/query/paths.ts';
 import { marketplaceDataset } from '../engine/datasets/marketplace/declaration.ts';
 import { categories } from '../engine/datasets/marketplace/categories.ts';
 import type { AggregatePlan } from '../engine/query/nodes.ts';
-import { tempDir } from './helpers.ts';
 import { expectArrowEqualsJson, expectCsvEqualsJson } from './query-formats.ts';
 import type { Answer } from './query-reference.ts';
 import { money } from './market-reference.ts';
+import { useMarketApp } from './market-fixture.ts';
 import type { LineRow } from './market-fixture.ts';
-import { AS_OF, FILTERS, countedLines, documented, lineCents, openMarket, percent2 } from './market-endpoints.ts';
-import type { MarketApp, WindowMembers } from './market-endpoints.ts';
+import { AS_OF, FILTERS, countedLines, documented, lineCents, percent2 } from './market-endpoints.ts';
+import type { WindowMembers } from './market-endpoints.ts';
 
-const dir = tempDir('mcategories-');
-let m: MarketApp;
+const m = useMarketApp('mcategories-', 1500, 16);
 /** Each category's parent, from the source file. */
 const parentOf = new Map<number, number | null>();
 
 beforeAll(async () => {
-  m = await openMarket(dir.path, 1500, 16);
   const db = await Database.open(':memory:');
   try {
     const rows = (await db.query(`SELECT id, parent_id FROM read_parquet($1)`, [join(m.fx.source, 'category.parquet')])).rows;
@@ -37,11 +35,6 @@ beforeAll(async () => {
     db.close();
   }
 }, 120_000);
-afterAll(async () => {
-  await m?.app.close();
-  await m?.engine.close();
-  dir.cleanup();
-});
 
 type Row = Record<string, string | number | null>;
 

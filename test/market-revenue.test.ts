@@ -3,32 +3,22 @@
 // from the first to the last holding a counted order (empty months of 2019 zero-filled), the
 // running revenue and the growth in BigInt cents; in several windows, zones and filters; CSV
 // and Arrow (Decimal128 read back exactly); the plan's SQL; bad parameters.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { compilePlan } from '../engine/query/compile-plan.ts';
 import { fieldsFrom } from '../engine/query/paths.ts';
 import { marketplaceDataset } from '../engine/datasets/marketplace/declaration.ts';
 import { revenue as revenueEndpoint } from '../engine/datasets/marketplace/revenue.ts';
-import { tempDir } from './helpers.ts';
 import { bucketOf, periodText, stepBucket, wallOf } from './query-calendar.ts';
 import type { Granularity } from './query-calendar.ts';
 import { expectArrowEqualsJson, expectCsvEqualsJson } from './query-formats.ts';
 import type { Answer } from './query-reference.ts';
 import { money } from './market-reference.ts';
+import { useMarketApp } from './market-fixture.ts';
 import type { LineRow } from './market-fixture.ts';
-import { AS_OF, FILTERS, countedLines, documented, lineCents, openMarket, percent2 } from './market-endpoints.ts';
-import type { MarketApp, WindowMembers } from './market-endpoints.ts';
+import { AS_OF, FILTERS, countedLines, documented, lineCents, percent2 } from './market-endpoints.ts';
+import type { WindowMembers } from './market-endpoints.ts';
 
-const dir = tempDir('mrevenue-');
-let m: MarketApp;
-
-beforeAll(async () => {
-  m = await openMarket(dir.path);
-}, 120_000);
-afterAll(async () => {
-  await m?.app.close();
-  await m?.engine.close();
-  dir.cleanup();
-});
+const m = useMarketApp('mrevenue-');
 
 type Compare = 'day' | 'week' | 'month' | 'year';
 type Row = Record<string, string | number | null>;

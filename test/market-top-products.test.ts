@@ -3,30 +3,20 @@
 // product, ordered by the measure descending then id, rank() and dense_rank() counted by
 // hand over every product sold; ties (products 1003 and 1004: the same revenue, units and
 // orders), windows in zones, filters, CSV and Arrow, the plan's SQL, bad parameters.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { compilePlan } from '../engine/query/compile-plan.ts';
 import { fieldsFrom } from '../engine/query/paths.ts';
 import { marketplaceDataset } from '../engine/datasets/marketplace/declaration.ts';
 import { topProducts } from '../engine/datasets/marketplace/top-products.ts';
-import { tempDir } from './helpers.ts';
 import { expectArrowEqualsJson, expectCsvEqualsJson } from './query-formats.ts';
 import type { Answer } from './query-reference.ts';
 import { money } from './market-reference.ts';
+import { useMarketApp } from './market-fixture.ts';
 import type { LineRow } from './market-fixture.ts';
-import { AS_OF, FILTERS, countedLines, documented, lineCents, openMarket } from './market-endpoints.ts';
-import type { MarketApp, WindowMembers } from './market-endpoints.ts';
+import { AS_OF, FILTERS, countedLines, documented, lineCents } from './market-endpoints.ts';
+import type { WindowMembers } from './market-endpoints.ts';
 
-const dir = tempDir('mtop-');
-let m: MarketApp;
-
-beforeAll(async () => {
-  m = await openMarket(dir.path);
-}, 120_000);
-afterAll(async () => {
-  await m?.app.close();
-  await m?.engine.close();
-  dir.cleanup();
-});
+const m = useMarketApp('mtop-');
 
 type Row = Record<string, string | number | null>;
 
