@@ -63,7 +63,7 @@ export function compare(kind: Kind, a: string | number | boolean, b: Json): numb
       return (a as string) === String(b).toLowerCase() ? 0 : 1;
     case 'date':
     case 'text':
-      return Buffer.compare(Buffer.from(a as string), Buffer.from(b as string));
+      return a === b ? 0 : Buffer.compare(Buffer.from(a as string), Buffer.from(b as string));
   }
 }
 
@@ -74,6 +74,10 @@ export class CatalogWorld {
   /** Rows by key, and rows by the value of a column (the many side of a relation). */
   private readonly byKey = new Map<string, Map<Value, Row>>();
   private readonly byColumn = new Map<string, Map<Value, Row[]>>();
+  /** What a path reaches from each row, per table and path. */
+  private readonly reached = new Map<string, Map<Row, readonly Value[]>>();
+  /** A leaf's truth per list of values reached (rows sharing what they reach share it). */
+  private readonly decided = new WeakMap<object, Map<readonly Value[], boolean>>();
 
   constructor(
     readonly catalog: Catalog,
@@ -106,43 +110,64 @@ export class CatalogWorld {
     return m;
   }
 
-  /** The values a path reaches from a row of `table`, and their kind. */
-  resolve(table: string, row: Row, path: string): { kind: Kind; values: Value[] } {
-    let t = tableDef(this.catalog, table);
-    let rows: readonly Row[] = [row];
-    const segs = path.split('__');
-    for (let i = 0; i < segs.length; i++) {
-      const seg = segs[i]!;
-      const last = i === segs.length - 1;
-      const rel = t.relations.find((r) => r.name === seg);
-      if (rel) {
-        const target = tableDef(this.catalog, rel.target);
-        if (rel.kind === 'one-to-many') {
-          const children = this.grouped(target.name, rel.column);
-          rows = rows.flatMap((r) => children.get(r[keyOf(t)] ?? null) ?? []);
-        } else {
-          if (last) {
-            const fk = t.columns.find((c) => c.name === rel.column)!;
-            return { kind: kindOf(fk.sqlType), values: rows.map((r) => r[rel.column] ?? null) };
-          }
-          const parents = this.keyed(target);
-          rows = rows.flatMap((r) => {
-            const p = r[rel.column] === null ? undefined : parents.get(r[rel.column] ?? null);
-            return p ? [p] : [];
-          });
-        }
-        t = target;
-        if (last) return { kind: kindOf(t.columns.find((c) => c.name === keyOf(t))!.sqlType), values: rows.map((r) => r[keyOf(t)]!) };
-        continue;
-      }
-      if (!last) throw new Error(`evaluator: ${seg} is not a relation of ${t.name}`);
-      const computed = this.computed[t.name]?.[seg];
-      if (computed) return { kind: computed.kind, values: rows.map(computed.of) };
-      const c = t.columns.find((x) => x.name === seg);
-      if (!c) throw new Error(`evaluator: no column ${seg} on ${t.name}`);
-      return { kind: kindOf(c.sqlType), values: rows.map((r) => r[seg] ?? null) };
+  /** The kind of a path's values from `table` (from the catalog alone). */
+  kindOf(table: string, path: string): Kind {
+    const [seg, ...rest] = path.split('__') as [string, ...string[]];
+    const t = tableDef(this.catalog, table);
+    const rel = t.relations.find((r) => r.name === seg);
+    if (rel) {
+      const target = tableDef(this.catalog, rel.target);
+      if (rest.length) return this.kindOf(target.name, rest.join('__'));
+      const col = rel.kind === 'one-to-many' ? target.columns.find((c) => c.name === keyOf(target)) : t.columns.find((c) => c.name === rel.column);
+      return kindOf(col!.sqlType);
     }
-    throw new Error('unreachable');
+    if (rest.length) throw new Error(`evaluator: ${seg} is not a relation of ${t.name}`);
+    const computed = this.computed[t.name]?.[seg];
+    if (computed) return computed.kind;
+    const c = t.columns.find((x) => x.name === seg);
+    if (!c) throw new Error(`evaluator: no column ${seg} on ${t.name}`);
+    return kindOf(c.sqlType);
+  }
+
+  /** The values a path reaches from a row of `table` (a many-to-one step: the row it points
+   *  at, if any; a one-to-many step: every row pointing here), and their kind. Remembered
+   *  per row and path: the lines of one order share what the order reaches. */
+  resolve(table: string, row: Row, path: string): { kind: Kind; values: readonly Value[] } {
+    return { kind: this.kindOf(table, path), values: this.reach(table, row, path) };
+  }
+
+  private reach(table: string, row: Row, path: string): readonly Value[] {
+    const k = `${table}.${path}`;
+    let byRow = this.reached.get(k);
+    if (!byRow) this.reached.set(k, (byRow = new Map()));
+    let v = byRow.get(row);
+    if (!v) byRow.set(row, (v = this.walk(table, row, path)));
+    return v;
+  }
+
+  private walk(table: string, row: Row, path: string): readonly Value[] {
+    const cut = path.indexOf('__');
+    const seg = cut < 0 ? path : path.slice(0, cut);
+    const rest = cut < 0 ? '' : path.slice(cut + 2);
+    const t = tableDef(this.catalog, table);
+    const rel = t.relations.find((r) => r.name === seg);
+    if (!rel) {
+      if (rest) throw new Error(`evaluator: ${seg} is not a relation of ${t.name}`);
+      const computed = this.computed[t.name]?.[seg];
+      if (!computed && !t.columns.some((c) => c.name === seg)) throw new Error(`evaluator: no column ${seg} on ${t.name}`);
+      return [computed ? computed.of(row) : (row[seg] ?? null)];
+    }
+    const target = tableDef(this.catalog, rel.target);
+    let related: readonly Row[];
+    if (rel.kind === 'one-to-many') related = this.grouped(target.name, rel.column).get(row[keyOf(t)] ?? null) ?? [];
+    else {
+      if (!rest) return [row[rel.column] ?? null];
+      const p = row[rel.column] === null ? undefined : this.keyed(target).get(row[rel.column] ?? null);
+      related = p ? [p] : [];
+    }
+    if (!rest) return related.map((r) => r[keyOf(target)] ?? null);
+    if (related.length === 1) return this.reach(target.name, related[0]!, rest);
+    return related.flatMap((r) => this.reach(target.name, r, rest));
   }
 
   holds(n: { [k: string]: Json }, table: string, row: Row): boolean {
@@ -155,7 +180,17 @@ export class CatalogWorld {
     if ('and' in n) return (n['and'] as { [k: string]: Json }[]).every((c) => this.holds(c, table, row));
     if ('or' in n) return (n['or'] as { [k: string]: Json }[]).some((c) => this.holds(c, table, row));
     if ('not' in n) return !this.holds(n['not'] as { [k: string]: Json }, table, row);
-    const { kind, values } = this.resolve(table, row, n['field'] as string);
+    const field = n['field'] as string;
+    const values = this.reach(table, row, field);
+    let memo = this.decided.get(n);
+    if (!memo) this.decided.set(n, (memo = new Map()));
+    let known = memo.get(values);
+    if (known === undefined) memo.set(values, (known = this.leaf(n, this.kindOf(table, field), values)));
+    return known;
+  }
+
+  /** A leaf on the values a row reaches. */
+  private leaf(n: { [k: string]: Json }, kind: Kind, values: readonly Value[]): boolean {
     const present = values.filter((v): v is string | number | boolean => v !== null);
     const op = (n['operator'] ?? n['op']) as string;
     const val = n['value'] as Json;

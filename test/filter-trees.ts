@@ -54,6 +54,9 @@ export interface TreeSource {
   readonly maxDepth?: number;
   /** Now and then a list of up to 8 values (default: up to 4). */
   readonly longLists?: boolean;
+  /** Leaves to make first (taken from the front as trees are made), before random ones:
+   *  so that every operator of every type appears, however the draws fall. */
+  readonly cover?: { field: TreeField; op: string }[];
 }
 
 /** A random tree: leaves on random fields with random operators, both spellings of a leaf
@@ -62,8 +65,9 @@ export function fieldTree(r: () => number, s: TreeSource): Json {
   const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
   const maxDepth = s.maxDepth ?? 4;
   const leaf = (): Json => {
-    const field = pick(s.fields);
-    const op = pick(field.operators);
+    const first = s.cover?.shift();
+    const field = first?.field ?? pick(s.fields);
+    const op = first?.op ?? pick(field.operators);
     let value: Json;
     if (op === 'isnull') value = r() < 0.5;
     else if (op === 'regex') value = pick(s.patterns);

@@ -13,6 +13,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll } from 'vitest';
 import { Database } from '../engine/db.ts';
 import { Engine } from '../engine/engine.ts';
+import type { EngineOptions } from '../engine/engine.ts';
 import { marketplaceDataset } from '../engine/datasets/marketplace/declaration.ts';
 import { importSnapshot } from '../data/import.ts';
 import { generateMarketplace } from '../data/marketplace/generate.ts';
@@ -97,9 +98,9 @@ export interface MarketApp {
 }
 
 /** The fixture in `dir`, an engine over its snapshot and the app serving it (inject). */
-export async function openMarket(dir: string, orders?: number, seed?: number): Promise<MarketApp> {
+export async function openMarket(dir: string, orders?: number, seed?: number, options: Omit<EngineOptions, 'dataset'> = {}): Promise<MarketApp> {
   const fx = await marketFixture(dir, orders, seed);
-  const engine = await Engine.open(fx.db, { dataset: marketplaceDataset });
+  const engine = await Engine.open(fx.db, { ...options, dataset: marketplaceDataset });
   try {
     const app = await buildApp({ engine: () => undefined, engines: (name) => (name === 'marketplace' ? engine : undefined), limits: STEADY_LIMITS });
     return { fx, engine, app };
@@ -111,11 +112,11 @@ export async function openMarket(dir: string, orders?: number, seed?: number): P
 
 /** The fixture served by an app, for a test file or block: built before its tests, closed
  *  and removed after them (also when they fail). Members are set once beforeAll has run. */
-export function useMarketApp(prefix: string, orders?: number, seed?: number): MarketApp {
+export function useMarketApp(prefix: string, orders?: number, seed?: number, options?: Omit<EngineOptions, 'dataset'>): MarketApp {
   const dir = tempDir(prefix);
   const state = {} as { fx: MarketFixture; engine: Engine; app: FastifyInstance };
   beforeAll(async () => {
-    Object.assign(state, await openMarket(dir.path, orders, seed));
+    Object.assign(state, await openMarket(dir.path, orders, seed, options));
   });
   afterAll(async () => {
     try {
