@@ -3,26 +3,15 @@
 // marketplace's customers and cohorts, whose filters start at `customer`). The listing is
 // checked against the endpoints themselves: every path listed from `customer` is accepted
 // by the customers endpoint's filter, and a fact-root path absent from it is refused.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tempDir } from './helpers.ts';
-import { AS_OF, documented, openMarket } from './market-endpoints.ts';
-import type { MarketApp } from './market-endpoints.ts';
+import { describe, expect, it } from 'vitest';
+import { useMarketApp } from './market-fixture.ts';
+import { AS_OF, documented } from './market-endpoints.ts';
 
-const dir = tempDir('meta-roots-');
-let m: MarketApp | undefined;
-
-beforeAll(async () => {
-  m = await openMarket(dir.path, 300, 5);
-});
-afterAll(async () => {
-  await m?.app.close();
-  m?.engine.close();
-  dir.cleanup();
-});
+const m = useMarketApp('meta-roots-', 300, 5);
 
 type Meta = { root: string; roots: string[]; fields: { path: string; type: string; operators: string[] }[] };
 const meta = async (query: string) => {
-  const r = await m!.app.inject({ url: `/api/v1/meta?${query}` });
+  const r = await m.app.inject({ url: `/api/v1/meta?${query}` });
   return { status: r.statusCode, body: r.json() as Meta & { code?: string; details?: { path: string; suggestion?: string }[] } };
 };
 
@@ -30,12 +19,12 @@ describe('meta: roots', () => {
   it('lists every table of the dataset as a root and names the fact root in `root`', async () => {
     const { status, body } = await meta('dataset=marketplace');
     expect(status).toBe(200);
-    const datasets = (await m!.app.inject({ url: '/api/v1/datasets' })).json() as { datasets: { name: string; snapshot: { tables: Record<string, number> } | null }[] };
+    const datasets = (await m.app.inject({ url: '/api/v1/datasets' })).json() as { datasets: { name: string; snapshot: { tables: Record<string, number> } | null }[] };
     const tables = Object.keys(datasets.datasets.find((d) => d.name === 'marketplace')!.snapshot!.tables);
     expect([...body.roots].sort()).toEqual([...tables].sort());
     expect(body.root).toBe('order_item');
     expect(body.fields.map((f) => f.path)).toContain('order__customer__city');
-    const validate = await documented(m!.app, '/api/v1/meta');
+    const validate = await documented(m.app, '/api/v1/meta');
     expect(validate(body)).toEqual([]);
   });
 
@@ -46,7 +35,7 @@ describe('meta: roots', () => {
     const paths = body.fields.map((f) => f.path);
     expect(paths).toEqual(expect.arrayContaining(['name', 'city', 'orders__status', 'orders__items__product__name']));
     const filterBy = (field: string) =>
-      m!.app.inject({ method: 'POST', url: '/api/v1/marketplace/customers', payload: { as_of: AS_OF, limit: 1, filters: { field, op: 'isnull', value: false } } });
+      m.app.inject({ method: 'POST', url: '/api/v1/marketplace/customers', payload: { as_of: AS_OF, limit: 1, filters: { field, op: 'isnull', value: false } } });
     for (const f of body.fields) {
       expect(f.operators, f.path).toContain('isnull');
       const r = await filterBy(f.path);
