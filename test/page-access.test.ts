@@ -28,7 +28,7 @@ afterAll(async () => {
   await browser?.close().catch(() => {});
   await open?.close().catch(() => {});
   await keyed?.close().catch(() => {});
-  data?.close();
+  await data?.close();
   dir.cleanup();
 });
 

@@ -22,7 +22,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close().catch(() => {});
   await server?.close().catch(() => {});
-  data?.close();
+  await data?.close();
   dir.cleanup();
 });
 

@@ -26,3 +26,17 @@ export function toNumber(v: unknown): number | null {
 
 /** Right-aligned columns: numbers and exact decimals. */
 export const numeric = (v: unknown): boolean => typeof v === 'number' || (typeof v === 'string' && DECIMAL.test(v));
+
+/** A length of time as people say it, to two units: "42 s", "3 min 5 s", "8 h 0 min",
+ *  "2 d 3 h" (whole units, rounded down: the exact seconds are in the data table). */
+export function duration(seconds: unknown): string {
+  const n = toNumber(seconds);
+  if (n === null) return '–';
+  const s = Math.floor(n);
+  const units: [number, string][] = [[86_400, 'd'], [3_600, 'h'], [60, 'min'], [1, 's']];
+  const i = units.findIndex(([u]) => s >= u);
+  if (i < 0) return `${grouping.format(n)} s`;
+  const [big, bigName] = units[i]!;
+  const next = units[i + 1];
+  return next ? `${Math.floor(s / big)} ${bigName} ${Math.floor((s % big) / next[0])} ${next[1]}` : `${s} s`;
+}

@@ -24,7 +24,9 @@ export interface PanelFilter {
 
 export function panelParams(def: PanelDef, s: State, filter: PanelFilter): Params {
   const applies = filter.json !== '' && filter.root === def.root;
-  return { ...def.params, ...choiceValues(def, s.options), ...windowParams(s), ...(applies ? { filters: filter.json } : {}) };
+  const w = windowParams(s);
+  if (def.zone && w.tz !== undefined) w.tz = def.zone(w.tz);
+  return { ...def.params, ...choiceValues(def, s.options), ...w, ...(applies ? { filters: filter.json } : {}) };
 }
 
 /** The window the answer covered, as it says (`window: {start, end}`, instants in UTC). */

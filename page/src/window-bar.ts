@@ -40,7 +40,7 @@ export function windowBar(s: State, zoneWords: readonly string[] = []): HTMLElem
       'label',
       null,
       'Zone ',
-      h('input', { type: 'text', name: 'tz', list: 'zones', value: s.tz, placeholder: zoneWords.length ? `UTC (${zoneWords.join(', ')})` : 'UTC', size: 20, onchange: (e: Event) => update({ tz: (e.target as HTMLInputElement).value.trim() }) }),
+      h('input', { type: 'text', name: 'tz', list: 'zones', value: s.tz, placeholder: zoneWords.length ? `UTC, or ${zoneWords.join(', ')}` : 'UTC', size: 20, onchange: (e: Event) => update({ tz: (e.target as HTMLInputElement).value.trim() }) }),
     ),
     list,
   );

@@ -27,7 +27,10 @@ function zoneOk(tz: string): boolean {
 export function drawSeries(el: HTMLElement, rows: readonly Row[], def: SeriesDef, tz: string): void {
   const first = String(rows[0]?.[def.x] ?? '');
   const axisZone = INSTANT.test(first) && tz && zoneOk(tz) ? tz : 'Etc/UTC';
-  const lines = [...def.left.map((l) => ({ ...l, scale: 'y' })), ...(def.right ?? []).map((l) => ({ ...l, scale: 'y2' }))];
+  // A line the answer does not hold (members' WAU per week) is left out, not drawn empty.
+  const held = (l: { key: string }) => rows.some((r) => r[l.key] !== undefined);
+  const lines = [...def.left.filter(held).map((l) => ({ ...l, scale: 'y' })), ...(def.right ?? []).filter(held).map((l) => ({ ...l, scale: 'y2' }))];
+  const right = lines.some((l) => l.scale === 'y2');
   const data: uPlot.AlignedData = [rows.map((r) => seconds(String(r[def.x]))), ...lines.map((l) => rows.map((r) => toNumber(r[l.key])))];
   const opts: uPlot.Options = {
     width: Math.max(el.clientWidth, 300),
@@ -38,7 +41,7 @@ export function drawSeries(el: HTMLElement, rows: readonly Row[], def: SeriesDef
     axes: [
       {},
       { scale: 'y', label: def.leftLabel, size: 70 },
-      ...(def.right?.length ? [{ scale: 'y2', side: 1, label: def.rightLabel, size: 70, grid: { show: false } }] : []),
+      ...(right ? [{ scale: 'y2', side: 1, label: def.rightLabel, size: 70, grid: { show: false } }] : []),
     ],
     legend: { live: true },
   };

@@ -42,6 +42,9 @@ export interface PanelDef {
   readonly path: string;
   readonly params?: Readonly<Record<string, string>>;
   readonly choices?: readonly Choice[];
+  /** The view's zone as this endpoint takes it (default: as it is; undefined: not sent),
+   *  for an endpoint that does not know a dashboard's zone word. */
+  readonly zone?: (tz: string) => string | undefined;
   /** The table the endpoint's `filters` start from: the page's filter applies where it
    *  starts from the same table. */
   readonly root: string;
