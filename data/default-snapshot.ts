@@ -1,6 +1,7 @@
 // The data sets a new user gets on the first `npm start`: for the blog a million generated
-// views ending now, for the marketplace 200,000 generated orders ending now, so that every
-// rolling window has answers.
+// views ending now, for the marketplace 200,000 generated orders ending now, for the members
+// 50,000 generated members with three periods each ending by now, so that every rolling
+// window has answers.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,18 +9,22 @@ import type { SnapshotMeta } from '../engine/meta.ts';
 import { datasetNamed } from '../engine/datasets/index.ts';
 import { generate } from './generate.ts';
 import { generateMarketplace } from './marketplace/generate.ts';
+import { generateMembers } from './members/generate.ts';
 import { importSnapshot } from './import.ts';
 
 export const DEFAULT_VIEWS = 1_000_000;
 export const DEFAULT_ORDERS = 200_000;
+export const DEFAULT_MEMBERS = 50_000;
 
 export interface DefaultSnapshotOptions {
   /** The dataset (default: the blog). */
-  readonly dataset?: 'blog' | 'marketplace';
+  readonly dataset?: 'blog' | 'marketplace' | 'members';
   /** Views to generate (tests use fewer). */
   readonly views?: number;
   /** Orders to generate, for the marketplace (tests use fewer). */
   readonly orders?: number;
+  /** Members to generate, for the members dataset (tests use fewer). */
+  readonly members?: number;
   /** Where the temporary Parquet folder is made (default: the system's temp folder). */
   readonly tmpRoot?: string;
 }
@@ -34,7 +39,11 @@ export async function buildDefaultSnapshot(dbPath: string, log: (line: string) =
   try {
     // Ending now (to the minute), not at midnight, so that even `range=day` has answers.
     const end = new Date(Math.floor(Date.now() / 60_000) * 60_000);
-    if (dataset === 'marketplace') {
+    if (dataset === 'members') {
+      const members = options.members ?? DEFAULT_MEMBERS;
+      await generateMembers({ members, seed: 42, out, end });
+      log(`generated ${members} synthetic members into ${out}`);
+    } else if (dataset === 'marketplace') {
       const orders = options.orders ?? DEFAULT_ORDERS;
       await generateMarketplace({ orders, seed: 42, out, end });
       log(`generated ${orders} synthetic orders into ${out}`);

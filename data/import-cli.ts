@@ -17,6 +17,7 @@ const program = command(
     'npm run import -- postgres://postgres@127.0.0.1:5432/test --schema public',
     'npm run import -- data/generated-marketplace --dataset marketplace',
     'CLICKHOUSE_URL=http://127.0.0.1:8123 npm run import -- data/generated --to clickhouse',
+    'npm run import -- data/generated-members --dataset members',
   ],
 )
   .argument('<source>', 'a folder of .parquet or .csv files (one per table), a pg_dump plain-SQL file, or a postgres:// URL')

@@ -10,6 +10,7 @@ import { ImportError, shown } from './source.ts';
 import type { SourceTable } from './source.ts';
 import { readSource } from './read-source.ts';
 import { silent, trackedQuery } from './progress.ts';
+import { ianaZoneNames } from '../engine/zone-names.ts';
 import type { Progress } from './progress.ts';
 
 // Instants are kept only in years 0001 to 9999: the API's ISO 8601 dates and its JSON
@@ -27,7 +28,8 @@ const FAMILIES: Record<Exclude<SqlType, DecimalType>, RegExp> & Record<DecimalTy
   // Filled in with the types of the datasets that use them (issue 14 brought the types).
   DATE: /^DATE$/i,
   BOOLEAN: /^BOOL(EAN)?$/i,
-  UUID: /^UUID$/i,
+  // A UUID may come as text (a Parquet file written without the UUID type): read value by value.
+  UUID: /^(UUID|VARCHAR|TEXT|STRING)$/i,
 };
 const family = (t: SqlType): RegExp => FAMILIES[t] ?? /^DECIMAL\(\d+,\s*\d+\)$/i;
 const isDecimal = (t: SqlType): boolean => t.startsWith('DECIMAL(');
@@ -81,8 +83,9 @@ export async function stageTable(db: Database, s: SourceTable, progress: Progres
     convertedCols.length +
     exactCols.length +
     t.columns.reduce(
-      (n, c) => n + (c.nullable ? 0 : 1) + (c.sqlType === 'TIMESTAMP' ? 1 : 0) + (c.min !== undefined ? 1 : 0) + (c.max !== undefined ? 1 : 0) + (c.values ? 1 : 0) + (c.unique ? 1 : 0),
-      0,
+      (n, c) =>
+        n + (c.nullable ? 0 : 1) + (c.sqlType === 'TIMESTAMP' ? 1 : 0) + (c.min !== undefined ? 1 : 0) + (c.max !== undefined ? 1 : 0) + (c.values ? 1 : 0) + (c.unique ? 1 : 0) + (c.zone ? 1 : 0),
+      (t.ordered ?? []).length,
     );
   progress.phase(`checking ${t.name}`, checks, 'checks');
   const check = async (sql: string, params: readonly Param[]) => {
@@ -132,6 +135,15 @@ export async function stageTable(db: Database, s: SourceTable, progress: Progres
       const m = await check(`SELECT _line, ${v} AS value FROM ${stage} WHERE NOT list_contains($1::VARCHAR[], ${v}) ORDER BY _line LIMIT 1`, [c.values]);
       if (m) throw new ImportError(`table '${t.name}' (${where(s, m['_line'])}), column '${c.name}': ${shown(m['value'])} is not one of ${c.values.join(', ')}`);
     }
+    if (c.zone) {
+      // Names Intl and IANA know (zone-names.ts) and DuckDB's ICU knows too: the zones the
+      // queries will name. One list parameter; the first row outside it is named.
+      const m = await check(
+        `SELECT _line, ${v} AS value FROM ${stage} WHERE NOT list_contains($1::VARCHAR[], ${v}) OR ${v} NOT IN (SELECT name FROM pg_timezone_names()) ORDER BY _line LIMIT 1`,
+        [ianaZoneList()],
+      );
+      if (m) throw new ImportError(`table '${t.name}' (${where(s, m['_line'])}), column '${c.name}': ${shown(m['value'])} is not an IANA time zone name (such as Europe/Berlin or US/Pacific)`);
+    }
     // Integer keys within a compact range are proved unique by one bitstring over the range
     // (a set bit per value: as many bits as values), ten times faster than grouping 10M
     // ids; only a failed proof (or text, or a sparse range) groups, to name the duplicate.
@@ -144,9 +156,16 @@ export async function stageTable(db: Database, s: SourceTable, progress: Progres
       if (d) throw new ImportError(`table '${t.name}' (${where(s, d['b'])}), column '${c.name}': duplicate value ${shown(d['value'])} (first at ${s.lineKind} ${String(d['a'])})`);
     }
   }
+  for (const [earlier, later] of t.ordered ?? []) {
+    const [a, b] = [ident(earlier), ident(later)];
+    const o = await check(`SELECT _line, CAST(${a} AS VARCHAR) AS a, CAST(${b} AS VARCHAR) AS b FROM ${stage} WHERE ${b} < ${a} ORDER BY _line LIMIT 1`, []);
+    if (o) throw new ImportError(`table '${t.name}' (${where(s, o['_line'])}): ${later} ${shown(o['b'])} is before ${earlier} ${shown(o['a'])}`);
+  }
   const count = await first(db, `SELECT count(*) AS n FROM ${stage}`, []);
   return Number(count?.['n'] ?? 0);
 }
+
+const ianaZoneList = (): string[] => [...ianaZoneNames()];
 
 /** A table's foreign keys: its many-to-one relations (a one-to-many relation is the other
  *  table's foreign key, checked there). */

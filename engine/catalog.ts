@@ -27,6 +27,9 @@ export interface ColumnDef {
   readonly max?: number;
   /** The only values a text column may hold (checked on import). */
   readonly values?: readonly string[];
+  /** A text column naming an IANA time zone (engine/zone-names.ts, legacy links included):
+   *  any other value is an import error naming the row. */
+  readonly zone?: boolean;
 }
 
 /** A relation users may follow in a field path.
@@ -53,7 +56,7 @@ export type Expr =
   | { readonly kind: 'call'; readonly fn: ExprFunction; readonly args: readonly Expr[] };
 
 /** The functions expressions may call (one table per dialect: dialect.ts). */
-export type ExprFunction = 'coalesce' | 'nullif' | 'trim' | 'concat' | 'multiply' | 'add' | 'subtract';
+export type ExprFunction = 'coalesce' | 'nullif' | 'trim' | 'concat' | 'multiply' | 'add' | 'subtract' | 'seconds_between';
 
 /** A column computed from the table's own columns, readable like a stored one. */
 export interface ComputedColumnDef {
@@ -77,6 +80,10 @@ export interface TableDef {
   readonly columns: readonly ColumnDef[];
   readonly computed?: readonly ComputedColumnDef[];
   readonly relations: readonly RelationDef[];
+  /** Pairs of columns `[earlier, later]` whose values must be in that order in every row
+   *  (a period's start and end, equal allowed): a row with `later < earlier` is an import
+   *  error naming it. */
+  readonly ordered?: readonly (readonly [earlier: string, later: string])[];
   /** The column that names a row for people (suggested when a path names a column that
    *  does not exist and nothing is spelled close to it; the label of a grouped row). */
   readonly label: string;
@@ -155,8 +162,32 @@ export interface FirstSeenDef {
   readonly distinct: string;
 }
 
+/** Periods of activity of an entity (a member's logins): rows of `table` holding the
+ *  entity's key and a start and an end instant (half-open: start <= t < end; periods of one
+ *  entity may overlap), the entity's table holding an IANA zone. Activity plans (nodes.ts)
+ *  read them; an import also stores them merged per entity (`merged`: one row per maximal
+ *  run of activity, with the entity's zone and whether it is the entity's first) and the
+ *  offsets of the entities' zones over the data's span (`zones`), see layout-intervals.ts. */
+export interface IntervalsDef {
+  /** How plans name it. */
+  readonly name: string;
+  readonly table: string;
+  /** The column of `table` holding the entity's key. */
+  readonly key: string;
+  readonly start: string;
+  readonly end: string;
+  /** The entity's table, and its column naming the entity's IANA zone. */
+  readonly entity: string;
+  readonly zone: string;
+  /** The tables an import builds: merged periods and zone offsets. */
+  readonly merged: string;
+  readonly zones: string;
+}
+
 export interface Catalog {
   readonly tables: readonly TableDef[];
+  /** Activity periods the activity plans read (IntervalsDef); absent: none. */
+  readonly intervals?: readonly IntervalsDef[];
   /** The table filters start from; field paths are relative to it. */
   readonly root: string;
   /** Where the root's rows are stored, with the columns copied in from related tables;
@@ -166,6 +197,9 @@ export interface Catalog {
     readonly time: string;
     readonly columns: readonly FactColumnDef[];
     readonly sortKey: readonly string[];
+    /** A fact column holding each row's own IANA zone (copied from a zone column), for
+     *  questions asked in each row's zone rather than one (`tz=member`). */
+    readonly zone?: string;
     /** Copies of the fact table stored in another order (ProjectionDef). */
     readonly projections?: readonly ProjectionDef[];
   };

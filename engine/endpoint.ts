@@ -60,6 +60,9 @@ export interface Endpoint<I extends Common, Q = Plan> {
   readonly summary: string;
   readonly schema: z.ZodType<I>;
   readonly defaultRange: RangeName;
+  /** The zone a date-only `start` / `end` is read in (default: the request's `tz`), for an
+   *  endpoint whose `tz` may be other than a zone's name. */
+  windowZone?(input: I): string;
   /** The download's name, without the extension (CSV and Arrow answers). */
   filename(input: I, window: TimeWindow): string;
   /** The question, as plain data (a plan, or the dataset's own form of it). */
@@ -88,7 +91,7 @@ export function pageLinks(offset: number, limit: number, total: number, link: Pa
 export function prepareRequest<I extends Common, Q>(e: Endpoint<I, Q>, given: Record<string, unknown>, ctx: PlanContext, now: number) {
   const input = validate(e.schema, given);
   const range = input.range ?? e.defaultRange;
-  const window = resolveWindow({ range, start: input.start, end: input.end, asOf: input.as_of, tz: input.tz, now });
+  const window = resolveWindow({ range, start: input.start, end: input.end, asOf: input.as_of, tz: e.windowZone ? e.windowZone(input) : input.tz, now });
   const applied = input.start !== undefined || input.end !== undefined ? null : range;
   return { input, range: applied, question: e.ask(input, window, ctx), window };
 }

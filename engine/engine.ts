@@ -20,8 +20,9 @@ import { parseFilter } from './filter/parse.ts';
 import type { FilterNode } from './filter/parse.ts';
 import { compilePlan } from './query/compile-plan.ts';
 import type { CompiledQuery } from './query/compile-plan.ts';
-import type { Plan } from './query/nodes.ts';
+import type { ListPlan, Plan } from './query/nodes.ts';
 import type { Dialect } from './dialect/dialect.ts';
+import { tableDef, tableKey } from './catalog.ts';
 import type { PlanResult } from './results.ts';
 import { AnswerCache } from './answer-cache.ts';
 import { runPlan } from './runner.ts';
@@ -42,6 +43,18 @@ export interface EngineOptions extends SnapshotOptions {
   readonly workers?: number;
   /** The processes answering ad-hoc SQL (the debug endpoint). */
   readonly sandbox?: SandboxOptions;
+}
+
+export interface WalkOptions {
+  /** Rows per query. */
+  readonly batch: number;
+  /** Rows skipped before the first. */
+  readonly offset: number;
+  /** Rows at most (undefined: every one). */
+  readonly limit?: number | undefined;
+  /** Each query's time limit. */
+  readonly timeoutMs?: number | undefined;
+  readonly label?: string;
 }
 
 export interface RunOptions {
@@ -154,10 +167,16 @@ export class Engine {
   /** Parses a filter against this engine's catalog, from the fact root or another table
    *  (a QueryError on bad input). */
   parseFilter(input: unknown, base = '/filters', root?: string): FilterNode | undefined {
-    if (root === undefined || root === this.catalog.root) return parseFilter(input, this.catalog, this.fields, base);
+    return parseFilter(input, this.catalog, this.fieldsOf(root), base);
+  }
+
+  /** The field paths from a table of the catalog (default: the fact root), as the filters
+   *  rooted there read them. The caller checks that `root` is one of the catalog's tables. */
+  fieldsOf(root?: string): ReadonlyMap<string, FieldDef> {
+    if (root === undefined || root === this.catalog.root) return this.fields;
     let fields = this.rootFields.get(root);
     if (!fields) this.rootFields.set(root, (fields = buildFields(this.catalog, root)));
-    return parseFilter(input, this.catalog, fields, base);
+    return fields;
   }
 
   /** The SQL and parameters a plan compiles to (pure; for tests, logs and EXPLAIN). */
@@ -175,6 +194,33 @@ export class Engine {
       () => this.snapshot.use(() => this.execute(plan, options.timeoutMs, options.workerGate, options.label)),
       options.label,
     );
+  }
+
+  /** Every row of a list plan in pages of at most `batch` rows, by key, from `offset`, at
+   *  most `limit` rows in all (undefined: all): each page is one query after the last key
+   *  of the one before (keyset paging: no offset past the first), uncached and uncounted,
+   *  so that a table of any size is read in bounded memory. The snapshot is held until the
+   *  walk ends or its consumer stops it (return()): a reload meanwhile does not close it. */
+  async *walk(plan: ListPlan, o: WalkOptions): AsyncGenerator<readonly Record<string, unknown>[]> {
+    if (plan.order.length > 0) throw new Error('walk: a list in key order only (order must be empty)');
+    const key = tableKey(tableDef(this.catalog, plan.table));
+    if (!plan.columns.includes(key) && plan.json === undefined) throw new Error(`walk: the plan must list the key '${key}' (or answer JSON)`);
+    const release = this.snapshot.hold();
+    try {
+      let left = o.limit ?? Infinity;
+      let after: number | string | undefined;
+      for (let first = true; left > 0; first = false) {
+        const n = Math.min(o.batch, left);
+        const page: ListPlan = { ...plan, limit: n, offset: first ? o.offset : 0, walk: after === undefined ? {} : { after } };
+        const { rows } = await this.execute(page, o.timeoutMs, undefined, o.label);
+        if (rows.length > 0) yield rows;
+        if (rows.length < n) return;
+        left -= rows.length;
+        after = rows.at(-1)![key] as number | string;
+      }
+    } finally {
+      release();
+    }
   }
 
   /** Ad-hoc SQL (the debug endpoint), in sandbox processes: see sandbox/sandbox.ts. Counted

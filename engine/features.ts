@@ -8,6 +8,9 @@ import { MAX_SET_BITS } from './layout.ts';
 import type { CompileOptions } from './query/compile-plan.ts';
 import { ident } from './sql.ts';
 import { formatUtc } from './values.ts';
+import { FIRST_COLUMN, NUMBER_COLUMN, PREVIOUS_END_COLUMN } from './query/activity-sources.ts';
+
+const MERGED_COLUMNS = [FIRST_COLUMN, NUMBER_COLUMN, PREVIOUS_END_COLUMN];
 
 /** Microseconds since the epoch (DuckDB's epoch_us) as the UTC text windows are written in. */
 const utcText = (us: unknown): string => {
@@ -49,6 +52,13 @@ export async function snapshotFeatures(db: Database, catalog: Catalog, wanted: b
     if (stored === undefined || Number(stored) === hi - lo + 1) for (const t of [s.day, s.month]) setTables.add(t);
   }
   const projections = new Set((catalog.fact.projections ?? []).map((p) => p.name).filter((n) => tables.has(n)));
+  // Merged runs from before a column was added are not read (the plans merge in the query).
+  const intervalTables = new Set(
+    (catalog.intervals ?? []).flatMap((d) => [
+      ...(MERGED_COLUMNS.every((c) => columns.has(`${d.merged}.${c}`)) ? [d.merged] : []),
+      ...(tables.has(d.zones) ? [d.zones] : []),
+    ]),
+  );
   const time = ident(catalog.fact.time);
   const span = !tables.has(catalog.fact.name) ? undefined : (await db.query(`SELECT epoch_us(min(${time})) AS lo, epoch_us(max(${time})) AS hi FROM ${ident(catalog.fact.name)}`)).rows[0];
   return {
@@ -58,6 +68,7 @@ export async function snapshotFeatures(db: Database, catalog: Catalog, wanted: b
     firstSeen,
     rollupSums,
     projections,
+    intervalTables,
     ...(Object.keys(idRanges).length > 0 ? { idRanges } : {}),
     ...(span?.['lo'] != null ? { span: { min: utcText(span['lo']), max: utcText(span['hi']) } } : {}),
   };

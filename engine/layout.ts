@@ -3,6 +3,7 @@
 import type { Catalog, FactColumnDef, RollupDef } from './catalog.ts';
 import { rollupDistinct, rollupSum, tableDef, tableKey } from './catalog.ts';
 import { ident, sqlInteger } from './sql.ts';
+import { intervalsLayout } from './layout-intervals.ts';
 
 /** What the layout needs to know of the staged data. */
 export interface LayoutFacts {
@@ -74,6 +75,19 @@ function factExpression(catalog: Catalog, c: FactColumnDef, joins: Map<string, J
   throw new Error(`fact column ${c.name} has an empty path`);
 }
 
+/** The root table's columns as its view reads them from the fact table (or a projection of
+ *  it, which has the same columns): the fact column copied from each, under the root's name. */
+export function rootViewColumns(catalog: Catalog): string[] {
+  const root = tableDef(catalog, catalog.root);
+  const factByPath = new Map(catalog.fact.columns.map((c) => [c.path, c.name]));
+  return root.columns.map((c) => {
+    const rel = root.relations.find((r) => r.column === c.name);
+    const factCol = factByPath.get(rel ? rel.name : c.name);
+    if (!factCol) throw new Error(`root column ${c.name} is not in the fact table`);
+    return factCol === c.name ? ident(c.name) : `${ident(factCol)} AS ${ident(c.name)}`;
+  });
+}
+
 /** Which part of the layout a statement builds: an import reports its progress by part. */
 export type LayoutPart = 'tables' | 'projections' | 'rollups' | 'distinct sets' | 'cleanup';
 
@@ -106,18 +120,6 @@ function rollupSql(catalog: Catalog, r: RollupDef, from: RollupDef | undefined):
   const source = ident(from ? from.name : catalog.fact.name);
   const groupBy = bucket.length + cols.length > 0 ? ` GROUP BY ALL` : '';
   return `CREATE TABLE ${ident(r.name)} AS SELECT ${select.join(', ')} FROM ${source}${groupBy}${sort.length ? ` ORDER BY ${sort.join(', ')}` : ''}`;
-}
-
-/** The root table's columns as a view over the fact table selects them (its own names). */
-export function rootViewColumns(catalog: Catalog): string[] {
-  const root = tableDef(catalog, catalog.root);
-  const factByPath = new Map(catalog.fact.columns.map((c) => [c.path, c.name]));
-  return root.columns.map((c) => {
-    const rel = root.relations.find((r) => r.column === c.name);
-    const factCol = factByPath.get(rel ? rel.name : c.name);
-    if (!factCol) throw new Error(`root column ${c.name} is not in the fact table`);
-    return factCol === c.name ? ident(c.name) : `${ident(factCol)} AS ${ident(c.name)}`;
-  });
 }
 
 /** Statements that build the final tables from `stage_<table>` tables, then drop those. */
@@ -155,6 +157,7 @@ export function layoutSteps(catalog: Catalog, facts: LayoutFacts = {}): LayoutSt
   // The root table answers to its own name and columns (ad-hoc SQL, second opinions), read
   // from the fact table rather than stored twice.
   add('tables', `CREATE VIEW ${ident(catalog.root)} AS SELECT ${rootViewColumns(catalog).join(', ')} FROM ${ident(catalog.fact.name)}`);
+  for (const def of catalog.intervals ?? []) for (const sql of intervalsLayout(catalog, def)) add('tables', sql);
   for (const p of catalog.fact.projections ?? [])
     add('projections', `CREATE TABLE ${ident(p.name)} AS SELECT * FROM ${ident(catalog.fact.name)} ORDER BY ${p.sortKey.map((k) => ident(k)).join(', ')}, ${rootKey}`);
   const wanted = (r: RollupDef) => facts.rollups === undefined || facts.rollups.has(r.name);

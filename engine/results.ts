@@ -13,6 +13,7 @@ import { listRows } from './query/compile-list.ts';
 import { decimalShape } from './decimal.ts';
 import { ratioDecimals, rowMeasureType } from './query/row-measures.ts';
 import { cohortMeasureType, cohortRows } from './query/compile-cohort.ts';
+import { activityColumns, activityResult } from './query/activity-rows.ts';
 
 /** `list`: a child list, an array of objects (JSON only). */
 export type ColumnType = MeasureType['type'] | 'list';
@@ -95,6 +96,8 @@ export function planColumns(plan: Plan, ds: DatasetDef, fields: ReadonlyMap<stri
         { name: 'retention', type: 'list' },
         { name: plan.measure, type: 'list' },
       ];
+    case 'activity':
+      return activityColumns(plan, ds);
     default:
       return assertNever(plan);
   }
@@ -174,6 +177,7 @@ export function toResult(plan: QueryPlan, ds: DatasetDef, fields: ReadonlyMap<st
     }
     return { columns: planColumns(plan, ds, fields), total, rows };
   }
+  if (plan.kind === 'activity') return activityResult(plan, ds, raw);
   if (plan.kind === 'cohort') {
     const rows = cohortRows(raw, plan, cohortMeasureType(ds, plan));
     return { columns: planColumns(plan, ds, fields), total: rows.length, rows };

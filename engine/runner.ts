@@ -17,7 +17,8 @@ import { compilePlan } from './query/compile-plan.ts';
 import type { CompileOptions } from './query/compile-plan.ts';
 import type { Plan, Requirement } from './query/nodes.ts';
 import { toResult } from './results.ts';
-import { FILL_TOO_LARGE } from './query/refusals.ts';
+import { BUCKETS_TOO_MANY, FILL_TOO_LARGE } from './query/refusals.ts';
+import { CONCURRENCY_MAX_BUCKETS } from './query/activity-concurrency.ts';
 import { FILL_MAX_ROWS } from './query/compile-series.ts';
 import type { PlanResult } from './results.ts';
 import { ident } from './sql.ts';
@@ -47,7 +48,8 @@ const hasRegex = (n: FilterNode | undefined): boolean => filterLeaves(n).some((l
 async function check(target: QueryTarget, r: Requirement): Promise<void> {
   const t = tableDef(target.dataset.catalog, r.table);
   const params = new Params(target.dialect);
-  const key = params.add(r.key, 'BIGINT');
+  const col = t.columns.find((c) => c.name === tableKey(t));
+  const key = params.add(r.key, col?.sqlType ?? 'BIGINT');
   const found = await target.db.query(`SELECT 1 AS found FROM ${ident(t.name)} WHERE ${ident(tableKey(t))} = ${key}`, params.values);
   if (found.rows.length === 0) throw new QueryError('not_found', r.message, [{ path: r.path, message: r.message }]);
 }
@@ -79,6 +81,10 @@ export async function runPlan(target: QueryTarget, plan: Plan, timeoutMs: number
     if (message.includes(FILL_TOO_LARGE))
       throw new QueryError('invalid_parameter', `fill would make more than ${FILL_MAX_ROWS.toLocaleString('en')} rows (buckets x groups): ask a coarser granularity, fewer dimensions or a shorter window`, [
         { path: '/time/fill', message: `more than ${FILL_MAX_ROWS} buckets x groups` },
+      ]);
+    if (message.includes(BUCKETS_TOO_MANY))
+      throw new QueryError('invalid_parameter', `the window holds more than ${CONCURRENCY_MAX_BUCKETS.toLocaleString('en')} buckets: ask a longer bucket or a shorter window`, [
+        { path: '/bucket', message: `more than ${CONCURRENCY_MAX_BUCKETS} buckets` },
       ]);
     if (hasRegex(plan.filter) && /^Invalid Input Error/.test(message))
       throw new QueryError('invalid_filter', 'invalid regular expression', [{ path: '/filters', message: message.replace(/^Invalid Input Error: /, '') }]);

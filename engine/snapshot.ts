@@ -142,6 +142,19 @@ export class Snapshot {
     }
   }
 
+  /** Holds the snapshot open, as a query under way does, until the returned release is
+   *  called (once): a walk through a table in pages (engine walk()) reads one snapshot. */
+  hold(): () => void {
+    if (this.isClosed) throw new Error('engine is closed');
+    this.active++;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.ended();
+    };
+  }
+
   /** A query ended: a retired snapshot closes when none is left. */
   private ended(): void {
     this.active--;

@@ -1,5 +1,5 @@
 // Access keys (SPEC-query.md section 3): parsing API_KEYS / API_KEYS_FILE, and the hook that
-// asks every /api/... and old-service /analytics... request, and /metrics, for a key.
+// asks every /api/... and old-service /analytics... and /fetch request, and /metrics, for a key.
 // Secrets are compared in constant time and never logged; the key's name goes to the
 // request's log lines, the metrics and the rate limiter instead.
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
@@ -95,7 +95,7 @@ export class KeyRing {
  *  otherwise respelled URL of a route is judged as the route). Everything else stays open:
  *  /health, /ready, /docs and its assets, /openapi.json, the page. */
 export function needsKey(path: string): boolean {
-  return path === '/metrics' || path === '/api' || path.startsWith('/api/') || path === '/analytics' || path.startsWith('/analytics/');
+  return path === '/metrics' || path === '/api' || path.startsWith('/api/') || path === '/analytics' || path.startsWith('/analytics/') || path === '/fetch' || path === '/fetch/';
 }
 
 /** Query parameters that look like a credential: refused, never read (a URL ends up in logs,

@@ -77,6 +77,7 @@ export const Meta = z.object({
   dataset: z.string().optional().describe('with ?dataset: its name'),
   description: z.string().optional(),
   root: z.string().optional().describe('the table field paths start from'),
+  roots: z.array(z.string()).optional().describe('with ?dataset: the tables a filter may start from (?root=TABLE lists their fields)'),
   measures: z.array(z.object({ name: z.string(), kind: z.string(), type: ColumnType, description: z.string() })).optional().describe('with ?dataset: the query endpoint\'s measures'),
   dimensions: z.array(z.object({ path: z.string(), type: z.string() })).optional().describe('with ?dataset: the paths the query endpoint groups by'),
   granularities: z.array(z.string()).optional(),
@@ -310,3 +311,45 @@ export const DebugSqlAnswer = z.object({
 export const ReloadAnswer = z.object({ status: z.literal('reloaded'), snapshot: z.record(z.string(), z.unknown()) });
 export const HealthAnswer = z.object({ status: z.literal('ok') });
 export const ReadyAnswer = z.object({ status: z.literal('ready') });
+
+// The members dataset (SPEC-members section 3): times in the member's own zone, with its
+// offset at that instant.
+const zonedInstant = z.string().meta({ examples: ['2020-06-20T17:29:00+03:00'] }).describe("ISO 8601 in the member's zone, with its offset at that instant");
+const memberRow = {
+  id: z.uuid().describe('lowercase'),
+  real_name: z.string(),
+  tz: z.string().describe('an IANA zone (legacy links such as US/Pacific included)'),
+  activity_periods: z
+    .array(z.object({ start_time: zonedInstant, end_time: zonedInstant, duration: count.describe('seconds, sub-second parts dropped') }))
+    .describe('by start_time, then id; with window parameters, those that overlap the window'),
+};
+
+export const MembersAnswer = z.object({
+  count: count.describe('members in all pages'),
+  limit: z.number().int(),
+  offset: count,
+  next: z.string().nullable().describe('path and query of the next page (as_of pinned), or null'),
+  previous: z.string().nullable().describe('path and query of the previous page, or null'),
+  members: z.array(z.object(memberRow)).describe('by id (lowercase text)'),
+  window: Window,
+});
+
+export const MemberAnswer = z.object({ ...memberRow, window: Window });
+
+export const FetchAnswer = z
+  .object({
+    ok: z.literal(true),
+    members: z
+      .array(
+        z.object({
+          id: z.uuid(),
+          real_name: z.string(),
+          tz: z.string(),
+          activity: z
+            .array(z.object({ start_time: z.string().meta({ examples: ['June 20 2020 14:29'] }), end_time: z.string().meta({ examples: ['July 20 2020 14:29'] }) }))
+            .describe('by start_time, then id; UTC, to the minute (seconds dropped)'),
+        }),
+      )
+      .describe('by id (lowercase text)'),
+  })
+  .describe("the old service's answer, streamed");

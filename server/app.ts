@@ -2,13 +2,14 @@
 import { randomUUID } from 'node:crypto';
 import Fastify from 'fastify';
 import type { FastifyInstance, FastifyRequest, FastifyServerOptions } from 'fastify';
-import { DATASETS, validate } from '../engine/index.ts';
+import { DATASETS, DEFAULT_DATASET, STREAM_ENDPOINTS, validate } from '../engine/index.ts';
 import type { Engine } from '../engine/index.ts';
 import { ApiError, DAMAGED_MESSAGE, frameworkErrors, installErrorHandlers, onClientError } from './errors.ts';
 import { datasetMetaResponse, metaResponse } from './meta-response.ts';
 import { datasetRoutes, MetaQuery } from './routes/datasets.ts';
 import { ALWAYS, registerOpenApi, responses } from './openapi.ts';
 import { analyticsRoutes } from './routes/analytics.ts';
+import { streamRoutes } from './routes/streams.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { debugSqlRoutes } from './routes/debug-sql.ts';
 import { installHardening } from './hardening.ts';
@@ -19,6 +20,7 @@ import { installShutdown, serverTimeouts } from './connections.ts';
 import { installAccessKeys, KeyRing, redactUrl, SECURITY_SCHEMES } from './access-keys.ts';
 import type { AccessKey } from './access-keys.ts';
 import { DEFAULT_LIMITS } from './config.ts';
+import { defaultPageDir, pageRoutes } from './page.ts';
 import type { Limits } from './config.ts';
 
 export interface AppOptions {
@@ -39,6 +41,8 @@ export interface AppOptions {
   readonly hardening?: HardeningOptions;
   /** API keys: with any, /api/..., /analytics... and /metrics ask for one (access-keys.ts). */
   readonly accessKeys?: readonly AccessKey[];
+  /** The built page's folder (index.html, assets/); default: dist/page beside the server. */
+  readonly pageDir?: string;
 }
 
 /** The logger settings, with request URLs logged without the values of credential-like
@@ -106,8 +110,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     return e;
   };
 
-  // The start page: Swagger UI, until the project has a page of its own.
-  app.get('/', { schema: { hide: true } }, async (_req, reply) => reply.redirect('/docs', 302));
+  // The page for people: dashboards, filter builder, SQL notebook (page/, built into dist/page).
+  await pageRoutes(app, options.pageDir ?? defaultPageDir());
   app.get('/health', { schema: { summary: 'The process is up', operationId: 'getHealth', tags: ['meta'], response: responses('HealthAnswer', [...ALWAYS]) } }, async () => ({ status: 'ok' }));
   app.get('/ready', { schema: { summary: 'A snapshot is open and sound', operationId: 'getReady', tags: ['meta'], response: responses('ReadyAnswer', [...ALWAYS]) } }, async (_req, reply) => {
     const e = options.engine();
@@ -119,7 +123,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     '/api/v1/meta',
     {
       schema: {
-        summary: 'Fields, operators, object and period types, and the loaded snapshot; with `dataset`, also its measures and dimensions',
+        summary: 'Fields, operators, object and period types, and the loaded snapshot; with `dataset`, also its tables (`roots`), measures and dimensions; with `root`, the fields of filters rooted at that table',
         operationId: 'getMeta',
         tags: ['meta'],
         querystring: MetaQuery,
@@ -127,9 +131,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       },
     },
     async (request) => {
-      const { dataset } = validate(MetaQuery, request.query as Record<string, unknown>);
-      if (dataset === undefined) return metaResponse(engine());
-      return datasetMetaResponse(engineOf(dataset));
+      const { dataset, root } = validate(MetaQuery, request.query as Record<string, unknown>);
+      if (dataset === undefined && root === undefined) return metaResponse(engine());
+      return datasetMetaResponse(engineOf(dataset ?? DEFAULT_DATASET.name), root);
     },
   );
   /** The open engine of a dataset; 503 where none is open. */
@@ -141,6 +145,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   };
   datasetRoutes(app, Object.values(DATASETS), (name) => (options.engine()?.dataset.name === name ? options.engine() : options.engines?.(name)));
   analyticsRoutes(app, Object.values(DATASETS), engineOf, limits.queryTimeoutMs);
+  streamRoutes(app, STREAM_ENDPOINTS, engineOf, limits.queryTimeoutMs);
   if (options.debugToken) debugSqlRoutes(app, engine, options.debugToken, limits);
   if (options.debugToken && options.reload) adminRoutes(app, options.debugToken, options.reload);
   return app;

@@ -144,7 +144,7 @@ for (const s of served) {
       try {
         // Loaded only when needed: the generator brings faker, which a normal start never uses.
         const { buildDefaultSnapshot } = await import('../data/default-snapshot.ts');
-        const meta = await buildDefaultSnapshot(s.file, (line) => app.log.info(line), { dataset: s.dataset as 'blog' | 'marketplace' });
+        const meta = await buildDefaultSnapshot(s.file, (line) => app.log.info(line), { dataset: s.dataset as 'blog' | 'marketplace' | 'members' });
         app.log.info({ rows: meta.rows, ms: meta.loadMs }, `default snapshot${what} built: the data are synthetic (GET /api/v1/meta says so)`);
       } catch (e) {
         app.log.error({ err: e, snapshot: s.file }, `could not build the default snapshot${what} at ${s.file}; ${s === blog ? '/ready answers' : 'its endpoints answer'} 503`);

@@ -2,7 +2,8 @@
 import { basename } from 'node:path';
 import type { Engine } from '../engine/index.ts';
 import type { SnapshotMeta } from '../engine/index.ts';
-import { DEFAULT_DATASET, dimensionPaths, filterableFields, measureType, operatorsFor } from '../engine/index.ts';
+import { DEFAULT_DATASET, dimensionPaths, filterableFields, measureType, nearest, operatorsFor } from '../engine/index.ts';
+import { ApiError } from './errors.ts';
 
 /** The import source as anyone may see it: a folder's or file's base name, a database's
  *  name; never the server's file system, a user name or a host. (The snapshot itself keeps
@@ -47,16 +48,26 @@ export function snapshotSummary(m: SnapshotMeta) {
 
 /** GET /api/v1/meta?dataset=NAME: the dataset's root, fields, measures and dimensions (and,
  *  for the blog, everything the plain meta answer holds). */
-export function datasetMetaResponse(engine: Engine) {
+export function datasetMetaResponse(engine: Engine, root?: string) {
   const ds = engine.dataset;
   const fieldTypes = new Map([...engine.fields.values()].map((f) => [f.path, f.type]));
+  const roots = ds.catalog.tables.map((t) => t.name);
+  if (root !== undefined && !roots.includes(root)) {
+    const suggestion = nearest(root, roots);
+    throw new ApiError('invalid_parameter', `'${root}' is not a table of the ${ds.name} dataset`, [
+      { path: '/root', message: `not a table of the ${ds.name} dataset; the tables are ${roots.join(', ')}`, ...(suggestion ? { suggestion } : {}) },
+    ]);
+  }
   return {
     // The default dataset's meta also holds what the plain /api/v1/meta answers.
     ...(ds === DEFAULT_DATASET ? metaResponse(engine) : {}),
     dataset: ds.name,
     description: ds.description,
-    root: ds.catalog.root,
-    fields: filterableFields(engine.fields).map((f) => ({ path: f.path, type: f.type, nullable: f.nullable, operators: operatorsFor(f.type) })),
+    root: root ?? ds.catalog.root,
+    roots,
+    // An endpoint whose filters start at another table than the fact root reads paths from
+    // that table: ?root=TABLE lists those.
+    fields: filterableFields(engine.fieldsOf(root)).map((f) => ({ path: f.path, type: f.type, nullable: f.nullable, operators: operatorsFor(f.type) })),
     measures: Object.entries(ds.measures).map(([name, m]) => ({ name, kind: m.kind, type: measureType(ds, name).type, description: m.description })),
     dimensions: dimensionPaths(ds.catalog, engine.fields).map((path) => ({ path, type: fieldTypes.get(path) ?? 'text' })),
     granularities: ['hour', 'day', 'week', 'month', 'quarter', 'year'],

@@ -11,6 +11,7 @@ import { z } from 'zod';
 import { FilterSchema, LeafSchema } from '../engine/index.ts';
 import { ARROW_TYPE } from '../engine/index.ts';
 import * as answers from './answer-schemas.ts';
+import { ACTIVITY_ANSWERS } from './activity-answer-schemas.ts';
 import { integerBounds } from '../engine/index.ts';
 import { packageInfo } from './package-info.ts';
 
@@ -48,6 +49,10 @@ const COMPONENTS = {
   MarketplaceOrdersAnswer: answers.MarketplaceOrdersAnswer,
   MarketplaceAlsoBoughtAnswer: answers.MarketplaceAlsoBoughtAnswer,
   MarketplaceCohortsAnswer: answers.MarketplaceCohortsAnswer,
+  MembersAnswer: answers.MembersAnswer,
+  MemberAnswer: answers.MemberAnswer,
+  ...ACTIVITY_ANSWERS,
+  FetchAnswer: answers.FetchAnswer,
   QueryAnswer: answers.QueryAnswer,
   DebugSqlAnswer: answers.DebugSqlAnswer,
   ReloadAnswer: answers.ReloadAnswer,
@@ -145,6 +150,11 @@ export function analyticsRouteSchema(schema: z.ZodType, doc: RouteDoc, ok: Compo
     get: { ...common, operationId: `get${doc.operationId}`, querystring: query, ...params },
     post: { ...common, operationId: `post${doc.operationId}`, body, ...params },
   };
+}
+
+/** A streamed GET endpoint's document: its query members, its JSON answer, its errors. */
+export function streamRouteSchema(schema: z.ZodType, doc: RouteDoc, ok: ComponentName, errors: readonly (keyof typeof ERROR_WHEN)[]): Json {
+  return { summary: doc.summary, tags: ['analytics'], ...(doc.deprecated ? { deprecated: true } : {}), operationId: `get${doc.operationId}`, querystring: toJson(schema), response: responses(ok, errors) };
 }
 
 export type SecurityScheme =

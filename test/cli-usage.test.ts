@@ -75,7 +75,7 @@ describe('a wrong command line: one line, the usage, exit 2', () => {
   it('import with an unknown option or two sources', async () => {
     expectUsageError(await runCli(IMPORT, [dir.path, '--database', 'x.duckdb'], NO_DEBUG), imp, "unknown option '--database'");
     expectUsageError(await runCli(IMPORT, [dir.path, dir.path], NO_DEBUG), imp, 'too many arguments');
-    expectUsageError(await runCli(IMPORT, [dir.path, '--dataset', 'shop'], NO_DEBUG), imp, "'shop' is invalid", 'blog, marketplace');
+    expectUsageError(await runCli(IMPORT, [dir.path, '--dataset', 'shop'], NO_DEBUG), imp, "'shop' is invalid", 'blog, marketplace, members');
   });
 
   const bench = 'npm run bench -- [options]';

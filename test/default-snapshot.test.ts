@@ -7,6 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { buildDefaultSnapshot } from '../data/default-snapshot.ts';
 import { Engine } from '../engine/engine.ts';
 import { marketplaceDataset } from '../engine/datasets/marketplace/declaration.ts';
+import { membersDataset } from '../engine/datasets/members/declaration.ts';
 import { tempDir } from './helpers.ts';
 
 const dir = tempDir('default-');
@@ -53,5 +54,24 @@ describe('the generated default snapshot', () => {
     expect(readdirSync(tmpRoot)).toEqual([]);
     const engine = await Engine.open(db, { dataset: marketplaceDataset });
     await engine.close();
+  }, 120_000);
+
+  it('builds the members\' default the same way, its periods ending by now', async () => {
+    const tmpRoot = join(dir.path, 'tmp-members');
+    mkdirSync(tmpRoot);
+    const db = join(dir.path, 'members', 'members.duckdb');
+    const before = Date.now();
+    const meta = await buildDefaultSnapshot(db, () => {}, { dataset: 'members', members: 1_000, tmpRoot });
+    expect(meta).toMatchObject({ dataset: 'members', synthetic: true, rows: { member: 1_000 } });
+    expect(meta.rows['activity_period']).toBeGreaterThan(2_500);
+    expect(readdirSync(tmpRoot)).toEqual([]);
+    const engine = await Engine.open(db, { dataset: membersDataset });
+    try {
+      // The periods run up to the minute of the build: every rolling window has some.
+      expect(Date.parse(meta.lastViewedAt!)).toBeLessThanOrEqual(before + 60_000);
+      expect(Date.parse(meta.lastViewedAt!)).toBeGreaterThan(before - 7 * 86_400_000);
+    } finally {
+      await engine.close();
+    }
   }, 120_000);
 });

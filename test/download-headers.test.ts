@@ -98,10 +98,12 @@ describe('downloads', () => {
     }
   });
 
-  it('sends GET / to the documentation', async () => {
+  it('serves the page at / as a page, never as a download (test/page-serving.test.ts has the rest)', async () => {
     const r = await app.inject({ url: '/' });
-    expect(r.statusCode).toBe(302);
-    expect(r.headers['location']).toBe('/docs');
-    expect((await app.inject({ url: r.headers['location'] })).statusCode).toBe(200);
+    // Built (npm run build): the page; not built: a 503 saying how to build it.
+    expect([200, 503]).toContain(r.statusCode);
+    expect(r.headers['content-disposition']).toBeUndefined();
+    if (r.statusCode === 200) expect(r.headers['content-type']).toBe('text/html; charset=utf-8');
+    else expect(r.json()).toMatchObject({ code: 'unavailable', error: expect.stringContaining('npm run build') });
   });
 });

@@ -12,7 +12,8 @@ import { compileFilter } from '../engine/filter/compile.ts';
 import { parseFilter } from '../engine/filter/parse.ts';
 import { Params } from '../engine/params.ts';
 import { rng } from './helpers.ts';
-import { instantValue, textValue } from './filter-trees.ts';
+import { fieldTree, valueNear } from './filter-trees.ts';
+import type { TreeField, ValuePools } from './filter-trees.ts';
 import { toyCatalog, toyData, toyDatabase } from './toy-dataset.ts';
 import type { ToyRow } from './toy-dataset.ts';
 import { ToyWorld } from './toy-semantics.ts';
@@ -47,72 +48,25 @@ const OPS: Record<Kind, string[]> = {
 };
 const AWKWARD = ['%', '_', '\\', "'", '"', '', 'é', 'ÉTÉ', '日本', "o'b", ' / ', '?', 'paris', 'Widget', '50%'];
 const PATTERNS = ['^[A-M]', 'a.c', '\\d', '(?i)paris', 'et$', '[%_]', '日本', "'", '^$', '\\\\', ' / \\?$'];
-const DECIMALS = ['0', '-5', '0.105', '100', '0.3', '19.990', '-0.01', '9999999999.99', '1234567890.12'];
-const DAYS = ['2024-02-29', '1999-12-31', '2000-01-01', '2024-03-01', '2023-12-31'];
+const POOLS: ValuePools = {
+  text: AWKWARD,
+  integers: [0, -1, 1, 1000, 1010],
+  decimals: ['0', '-5', '0.105', '100', '0.3', '19.990', '-0.01', '9999999999.99', '1234567890.12'],
+  days: ['2024-02-29', '1999-12-31', '2000-01-01', '2024-03-01', '2023-12-31'],
+  instant: Date.UTC(2024, 1, 29),
+  uuids: data.customer.map((c) => c['id'] as string),
+};
 
-const DAY_MS = 86_400_000;
-const shiftDay = (d: string, n: number) => new Date(Date.parse(d) + n * DAY_MS).toISOString().slice(0, 10);
-
+/** A random tree over every filterable path from `root`, with values near the data's. */
 function tree(root: Root, r: () => number): Json {
-  const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
   const rows: ToyRow[] = data[root];
-  const paths = filterableFields(ROOTS[root].fields).map((f) => f.path);
-  const sample = (field: string, kind: Kind): Json => {
-    const { values } = world.resolve(root, pick(rows), field);
-    const v = values.length ? pick(values) : null;
-    switch (kind) {
-      case 'integer':
-        return v !== null && r() < 0.8 ? (v as number) + pick([0, 0, 1, -1]) : pick([0, -1, 1, 1000, 1010]);
-      case 'decimal': {
-        if (v === null || r() < 0.25) return pick(DECIMALS);
-        const s = v as string;
-        const form = r();
-        if (form < 0.4) return s;
-        if (form < 0.6) return s.includes('.') ? `${s}00` : `${s}.0`;
-        if (form < 0.8) return Number(s);
-        return s.startsWith('-') ? s.slice(1) : `-${s}`;
-      }
-      case 'date':
-        return v !== null && r() < 0.8 ? shiftDay(v as string, pick([0, 0, 1, -1])) : pick(DAYS);
-      case 'boolean':
-        return v !== null && r() < 0.5 ? v : r() < 0.5;
-      case 'uuid': {
-        if (v === null || r() < 0.15) return pick(data.customer)['id'] as string;
-        return r() < 0.5 ? (v as string).toUpperCase() : v;
-      }
-      case 'timestamp': {
-        const t = v !== null ? Date.parse((v as string).replace(' ', 'T') + 'Z') + pick([0, 0, 1000, -1000, DAY_MS]) : Date.UTC(2024, 1, 29);
-        return instantValue(r, t);
-      }
-      case 'text':
-        return textValue(r, v as string | null, AWKWARD);
-    }
+  const fields: TreeField[] = filterableFields(ROOTS[root].fields).map((f) => ({ path: f.path, type: f.type, operators: OPS[world.resolve(root, rows[0]!, f.path).kind] }));
+  const sample = (f: TreeField): Json => {
+    const { kind, values } = world.resolve(root, rows[Math.floor(r() * rows.length)]!, f.path);
+    const v = values.length ? values[Math.floor(r() * values.length)]! : null;
+    return valueNear(r, kind, v, POOLS);
   };
-  const leaf = (): Json => {
-    const field = pick(paths);
-    const kind = world.resolve(root, rows[0]!, field).kind;
-    const op = pick(OPS[kind]);
-    let value: Json;
-    if (op === 'isnull') value = r() < 0.5;
-    else if (op === 'regex') value = pick(PATTERNS);
-    // Long lists too: bound as one typed LIST parameter.
-    else if (op === 'in' || op === 'not_in') value = Array.from({ length: 1 + Math.floor(r() * (r() < 0.3 ? 8 : 4)) }, () => sample(field, kind));
-    else if (op === 'between') value = [sample(field, kind), sample(field, kind)];
-    else if (['contains', 'not_contains', 'icontains', 'startswith', 'istartswith', 'endswith', 'iendswith', 'iexact'].includes(op)) value = sample(field, 'text');
-    else value = sample(field, kind);
-    return r() < 0.5 ? { field, operator: op, value } : { field, op, value };
-  };
-  const node = (depth: number): Json => {
-    if (depth >= 4 || r() < 0.45) return leaf();
-    const kids = () => Array.from({ length: Math.floor(r() * 4) }, () => node(depth + 1));
-    const form = r();
-    if (form < 0.2) return { operator: pick(['and', 'or', 'not']), conditions: kids() };
-    if (form < 0.4) return { and: kids() };
-    if (form < 0.6) return { or: kids() };
-    if (form < 0.75) return { not: node(depth + 1) };
-    return { operator: pick(['and', 'or']), conditions: kids() };
-  };
-  return node(0);
+  return fieldTree(r, { fields, sample, patterns: PATTERNS, longLists: true });
 }
 
 describe('filter differential over every root of the toy dataset', () => {

@@ -5,37 +5,19 @@
 // the lift as answered, descending, then id) by a plain sort. Over several windows, zones,
 // both bases, filters and limits; the SQL's shape; a product never bought, an unknown one,
 // bad parameters; CSV and Arrow.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FastifyInstance } from 'fastify';
-import { Engine } from '../engine/engine.ts';
-import { marketplaceDataset } from '../engine/datasets/marketplace/declaration.ts';
-import { buildApp } from '../server/app.ts';
-import { STEADY_LIMITS, rng, tempDir } from './helpers.ts';
+import { describe, expect, it } from 'vitest';
+import { rng } from './helpers.ts';
 import { expectArrowEqualsJson, expectCsvEqualsJson } from './query-formats.ts';
-import { windowOf } from './query-reference.ts';
-import type { Question } from './query-reference.ts';
 import type { Json } from './filter-semantics.ts';
-import { marketFixture } from './market-fixture.ts';
-import type { LineRow, MarketFixture } from './market-fixture.ts';
+import { useMarketApp } from './market-fixture.ts';
+import type { LineRow } from './market-fixture.ts';
 import { COUNTED, cents } from './market-reference.ts';
+import { alsoBoughtReference } from './market-fixed-references.ts';
+import type { AlsoRow } from './market-fixed-references.ts';
 import { answerMatchesSchema } from './market-openapi.ts';
 
 const AS_OF = '2026-11-01T00:00:00Z';
-const dir = tempDir('malso-');
-let fx: MarketFixture;
-let engine: Engine;
-let app: FastifyInstance;
-
-beforeAll(async () => {
-  fx = await marketFixture(dir.path);
-  engine = await Engine.open(fx.db, { dataset: marketplaceDataset });
-  app = await buildApp({ engine: () => undefined, engines: (name) => (name === 'marketplace' ? engine : undefined), limits: STEADY_LIMITS });
-});
-afterAll(async () => {
-  await app?.close();
-  await engine?.close();
-  dir.cleanup();
-});
+const m = useMarketApp('malso-');
 
 interface Ask {
   basis?: 'customer' | 'order';
@@ -47,56 +29,21 @@ interface Ask {
   tz?: string;
   filters?: Json;
 }
-type Row = { id: number; name: string; together: number; support: number; confidence: number; lift: number };
-
-/** n / d (positive) rounded to 4 decimals half away from zero, as the number the text is. */
-function round4(n: bigint, d: bigint): number {
-  const q = (2n * 10000n * n + d) / (2n * d);
-  return Number(`${q / 10000n}.${String(q % 10000n).padStart(4, '0')}`);
-}
-
 /** The answer by brute force: `keep` is the filter written by hand. */
-function reference(x: number, a: Ask, keep: (l: LineRow) => boolean = () => true): Row[] {
-  const w = windowOf({ measures: [], as_of: AS_OF, ...a } as unknown as Question);
-  const baskets = new Map<unknown, Set<number>>();
-  const names = new Map<number, string>();
-  for (const l of fx.lines) {
-    const at = l['_at'] as number;
-    if (!COUNTED.has(l['order__status'] as string) || at >= w.end || (w.start !== null && at < w.start) || !keep(l)) continue;
-    const key = (a.basis ?? 'customer') === 'customer' ? l['order__customer'] : l['order'];
-    let b = baskets.get(key);
-    if (!b) baskets.set(key, (b = new Set()));
-    b.add(l['product'] as number);
-    names.set(l['product'] as number, l['product__name'] as string);
-  }
-  const all = BigInt(baskets.size);
-  const holding = [...baskets.values()].filter((b) => b.has(x));
-  const withX = BigInt(holding.length);
-  const together = new Map<number, number>();
-  for (const b of holding) for (const y of b) if (y !== x) together.set(y, (together.get(y) ?? 0) + 1);
-  const rows: Row[] = [];
-  for (const [y, t] of together) {
-    if (t < (a.min_together ?? 1)) continue;
-    const withY = BigInt([...baskets.values()].filter((b) => b.has(y)).length);
-    const n = BigInt(t);
-    rows.push({ id: y, name: names.get(y)!, together: t, support: round4(n, all), confidence: round4(n, withX), lift: round4(n * all, withX * withY) });
-  }
-  rows.sort((p, q) => q.together - p.together || q.lift - p.lift || p.id - q.id);
-  return rows.slice(0, a.limit ?? 10);
-}
+const reference = (x: number, a: Ask, keep?: (l: LineRow) => boolean): AlsoRow[] => alsoBoughtReference(m.fx.lines, x, { as_of: AS_OF, ...a }, keep);
 
 const url = (id: number | string) => `/api/v1/marketplace/products/${id}/also-bought`;
 async function get(id: number | string, a: Ask): Promise<{ status: number; body: Record<string, unknown> }> {
   const q = new URLSearchParams({ as_of: AS_OF });
   for (const [k, v] of Object.entries(a)) q.set(k, typeof v === 'object' ? JSON.stringify(v) : String(v));
-  const r = await app.inject({ method: 'GET', url: `${url(id)}?${q}` });
+  const r = await m.app.inject({ method: 'GET', url: `${url(id)}?${q}` });
   return { status: r.statusCode, body: r.json() };
 }
 
 /** Products by how many counted lines hold them, most first (ties by id). */
 function popular(): number[] {
   const n = new Map<number, number>();
-  for (const l of fx.lines) if (COUNTED.has(l['order__status'] as string)) n.set(l['product'] as number, (n.get(l['product'] as number) ?? 0) + 1);
+  for (const l of m.fx.lines) if (COUNTED.has(l['order__status'] as string)) n.set(l['product'] as number, (n.get(l['product'] as number) ?? 0) + 1);
   return [...n].sort((a, b) => b[1] - a[1] || a[0] - b[0]).map(([p]) => p);
 }
 
@@ -135,14 +82,14 @@ describe('GET/POST /api/v1/marketplace/products/{id}/also-bought', () => {
     // Customer 1002 bought 1003 (January), 1004 (April) and 1001 (Apr 30, 23:30 UTC): three
     // orders, one basket by customer, none shared by order.
     const byCustomer = await get(1003, { start: '2019-01-01', end: '2019-06-01' });
-    expect((byCustomer.body['data'] as Row[]).map((x) => [x.id, x.together, x.support, x.confidence, x.lift])).toEqual([[1001, 1, 1, 1, 1], [1004, 1, 1, 1, 1]]);
+    expect((byCustomer.body['data'] as AlsoRow[]).map((x) => [x.id, x.together, x.support, x.confidence, x.lift])).toEqual([[1001, 1, 1, 1, 1], [1004, 1, 1, 1, 1]]);
     const byOrder = await get(1003, { start: '2019-01-01', end: '2019-06-01', basis: 'order' });
     expect(byOrder.body['data']).toEqual([]);
     // In Berlin, May starts an hour before 23:30 UTC on Apr 30: the order of 1001 falls out.
     const berlin = await get(1003, { start: '2019-01-01', end: '2019-05-01', tz: 'Europe/Berlin' });
-    expect((berlin.body['data'] as Row[]).map((x) => x.id)).toEqual([1004]);
+    expect((berlin.body['data'] as AlsoRow[]).map((x) => x.id)).toEqual([1004]);
     const utc = await get(1003, { start: '2019-01-01', end: '2019-05-01' });
-    expect((utc.body['data'] as Row[]).map((x) => x.id)).toEqual([1001, 1004]);
+    expect((utc.body['data'] as AlsoRow[]).map((x) => x.id)).toEqual([1001, 1004]);
     expect(utc.body).toMatchObject({ id: 1003, basis: 'customer', min_together: 1, limit: 10, range: null });
   });
 
@@ -150,11 +97,11 @@ describe('GET/POST /api/v1/marketplace/products/{id}/also-bought', () => {
     const x = popular()[0]!;
     const a: Ask = { basis: 'order', limit: 5, filters: FILTERS[0]!.json };
     const g = await get(x, a);
-    const p = await app.inject({ method: 'POST', url: url(x), payload: { ...a, as_of: AS_OF } });
+    const p = await m.app.inject({ method: 'POST', url: url(x), payload: { ...a, as_of: AS_OF } });
     expect(p.statusCode).toBe(200);
     expect(p.json()).toEqual(g.body);
     expect(g.body['data']).toEqual(reference(x, a, FILTERS[0]!.keep));
-    await answerMatchesSchema(app, 'get', '/api/v1/marketplace/products/{id}/also-bought', g.body);
+    await answerMatchesSchema(m.app, 'get', '/api/v1/marketplace/products/{id}/also-bought', g.body);
   });
 
   it('a product never bought answers data [], an unknown one 404 naming /id', async () => {
@@ -194,17 +141,17 @@ describe('GET/POST /api/v1/marketplace/products/{id}/also-bought', () => {
       columns: [['id', 'integer'], ['name', 'text'], ['together', 'integer'], ['support', 'number'], ['confidence', 'number'], ['lift', 'number']].map(([name, type]) => ({ name, type })),
       data: json.body['data'],
     } as unknown as Parameters<typeof expectCsvEqualsJson>[1];
-    expect((json.body['data'] as Row[]).length).toBeGreaterThan(5);
-    const csv = await app.inject({ method: 'GET', url: `${url(x)}?limit=20&as_of=${AS_OF}&format=csv` });
+    expect((json.body['data'] as AlsoRow[]).length).toBeGreaterThan(5);
+    const csv = await m.app.inject({ method: 'GET', url: `${url(x)}?limit=20&as_of=${AS_OF}&format=csv` });
     expect(csv.headers['content-type']).toMatch(/text\/csv/);
     expectCsvEqualsJson(csv.body, answer, 'also-bought CSV');
-    const arrow = await app.inject({ method: 'GET', url: `${url(x)}?limit=20&as_of=${AS_OF}&format=arrow` });
+    const arrow = await m.app.inject({ method: 'GET', url: `${url(x)}?limit=20&as_of=${AS_OF}&format=arrow` });
     await expectArrowEqualsJson(arrow.rawPayload, answer, 'also-bought Arrow');
   });
 
   it('compiles to one scan of the window\'s lines, X\'s baskets as a semi-join, values bound', async () => {
     const plan = { kind: 'basket', dataset: 'marketplace', window: { start: null, end: '2026-11-01 00:00:00' }, filter: undefined, basis: 'order__customer', item: 'product', of: 1001, minTogether: 2, decimals: 4, labels: [{ name: 'name', path: 'product__name' }], limit: 10 } as const;
-    const { sql, params } = engine.compile(plan);
+    const { sql, params } = m.engine.compile(plan);
     expect(sql.match(/FROM "fact_order_item"/g)?.length).toBe(1);
     expect(sql).toContain('WHERE k IN (SELECT k FROM holding)');
     expect(sql).not.toContain('MATERIALIZED');

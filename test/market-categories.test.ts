@@ -7,28 +7,26 @@
 // category without sales. Also: windows in zones, filters, CSV and Arrow, the SQL of the
 // plan's subtree (a recursive CTE over the declared acyclic relation), bad parameters.
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { Database } from '../engine/db.ts';
 import { compilePlan } from '../engine/query/compile-plan.ts';
 import { fieldsFrom } from '../engine/query/paths.ts';
 import { marketplaceDataset } from '../engine/datasets/marketplace/declaration.ts';
 import { categories } from '../engine/datasets/marketplace/categories.ts';
 import type { AggregatePlan } from '../engine/query/nodes.ts';
-import { tempDir } from './helpers.ts';
 import { expectArrowEqualsJson, expectCsvEqualsJson } from './query-formats.ts';
 import type { Answer } from './query-reference.ts';
-import { money } from './market-reference.ts';
+import { useMarketApp } from './market-fixture.ts';
 import type { LineRow } from './market-fixture.ts';
-import { AS_OF, FILTERS, countedLines, documented, lineCents, openMarket, percent2 } from './market-endpoints.ts';
-import type { MarketApp, WindowMembers } from './market-endpoints.ts';
+import { AS_OF, FILTERS, documented } from './market-endpoints.ts';
+import type { WindowMembers } from './market-endpoints.ts';
+import { categoriesReference, categoryChain } from './market-fixed-references.ts';
 
-const dir = tempDir('mcategories-');
-let m: MarketApp;
+const m = useMarketApp('mcategories-', 1500, 16);
 /** Each category's parent, from the source file. */
 const parentOf = new Map<number, number | null>();
 
 beforeAll(async () => {
-  m = await openMarket(dir.path, 1500, 16);
   const db = await Database.open(':memory:');
   try {
     const rows = (await db.query(`SELECT id, parent_id FROM read_parquet($1)`, [join(m.fx.source, 'category.parquet')])).rows;
@@ -37,45 +35,11 @@ beforeAll(async () => {
     db.close();
   }
 }, 120_000);
-afterAll(async () => {
-  await m?.app.close();
-  await m?.engine.close();
-  dir.cleanup();
-});
 
 type Row = Record<string, string | number | null>;
 
-/** The category and its ancestors, nearest first. */
-function chain(id: number): number[] {
-  const out: number[] = [];
-  for (let at: number | null | undefined = id; at !== null && at !== undefined; at = parentOf.get(at)) out.push(at);
-  return out;
-}
-
-function reference(w: WindowMembers, where?: (l: LineRow) => boolean): Row[] {
-  const per = new Map<number, { id: number; name: string; parent: number | null; cents: bigint; quantity: number }>();
-  for (const l of countedLines(m.fx.lines, w, where)) {
-    const id = l['product__category'] as number;
-    let c = per.get(id);
-    if (!c) per.set(id, (c = { id, name: l['product__category__name'] as string, parent: (l['product__category__parent'] as number | null) ?? null, cents: 0n, quantity: 0 }));
-    c.cents += lineCents(l);
-    c.quantity += l['quantity'] as number;
-  }
-  const total = [...per.values()].reduce((s, c) => s + c.cents, 0n);
-  const subtree = new Map<number, bigint>();
-  for (const c of per.values()) for (const a of chain(c.id)) subtree.set(a, (subtree.get(a) ?? 0n) + c.cents);
-  return [...per.values()]
-    .sort((a, b) => (a.cents === b.cents ? a.id - b.id : a.cents > b.cents ? -1 : 1))
-    .map((c) => ({
-      id: c.id,
-      name: c.name,
-      parent_id: c.parent,
-      revenue: money(c.cents),
-      quantity: c.quantity,
-      share: total === 0n ? null : percent2(c.cents, total),
-      subtree_revenue: money(subtree.get(c.id)!),
-    }));
-}
+const chain = (id: number) => categoryChain(parentOf, id);
+const reference = (w: WindowMembers, where?: (l: LineRow) => boolean): Row[] => categoriesReference(m.fx.lines, parentOf, w, where);
 
 const get = (query = '') => m.app.inject({ method: 'GET', url: `/api/v1/marketplace/categories?as_of=${AS_OF}&${query}` });
 

@@ -6,39 +6,17 @@
 // windows, zones (DST included), both granularities, customer filters (one through the
 // customer's orders' lines), the fixture's 2019 customer whose Apr 30 23:30 UTC order is
 // May in Berlin; bad parameters; CSV and Arrow; the SQL's shape.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FastifyInstance } from 'fastify';
-import { Engine } from '../engine/engine.ts';
-import { marketplaceDataset } from '../engine/datasets/marketplace/declaration.ts';
-import { buildApp } from '../server/app.ts';
-import { STEADY_LIMITS, tempDir } from './helpers.ts';
+import { describe, expect, it } from 'vitest';
 import { expectArrowEqualsJson, expectCsvEqualsJson } from './query-formats.ts';
-import { windowOf } from './query-reference.ts';
-import type { Question } from './query-reference.ts';
-import { DAY, bucketOf, bucketsFromTo, wallOf } from './query-calendar.ts';
 import type { Json } from './filter-semantics.ts';
-import { marketFixture } from './market-fixture.ts';
-import type { LineRow, MarketFixture } from './market-fixture.ts';
-import { COUNTED, cents, money } from './market-reference.ts';
+import { useMarketApp } from './market-fixture.ts';
+import { cohortsReference } from './market-fixed-references.ts';
+import type { CohortRow } from './market-fixed-references.ts';
 import { answerMatchesSchema } from './market-openapi.ts';
 
 const AS_OF = '2026-11-01T00:00:00Z';
 const URL = '/api/v1/marketplace/cohorts';
-const dir = tempDir('mcohort-');
-let fx: MarketFixture;
-let engine: Engine;
-let app: FastifyInstance;
-
-beforeAll(async () => {
-  fx = await marketFixture(dir.path);
-  engine = await Engine.open(fx.db, { dataset: marketplaceDataset });
-  app = await buildApp({ engine: () => undefined, engines: (name) => (name === 'marketplace' ? engine : undefined), limits: STEADY_LIMITS });
-});
-afterAll(async () => {
-  await app?.close();
-  await engine?.close();
-  dir.cleanup();
-});
+const m = useMarketApp('mcohort-');
 
 interface Ask {
   compare?: 'month' | 'week';
@@ -49,78 +27,19 @@ interface Ask {
   end?: string;
   filters?: Json;
 }
-type Row = { cohort: string; customers: number; retention: (number | null)[]; revenue: (string | null)[] };
-
-/** The ISO week label of a Monday (`2019-W18`): the week's Thursday names the year. */
-function isoWeek(monday: number): string {
-  const thursday = new Date(monday + 3 * DAY);
-  const y = thursday.getUTCFullYear();
-  const week = Math.floor((thursday.getTime() - Date.UTC(y, 0, 1)) / (7 * DAY)) + 1;
-  return `${y}-W${String(week).padStart(2, '0')}`;
-}
-const labelOf = (b: number, g: 'month' | 'week') => (g === 'month' ? new Date(b).toISOString().slice(0, 7) : isoWeek(b));
-
-/** a / n in percent, two decimals, half up, as the number that text is. */
-function pct(a: number, n: number): number {
-  const h = (2n * 10000n * BigInt(a) + BigInt(n)) / (2n * BigInt(n));
-  return Number(`${h / 100n}.${String(h % 100n).padStart(2, '0')}`);
-}
-
 /** The answer by brute force; `keep` is the customer filter written by hand (on a customer id). */
-function reference(a: Ask, keep: (customer: number) => boolean = () => true): Row[] {
-  const g = a.compare ?? 'month';
-  const tz = a.tz ?? 'UTC';
-  const periods = a.periods ?? 12;
-  const w = windowOf({ measures: [], as_of: AS_OF, ...a } as unknown as Question);
-  const bucket = (us: number) => bucketOf(wallOf(Math.floor(us / 1000), tz), g);
-  // Per customer: revenue in cents per bucket.
-  const per = new Map<number, Map<number, bigint>>();
-  for (const l of fx.lines) {
-    const at = l['_at'] as number;
-    const c = l['order__customer'] as number;
-    if (!COUNTED.has(l['order__status'] as string) || at >= w.end || (w.start !== null && at < w.start) || !keep(c)) continue;
-    let m = per.get(c);
-    if (!m) per.set(c, (m = new Map()));
-    const b = bucket(at);
-    m.set(b, (m.get(b) ?? 0n) + cents(l['unit_price'] as string) * BigInt(l['quantity'] as number));
-  }
-  const last = bucket(w.end - 1);
-  const cohorts = new Map<number, { customers: number; active: number[]; revenue: bigint[] }>();
-  for (const m of per.values()) {
-    const first = Math.min(...m.keys());
-    let c = cohorts.get(first);
-    if (!c) cohorts.set(first, (c = { customers: 0, active: Array(periods).fill(0), revenue: Array(periods).fill(0n) }));
-    c.customers++;
-    for (const [b, cents] of m) {
-      const k = bucketsFromTo(first, b, g) - 1;
-      if (k >= periods) continue;
-      c.active[k]!++;
-      c.revenue[k]! += cents;
-    }
-  }
-  return [...cohorts.entries()]
-    .sort((x, y) => x[0] - y[0])
-    .map(([first, c]) => {
-      const open = (k: number) => k < bucketsFromTo(first, last, g);
-      return {
-        cohort: labelOf(first, g),
-        customers: c.customers,
-        retention: c.active.map((n, k) => (open(k) ? pct(n, c.customers) : null)),
-        revenue: c.revenue.map((r, k) => (open(k) ? money(r) : null)),
-      };
-    });
-}
+const reference = (a: Ask, keep?: (customer: number) => boolean): CohortRow[] => cohortsReference(m.fx.lines, { as_of: AS_OF, ...a }, keep);
 
 async function get(a: Ask | Record<string, unknown>): Promise<{ status: number; body: Record<string, unknown> }> {
   const q = new URLSearchParams({ as_of: AS_OF });
   for (const [k, v] of Object.entries(a)) q.set(k, typeof v === 'object' ? JSON.stringify(v) : String(v));
-  const r = await app.inject({ method: 'GET', url: `${URL}?${q}` });
+  const r = await m.app.inject({ method: 'GET', url: `${URL}?${q}` });
   return { status: r.statusCode, body: r.json() };
 }
 
 /** Customers with a line of a product named `name`, in any order of any status. */
-const boughtEver = (name: string) => (c: number) => fx.lines.some((l) => l['order__customer'] === c && l['product__name'] === name);
-const customerAttr = (c: number, path: string) => fx.lines.find((l) => l['order__customer'] === c)![path];
+const boughtEver = (name: string) => (c: number) => m.fx.lines.some((l) => l['order__customer'] === c && l['product__name'] === name);
+const customerAttr = (c: number, path: string) => m.fx.lines.find((l) => l['order__customer'] === c)![path];
 
 const FILTERS: { json: Json; keep: (c: number) => boolean }[] = [
   { json: { field: 'city', op: 'isnull', value: true }, keep: (c) => customerAttr(c, 'order__customer__city') === null },
@@ -158,7 +77,7 @@ describe('GET/POST /api/v1/marketplace/cohorts', () => {
     expect(berlin.body).toMatchObject({ compare: 'month', periods: 7, tz: 'Europe/Berlin', range: null });
     const weeks = await get({ ...a, compare: 'week', periods: 3 });
     expect(weeks.body['data']).toEqual(reference({ ...a, compare: 'week', periods: 3 }, (c) => c === 1002));
-    expect((weeks.body['data'] as Row[])[0]!.cohort).toBe('2019-W02');
+    expect((weeks.body['data'] as CohortRow[])[0]!.cohort).toBe('2019-W02');
   });
 
   it('counts no pending or cancelled order: a customer with only those makes no cohort', async () => {
@@ -170,11 +89,11 @@ describe('GET/POST /api/v1/marketplace/cohorts', () => {
   it('answers POST as GET, and the body schema documented in OpenAPI', async () => {
     const a: Ask = { compare: 'week', periods: 5, tz: 'Europe/Berlin', range: 'year', filters: FILTERS[0]!.json };
     const g = await get(a);
-    const p = await app.inject({ method: 'POST', url: URL, payload: { ...a, as_of: AS_OF } });
+    const p = await m.app.inject({ method: 'POST', url: URL, payload: { ...a, as_of: AS_OF } });
     expect(p.statusCode).toBe(200);
     expect(p.json()).toEqual(g.body);
-    expect((g.body['data'] as Row[]).length).toBeGreaterThan(3);
-    await answerMatchesSchema(app, 'get', URL, g.body);
+    expect((g.body['data'] as CohortRow[]).length).toBeGreaterThan(3);
+    await answerMatchesSchema(m.app, 'get', URL, g.body);
   });
 
   it('refuses bad parameters with 400 and a pointer', async () => {
@@ -198,20 +117,20 @@ describe('GET/POST /api/v1/marketplace/cohorts', () => {
   it('writes the lists as JSON text in CSV and Arrow cells', async () => {
     const a: Ask = { periods: 4, range: 'year' };
     const json = await get(a);
-    const data = (json.body['data'] as Row[]).map((r) => ({ ...r, retention: JSON.stringify(r.retention), revenue: JSON.stringify(r.revenue) }));
+    const data = (json.body['data'] as CohortRow[]).map((r) => ({ ...r, retention: JSON.stringify(r.retention), revenue: JSON.stringify(r.revenue) }));
     expect(data.length).toBeGreaterThan(5);
     expect(data.at(-1)!.retention).toMatch(/^\[100,null,null,null\]$/);
     const answer = { columns: [['cohort', 'text'], ['customers', 'integer'], ['retention', 'text'], ['revenue', 'text']].map(([name, type]) => ({ name, type })), data } as unknown as Parameters<typeof expectCsvEqualsJson>[1];
-    const csv = await app.inject({ method: 'GET', url: `${URL}?periods=4&range=year&as_of=${AS_OF}&format=csv` });
+    const csv = await m.app.inject({ method: 'GET', url: `${URL}?periods=4&range=year&as_of=${AS_OF}&format=csv` });
     expectCsvEqualsJson(csv.body, answer, 'cohorts CSV');
-    const arrow = await app.inject({ method: 'GET', url: `${URL}?periods=4&range=year&as_of=${AS_OF}&format=arrow` });
+    const arrow = await m.app.inject({ method: 'GET', url: `${URL}?periods=4&range=year&as_of=${AS_OF}&format=arrow` });
     await expectArrowEqualsJson(arrow.rawPayload, answer, 'cohorts Arrow');
   });
 
   it('compiles to one scan of the fact rows, the customer filter a semi-join on the customer table, values bound', async () => {
-    const filter = engine.parseFilter({ field: 'city', op: 'eq', value: 'Berlin' }, '/filters', 'customer');
+    const filter = m.engine.parseFilter({ field: 'city', op: 'eq', value: 'Berlin' }, '/filters', 'customer');
     const plan = { kind: 'cohort', dataset: 'marketplace', window: { start: null, end: '2026-11-01 00:00:00' }, entity: 'order__customer', filter, granularity: 'week', tz: 'Europe/Berlin', periods: 9, measure: 'revenue' } as const;
-    const { sql, params } = engine.compile(plan);
+    const { sql, params } = m.engine.compile(plan);
     expect(sql.match(/FROM "fact_order_item"/g)?.length).toBe(1);
     expect(sql).toMatch(/"customer_id" IN \(SELECT x\."id" FROM "customer" x WHERE/);
     expect(sql).not.toMatch(/Berlin|'paid'|'week'/);

@@ -5,30 +5,12 @@
 import type { FastifyInstance } from 'fastify';
 import { Ajv } from 'ajv';
 import addFormatsModule from 'ajv-formats';
-import { Engine } from '../engine/engine.ts';
-import { marketplaceDataset } from '../engine/datasets/marketplace/declaration.ts';
-import { buildApp } from '../server/app.ts';
-import { STEADY_LIMITS } from './helpers.ts';
-import { marketFixture } from './market-fixture.ts';
-import type { LineRow, MarketFixture } from './market-fixture.ts';
+import type { LineRow } from './market-fixture.ts';
 import { COUNTED, cents } from './market-reference.ts';
 import { windowOf } from './query-reference.ts';
 
 /** Every request of these tests fixes "now" after the fixture's last order. */
 export const AS_OF = '2027-01-01T00:00:00Z';
-
-export interface MarketApp {
-  readonly fx: MarketFixture;
-  readonly engine: Engine;
-  readonly app: FastifyInstance;
-}
-
-export async function openMarket(dir: string, orders?: number, seed?: number): Promise<MarketApp> {
-  const fx = await marketFixture(dir, orders, seed);
-  const engine = await Engine.open(fx.db, { dataset: marketplaceDataset });
-  const app = await buildApp({ engine: () => undefined, engines: (name) => (name === 'marketplace' ? engine : undefined), limits: STEADY_LIMITS });
-  return { fx, engine, app };
-}
 
 export interface WindowMembers {
   readonly range?: 'day' | 'week' | 'month' | 'year' | 'all';

@@ -9,11 +9,16 @@
 // come from plain SQL over the Parquet files, never from the snapshot.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll } from 'vitest';
 import { Database } from '../engine/db.ts';
+import { Engine } from '../engine/engine.ts';
+import type { EngineOptions } from '../engine/engine.ts';
 import { marketplaceDataset } from '../engine/datasets/marketplace/declaration.ts';
 import { importSnapshot } from '../data/import.ts';
 import { generateMarketplace } from '../data/marketplace/generate.ts';
-import { END } from './helpers.ts';
+import { buildApp } from '../server/app.ts';
+import { END, STEADY_LIMITS, tempDir } from './helpers.ts';
 
 const EXTRA: Record<string, string> = {
   category: `SELECT * FROM (VALUES (1041, 'Sweets 100%_"x"', 38)) t(id, name, parent_id)`,
@@ -84,4 +89,42 @@ export async function marketFixture(dir: string, orders = 1500, seed = 21): Prom
   } finally {
     scratch.close();
   }
+}
+
+export interface MarketApp {
+  readonly fx: MarketFixture;
+  readonly engine: Engine;
+  readonly app: FastifyInstance;
+}
+
+/** The fixture in `dir`, an engine over its snapshot and the app serving it (inject). */
+export async function openMarket(dir: string, orders?: number, seed?: number, options: Omit<EngineOptions, 'dataset'> = {}): Promise<MarketApp> {
+  const fx = await marketFixture(dir, orders, seed);
+  const engine = await Engine.open(fx.db, { ...options, dataset: marketplaceDataset });
+  try {
+    const app = await buildApp({ engine: () => undefined, engines: (name) => (name === 'marketplace' ? engine : undefined), limits: STEADY_LIMITS });
+    return { fx, engine, app };
+  } catch (e) {
+    await engine.close();
+    throw e;
+  }
+}
+
+/** The fixture served by an app, for a test file or block: built before its tests, closed
+ *  and removed after them (also when they fail). Members are set once beforeAll has run. */
+export function useMarketApp(prefix: string, orders?: number, seed?: number, options?: Omit<EngineOptions, 'dataset'>): MarketApp {
+  const dir = tempDir(prefix);
+  const state = {} as { fx: MarketFixture; engine: Engine; app: FastifyInstance };
+  beforeAll(async () => {
+    Object.assign(state, await openMarket(dir.path, orders, seed, options));
+  });
+  afterAll(async () => {
+    try {
+      await state.app?.close();
+      await state.engine?.close();
+    } finally {
+      dir.cleanup();
+    }
+  });
+  return state;
 }

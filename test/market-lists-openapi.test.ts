@@ -2,33 +2,18 @@
 // OpenAPI document gives them (ajv, as openapi-document.test.ts does for the blog), and
 // their refusals against Error; the path parameter of customers/{id} is documented in the
 // path. The schemas must also be able to fail: a wrong answer is refused.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { Ajv } from 'ajv';
 import addFormatsModule from 'ajv-formats';
-import type { FastifyInstance } from 'fastify';
-import { Engine } from '../engine/engine.ts';
-import { marketplaceDataset } from '../engine/datasets/marketplace/declaration.ts';
-import { buildApp } from '../server/app.ts';
-import { STEADY_LIMITS, tempDir } from './helpers.ts';
-import { marketFixture } from './market-fixture.ts';
+import { useMarketApp } from './market-fixture.ts';
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => void;
 type Json = Record<string, unknown>;
-const dir = tempDir('mlists-openapi-');
-let engine: Engine;
-let app: FastifyInstance;
+const m = useMarketApp('mlists-openapi-', 400, 5);
 let doc: { paths: Record<string, Record<string, { parameters?: Json[]; responses: Record<string, { content?: Record<string, { schema: Json }> }> }>>; components: Json };
 
 beforeAll(async () => {
-  const fx = await marketFixture(dir.path, 400, 5);
-  engine = await Engine.open(fx.db, { dataset: marketplaceDataset });
-  app = await buildApp({ engine: () => undefined, engines: (name) => (name === 'marketplace' ? engine : undefined), limits: STEADY_LIMITS });
-  doc = (await app.inject({ url: '/openapi.json' })).json();
-});
-afterAll(async () => {
-  await app?.close();
-  await engine?.close();
-  dir.cleanup();
+  doc = (await m.app.inject({ url: '/openapi.json' })).json();
 });
 
 function validator(path: string, method: string, status: number) {
@@ -40,7 +25,7 @@ function validator(path: string, method: string, status: number) {
 }
 
 async function check(method: 'GET' | 'POST', url: string, documented: string, status = 200, payload?: Json): Promise<Json> {
-  const r = await app.inject({ method, url, ...(payload ? { payload } : {}) });
+  const r = await m.app.inject({ method, url, ...(payload ? { payload } : {}) });
   expect(r.statusCode, `${method} ${url}: ${r.body.slice(0, 300)}`).toBe(status);
   const body = r.json() as Json;
   const validate = validator(documented, method.toLowerCase(), status);

@@ -2,36 +2,19 @@
 // the source rows (market-lists-reference.ts): every page walked through the links, windows,
 // filters on each root (a one-to-many path among them), ties, never-sold products, customers
 // with one order or only pending ones, exact money and thresholds, CSV and Arrow, 400s.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FastifyInstance } from 'fastify';
-import { Engine } from '../engine/engine.ts';
-import { marketplaceDataset } from '../engine/datasets/marketplace/declaration.ts';
-import { buildApp } from '../server/app.ts';
-import { STEADY_LIMITS, tempDir } from './helpers.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { expectArrowEqualsJson, expectCsvEqualsJson } from './query-formats.ts';
-import { marketFixture } from './market-fixture.ts';
-import type { MarketFixture } from './market-fixture.ts';
+import { useMarketApp } from './market-fixture.ts';
 import { customersReference, productsReference, readSource, winOf } from './market-lists-reference.ts';
 import type { ProductOrder, Source } from './market-lists-reference.ts';
 
-const dir = tempDir('mlists-');
-let fx: MarketFixture;
+const m = useMarketApp('mlists-');
 let src: Source;
-let engine: Engine;
-let app: FastifyInstance;
 const AS_OF = '2026-11-01T00:00:00.000Z';
 const ALL = winOf(null, AS_OF);
 
 beforeAll(async () => {
-  fx = await marketFixture(dir.path);
-  src = await readSource(fx);
-  engine = await Engine.open(fx.db, { dataset: marketplaceDataset });
-  app = await buildApp({ engine: () => undefined, engines: (name) => (name === 'marketplace' ? engine : undefined), limits: STEADY_LIMITS });
-});
-afterAll(async () => {
-  await app?.close();
-  await engine?.close();
-  dir.cleanup();
+  src = await readSource(m.fx);
 });
 
 interface Paged {
@@ -50,7 +33,7 @@ async function walk(url: string): Promise<{ first: Paged; rows: Record<string, u
   let next: string | null = url;
   let pages = 0;
   while (next !== null) {
-    const r = await app.inject({ method: 'GET', url: next });
+    const r = await m.app.inject({ method: 'GET', url: next });
     expect(r.statusCode, `${next}: ${r.body.slice(0, 300)}`).toBe(200);
     const page = r.json() as Paged;
     first ??= page;
@@ -73,7 +56,7 @@ describe('GET/POST /api/v1/marketplace/products', () => {
   it('lists every product, sold or not, by revenue, page by page, as the reference does', async () => {
     const { first, rows } = await walk(`/api/v1/marketplace/products?as_of=${AS_OF}&limit=7`);
     expect(first.count).toBe(src.products.length);
-    expect(rows).toEqual(productsReference(src, fx.lines, ALL, () => true, 'revenue'));
+    expect(rows).toEqual(productsReference(src, m.fx.lines, ALL, () => true, 'revenue'));
     const never = rows.find((r) => r['id'] === 1005)!;
     expect(never).toMatchObject({ quantity_sold: 0, revenue: '0.00', orders: 0, last_sold_at: null, rating: null, is_active: false });
     // 1 x 0.10 paid in 2026 and 3 x 0.10 paid in 2019; 7 x 0.10 pending never counts.
@@ -94,10 +77,10 @@ describe('GET/POST /api/v1/marketplace/products', () => {
       for (const [fi, f] of filters.entries())
         for (const order_by of ['revenue', 'quantity', 'price', 'rating', 'name'] as ProductOrder[])
           for (const active of [undefined, true, false]) {
-            const m = { ...members, order_by, limit: 1000, ...(active === undefined ? {} : { active }), ...(f.json ? { filters: f.json } : {}) };
-            const r = await app.inject({ method: 'POST', url: '/api/v1/marketplace/products', payload: m });
+            const body = { ...members, order_by, limit: 1000, ...(active === undefined ? {} : { active }), ...(f.json ? { filters: f.json } : {}) };
+            const r = await m.app.inject({ method: 'POST', url: '/api/v1/marketplace/products', payload: body });
             expect(r.statusCode, r.body).toBe(200);
-            const want = productsReference(src, fx.lines, w, (p) => f.keep(p) && (active === undefined || p.is_active === active), order_by);
+            const want = productsReference(src, m.fx.lines, w, (p) => f.keep(p) && (active === undefined || p.is_active === active), order_by);
             expect(r.json().data, `${JSON.stringify(members)} filter ${fi} ${order_by} ${active}`).toEqual(want);
             expect(r.json().count).toBe(want.length);
           }
@@ -105,7 +88,7 @@ describe('GET/POST /api/v1/marketplace/products', () => {
 
   it('breaks ties by id: Tie A and Tie B sell 10.00 each in 2019 and share a price and a rating', async () => {
     for (const order_by of ['revenue', 'quantity', 'price', 'rating']) {
-      const r = await app.inject({ method: 'GET', url: `/api/v1/marketplace/products?start=2019-01-01&end=2019-05-01&order_by=${order_by}&filters=${encodeURIComponent(JSON.stringify({ field: 'name', op: 'startswith', value: 'Tie ' }))}` });
+      const r = await m.app.inject({ method: 'GET', url: `/api/v1/marketplace/products?start=2019-01-01&end=2019-05-01&order_by=${order_by}&filters=${encodeURIComponent(JSON.stringify({ field: 'name', op: 'startswith', value: 'Tie ' }))}` });
       expect(r.json().data.map((x: { id: number }) => x.id), order_by).toEqual([1003, 1004]);
       expect(r.json().data.map((x: { revenue: string }) => x.revenue)).toEqual(['10.00', '10.00']);
     }
@@ -113,13 +96,13 @@ describe('GET/POST /api/v1/marketplace/products', () => {
 
   it('writes the same rows as CSV and Arrow', async () => {
     const url = `/api/v1/marketplace/products?as_of=${AS_OF}&limit=50&offset=3&order_by=rating`;
-    const json = (await app.inject({ method: 'GET', url })).json() as Paged;
+    const json = (await m.app.inject({ method: 'GET', url })).json() as Paged;
     const columns = ['id', 'name', 'category', 'price', 'rating', 'is_active', 'quantity_sold', 'revenue', 'orders', 'last_sold_at'].map((name) => ({ name, type: ['price', 'rating', 'revenue'].includes(name) ? 'decimal' : 'text' }));
     const answer = { columns, data: json.data } as never;
-    const csv = await app.inject({ method: 'GET', url: `${url}&format=csv` });
+    const csv = await m.app.inject({ method: 'GET', url: `${url}&format=csv` });
     expect(csv.headers['content-type']).toMatch(/text\/csv/);
     expectCsvEqualsJson(csv.body, answer, 'products csv');
-    const arrow = await app.inject({ method: 'GET', url, headers: { accept: 'application/vnd.apache.arrow.stream' } });
+    const arrow = await m.app.inject({ method: 'GET', url, headers: { accept: 'application/vnd.apache.arrow.stream' } });
     await expectArrowEqualsJson(arrow.rawPayload, answer, 'products arrow');
   });
 
@@ -135,7 +118,7 @@ describe('GET/POST /api/v1/marketplace/products', () => {
       ['start=2020-01-01&end=2019-01-01', '/end', 'invalid_time_range'],
     ];
     for (const [query, path, code] of cases) {
-      const r = await app.inject({ method: 'GET', url: `/api/v1/marketplace/products?${query}` });
+      const r = await m.app.inject({ method: 'GET', url: `/api/v1/marketplace/products?${query}` });
       expect(r.statusCode, query).toBe(400);
       expect(r.json().code, query).toBe(code);
       expect(r.json().details.map((d: { path: string }) => d.path), query).toContain(path);
@@ -146,7 +129,7 @@ describe('GET/POST /api/v1/marketplace/products', () => {
 describe('GET/POST /api/v1/marketplace/customers', () => {
   it('lists customers with a counted order by spend, ranked, page by page, as the reference does', async () => {
     const { first, rows } = await walk(`/api/v1/marketplace/customers?as_of=${AS_OF}&limit=9`);
-    const want = customersReference(src, fx.lines, ALL, () => true);
+    const want = customersReference(src, m.fx.lines, ALL, () => true);
     expect(rows).toEqual(want);
     expect(first.count).toBe(want.length);
     // Only pending and cancelled orders: not a buyer. One paid order of 0.10 + 0.20: "0.30".
@@ -156,12 +139,12 @@ describe('GET/POST /api/v1/marketplace/customers', () => {
 
   it('keeps spend strictly above min_spent, compared exactly whatever its decimals, and ranks among those kept', async () => {
     for (const min of ['0.30', '0.29', '0.2999999', '0.300001', '100', '1500.5', '-1']) {
-      const r = await app.inject({ method: 'GET', url: `/api/v1/marketplace/customers?as_of=${AS_OF}&limit=1000&min_spent=${min}` });
+      const r = await m.app.inject({ method: 'GET', url: `/api/v1/marketplace/customers?as_of=${AS_OF}&limit=1000&min_spent=${min}` });
       expect(r.statusCode, r.body).toBe(200);
-      expect(r.json().data, min).toEqual(customersReference(src, fx.lines, ALL, () => true, min));
+      expect(r.json().data, min).toEqual(customersReference(src, m.fx.lines, ALL, () => true, min));
     }
     const zoe = async (min: string | number) =>
-      ((await app.inject({ method: 'POST', url: '/api/v1/marketplace/customers', payload: { min_spent: min, limit: 1000, filters: { field: 'id', op: 'eq', value: 1001 } } })).json().data as unknown[]).length;
+      ((await m.app.inject({ method: 'POST', url: '/api/v1/marketplace/customers', payload: { min_spent: min, limit: 1000, filters: { field: 'id', op: 'eq', value: 1001 } } })).json().data as unknown[]).length;
     expect([await zoe('0.30'), await zoe(0.3), await zoe('0.2999999999'), await zoe(0.29), await zoe('0.30000000001')]).toEqual([0, 0, 1, 1, 0]);
   });
 
@@ -183,24 +166,24 @@ describe('GET/POST /api/v1/marketplace/customers', () => {
     ];
     for (const { members, w } of windows)
       for (const c of cases) {
-        const r = await app.inject({ method: 'POST', url: '/api/v1/marketplace/customers', payload: { ...members, filters: c.filters, limit: 1000 } });
+        const r = await m.app.inject({ method: 'POST', url: '/api/v1/marketplace/customers', payload: { ...members, filters: c.filters, limit: 1000 } });
         expect(r.statusCode, r.body).toBe(200);
-        const want = customersReference(src, fx.lines, w, c.keep);
+        const want = customersReference(src, m.fx.lines, w, c.keep);
         expect(r.json().data, `${JSON.stringify(members)} ${JSON.stringify(c.filters)}`).toEqual(want);
       }
     // 2019 holds one buyer's three orders: 10.00 + 10.00 + 0.30.
-    const y2019 = await app.inject({ method: 'GET', url: `/api/v1/marketplace/customers?start=2019-01-01&end=2020-01-01&${q({ filters: { field: 'id', op: 'eq', value: 1002 } })}` });
+    const y2019 = await m.app.inject({ method: 'GET', url: `/api/v1/marketplace/customers?start=2019-01-01&end=2020-01-01&${q({ filters: { field: 'id', op: 'eq', value: 1002 } })}` });
     expect(y2019.json().data).toEqual([expect.objectContaining({ id: 1002, orders: 3, revenue: '20.30', average_order_value: '6.77', rank: 1, dense_rank: 1 })]);
   });
 
   it('writes the same rows as CSV and Arrow, with page links in headers', async () => {
     const url = `/api/v1/marketplace/customers?as_of=${AS_OF}&limit=5&offset=5`;
-    const json = (await app.inject({ method: 'GET', url })).json() as Paged;
+    const json = (await m.app.inject({ method: 'GET', url })).json() as Paged;
     const columns = ['id', 'name', 'city', 'orders', 'revenue', 'average_order_value', 'first_order_at', 'last_order_at', 'rank', 'dense_rank'].map((name) => ({ name, type: ['revenue', 'average_order_value'].includes(name) ? 'decimal' : 'text' }));
-    const csv = await app.inject({ method: 'GET', url: `${url}&format=csv` });
+    const csv = await m.app.inject({ method: 'GET', url: `${url}&format=csv` });
     expectCsvEqualsJson(csv.body, { columns, data: json.data } as never, 'customers csv');
     expect(String(csv.headers['link'])).toContain('rel="next"');
-    const arrow = await app.inject({ method: 'GET', url: `${url}&format=arrow` });
+    const arrow = await m.app.inject({ method: 'GET', url: `${url}&format=arrow` });
     await expectArrowEqualsJson(arrow.rawPayload, { columns, data: json.data } as never, 'customers arrow');
   });
 
@@ -212,11 +195,11 @@ describe('GET/POST /api/v1/marketplace/customers', () => {
       ['limit=abc', '/limit'],
       [`filters=${encodeURIComponent('{"field":"email","op":"eq","value":"x"}')}`, '/filters/field'],
     ] as const) {
-      const r = await app.inject({ method: 'GET', url: `/api/v1/marketplace/customers?${query}` });
+      const r = await m.app.inject({ method: 'GET', url: `/api/v1/marketplace/customers?${query}` });
       expect(r.statusCode, query).toBe(400);
       expect(r.json().details[0].path, query).toBe(path);
     }
-    const body = await app.inject({ method: 'POST', url: '/api/v1/marketplace/customers', payload: { min_spent: true } });
+    const body = await m.app.inject({ method: 'POST', url: '/api/v1/marketplace/customers', payload: { min_spent: true } });
     expect(body.statusCode).toBe(400);
     expect(body.json().details[0].path).toBe('/min_spent');
   });

@@ -6,19 +6,15 @@
 // row; then the cases the spec names on purpose: cent-exact sums, pending and cancelled
 // orders, ties, null cities, empty months, a month that depends on the zone. A failure
 // names the seed and the question; MARKET_SEED=<n> replays another seed.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FastifyInstance } from 'fastify';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { Database } from '../engine/db.ts';
-import { Engine } from '../engine/engine.ts';
-import { marketplaceDataset } from '../engine/datasets/marketplace/declaration.ts';
-import { buildApp } from '../server/app.ts';
-import { STEADY_LIMITS, rng, tempDir } from './helpers.ts';
+import { rng } from './helpers.ts';
 import { answerDifference } from './query-compare.ts';
 import { expectArrowEqualsJson, expectCsvEqualsJson } from './query-formats.ts';
 import type { Answer as BlogAnswer } from './query-reference.ts';
 import type { Json } from './filter-semantics.ts';
-import { marketFixture } from './market-fixture.ts';
-import type { LineRow, MarketFixture } from './market-fixture.ts';
+import { useMarketApp } from './market-fixture.ts';
+import type { LineRow } from './market-fixture.ts';
 import { DIMENSIONS, MEASURES, cents, marketReference } from './market-reference.ts';
 import type { Answer, Question } from './market-reference.ts';
 
@@ -27,23 +23,9 @@ const QUESTIONS = 240;
 const BLOCK = 40;
 const URL = '/api/v1/marketplace/query';
 const AS_OF = '2026-11-01T00:00:00Z';
-const dir = tempDir('mquery-');
-let fx: MarketFixture;
-let engine: Engine;
-let app: FastifyInstance;
+const m = useMarketApp('mquery-');
 
-beforeAll(async () => {
-  fx = await marketFixture(dir.path);
-  engine = await Engine.open(fx.db, { dataset: marketplaceDataset });
-  app = await buildApp({ engine: () => undefined, engines: (name) => (name === 'marketplace' ? engine : undefined), limits: STEADY_LIMITS });
-});
-afterAll(async () => {
-  await app?.close();
-  await engine?.close();
-  dir.cleanup();
-});
-
-const post = (q: unknown) => app.inject({ method: 'POST', url: URL, payload: q as object });
+const post = (q: unknown) => m.app.inject({ method: 'POST', url: URL, payload: q as object });
 const differs = (body: Record<string, unknown>, want: Answer) => answerDifference(body, want as unknown as BlogAnswer);
 
 /** The filters questions draw from: the filter language's JSON, and the same condition
@@ -83,8 +65,8 @@ function questionMaker(r: () => number): () => { question: Question; answer: Ans
       ...(time ? { time } : {}), ...(filter === null ? {} : { filters: FILTERS[filter]!.json }),
       ...(r() < 0.3 ? { order: [{ by: pick([...measures, ...dimensions]), dir: pick(['asc', 'desc'] as const) }] } : {}),
     };
-    const holds = filter === null ? undefined : (l: LineRow) => FILTERS[filter]!.holds(l, fx.lines);
-    return { question, answer: marketReference(question, fx.lines, holds), filter };
+    const holds = filter === null ? undefined : (l: LineRow) => FILTERS[filter]!.holds(l, m.fx.lines);
+    return { question, answer: marketReference(question, m.fx.lines, holds), filter };
   };
 }
 
@@ -101,14 +83,14 @@ describe('the reference itself', () => {
   it('agrees with plain SQL GROUP BYs over the Parquet files (revenue, orders, units, buyers per category; counted orders only)', async () => {
     const db = await Database.open(':memory:');
     try {
-      const f = (t: string) => `read_parquet('${fx.source}/${t}.parquet')`;
+      const f = (t: string) => `read_parquet('${m.fx.source}/${t}.parquet')`;
       const sql = `SELECT k.name AS product__category__name, sum(i.quantity * i.unit_price)::VARCHAR AS revenue, count(DISTINCT o.id) AS orders,
           sum(i.quantity)::BIGINT AS items_sold, count(DISTINCT o.customer_id) AS customers
         FROM ${f('order_item')} i JOIN ${f('order')} o ON o.id = i.order_id JOIN ${f('product')} p ON p.id = i.product_id JOIN ${f('category')} k ON k.id = p.category_id
         WHERE o.status IN ('paid', 'shipped', 'delivered') GROUP BY 1 ORDER BY sum(i.quantity * i.unit_price) DESC, 1`;
       const rows = (await db.query(sql)).rows.map((r) => ({ ...r, revenue: (r['revenue'] as string).replace(/^(-?\d+)$/, '$1.00') }));
       const q: Question = { measures: ['revenue', 'orders', 'items_sold', 'customers'], dimensions: ['product__category__name'], as_of: AS_OF, limit: 1000 };
-      expect(marketReference(q, fx.lines).data).toEqual(rows);
+      expect(marketReference(q, m.fx.lines).data).toEqual(rows);
       expect(rows.length).toBeGreaterThan(20);
     } finally {
       db.close();
@@ -157,7 +139,7 @@ describe('marketplace query endpoint: random questions', () => {
 describe('marketplace query endpoint: the cases the spec names', () => {
   const ask = async (q: Omit<Question, 'as_of'>, holds?: (l: LineRow) => boolean) => {
     const question = { as_of: AS_OF, ...q } as Question;
-    const want = marketReference(question, fx.lines, holds);
+    const want = marketReference(question, m.fx.lines, holds);
     return { body: (await check(question, want, 'named case')) as { data: Record<string, Json>[]; columns: { name: string; type: string }[] }, want };
   };
 
@@ -222,7 +204,7 @@ describe('marketplace query endpoint: the cases the spec names', () => {
 
   it('writes ratings (DECIMAL(3,2), nulls too) and money as Decimal128 of scale 2 in Arrow', async () => {
     const question: Question = { measures: ['revenue', 'average_order_value'], dimensions: ['product__rating'], as_of: AS_OF };
-    const answer = marketReference(question, fx.lines);
+    const answer = marketReference(question, m.fx.lines);
     expect(answer.data.some((r) => r['product__rating'] === null)).toBe(true);
     const arrow = await post({ ...question, format: 'arrow' });
     expect(arrow.statusCode, arrow.body).toBe(200);
@@ -235,9 +217,9 @@ describe('marketplace query endpoint: the cases the spec names', () => {
   it('answers GET with the same members as query parameters', async () => {
     const q: Question = { measures: ['revenue', 'customers'], dimensions: ['product__category__parent__name'], as_of: AS_OF, tz: 'Asia/Kolkata', time: { granularity: 'quarter', compare: 'previous' }, filters: FILTERS[1]!.json };
     const p = new URLSearchParams({ measures: 'revenue,customers', dimensions: 'product__category__parent__name', as_of: AS_OF, tz: 'Asia/Kolkata', time: JSON.stringify(q.time), filters: JSON.stringify(q.filters) });
-    const res = await app.inject({ url: `${URL}?${p.toString()}` });
+    const res = await m.app.inject({ url: `${URL}?${p.toString()}` });
     expect(res.statusCode, res.body).toBe(200);
-    expect(differs(res.json() as Record<string, unknown>, marketReference(q, fx.lines, (l) => FILTERS[1]!.holds(l, fx.lines)))).toBeNull();
+    expect(differs(res.json() as Record<string, unknown>, marketReference(q, m.fx.lines, (l) => FILTERS[1]!.holds(l, m.fx.lines)))).toBeNull();
   });
 
   it('refuses unknown measures and dimensions with the nearest name; 400 for a decimal with more digits than it can compare', async () => {

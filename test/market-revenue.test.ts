@@ -3,83 +3,25 @@
 // from the first to the last holding a counted order (empty months of 2019 zero-filled), the
 // running revenue and the growth in BigInt cents; in several windows, zones and filters; CSV
 // and Arrow (Decimal128 read back exactly); the plan's SQL; bad parameters.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { compilePlan } from '../engine/query/compile-plan.ts';
 import { fieldsFrom } from '../engine/query/paths.ts';
 import { marketplaceDataset } from '../engine/datasets/marketplace/declaration.ts';
 import { revenue as revenueEndpoint } from '../engine/datasets/marketplace/revenue.ts';
-import { tempDir } from './helpers.ts';
-import { bucketOf, periodText, stepBucket, wallOf } from './query-calendar.ts';
-import type { Granularity } from './query-calendar.ts';
 import { expectArrowEqualsJson, expectCsvEqualsJson } from './query-formats.ts';
 import type { Answer } from './query-reference.ts';
-import { money } from './market-reference.ts';
+import { useMarketApp } from './market-fixture.ts';
 import type { LineRow } from './market-fixture.ts';
-import { AS_OF, FILTERS, countedLines, documented, lineCents, openMarket, percent2 } from './market-endpoints.ts';
-import type { MarketApp, WindowMembers } from './market-endpoints.ts';
+import { AS_OF, FILTERS, documented } from './market-endpoints.ts';
+import type { WindowMembers } from './market-endpoints.ts';
+import { revenueReference } from './market-fixed-references.ts';
+import type { Compare } from './market-fixed-references.ts';
 
-const dir = tempDir('mrevenue-');
-let m: MarketApp;
+const m = useMarketApp('mrevenue-');
 
-beforeAll(async () => {
-  m = await openMarket(dir.path);
-}, 120_000);
-afterAll(async () => {
-  await m?.app.close();
-  await m?.engine.close();
-  dir.cleanup();
-});
-
-type Compare = 'day' | 'week' | 'month' | 'year';
 type Row = Record<string, string | number | null>;
 
-/** ISO 8601 week label of a Monday bucket: the year of its Thursday, and the week number. */
-function isoWeekLabel(b: number): string {
-  const thursday = new Date(b + 3 * 86_400_000);
-  const y = thursday.getUTCFullYear();
-  const week = Math.floor((thursday.getTime() - Date.UTC(y, 0, 1)) / (7 * 86_400_000)) + 1;
-  return `${y}-W${String(week).padStart(2, '0')}`;
-}
-
-function labelOf(b: number, g: Compare): string {
-  const iso = new Date(b).toISOString();
-  return g === 'day' ? iso.slice(0, 10) : g === 'week' ? isoWeekLabel(b) : g === 'month' ? iso.slice(0, 7) : iso.slice(0, 4);
-}
-
-function reference(w: WindowMembers, compare: Compare, where?: (l: LineRow) => boolean): Row[] {
-  const tz = w.tz ?? 'UTC';
-  const cells = new Map<number, { cents: bigint; orders: Set<unknown>; items: number }>();
-  for (const l of countedLines(m.fx.lines, w, where)) {
-    const b = bucketOf(wallOf(Math.floor((l['_at'] as number) / 1000), tz), compare as Granularity);
-    let c = cells.get(b);
-    if (!c) cells.set(b, (c = { cents: 0n, orders: new Set(), items: 0 }));
-    c.cents += lineCents(l);
-    c.orders.add(l['order']);
-    c.items += l['quantity'] as number;
-  }
-  if (cells.size === 0) return [];
-  const first = Math.min(...cells.keys());
-  const last = Math.max(...cells.keys());
-  const rows: Row[] = [];
-  let running = 0n;
-  let previous: bigint | null = null;
-  for (let b = first; b <= last; b = stepBucket(b, compare as Granularity, 1)) {
-    const c = cells.get(b);
-    const cents = c?.cents ?? 0n;
-    running += cents;
-    rows.push({
-      period: periodText(b, compare as Granularity),
-      label: labelOf(b, compare),
-      revenue: money(cents),
-      orders: c?.orders.size ?? 0,
-      items_sold: c?.items ?? 0,
-      cumulative_revenue: money(running),
-      growth: previous === null || previous === 0n ? null : percent2(cents - previous, previous),
-    });
-    previous = cents;
-  }
-  return rows;
-}
+const reference = (w: WindowMembers, compare: Compare, where?: (l: LineRow) => boolean): Row[] => revenueReference(m.fx.lines, w, compare, where);
 
 const get = (query: string) => m.app.inject({ method: 'GET', url: `/api/v1/marketplace/revenue?as_of=${AS_OF}&${query}` });
 

@@ -19,13 +19,21 @@ const paths = (env: Record<string, string>) => loadConfig(env, false).snapshots.
 
 describe('snapshot paths', () => {
   it('the blog at ANALYTICS_DB, every other dataset in DATA_DIR (default: ANALYTICS_DB\'s folder, else data/); generated only at the default paths', () => {
-    expect(paths({})).toEqual([['blog', 'data/analytics.duckdb', true], ['marketplace', 'data/marketplace.duckdb', true]]);
-    expect(paths({ ANALYTICS_DB: '/srv/a/blog.duckdb' })).toEqual([['blog', '/srv/a/blog.duckdb', false], ['marketplace', '/srv/a/marketplace.duckdb', false]]);
-    expect(paths({ DATA_DIR: '/srv/d' })).toEqual([['blog', '/srv/d/analytics.duckdb', false], ['marketplace', '/srv/d/marketplace.duckdb', false]]);
-    expect(paths({ DATA_DIR: '/srv/d', ANALYTICS_DB: '/srv/e/b.duckdb' })).toEqual([['blog', '/srv/e/b.duckdb', false], ['marketplace', '/srv/d/marketplace.duckdb', false]]);
-    expect(paths({ DATA_DIR: 'data' })).toEqual([['blog', 'data/analytics.duckdb', true], ['marketplace', 'data/marketplace.duckdb', true]]);
-    expect(paths({ DATA_DIR: '/srv/d', GENERATE_DEFAULT: '1' }).map((p) => p[2])).toEqual([true, true]);
-    expect(paths({ GENERATE_DEFAULT: '0' }).map((p) => p[2])).toEqual([false, false]);
+    expect(paths({})).toEqual([['blog', 'data/analytics.duckdb', true], ['marketplace', 'data/marketplace.duckdb', true], ['members', 'data/members.duckdb', true]]);
+    expect(paths({ ANALYTICS_DB: '/srv/a/blog.duckdb' })).toEqual([
+      ['blog', '/srv/a/blog.duckdb', false],
+      ['marketplace', '/srv/a/marketplace.duckdb', false],
+      ['members', '/srv/a/members.duckdb', false],
+    ]);
+    expect(paths({ DATA_DIR: '/srv/d' })).toEqual([['blog', '/srv/d/analytics.duckdb', false], ['marketplace', '/srv/d/marketplace.duckdb', false], ['members', '/srv/d/members.duckdb', false]]);
+    expect(paths({ DATA_DIR: '/srv/d', ANALYTICS_DB: '/srv/e/b.duckdb' })).toEqual([
+      ['blog', '/srv/e/b.duckdb', false],
+      ['marketplace', '/srv/d/marketplace.duckdb', false],
+      ['members', '/srv/d/members.duckdb', false],
+    ]);
+    expect(paths({ DATA_DIR: 'data' })).toEqual([['blog', 'data/analytics.duckdb', true], ['marketplace', 'data/marketplace.duckdb', true], ['members', 'data/members.duckdb', true]]);
+    expect(paths({ DATA_DIR: '/srv/d', GENERATE_DEFAULT: '1' }).map((p) => p[2])).toEqual([true, true, true]);
+    expect(paths({ GENERATE_DEFAULT: '0' }).map((p) => p[2])).toEqual([false, false, false]);
   });
 });
 
@@ -48,7 +56,7 @@ describe('a server of two datasets', () => {
       expect(missing.status).toBe(503);
       expect(await missing.json()).toMatchObject({ code: 'unavailable', error: expect.stringContaining('marketplace') });
       expect((await fetch(`${server.url}/api/v1/meta?dataset=marketplace`)).status).toBe(503);
-      expect((await datasets()).map((d) => [d.name, d.available])).toEqual([['blog', true], ['marketplace', false]]);
+      expect((await datasets()).map((d) => [d.name, d.available])).toEqual([['blog', true], ['marketplace', false], ['members', false]]);
 
       const parquet = join(dir.path, 'market-parquet');
       const gen = await generateMarketplace({ orders: 500, seed: 8, out: parquet, end: END });
@@ -57,7 +65,7 @@ describe('a server of two datasets', () => {
       await server.waitFor(/SIGHUP: marketplace snapshot reloaded/);
       await server.waitFor(/SIGHUP: snapshot reloaded/);
       const listed = await datasets();
-      expect(listed.map((d) => [d.name, d.available])).toEqual([['blog', true], ['marketplace', true]]);
+      expect(listed.map((d) => [d.name, d.available])).toEqual([['blog', true], ['marketplace', true], ['members', false]]);
       expect(listed[1]!.snapshot!.tables).toEqual(gen.rows);
       const res = await post('/api/v1/marketplace/query', { measures: ['revenue', 'orders'], dimensions: ['order__status'] });
       expect(res.status).toBe(200);

@@ -3,58 +3,24 @@
 // product, ordered by the measure descending then id, rank() and dense_rank() counted by
 // hand over every product sold; ties (products 1003 and 1004: the same revenue, units and
 // orders), windows in zones, filters, CSV and Arrow, the plan's SQL, bad parameters.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { compilePlan } from '../engine/query/compile-plan.ts';
 import { fieldsFrom } from '../engine/query/paths.ts';
 import { marketplaceDataset } from '../engine/datasets/marketplace/declaration.ts';
 import { topProducts } from '../engine/datasets/marketplace/top-products.ts';
-import { tempDir } from './helpers.ts';
 import { expectArrowEqualsJson, expectCsvEqualsJson } from './query-formats.ts';
 import type { Answer } from './query-reference.ts';
-import { money } from './market-reference.ts';
+import { useMarketApp } from './market-fixture.ts';
 import type { LineRow } from './market-fixture.ts';
-import { AS_OF, FILTERS, countedLines, documented, lineCents, openMarket } from './market-endpoints.ts';
-import type { MarketApp, WindowMembers } from './market-endpoints.ts';
+import { AS_OF, FILTERS, documented } from './market-endpoints.ts';
+import { topProductsReference } from './market-fixed-references.ts';
+import type { WindowMembers } from './market-endpoints.ts';
 
-const dir = tempDir('mtop-');
-let m: MarketApp;
-
-beforeAll(async () => {
-  m = await openMarket(dir.path);
-}, 120_000);
-afterAll(async () => {
-  await m?.app.close();
-  await m?.engine.close();
-  dir.cleanup();
-});
+const m = useMarketApp('mtop-');
 
 type Row = Record<string, string | number | null>;
 
-function reference(w: WindowMembers, by: 'revenue' | 'quantity', limit: number, where?: (l: LineRow) => boolean): Row[] {
-  const per = new Map<number, { id: number; name: string; category: string; cents: bigint; quantity: number; orders: Set<unknown> }>();
-  for (const l of countedLines(m.fx.lines, w, where)) {
-    const id = l['product'] as number;
-    let p = per.get(id);
-    if (!p) per.set(id, (p = { id, name: l['product__name'] as string, category: l['product__category__name'] as string, cents: 0n, quantity: 0, orders: new Set() }));
-    p.cents += lineCents(l);
-    p.quantity += l['quantity'] as number;
-    p.orders.add(l['order']);
-  }
-  const value = (p: { cents: bigint; quantity: number }) => (by === 'revenue' ? p.cents : BigInt(p.quantity));
-  const all = [...per.values()];
-  all.sort((a, b) => (value(a) === value(b) ? a.id - b.id : value(a) > value(b) ? -1 : 1));
-  const distinct = [...new Set(all.map(value))];
-  return all.slice(0, limit).map((p) => ({
-    id: p.id,
-    name: p.name,
-    category: p.category,
-    revenue: money(p.cents),
-    quantity: p.quantity,
-    orders: p.orders.size,
-    rank: 1 + all.filter((x) => value(x) > value(p)).length,
-    dense_rank: 1 + distinct.filter((v) => v > value(p)).length,
-  }));
-}
+const reference = (w: WindowMembers, by: 'revenue' | 'quantity', limit: number, where?: (l: LineRow) => boolean): Row[] => topProductsReference(m.fx.lines, w, by, limit, where);
 
 const get = (query: string) => m.app.inject({ method: 'GET', url: `/api/v1/marketplace/top-products?as_of=${AS_OF}&${query}` });
 

@@ -12,6 +12,8 @@ import { importSnapshot } from '../data/import.ts';
 import { generateMarketplace } from '../data/marketplace/generate.ts';
 import { Engine } from '../engine/engine.ts';
 import { marketplaceDataset } from '../engine/datasets/marketplace/declaration.ts';
+import { generateMembers } from '../data/members/generate.ts';
+import { membersDataset } from '../engine/datasets/members/declaration.ts';
 import { serveSnapshot, STEADY_LIMITS, tempDir } from './helpers.ts';
 import type { Served } from './helpers.ts';
 
@@ -21,6 +23,7 @@ const dir = tempDir('readme-');
 let open: Served;
 let keyed: Served;
 let market: Engine;
+let members: Engine;
 
 interface Example {
   readonly command: string;
@@ -62,7 +65,14 @@ beforeAll(async () => {
   await generateMarketplace({ orders: 20_000, seed: 42, out: marketParquet, end: new Date(Math.floor(Date.now() / 60_000) * 60_000) });
   await importSnapshot({ source: marketParquet, dbPath: marketDb, dataset: marketplaceDataset });
   market = await Engine.open(marketDb, { dataset: marketplaceDataset });
-  const options = { debugToken: DEBUG_TOKEN, limits: STEADY_LIMITS, engines: (name: string) => (name === 'marketplace' ? market : undefined) };
+  // The members' default, smaller.
+  const membersParquet = join(dir.path, 'members-parquet');
+  const membersDb = join(dir.path, 'members.duckdb');
+  await generateMembers({ members: 5_000, seed: 42, out: membersParquet, end: new Date(Math.floor(Date.now() / 60_000) * 60_000) });
+  await importSnapshot({ source: membersParquet, dbPath: membersDb, dataset: membersDataset });
+  members = await Engine.open(membersDb, { dataset: membersDataset });
+  const engines: Record<string, Engine> = { marketplace: market, members };
+  const options = { debugToken: DEBUG_TOKEN, limits: STEADY_LIMITS, engines: (name: string) => engines[name] };
   open = await serveSnapshot(db, { ...options, reload: async () => open.engine.meta });
   keyed = await serveSnapshot(db, { ...options, accessKeys: API_KEYS.split(',').map((p) => ({ name: p.slice(0, p.indexOf(':')), secret: p.slice(p.indexOf(':') + 1) })) });
 }, 120_000);
@@ -70,6 +80,7 @@ afterAll(async () => {
   await open?.close();
   await keyed?.close();
   await market?.close();
+  await members?.close();
   dir.cleanup();
 });
 
@@ -101,6 +112,7 @@ describe('README examples', () => {
       if (!empty && /^\s*[{[]/.test(text)) {
         const json = JSON.parse(text) as Record<string, unknown>;
         if (Array.isArray(json['data'])) empty = json['data'].length === 0;
+        else if (Array.isArray(json['members'])) empty = json['members'].length === 0;
         else if (Array.isArray(json['rows'])) empty = json['rows'].length === 0;
       } else if (!empty && /format=csv|text\/csv/.test(ex.command)) empty = text.trim().split('\n').length < 2;
       if (empty) failures.push(`${ex.command}: no data: ${text.slice(0, 300)}`);

@@ -25,9 +25,19 @@ export function localDate(ms: number, tz: string): string {
   return `${pad(p['year']!, 4)}-${p['month']}-${p['day']}`;
 }
 
+const firstInstants = new Map<string, number>();
+
 /** The first instant whose local date in `tz` is `date` (`YYYY-MM-DD`) or later, by brute
- *  force: minute by minute over the hours around it, then second by second. */
+ *  force: minute by minute over the hours around it, then second by second (remembered:
+ *  references ask for the same windows' bounds again and again). */
 export function firstInstant(date: string, tz: string): number {
+  const key = `${tz}|${date}`;
+  let t = firstInstants.get(key);
+  if (t === undefined) firstInstants.set(key, (t = scanFirstInstant(date, tz)));
+  return t;
+}
+
+function scanFirstInstant(date: string, tz: string): number {
   const [y, m, d] = date.split('-').map(Number) as [number, number, number];
   const from = utcDate(y, m - 1, d) - 16 * 3_600_000;
   let t = from;

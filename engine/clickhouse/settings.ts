@@ -21,6 +21,8 @@ export const QUERY_SETTINGS: Readonly<Record<string, string | number>> = {
   optimize_min_equality_disjunction_chain_length: 1000,
   // GROUP BY 1, 2 names columns by position.
   enable_positional_arguments: 1,
+  // A zone read from a column (a member's zone) in toTimeZone (dialect zoneOffsetMicros).
+  allow_nonconst_timezone_arguments: 1,
   // Instants are read and written in UTC whatever the server's zone.
   session_timezone: 'UTC',
   // 64-bit integers and decimals as JSON strings: exact, never through a double; decimals

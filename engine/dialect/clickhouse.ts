@@ -80,6 +80,9 @@ function floorSeconds(ts: string): string {
   return `fromUnixTimestamp64Second(intDiv(${us}, 1000000) - (${us} % 1000000 < 0), 'UTC')`;
 }
 
+/** The wall clock of an instant in a zone, as a UTC timestamp (dialect localTime). */
+const localWall = (tz: string, ts: string): string => `toDateTime64(toString(toTimeZone(${ts}, ${tz})), 6, 'UTC')`;
+
 /** Text as a ClickHouse string literal: for the engine's own constants only. */
 const literal = (s: string) => `'${s.replaceAll('\\', '\\\\').replaceAll("'", "\\'")}'`;
 
@@ -112,6 +115,8 @@ export const clickhouse: Dialect = {
     multiply: (a) => `(${a.join(' * ')})`,
     add: (a) => `(${a.join(' + ')})`,
     subtract: ([x, y]) => `(${x} - ${y})`,
+    // Whole seconds between two instants, rounded toward zero (DuckDB's `//`).
+    seconds_between: ([x, y]) => `intDiv(toUnixTimestamp64Micro(${y}) - toUnixTimestamp64Micro(${x}), 1000000)`,
   },
   // With cast_keep_nullable, a null stays null (a CAST to Int64 would refuse it).
   cast: (e, t) => `CAST(${e} AS ${chType(t)})`,
@@ -150,7 +155,15 @@ export const clickhouse: Dialect = {
   // The wall clock of an instant in a zone, as a UTC timestamp: the instant written in the
   // zone (DST included) and read back in UTC. timeZoneOffset() is wrong before 1970 in zones
   // west of Greenwich (a day too many: +20 h for -4 h); the zone's own text is right.
-  localTime: (tz, ts) => `toDateTime64(toString(toTimeZone(${ts}, ${tz})), 6, 'UTC')`,
+  localTime: (tz, ts) => localWall(tz, ts),
+  // `%` keeps the dividend's sign, as DuckDB's does: the same formulas.
+  floorDiv: (a, b) => `intDiv((${a}) - ((((${a}) % (${b})) + (${b})) % (${b})), ${b})`,
+  floorMod: (a, b) => `((((${a}) % (${b})) + (${b})) % (${b}))`,
+  // The wall clock as localTime writes it, less the instant: exact to the microsecond. A zone
+  // read from a column needs allow_nonconst_timezone_arguments (settings.ts).
+  zoneOffsetMicros: (tz, ts) => `(toUnixTimestamp64Micro(${localWall(tz, ts)}) - toUnixTimestamp64Micro(${ts}))`,
+  integerSeries: (lo, hi) => `arrayJoin(range(toInt64(${lo}), toInt64(${hi})))`,
+  dateOfDay: (d) => `addDays(toDate32('1970-01-01'), toInt32(${d}))`,
   epochMicros: (ts) => `toUnixTimestamp64Micro(${ts})`,
   fromEpochMicros: (us) => `fromUnixTimestamp64Micro(toInt64(${us}), 'UTC')`,
   bucketRange: (lo, hi, step, from) => {
@@ -172,6 +185,21 @@ export const clickhouse: Dialect = {
   quarterLabel: (c) => `concat(toString(toYear(${c})), '-Q', toString(toQuarter(${c})))`,
   // toString gives `YYYY-MM-DD hh:mm:ss.ffffff`: milliseconds, or all six digits.
   isoInstant: (c) => `concat(replaceOne(substring(toString(${c}), 1, if(toUnixTimestamp64Micro(${c}) % 1000 = 0, 23, 26)), ' ', 'T'), 'Z')`,
+  zonedIsoInstant: (c, tz) => {
+    const local = localWall(tz, c);
+    const off = `intDiv(toUnixTimestamp64Micro(${local}) - toUnixTimestamp64Micro(${c}), 1000000)`;
+    const us = `((toUnixTimestamp64Micro(${c}) % 1000000 + 1000000) % 1000000)`;
+    const fraction = `if(${us} = 0, '', concat('.', leftPad(toString(${us}), 6, '0')))`;
+    const two = (x: string) => `leftPad(toString(${x}), 2, '0')`;
+    const seconds = `if(abs(${off}) % 60 = 0, '', concat(':', ${two(`abs(${off}) % 60`)}))`;
+    return `concat(replaceOne(substring(toString(${local}), 1, 19), ' ', 'T'), ${fraction}, if(${off} < 0, '-', '+'), ${two(`intDiv(abs(${off}), 3600)`)}, ':', ${two(`intDiv(abs(${off}) % 3600, 60)`)}, ${seconds})`;
+  },
+  // Tuples sort by their elements in order, as DuckDB's structs.
+  sortList: (l) => `arraySort(${l})`,
+  mapList: (l, x, body) => `arrayMap(${x} -> ${body}, ${l})`,
+  // A named tuple is written as an object (settings.ts); 64-bit integers come quoted there.
+  jsonObject: (members) => `toJSONString(tuple(${members.map(([n, v]) => `${v} AS ${ident(n)}`).join(', ')}))`,
+  minutesText: (c) => `concat(formatDateTime(${c}, '%M'), ' ', toString(toDayOfMonth(${c})), ' ', formatDateTime(${c}, '%Y %H:%i'))`,
   // lower() is ASCII only in ClickHouse; lowerUTF8 folds other letters as DuckDB's lower().
   // Functions, not LIKE: `%`, `_` and `\` in the value are ordinary characters.
   operators: {

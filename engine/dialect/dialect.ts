@@ -63,6 +63,16 @@ export interface Dialect {
   truncate(unit: string, ts: string): string;
   /** A UTC timestamp as wall-clock time in the zone named by the bound parameter `tz`. */
   localTime(tz: string, ts: string): string;
+  /** Integer division rounding down, and its remainder (0 <= r < b), for b > 0. */
+  floorDiv(a: string, b: string): string;
+  floorMod(a: string, b: string): string;
+  /** How many microseconds the wall clock of the zone `tz` (a bound parameter or a column
+   *  holding an IANA name) is ahead of UTC at the timestamp `ts` (a UTC instant). */
+  zoneOffsetMicros(tz: string, ts: string): string;
+  /** In a select list: the row repeated once per integer from `lo` to `hi` - 1. */
+  integerSeries(lo: string, hi: string): string;
+  /** The DATE `days` days after 1970-01-01. */
+  dateOfDay(days: string): string;
   /** Microseconds since 1970-01-01 UTC, and back. */
   epochMicros(ts: string): string;
   fromEpochMicros(us: string): string;
@@ -81,6 +91,22 @@ export interface Dialect {
   /** An instant (a UTC timestamp) as ISO 8601 text with `Z`: milliseconds always, six
    *  digits where there are microseconds below them (server/iso-instant.ts). */
   isoInstant(col: string): string;
+  /** An instant (a UTC timestamp) as ISO 8601 text of the wall time in the zone `tz` (an
+   *  expression: a column holding a zone name) with that zone's offset at that instant
+   *  (`2020-06-20T17:29:00+03:00`): seconds always, six digits of fraction only where there
+   *  are microseconds; the offset `+HH:MM`, with `:SS` where it has seconds (local mean
+   *  times before standard time). */
+  zonedIsoInstant(col: string, tz: string): string;
+  /** A list sorted ascending, structs by their fields in order (nulls where none are). */
+  sortList(list: string): string;
+  /** Each item of a list through `body`, which reads the item as `item` (a plain name). */
+  mapList(list: string, item: string, body: string): string;
+  /** A JSON object's text from named values (lists of structs become arrays of objects;
+   *  text is escaped as JSON requires), members in the order given. */
+  jsonObject(members: readonly (readonly [name: string, sql: string])[]): string;
+  /** An instant as English text in UTC to the minute, seconds dropped: the full month
+   *  name, the unpadded day, the year, `HH:MM` (`June 20 2020 14:29`). */
+  minutesText(col: string): string;
   /** A timestamp as text in a strftime format (bound as a parameter: `format`). */
   formatTime(col: string, format: string): string;
   /** A timestamp's quarter as `YYYY-Qn`. */

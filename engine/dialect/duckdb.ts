@@ -24,6 +24,8 @@ export const duckdb: Dialect = {
     multiply: (a) => `(${a.join(' * ')})`,
     add: (a) => `(${a.join(' + ')})`,
     subtract: ([x, y]) => `(${x} - ${y})`,
+    // Whole seconds from x to y, rounded toward zero (exact: microseconds, not a double).
+    seconds_between: ([x, y]) => `((epoch_us(${y}) - epoch_us(${x})) // 1000000)`,
   },
   cast: (e, t) => `CAST(${e} AS ${t})`,
   // The message is one of the engine's own constants (refusals.ts), never request text.
@@ -44,6 +46,12 @@ export const duckdb: Dialect = {
   nullSafeEquals: (a, b) => `${a} IS NOT DISTINCT FROM ${b}`,
   truncate: (unit, ts) => `date_trunc(${unit}, ${ts})`,
   localTime: (tz, ts) => `timezone(${tz}, ${ts}::TIMESTAMPTZ)`,
+  // `//` truncates toward zero: instants before 1970 are negative.
+  floorDiv: (a, b) => `((${a} - (((${a}) % (${b})) + (${b})) % (${b})) // (${b}))`,
+  floorMod: (a, b) => `((((${a}) % (${b})) + (${b})) % (${b}))`,
+  zoneOffsetMicros: (tz, ts) => `(epoch_us(timezone(${tz}, ${ts}::TIMESTAMPTZ)) - epoch_us(${ts}))`,
+  integerSeries: (lo, hi) => `unnest(range(${lo}, ${hi}))`,
+  dateOfDay: (d) => `(DATE '1970-01-01' + CAST(${d} AS INTEGER))`,
   epochMicros: (ts) => `epoch_us(${ts})`,
   fromEpochMicros: (us) => `make_timestamp(${us})`,
   bucketRange: (lo, hi, step, from) => `SELECT unnest(generate_series(${lo}, ${hi}, INTERVAL ${step})) AS b FROM ${from} WHERE ${lo} IS NOT NULL`,
@@ -55,6 +63,17 @@ export const duckdb: Dialect = {
   quarterLabel: (c) => `(CAST(year(${c}) AS VARCHAR) || '-Q' || CAST(quarter(${c}) AS VARCHAR))`,
   isoInstant: (c) =>
     `CASE WHEN microsecond(${c}) % 1000 = 0 THEN strftime(${c}, '%Y-%m-%dT%H:%M:%S.%gZ') ELSE strftime(${c}, '%Y-%m-%dT%H:%M:%S.%fZ') END`,
+  zonedIsoInstant: (c, tz) => {
+    const local = `timezone(${tz}, ${c}::TIMESTAMPTZ)`;
+    const off = `((epoch_us(${local}) - epoch_us(${c})) // 1000000)`;
+    const fraction = `CASE WHEN microsecond(${c}) % 1000000 = 0 THEN '' ELSE printf('.%06d', microsecond(${c}) % 1000000) END`;
+    const seconds = `CASE WHEN abs(${off}) % 60 = 0 THEN '' ELSE printf(':%02d', abs(${off}) % 60) END`;
+    return `(strftime(${local}, '%Y-%m-%dT%H:%M:%S') || ${fraction} || printf('%s%02d:%02d', CASE WHEN ${off} < 0 THEN '-' ELSE '+' END, abs(${off}) // 3600, abs(${off}) % 3600 // 60) || ${seconds})`;
+  },
+  sortList: (l) => `list_sort(${l})`,
+  mapList: (l, x, body) => `list_transform(${l}, lambda ${x}: ${body})`,
+  jsonObject: (members) => `to_json(struct_pack(${members.map(([n, v]) => `${ident(n)} := ${v}`).join(', ')}))`,
+  minutesText: (c) => `strftime(${c}, '%B %-d %Y %H:%M')`,
   // Case-insensitive text matching uses functions, not LIKE, so that `%`, `_` and `\` in
   // the value are ordinary characters with no escaping to get wrong.
   operators: {

@@ -3,7 +3,7 @@
 // of one-to-many relations, as lists of objects). One statement whatever the page size: the
 // page size and offset are parameters, so the text, and the statement prepared from it, are
 // the same for every page. Pure: no I/O.
-import type { Catalog, TableDef } from '../catalog.ts';
+import type { Catalog } from '../catalog.ts';
 import { tableDef, tableKey } from '../catalog.ts';
 import type { Dialect } from '../dialect/dialect.ts';
 import { duckdb } from '../dialect/duckdb.ts';
@@ -11,10 +11,11 @@ import type { FieldDef } from '../fields.ts';
 import { compileFilter } from '../filter/compile.ts';
 import type { Params } from '../params.ts';
 import { ident } from '../sql.ts';
-import type { ChildList, ListPlan, OrderTerm } from './nodes.ts';
+import type { ListPlan } from './nodes.ts';
+import { ISO, listValue } from './list-instants.ts';
+import { PAGE, childSql, orderBy, requiredChildren } from './list-children.ts';
 import { JoinSet, fieldsFrom, readWith } from './paths.ts';
 import type { ColumnRef } from '../sql.ts';
-import { answerValue } from './compile-aggregate.ts';
 import type { RowMeasureSql } from './row-measures.ts';
 import { ROW_MEASURE_KEY } from './row-measures.ts';
 
@@ -24,17 +25,19 @@ const TOTAL = '__total';
 const KEY = '__key';
 /** The query's own names (CTEs, page columns), kept apart from the catalog's the same way. */
 const FILTERED = ident('__filtered');
-const PAGE = ident('__page');
 const orderColumn = (i: number): string => ident(`__o${i}`);
 const childCte = (i: number): string => ident(`__child${i}`);
 const ROWS = ident('__rows');
 const MEASURES = ident('__measures');
 const figureColumn = (i: number): string => ident(`__f${i}`);
+const WALK_KEYS = ident('__keys');
 
-const DIR: Readonly<Record<OrderTerm['dir'], string>> = { asc: 'ASC', desc: 'DESC' };
-/** Nulls sort after every other value in both directions, as they do in grouped answers;
- *  ties are broken by the table's key ascending, so that pages never overlap. */
-const orderBy = (term: string, dir: OrderTerm['dir']): string => `${term} ${DIR[dir]} NULLS LAST`;
+/** An output column: its name and SQL. */
+interface Output {
+  readonly name: string;
+  readonly sql: string;
+}
+
 
 /** The output names of a plan's figures and ranks. */
 export const figureNames = (plan: ListPlan): string[] => {
@@ -52,26 +55,6 @@ function checkNames(plan: ListPlan): void {
     if (new Set(child.columns).size !== child.columns.length) throw new Error(`list ${plan.table}: child list '${child.name}' names a column twice`);
   }
   for (const n of [plan.limit, plan.offset]) if (!Number.isSafeInteger(n) || n < 0) throw new Error(`list ${plan.table}: bad limit or offset ${n}`);
-}
-
-/** One child list as a CTE of (parent key, list of structs), for the page's rows only. */
-function childSql(catalog: Catalog, root: TableDef, child: ChildList, params: Params, dialect: Dialect): string {
-  const rel = root.relations.find((r) => r.name === child.relation);
-  if (!rel || rel.kind !== 'one-to-many') throw new Error(`table ${root.name} has no one-to-many relation '${child.relation}'`);
-  const table = tableDef(catalog, rel.target);
-  const joins = new JoinSet();
-  const read: ColumnRef = (c) => `c.${ident(c)}`;
-  const childFields = fieldsFrom(catalog, table.name);
-  const value = (path: string) => readWith(childFields, path, read, joins, params, dialect).sql;
-  // Instants as the API writes them elsewhere: ISO 8601 text in UTC.
-  const shown = (path: string) => answerValue(readWith(childFields, path, read, joins, params, dialect), dialect, value(path));
-  const fields = child.columns.map((p) => [p, shown(p)] as const);
-  const order = [...child.order.map((t) => orderBy(value(t.by), t.dir)), `c.${ident(tableKey(table))} ASC`];
-  const fk = `c.${ident(rel.column)}`;
-  // A semi-join on the page's keys, so that only the page's children are read, joined and
-  // aggregated; the children of a row with none are an empty list (COALESCE in the SELECT).
-  return dialect.childList(fk, fields, order, `${ident(table.name)} AS c${joins.lines}
-  WHERE ${fk} IN (SELECT p.${ident(tableKey(root))} FROM ${PAGE} AS p)`);
 }
 
 /**
@@ -102,18 +85,32 @@ function childSql(catalog: Catalog, root: TableDef, child: ChildList, params: Pa
  *   paging; else for the page's keys only (a semi-join, like a child list), after paging.
  *   Still one statement.
  */
-export function compileList(plan: ListPlan, catalog: Catalog, fields: ReadonlyMap<string, FieldDef>, params: Params, dialect: Dialect = duckdb, measures?: RowMeasureSql): string {
+export function compileList(
+  plan: ListPlan,
+  catalog: Catalog,
+  fields: ReadonlyMap<string, FieldDef>,
+  params: Params,
+  dialect: Dialect = duckdb,
+  measures?: RowMeasureSql,
+  /** The fact projections the snapshot holds (child lists of fact rows may read one). */
+  held?: ReadonlySet<string>,
+): string {
   checkNames(plan);
   if (plan.measures && !measures) throw new Error(`list ${plan.table}: figures need their SQL (rowMeasureSql)`);
   const root = tableDef(catalog, plan.table);
   const key = ident(tableKey(root));
   const m = plan.measures && measures ? { plan: plan.measures, sql: measures } : undefined;
+  const walk = plan.walk;
+  if (walk && (plan.order.length > 0 || plan.measures)) throw new Error(`list ${plan.table}: a walk is in key order, without figures`);
   // Figures are computed before paging where the rows listed, their order or their ranks
   // depend on them; else only for the page's rows, after paging.
   const early = m !== undefined && (m.plan.having.length > 0 || m.plan.rank !== undefined || plan.order.some((t) => m.sql.has(t.by)));
   const pick = plan.pick ? dialect.listContains(params.addList(plan.pick, 'BIGINT'), `r.${key}`) : undefined;
+  const keyType = root.columns.find((c) => c.name === tableKey(root))?.sqlType ?? 'BIGINT';
   const conds = [
     ...(plan.filter ? [compileFilter(plan.filter, fields, params, (c) => `r.${ident(c)}`, dialect)] : []),
+    ...requiredChildren(catalog, root, plan, params, dialect, held),
+    ...(walk?.after === undefined ? [] : [`r.${key} > ${params.add(walk.after, keyType)}`]),
     ...(pick && !early ? [pick] : []),
   ];
   const where = conds.length ? `\n  WHERE ${conds.join(' AND ')}` : '';
@@ -125,18 +122,22 @@ export function compileList(plan: ListPlan, catalog: Catalog, fields: ReadonlyMa
     carried.add(c);
     return `r.${ident(c)}`;
   };
+  const style = plan.instants ?? ISO;
+  // Zoned instants read the row's zone column: the page carries it, for children too.
+  if (style.kind === 'zoned') readPage(style.zone);
+  const zone = () => readPage((style as { zone: string }).zone);
   const outJoins = new JoinSet();
   const columns = plan.columns.map((p) => {
     const read = readWith(own, p, readPage, outJoins, params, dialect);
-    return `${answerValue(read, dialect, read.sql)} AS ${ident(p)}`;
+    return { name: p, sql: listValue(read, read.sql, style, dialect, zone) };
   });
 
   // Figures (and ranks) as columns of __rows (early), or read from the page's own CTE row.
   const names = m ? figureNames(plan) : [];
-  const figureOut = (name: string, sql: string) => (m && m.sql.has(name) && m.plan.measures.find((x) => x.name === name && 'time' in x) ? dialect.isoInstant(sql) : sql);
+  const figureOut = (name: string, sql: string) => (m && m.sql.has(name) && m.plan.measures.find((x) => x.name === name && 'time' in x) ? listValue({ sql, type: 'timestamp', nullable: true }, sql, style, dialect, zone) : sql);
   const ctes: string[] = [];
   let source = FILTERED;
-  let figures: string[] = [];
+  let figures: Output[] = [];
   if (m && early) {
     const keys = plan.filter ? `SELECT r.${key} FROM ${FILTERED} AS r` : undefined;
     ctes.push(`${MEASURES} AS (\n  ${m.sql.select(keys)}\n)`);
@@ -150,7 +151,7 @@ export function compileList(plan: ListPlan, catalog: Catalog, fields: ReadonlyMa
     ctes.push(`${ROWS} AS${dialect.cteHint('inlined')} (\n  ${pick ? `SELECT * FROM (\n    ${inner}\n  ) AS r WHERE ${pick}` : inner}\n)`);
     source = ROWS;
     names.forEach((_, i) => carried.add(`__f${i}`));
-    figures = names.map((n, i) => `${figureOut(n, `r.${figureColumn(i)}`)} AS ${ident(n)}`);
+    figures = names.map((n, i) => ({ name: n, sql: figureOut(n, `r.${figureColumn(i)}`) }));
   }
 
   const pageJoins = new JoinSet();
@@ -169,24 +170,40 @@ export function compileList(plan: ListPlan, catalog: Catalog, fields: ReadonlyMa
   if (m && !early) {
     ctes.push(`${MEASURES} AS (\n  ${m.sql.select(`SELECT p.${key} FROM ${PAGE} AS p`)}\n)`);
     lateJoin = `\n  LEFT JOIN ${MEASURES} AS m ON m.${ROW_MEASURE_KEY} = r.${key}`;
-    figures = m.sql.names.map((n) => `${figureOut(n, m.sql.value(n, 'm'))} AS ${ident(n)}`);
+    figures = m.sql.names.map((n) => ({ name: n, sql: figureOut(n, m.sql.value(n, 'm')) }));
   }
 
-  const children = plan.children.map((c, i) => `${childCte(i)} AS (\n  ${childSql(catalog, root, c, params, dialect)}\n)`);
-  const childColumns = plan.children.map((c, i) => `COALESCE(${childCte(i)}."__v", []) AS ${ident(c.name)}`);
+  const children = plan.children.map((c, i) => `${childCte(i)} AS (\n  ${childSql(catalog, root, c, style, params, dialect, held)}\n)`);
+  const childColumns: Output[] = plan.children.map((c, i) => ({ name: c.name, sql: `COALESCE(${childCte(i)}."__v", [])` }));
   const childJoins = plan.children.map((_, i) => `\n  LEFT JOIN ${childCte(i)} ON ${childCte(i)}."__k" = r.${key}`).join('');
   const before = early ? ctes.map((c) => `, ${c}`).join('') : '';
   const after = [...(early ? [] : ctes), ...children].map((c) => `, ${c}`).join('');
 
-  return `WITH ${FILTERED} AS${dialect.cteHint('inlined')} (
-  SELECT * FROM ${ident(root.name)} AS r${where}
-)${before}, ${PAGE} AS${dialect.cteHint('materialized')} (
+  // A walk's page: its keys by a top-N over the key alone, then their rows by key (a table
+  // stored by key reads a few row groups for them); carrying every column through the
+  // top-N instead read all the rows after the page (1M members: 0.25 s a page, not 0.05).
+  const page = walk
+    ? `${WALK_KEYS} AS${dialect.cteHint('materialized')} (
+  SELECT ${dialect.keepName(`r.${key}`, key)} FROM ${source} AS r ORDER BY r.${key} ASC LIMIT ${limit} OFFSET ${offset}
+), ${PAGE} AS${dialect.cteHint('materialized')} (
+  SELECT ${pageColumns.join(', ')}
+  FROM ${source} AS r
+  WHERE r.${key} IN (SELECT k.${key} FROM ${WALK_KEYS} AS k)
+)`
+    : `${PAGE} AS${dialect.cteHint('materialized')} (
   SELECT ${pageColumns.join(', ')}
   FROM ${source} AS r${pageJoins.lines}
   ORDER BY ${[...plan.order.map((t, i) => orderBy(orderColumn(i), t.dir)), `r.${key} ASC`].join(', ')}
   LIMIT ${limit} OFFSET ${offset}
-)${after}
-SELECT (SELECT count(*) FROM ${source}) AS ${ident(TOTAL)}, r.${key} AS ${ident(KEY)}${[...columns, ...figures, ...childColumns].map((c) => `, ${c}`).join('')}
+)`;
+  const outputs = [...columns, ...figures, ...childColumns];
+  // As JSON: the key beside it (a walk goes on after the last one).
+  const selected: Output[] =
+    plan.json === undefined ? outputs : [{ name: tableKey(root), sql: `r.${key}` }, { name: plan.json, sql: dialect.jsonObject(outputs.map((o) => [o.name, o.sql])) }];
+  return `WITH ${FILTERED} AS${dialect.cteHint('inlined')} (
+  SELECT * FROM ${ident(root.name)} AS r${where}
+)${before}, ${page}${after}
+SELECT ${walk ? '-1' : `(SELECT count(*) FROM ${source})`} AS ${ident(TOTAL)}, r.${key} AS ${ident(KEY)}${selected.map((c) => `, ${c.sql} AS ${ident(c.name)}`).join('')}
 FROM (SELECT 1) AS one
   LEFT JOIN ${PAGE} AS r ON true${outJoins.lines}${lateJoin}${childJoins}
 ORDER BY ${pageOrder.join(', ')}`;

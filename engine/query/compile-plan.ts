@@ -13,6 +13,7 @@ import { compileSeries } from './compile-series.ts';
 import { compileList } from './compile-list.ts';
 import { compileBasket } from './compile-basket.ts';
 import { compileCohort } from './compile-cohort.ts';
+import { compileActivity } from './compile-activity.ts';
 import { fieldsFrom } from './paths.ts';
 import { withProjection } from './projection.ts';
 import type { FilterNode } from '../filter/parse.ts';
@@ -46,7 +47,7 @@ export function compilePlan(plan: Plan, ds: DatasetDef, fields: ReadonlyMap<stri
       // The filter is rooted at the listed table, as its question parsed it; figures read
       // the fact rows, from the fact root.
       const figures = plan.measures && rowMeasureSql(plan.measures, plan.table, ds, fields, params, dialect);
-      return { sql: compileList(plan, ds.catalog, fieldsFrom(ds.catalog, plan.table), params, dialect, figures), params: params.values };
+      return { sql: compileList(plan, ds.catalog, fieldsFrom(ds.catalog, plan.table), params, dialect, figures, options.projections), params: params.values };
     }
     case 'bundle':
       // Its parts are statements of their own, compiled and run one by one (runner.ts).
@@ -56,6 +57,9 @@ export function compilePlan(plan: Plan, ds: DatasetDef, fields: ReadonlyMap<stri
     case 'cohort':
       // The filter is rooted at the entity's table; the counting rule, at the fact's.
       return { sql: compileCohort(plan, ds, fields, params, dialect), params: params.values };
+    case 'activity':
+      // The filter is rooted at the entity's table.
+      return { sql: compileActivity(plan, ds, options, params, dialect), params: params.values };
     default:
       return assertNever(plan);
   }

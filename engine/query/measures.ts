@@ -48,6 +48,8 @@ export function exprType(catalog: Catalog, e: Expr): MeasureType {
     case 'literal':
       return typeof e.value === 'number' && Number.isInteger(e.value) ? { type: 'integer' } : { type: 'number' };
     case 'call': {
+      // A length of time in whole seconds, whatever it is measured between.
+      if (e.fn === 'seconds_between') return { type: 'integer' };
       const ts = e.args.map((a) => exprType(catalog, a));
       if (ts.some((t) => t.type === 'number')) return { type: 'number' };
       if (ts.some((t) => t.type === 'decimal')) {

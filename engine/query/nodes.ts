@@ -9,7 +9,8 @@ import type { TimeWindow } from './spec.ts';
  *  id): checked before the plan runs. */
 export interface Requirement {
   readonly table: string;
-  readonly key: number;
+  /** The row's key (a number, or a UUID's canonical text), bound as the key column's type. */
+  readonly key: number | string;
   /** The request member that named it, as a JSON pointer, and the message. */
   readonly path: string;
   readonly message: string;
@@ -106,7 +107,18 @@ export interface ChildList {
   readonly relation: string;
   readonly columns: readonly string[];
   readonly order: readonly OrderTerm[];
+  /** Only the related rows that satisfy it (a filter rooted at the relation's table). */
+  readonly filter?: FilterNode | undefined;
+  /** A row with no related row (that passes `filter`) is not listed, nor counted. */
+  readonly required?: boolean;
 }
+
+/** How a list writes instants: ISO 8601 in UTC with `Z` (`iso`, the default); in the
+ *  zone named by a column of the listed row, ISO 8601 with that zone's offset at the instant
+ *  (`zoned`: `2020-06-20T17:29:00+03:00`; child lists' instants in their parent's zone); or
+ *  in UTC as English text to the minute, seconds dropped (`minutes-text`:
+ *  `June 20 2020 14:29`). */
+export type InstantStyle = { readonly kind: 'iso' } | { readonly kind: 'zoned'; readonly zone: string } | { readonly kind: 'minutes-text' };
 
 /** A figure per listed row from the fact rows that reach it: a measure of the dataset, or
  *  the earliest / latest fact time (an instant, null where no fact row reaches the row). */
@@ -151,6 +163,17 @@ export interface ListPlan {
   readonly measures?: RowMeasures;
   /** Answer only the rows with these keys, after ranking: one row's rank among all. */
   readonly pick?: readonly number[];
+  /** A page of a walk through every row in key order (`order` empty, no figures): the
+   *  rows after the key `after` (absent: from the first, past `offset`), found by a top-N
+   *  over the key alone and then read by key (cheap on a table stored by key), and not
+   *  counted (the answer's total is -1). */
+  readonly walk?: { readonly after?: number | string };
+  /** Answer each row as one column of this name holding the row's JSON object text (its
+   *  columns and child lists, in plan order), made by the database: a walk of a million
+   *  rows then converts no nested values. */
+  readonly json?: string;
+  /** How instants are written (default `iso`). */
+  readonly instants?: InstantStyle;
   /** Ties: the table's key ascending. */
   readonly order: readonly OrderTerm[];
   readonly limit: number;
@@ -202,8 +225,46 @@ export interface CohortPlan {
   readonly measure: string;
 }
 
+/** The calendar an activity plan counts in: one IANA zone's for everybody, or each entity's
+ *  own zone's (its wall clock: a member in Tokyo is active on the Tokyo date). */
+export type ActivityZone = { readonly kind: 'fixed'; readonly tz: string } | { readonly kind: 'entity' };
+
+/** Concurrency buckets: their length on the wall clock. */
+export type ActivityBucket = 'minute' | '5m' | '15m' | 'hour' | 'day';
+
+/** What an activity plan asks (compile-activity.ts):
+ *  - `active`: per calendar bucket, entities active in it and entities whose first activity
+ *    ever starts in it; per day also those active in the 7 and 30 days ending with it;
+ *  - `time`: active time per entity and calendar day, paged (with `labels`, columns of the
+ *    entity's table);
+ *  - `concurrency`: per bucket, the most entities active at one instant and those active at
+ *    any; the whole window's peak;
+ *  - `sessions`: the distribution of merged periods' lengths;
+ *  - `heatmap`: active time and entities per weekday and hour of the wall clock. */
+export type ActivityQuestion =
+  | { readonly kind: 'active'; readonly granularity: 'day' | 'week' | 'month' }
+  | { readonly kind: 'time'; readonly labels: readonly string[]; readonly limit: number; readonly offset: number }
+  | { readonly kind: 'concurrency'; readonly bucket: ActivityBucket }
+  | { readonly kind: 'sessions' }
+  | { readonly kind: 'heatmap' };
+
+/** Activity of entities over time from periods (catalog IntervalsDef): each entity's
+ *  periods are merged (an entity is never active twice at once) and clipped to the window;
+ *  the filter, rooted at the entity's table, picks the entities. */
+export interface ActivityPlan {
+  readonly kind: 'activity';
+  readonly requires?: readonly Requirement[];
+  readonly dataset: string;
+  readonly window: TimeWindow;
+  /** The IntervalsDef's name. */
+  readonly intervals: string;
+  readonly filter: FilterNode | undefined;
+  readonly zone: ActivityZone;
+  readonly question: ActivityQuestion;
+}
+
 /** A plan that compiles to one statement. */
-export type QueryPlan = AggregatePlan | SeriesPlan | ListPlan | BasketPlan | CohortPlan;
+export type QueryPlan = AggregatePlan | SeriesPlan | ListPlan | BasketPlan | CohortPlan | ActivityPlan;
 
 /** Several questions answered together (one answer of several parts: a customer's window
  *  and lifetime figures and top categories), each its own statement, run one after the

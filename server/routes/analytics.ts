@@ -107,6 +107,9 @@ export function analyticsRoutes(app: FastifyInstance, datasets: readonly Dataset
   for (const ds of datasets) {
     register(app, () => engine(ds.name), queryEndpoint(ds), `${ds.name}-query`, [[`/api/v1/${ds.name}/query`, '']], timeoutMs);
     const fixed = Object.hasOwn(DATASET_ENDPOINTS, ds.name) ? DATASET_ENDPOINTS[ds.name]! : {};
-    for (const [path, e] of Object.entries(fixed)) register(app, () => engine(ds.name), e, `${ds.name}-${e.name}`, [[`/api/v1/${ds.name}/${path}`, '']], timeoutMs);
+    for (const [path, e] of Object.entries(fixed)) {
+      const url = path === '' ? `/api/v1/${ds.name}` : `/api/v1/${ds.name}/${path}`;
+      register(app, () => engine(ds.name), e, `${ds.name}-${e.name}`, [[url, '']], timeoutMs);
+    }
   }
 }

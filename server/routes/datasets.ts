@@ -14,6 +14,7 @@ export const MetaQuery = z.object({
     .optional()
     .refine((d) => d === undefined || Object.hasOwn(DATASETS, d), { message: `not a dataset; the datasets are ${Object.keys(DATASETS).join(', ')}` })
     .describe('a dataset name (GET /api/v1/datasets); absent: the blog dataset, as before'),
+  root: z.string().max(100).optional().describe('a table of the dataset (`roots`): the fields of filters rooted there; absent: the fact root'),
 });
 
 export function datasetRoutes(app: FastifyInstance, datasets: readonly DatasetDef[], engineOf: (name: string) => Engine | undefined): void {

@@ -1,0 +1,17 @@
+// The members' activity periods as intervals (catalog IntervalsDef), for the activity
+// analytics (SPEC-members section 4): a period runs from start_time to end_time of its
+// member, in the member's zone `tz`. An import also stores them merged per member
+// (`activity_run`) with the offsets of the members' zones (`zone_offset`).
+import type { IntervalsDef } from '../../catalog.ts';
+
+export const MEMBER_ACTIVITY: IntervalsDef = {
+  name: 'activity',
+  table: 'activity_period',
+  key: 'member_id',
+  start: 'start_time',
+  end: 'end_time',
+  entity: 'member',
+  zone: 'tz',
+  merged: 'activity_run',
+  zones: 'zone_offset',
+};

@@ -1,0 +1,95 @@
+// Activity plans asking `active`: per calendar bucket (day, ISO week, month) of the plan's
+// zone, the entities active in it and those whose first activity ever starts in it; per day
+// also those active in the 7 and 30 days ending with it. Pure: SQL text and parameters.
+//
+// No span is cut into days and no (entity, day) pair is made distinct. An entity's spans
+// are disjoint and ordered, so a span counts for the buckets from its first day's to its
+// last day's, less those its entity's previous span (in the window) already reached: the
+// stretches of one entity never overlap, and a difference array (+1 where a stretch
+// begins, -1 after it ends) summed over the buckets counts each entity once. The 7- and
+// 30-day counts are the same with each span's days reaching 6 (29) days further.
+import type { Catalog } from '../catalog.ts';
+import type { Dialect } from '../dialect/dialect.ts';
+import type { Params } from '../params.ts';
+import { sqlInteger } from '../sql.ts';
+import { activitySources, wallRangeCte } from './activity-sources.ts';
+import type { CompileOptions } from './compile-options.ts';
+import type { ActivityPlan, ActivityQuestion } from './nodes.ts';
+import { PERIODS } from './periods.ts';
+import { DAY_US } from './zone-segments.ts';
+
+type Active = Extract<ActivityQuestion, { kind: 'active' }>;
+
+export function activeSql(plan: ActivityPlan, q: Active, catalog: Catalog, options: CompileOptions, params: Params, dialect: Dialect): string {
+  const src = activitySources(plan, catalog, options, params, dialect, { firsts: true, segs: true, previous: true });
+  const p = PERIODS[q.granularity];
+  const day = (x: string) => dialect.floorDiv(x, sqlInteger(DAY_US));
+  const epoch = dialect.dateOfDay('0');
+  const month = q.granularity === 'month' ? params.add('month', 'VARCHAR') : '';
+  /** The bucket number of the day number `d` (days, ISO weeks from a Monday, months since 1970). */
+  const bucket = (d: string) =>
+    q.granularity === 'day' ? d : q.granularity === 'week' ? dialect.floorDiv(`${d} + 3`, '7') : dialect.bucketsBetween(month, epoch, dialect.dateOfDay(d));
+  /** The first day (a DATE) of the bucket holding the DATE `d`. */
+  const unit = q.granularity === 'day' ? null : params.add(p.unit, 'VARCHAR');
+  const first = (d: string) => (unit === null ? d : dialect.cast(dialect.truncate(unit, d), 'DATE'));
+  const utc = plan.zone.kind === 'fixed' && plan.zone.tz === 'UTC';
+  const zoneMatch = (g: string, alias: string) => (src.entityZone ? `${g}.z = ${alias}.z AND ` : '');
+  /** The wall-clock day of instant `t` (a column of sp), by its zone's offset then. */
+  const at = (g: string, t: string, join: 'JOIN' | 'LEFT JOIN') => `${join} segs ${g} ON ${zoneMatch(g, 'sp')}${g}.a <= ${t} AND ${g}.b > ${t}`;
+  const wallDay = (g: string, t: string) => day(utc ? t : `${t} + ${g}.o`);
+  const withPrevious = src.previousEnd ? 'spans' : `(SELECT *, lag(e) OVER (PARTITION BY m ORDER BY s) AS pe FROM spans)`;
+  const ctes = [
+    ...src.ctes,
+    `sd AS (
+  -- Each span's first and last day, and the last day of its entity's span before (in the window).
+  SELECT ${wallDay('g1', 'sp.s')} AS d0, ${wallDay('g2', '(sp.e - 1)')} AS d1, ${wallDay('g3', '(sp.pe - 1)')} AS dp
+  FROM ${withPrevious} sp${utc ? '' : ` ${at('g1', 'sp.s', 'JOIN')} ${at('g2', 'sp.e - 1', 'JOIN')} ${at('g3', 'sp.pe - 1', 'LEFT JOIN')}`}
+)`,
+    wallRangeCte('rng', plan, src, params, dialect),
+    `series AS (
+  SELECT CAST(b AS DATE) AS b FROM (${dialect.bucketRange(first(dialect.dateOfDay(day('lo'))), first(dialect.dateOfDay(day('hi'))), p.step, 'rng')})
+)`,
+    `keyed AS (
+  SELECT b, ${bucket(dialect.bucketsBetween(params.add('day', 'VARCHAR'), epoch, 'b'))} AS i FROM series
+)`,
+  ];
+  // The stretch a span adds, from its first bucket (or the one after its entity's previous
+  // span's last) to its last; `reach` days further for the 7- and 30-day counts.
+  const stretch = (col: string, reach: number) => {
+    const r = sqlInteger(reach);
+    const from = `greatest(${bucket('d0')}, coalesce(${bucket(`(dp + ${r})`)} + 1, ${bucket('d0')}))`;
+    return `SELECT ${from} AS i, 1 AS ${col} FROM sd WHERE ${from} <= ${bucket(`(d1 + ${r})`)}
+    UNION ALL SELECT ${bucket(`(d1 + ${r})`)} + 1, -1 FROM sd WHERE ${from} <= ${bucket(`(d1 + ${r})`)}`;
+  };
+  const daily = q.granularity === 'day';
+  const firstWall = utc ? `SELECT f AS w FROM firsts` : `SELECT sp.f + g.o AS w FROM firsts sp ${at('g', 'sp.f', 'JOIN')}`;
+  ctes.push(
+    `steps AS (
+  SELECT i, sum(a) AS a${daily ? ', sum(w7) AS w7, sum(w30) AS w30' : ''} FROM (
+    SELECT i, a${daily ? ', 0 AS w7, 0 AS w30' : ''} FROM (${stretch('a', 0)})${
+      daily
+        ? `
+    UNION ALL SELECT i, 0, w7, 0 FROM (${stretch('w7', 6)})
+    UNION ALL SELECT i, 0, 0, w30 FROM (${stretch('w30', 29)})`
+        : ''
+    }
+  ) GROUP BY i
+)`,
+    `nw AS (
+  SELECT ${bucket(day('w'))} AS i, count(*) AS fresh FROM (${firstWall}) GROUP BY 1
+)`,
+    `counted AS (
+  SELECT k.b, k.i, sum(coalesce(st.a, 0)) OVER w AS active${daily ? ', sum(coalesce(st.w7, 0)) OVER w AS wau, sum(coalesce(st.w30, 0)) OVER w AS mau' : ''}
+  FROM keyed k LEFT JOIN steps st ON st.i = k.i WINDOW w AS (ORDER BY k.i)
+)`,
+  );
+  const period = dialect.formatTime('c.b', params.add('%Y-%m-%d', 'VARCHAR'));
+  const label = dialect.formatTime('c.b', params.add(p.label ?? '%Y-%m-%d', 'VARCHAR'));
+  // Stretches begin at or after the window's first bucket: the running sums start from 0 there.
+  return `WITH ${ctes.join(', ')}
+SELECT ${period} AS period, ${label} AS label, ${dialect.cast('c.active', 'BIGINT')} AS active, coalesce(nw.fresh, 0) AS fresh${
+    daily ? `, ${dialect.cast('c.wau', 'BIGINT')} AS wau, ${dialect.cast('c.mau', 'BIGINT')} AS mau` : ''
+  }
+FROM counted c LEFT JOIN nw ON nw.i = c.i
+ORDER BY c.b`;
+}

@@ -1,0 +1,125 @@
+// The marketplace's dashboard (SPEC-marketplace.md): totals, the revenue series with its
+// running total, best sellers, customers ranked by spend, categories and cohorts.
+import type { DashboardDef, Row } from './types.ts';
+
+export const marketplaceDashboard: DashboardDef = {
+  name: 'marketplace',
+  title: 'Marketplace',
+  dataset: 'marketplace',
+  defaultRoot: 'order_item',
+  panels: [
+    {
+      id: 'summary',
+      title: 'Totals',
+      path: 'marketplace/summary',
+      root: 'order_item',
+      rows: (body) => (body['data'] && typeof body['data'] === 'object' ? [body['data'] as Row] : []),
+      chart: {
+        kind: 'kpis',
+        items: [
+          { key: 'revenue', label: 'revenue' },
+          { key: 'orders', label: 'orders' },
+          { key: 'items_sold', label: 'units sold' },
+          { key: 'customers', label: 'customers' },
+          { key: 'products', label: 'products' },
+          { key: 'average_order_value', label: 'average order' },
+        ],
+      },
+      wide: true,
+    },
+    {
+      id: 'revenue',
+      title: 'Revenue, with the running total',
+      path: 'marketplace/revenue',
+      choices: [{ name: 'compare', label: 'per', values: ['day', 'week', 'month', 'year'], default: 'month' }],
+      root: 'order_item',
+      columns: [
+        { key: 'label', label: 'period' },
+        { key: 'revenue', label: 'revenue' },
+        { key: 'orders', label: 'orders' },
+        { key: 'items_sold', label: 'units' },
+        { key: 'cumulative_revenue', label: 'cumulative revenue' },
+        { key: 'growth', label: 'growth %' },
+      ],
+      chart: { kind: 'series', x: 'period', left: [{ key: 'revenue', label: 'revenue' }], right: [{ key: 'cumulative_revenue', label: 'cumulative revenue' }], leftLabel: 'revenue', rightLabel: 'cumulative' },
+      wide: true,
+    },
+    {
+      id: 'products',
+      title: 'Top products',
+      path: 'marketplace/top-products',
+      params: { limit: '10' },
+      choices: [{ name: 'by', label: 'by', values: ['revenue', 'quantity'], default: 'revenue' }],
+      root: 'order_item',
+      columns: [
+        { key: 'rank', label: 'rank' },
+        { key: 'name', label: 'product' },
+        { key: 'category', label: 'category' },
+        { key: 'revenue', label: 'revenue' },
+        { key: 'quantity', label: 'units' },
+        { key: 'orders', label: 'orders' },
+      ],
+      chart: { kind: 'bars', label: (r) => String(r['name']), value: (r, c) => (c['by'] === 'quantity' ? r['quantity'] : r['revenue']), unit: (c) => (c['by'] === 'quantity' ? 'units' : 'revenue') },
+    },
+    {
+      id: 'categories',
+      title: 'Categories',
+      path: 'marketplace/categories',
+      root: 'order_item',
+      columns: [
+        { key: 'name', label: 'category' },
+        { key: 'revenue', label: 'revenue' },
+        { key: 'share', label: 'share %' },
+        { key: 'subtree_revenue', label: 'with subcategories' },
+        { key: 'quantity', label: 'units' },
+      ],
+      chart: { kind: 'bars', label: (r) => String(r['name']), value: (r) => r['revenue'], unit: () => 'revenue' },
+    },
+    {
+      id: 'customers',
+      title: 'Customers ranked by spend',
+      path: 'marketplace/customers',
+      params: { limit: '15' },
+      root: 'customer',
+      chart: {
+        kind: 'table',
+        columns: [
+          { key: 'rank', label: 'rank' },
+          { key: 'name', label: 'customer' },
+          { key: 'city', label: 'city' },
+          { key: 'orders', label: 'orders' },
+          { key: 'revenue', label: 'revenue' },
+          { key: 'average_order_value', label: 'average order' },
+          { key: 'last_order_at', label: 'last order' },
+        ],
+      },
+      note: (body) => (typeof body['count'] === 'number' ? `${body['count']} customers with a counted order in the window` : undefined),
+      wide: true,
+    },
+    {
+      id: 'cohorts',
+      title: 'Cohorts: retention %',
+      path: 'marketplace/cohorts',
+      params: { periods: '12' },
+      choices: [{ name: 'compare', label: 'per', values: ['month', 'week'], default: 'month' }],
+      root: 'customer',
+      columns: [
+        { key: 'cohort', label: 'cohort' },
+        { key: 'customers', label: 'customers' },
+        { key: 'retention', label: 'retention %' },
+        { key: 'revenue', label: 'revenue' },
+      ],
+      chart: {
+        kind: 'heatmap',
+        cells: (rows) =>
+          rows.flatMap((r) =>
+            (Array.isArray(r['retention']) ? (r['retention'] as (number | null)[]) : []).flatMap((v, i) => (v === null ? [] : [{ x: String(i), y: String(r['cohort']), value: v }])),
+          ),
+        xLabel: 'buckets after the first order',
+        yLabel: 'cohort',
+        unit: 'retention %',
+      },
+      wide: true,
+    },
+  ],
+};

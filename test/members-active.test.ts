@@ -1,0 +1,121 @@
+// GET|POST /api/v1/members/active (SPEC-members section 4) against the brute-force
+// reference (the local dates of each member's active minutes, by Intl): per day, ISO week
+// or month of the zone, active and new members (first activity ever, in the window), and
+// per day WAU, MAU (the 7 and 30 days ending with it, inside the window) and stickiness
+// (percent, two decimals, half up; null when MAU is 0); every bucket the window touches,
+// zero-filled; each member's own calendar (`tz=member`: buckets over every zone's dates);
+// both ways of reading; the SQL's shape; HTTP, POST, CSV, Arrow, OpenAPI, 400s.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Database } from '../engine/db.ts';
+import { membersFixture } from './members-activity-fixture.ts';
+import type { MembersFixture } from './members-activity-fixture.ts';
+import { MERGED, PLAIN, activityPlan, compileActivityPlan, membersDatabase, runActivity } from './members-activity-db.ts';
+import { refActive } from './members-activity-reference.ts';
+import { FIXED_ZONES, WINDOWS, filterCases, parsedFilter } from './members-activity-cases.ts';
+import { serveFixture } from './members-activity-serve.ts';
+import type { ServedFixture } from './members-activity-serve.ts';
+import { expectArrowEqualsJson, expectCsvEqualsJson } from './query-formats.ts';
+import { answerMatchesSchema } from './market-openapi.ts';
+
+let fx: MembersFixture;
+let plain: Database;
+let merged: Database;
+let served: ServedFixture;
+
+beforeAll(async () => {
+  fx = membersFixture();
+  [plain, merged, served] = await Promise.all([membersDatabase(fx, false), membersDatabase(fx, true), serveFixture(fx)]);
+});
+afterAll(async () => {
+  plain?.close();
+  merged?.close();
+  await served?.close();
+});
+
+const GRANULARITIES = ['day', 'week', 'month'] as const;
+
+describe('members active', () => {
+  it('compiles to one statement: first activities from the merged runs\' first flags, values bound', () => {
+    const w = WINDOWS[2]!;
+    const filter = parsedFilter({ field: 'real_name', op: 'startswith', value: 'Zo' });
+    const m = compileActivityPlan(activityPlan({ kind: 'active', granularity: 'week' }, w.plan, 'member', filter), MERGED);
+    expect(m.sql).toMatch(/WHERE p\."is_first" AND p\."start_time" < \$2::TIMESTAMP AND p\."start_time" >= \$1::TIMESTAMP/);
+    expect(m.sql).not.toMatch(/Zo'|'week'/);
+    // The filter is a semi-join of the runs and of the first activities.
+    expect(m.params).toEqual([w.plan.start, w.plan.end, 'Zo', 'Zo', 'week', 'day', '%Y-%m-%d', '%G-W%V']);
+    // Without the import's tables: each member's earliest period holding time, over all time.
+    // No span is cut into days, and nothing is made distinct.
+    expect(m.sql).not.toMatch(/DISTINCT m|count\(DISTINCT/);
+    const p = compileActivityPlan(activityPlan({ kind: 'active', granularity: 'day' }, w.plan, 'UTC'), PLAIN);
+    expect(p.sql).toMatch(/min\(epoch_us\(p\."start_time"\)\) AS f FROM "activity_period" p WHERE p\."end_time" > p\."start_time" GROUP BY ALL/);
+  });
+
+  it('answers as the brute-force reference over windows, zones, granularities and filters, both ways', async () => {
+    const filters = [undefined, ...filterCases(fx)];
+    const zones = ['UTC', 'member', ...FIXED_ZONES];
+    let fresh = 0;
+    let sticky = 0;
+    for (const [i, w] of WINDOWS.entries()) {
+      for (const [j, tz] of zones.entries()) {
+        const g = GRANULARITIES[(i + j) % 3]!;
+        const f = filters[(i * 2 + j) % filters.length];
+        const want = refActive(fx, { ...w.ref, tz, ...(f ? { keep: f.keep } : {}) }, g);
+        const plan = activityPlan({ kind: 'active', granularity: g }, w.plan, tz, f && parsedFilter(f.json));
+        const what = `${i} ${tz} ${g} ${JSON.stringify(f?.json)}`;
+        expect((await runActivity(merged, plan, MERGED)).rows, what).toEqual(want);
+        expect((await runActivity(plain, plan, PLAIN)).rows, what).toEqual(want);
+        fresh += want.reduce((s, r) => s + r.new, 0);
+        sticky += want.filter((r) => r.stickiness !== undefined && r.stickiness !== null && r.stickiness < 100).length;
+      }
+    }
+    expect(fresh).toBeGreaterThan(20);
+    expect(sticky).toBeGreaterThan(20);
+  });
+
+  it('puts Santiago\'s member 1 on its local dates: Apr 6 has 25 hours, Sep 8 begins at 01:00', async () => {
+    const only = parsedFilter({ field: 'id', op: 'eq', value: fx.members[1]!.id });
+    const run = async (start: string, end: string, tz: string) =>
+      (await runActivity(merged, activityPlan({ kind: 'active', granularity: 'day' }, { start, end }, tz, only), MERGED)).rows.filter((r) => r['active']).map((r) => r['period']);
+    // 2024-04-06 23:00Z is 20:00 (-03), and 06:00Z on the 7th is 02:00 (-04).
+    expect(await run('2024-04-01 00:00:00', '2024-04-10 00:00:00', 'member')).toEqual(['2024-04-06', '2024-04-07']);
+    // 2024-09-07 23:59Z is 19:59 (-04); the skipped midnight: 04:00Z is 01:00 (-03) on the 8th.
+    expect(await run('2024-09-07 00:00:00', '2024-09-10 00:00:00', 'member')).toEqual(['2024-09-07', '2024-09-08']);
+  });
+
+  it('serves the reference over HTTP, zero-filled, POST as GET, CSV and Arrow, and its OpenAPI schema', async () => {
+    for (const [i, w] of WINDOWS.entries()) {
+      const tz = ['UTC', 'member', 'Asia/Kolkata'][i % 3]!;
+      const g = GRANULARITIES[i % 3]!;
+      const r = await served.get('active', { ...w.ask, tz, compare: g });
+      expect(r.status).toBe(200);
+      expect(r.body).toMatchObject({ compare: g, tz, range: 'range' in w.ask ? 'month' : null });
+      expect(r.body['data']).toEqual(refActive(fx, { ...w.ref, tz }, g));
+    }
+    // The default: days, UTC, a rolling month.
+    const d = await served.get('active', { as_of: '2024-11-20T12:34:00Z' });
+    expect((d.body['data'] as unknown[]).length).toBe(31);
+    const ask = { ...WINDOWS[0]!.ask, tz: 'member', filters: filterCases(fx)[3]!.json };
+    const g = await served.get('active', ask);
+    const p = await served.app.inject({ method: 'POST', url: '/api/v1/members/active', payload: ask });
+    expect(p.json()).toEqual(g.body);
+    await answerMatchesSchema(served.app, 'get', '/api/v1/members/active', g.body);
+    const answer = { columns: [['period', 'text'], ['label', 'text'], ['active', 'integer'], ['new', 'integer'], ['wau', 'integer'], ['mau', 'integer'], ['stickiness', 'number']].map(([name, type]) => ({ name, type })), data: g.body['data'] } as unknown as Parameters<typeof expectCsvEqualsJson>[1];
+    expectCsvEqualsJson((await served.get('active', { ...ask, format: 'csv' })).raw, answer, 'active CSV');
+    await expectArrowEqualsJson((await served.get('active', { ...ask, format: 'arrow' })).bytes, answer, 'active Arrow');
+    await answerMatchesSchema(served.app, 'get', '/api/v1/members/active', (await served.get('active', { ...ask, compare: 'month' })).body);
+  });
+
+  it('refuses bad parameters with 400 and a pointer', async () => {
+    const cases: [Record<string, unknown>, string][] = [
+      [{ compare: 'year' }, '/compare'],
+      [{ tz: '' }, '/tz'],
+      [{ start: 'March' }, '/start'],
+      [{ filters: { field: 'tz', op: 'regex', value: '(' } }, '/filters/value'],
+    ];
+    for (const [a, path] of cases) {
+      const r = await served.get('active', a);
+      expect(r.status, JSON.stringify(a)).toBe(400);
+      expect((r.body['details'] as { path: string }[])[0]!.path, JSON.stringify(a)).toBe(path);
+    }
+  });
+});

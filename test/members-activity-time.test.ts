@@ -1,0 +1,120 @@
+// GET|POST /api/v1/members/activity-time (SPEC-members section 4) against the brute-force
+// reference (active minutes put on the calendar date their zone's clock shows, by Intl): per
+// member and local day, active seconds; periods across midnight split between the days,
+// days of 23 and 25 hours, Havana's repeated midnight, Chatham's +12:45/+13:45 and Kolkata's
+// +5:30 midnights; ordered by date then member id (lowercase text order), paged with count
+// and links; both ways of reading; the SQL's shape; HTTP, POST, CSV, Arrow, OpenAPI, 400s.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Database } from '../engine/db.ts';
+import { membersFixture } from './members-activity-fixture.ts';
+import type { MembersFixture } from './members-activity-fixture.ts';
+import { MERGED, PLAIN, activityPlan, compileActivityPlan, membersDatabase, runActivity } from './members-activity-db.ts';
+import { refTime } from './members-activity-reference.ts';
+import { FIXED_ZONES, WINDOWS, filterCases, parsedFilter } from './members-activity-cases.ts';
+import { serveFixture } from './members-activity-serve.ts';
+import type { ServedFixture } from './members-activity-serve.ts';
+import { expectArrowEqualsJson, expectCsvEqualsJson } from './query-formats.ts';
+import { answerMatchesSchema } from './market-openapi.ts';
+
+let fx: MembersFixture;
+let plain: Database;
+let merged: Database;
+let served: ServedFixture;
+
+beforeAll(async () => {
+  fx = membersFixture();
+  [plain, merged, served] = await Promise.all([membersDatabase(fx, false), membersDatabase(fx, true), serveFixture(fx)]);
+});
+afterAll(async () => {
+  plain?.close();
+  merged?.close();
+  await served?.close();
+});
+
+const ALL = { kind: 'time', labels: ['real_name'], limit: 100_000, offset: 0 } as const;
+
+describe('members activity-time', () => {
+  it('compiles to one statement, paged in SQL, the page\'s names read after paging, values bound', () => {
+    const w = WINDOWS[1]!;
+    const filter = parsedFilter({ field: 'tz', op: 'eq', value: 'US/Pacific' });
+    const { sql, params } = compileActivityPlan(activityPlan({ ...ALL, limit: 10, offset: 20 }, w.plan, 'America/Havana', filter), MERGED);
+    expect(sql).toMatch(/ORDER BY d, m LIMIT \$\d+::BIGINT OFFSET \$\d+::BIGINT/);
+    // Grouped and sorted by the runs' member numbers (in id order); the page's ids and names after.
+    expect(sql).toMatch(/SELECT p\."entity_no" AS m, p\."member_id" AS k/);
+    expect(sql).toMatch(/LEFT JOIN "member" x ON x\."id" = page\.k/);
+    expect(sql).not.toMatch(/US\/Pacific|Havana/);
+    expect(params).toEqual([w.plan.start, w.plan.end, 'US/Pacific', 'America/Havana', 10, 20]);
+  });
+
+  it('answers as the brute-force reference over windows, zones and filters, both ways', async () => {
+    const filters = [undefined, ...filterCases(fx)];
+    const zones = ['UTC', 'member', ...FIXED_ZONES];
+    let rows = 0;
+    for (const [i, w] of WINDOWS.entries()) {
+      for (const [j, tz] of zones.entries()) {
+        const f = filters[(i * 3 + j) % filters.length];
+        const want = refTime(fx, { ...w.ref, tz, ...(f ? { keep: f.keep } : {}) });
+        const plan = activityPlan(ALL, w.plan, tz, f && parsedFilter(f.json));
+        const what = `${i} ${tz} ${JSON.stringify(f?.json)}`;
+        for (const [db, o] of [[merged, MERGED], [plain, PLAIN]] as const) {
+          const r = await runActivity(db, plan, o);
+          expect(r.rows, what).toEqual(want);
+          expect(r.total, what).toBe(want.length);
+        }
+        rows += want.length;
+      }
+    }
+    expect(rows).toBeGreaterThan(500);
+  });
+
+  it('splits at each zone\'s midnight: Kolkata\'s member 3 from 18:00Z to 20:00Z next day', async () => {
+    const only = parsedFilter({ field: 'id', op: 'eq', value: fx.members[3]!.id });
+    const w = { start: '2024-03-25 00:00:00', end: '2024-04-12 00:00:00' };
+    const days = async (tz: string) => (await runActivity(merged, activityPlan(ALL, w, tz, only), MERGED)).rows.map((r) => [r['date'], r['seconds']]);
+    // 00:00 IST is 18:30Z: 30 minutes on Mar 31, 24 h on Apr 1, 1:30 on Apr 2.
+    expect(await days('member')).toEqual([['2024-03-31', 1800], ['2024-04-01', 86400], ['2024-04-02', 5400]]);
+    expect(await days('UTC')).toEqual([['2024-03-31', 21600], ['2024-04-01', 72000]]);
+  });
+
+  it('serves the reference over HTTP, paged with links, POST as GET, CSV and Arrow, and its OpenAPI schema', async () => {
+    const w = WINDOWS[0]!;
+    const want = refTime(fx, { ...w.ref, tz: 'Pacific/Chatham' }).map(({ entity, ...r }) => ({ member_id: entity, ...r }));
+    const first = await served.get('activity-time', { ...w.ask, tz: 'Pacific/Chatham', limit: 7 });
+    expect(first.status).toBe(200);
+    expect(first.body).toMatchObject({ tz: 'Pacific/Chatham', range: null, count: want.length, limit: 7, offset: 0, previous: null });
+    expect(first.body['data']).toEqual(want.slice(0, 7));
+    const next = await served.app.inject({ method: 'GET', url: first.body['next'] as string });
+    expect(next.json().data).toEqual(want.slice(7, 14));
+    const ask = { ...w.ask, tz: 'member', offset: 3, limit: 50, filters: filterCases(fx)[0]!.json };
+    const g = await served.get('activity-time', ask);
+    const ref = refTime(fx, { ...w.ref, tz: 'member', keep: filterCases(fx)[0]!.keep }).map(({ entity, ...r }) => ({ member_id: entity, ...r }));
+    expect(g.body['data']).toEqual(ref.slice(3, 53));
+    const p = await served.app.inject({ method: 'POST', url: '/api/v1/members/activity-time', payload: ask });
+    expect(p.json()).toEqual(g.body);
+    await answerMatchesSchema(served.app, 'get', '/api/v1/members/activity-time', g.body);
+    const answer = { columns: [['member_id', 'text'], ['real_name', 'text'], ['date', 'text'], ['seconds', 'number']].map(([name, type]) => ({ name, type })), data: g.body['data'] } as unknown as Parameters<typeof expectCsvEqualsJson>[1];
+    expectCsvEqualsJson((await served.get('activity-time', { ...ask, format: 'csv' })).raw, answer, 'activity-time CSV');
+    await expectArrowEqualsJson((await served.get('activity-time', { ...ask, format: 'arrow' })).bytes, answer, 'activity-time Arrow');
+  });
+
+  it('answers a page past the end with no rows and the count', async () => {
+    const r = await served.get('activity-time', { ...WINDOWS[0]!.ask, offset: 100_000 });
+    expect(r.status).toBe(200);
+    expect(r.body['data']).toEqual([]);
+    expect(r.body['count']).toBe(refTime(fx, { ...WINDOWS[0]!.ref, tz: 'UTC' }).length);
+  });
+
+  it('refuses bad parameters with 400 and a pointer', async () => {
+    const cases: [Record<string, unknown>, string][] = [
+      [{ limit: 0 }, '/limit'],
+      [{ limit: 1001 }, '/limit'],
+      [{ offset: -1 }, '/offset'],
+      [{ tz: 'Europe/Nowhere' }, '/tz'],
+    ];
+    for (const [a, path] of cases) {
+      const r = await served.get('activity-time', a);
+      expect(r.status, JSON.stringify(a)).toBe(400);
+      expect((r.body['details'] as { path: string }[])[0]!.path, JSON.stringify(a)).toBe(path);
+    }
+  });
+});

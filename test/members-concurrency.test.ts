@@ -1,0 +1,119 @@
+// GET|POST /api/v1/members/concurrency (SPEC-members section 4) against the brute-force
+// reference (who is active in each minute; bucket starts found by walking the zone's clock
+// minute by minute, by Intl: the first minute it shows each multiple of the bucket length
+// or later): per bucket the most members active at one instant and those active at any
+// time, the window's peak with its first instant; buckets of a minute to a day, days of 23
+// and 25 hours, the two-hour bucket of a repeated hour, zones at +5:30 and +12:45; with
+// `tz=member` everything on each member's wall clock; both ways of reading; the SQL's
+// shape; HTTP, POST, CSV, Arrow, OpenAPI, the bucket limit, 400s.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Database } from '../engine/db.ts';
+import type { ActivityBucket } from '../engine/query/nodes.ts';
+import { membersFixture } from './members-activity-fixture.ts';
+import type { MembersFixture } from './members-activity-fixture.ts';
+import { MERGED, PLAIN, activityPlan, compileActivityPlan, membersDatabase, runActivity } from './members-activity-db.ts';
+import { refConcurrency } from './members-activity-reference.ts';
+import { FIXED_ZONES, WINDOWS, filterCases, parsedFilter } from './members-activity-cases.ts';
+import { serveFixture } from './members-activity-serve.ts';
+import type { ServedFixture } from './members-activity-serve.ts';
+import { expectArrowEqualsJson, expectCsvEqualsJson } from './query-formats.ts';
+import { answerMatchesSchema } from './market-openapi.ts';
+
+let fx: MembersFixture;
+let plain: Database;
+let merged: Database;
+let served: ServedFixture;
+
+beforeAll(async () => {
+  fx = membersFixture();
+  [plain, merged, served] = await Promise.all([membersDatabase(fx, false), membersDatabase(fx, true), serveFixture(fx)]);
+});
+afterAll(async () => {
+  plain?.close();
+  merged?.close();
+  await served?.close();
+});
+
+const BUCKETS: readonly ActivityBucket[] = ['hour', 'day', '15m', '5m', 'minute'];
+const answerOf = (r: Awaited<ReturnType<typeof runActivity>>) => ({ rows: r.rows, peak: r.parts!['peak']!.rows[0] });
+
+describe('members concurrency', () => {
+  it('compiles to one pass over the runs\' ends and the bucket starts, values bound', () => {
+    const w = WINDOWS[1]!;
+    const { sql, params } = compileActivityPlan(activityPlan({ kind: 'concurrency', bucket: '15m' }, w.plan, 'Europe/London'), MERGED);
+    expect(sql).toMatch(/sum\(d\) OVER w AS level, max\(CASE WHEN isb = 1 THEN t END\) OVER w AS b\s+FROM ev WINDOW w AS \(ORDER BY t RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW\)/);
+    expect(sql).toMatch(/error\('buckets_too_many'\)/);
+    expect(sql).not.toMatch(/London/);
+    expect(params).toEqual([w.plan.start, w.plan.end, 'Europe/London', 'Europe/London', 50_000]);
+  });
+
+  it('answers as the brute-force reference over windows, zones, buckets and filters, both ways', async () => {
+    const filters = [undefined, ...filterCases(fx)];
+    const zones = ['UTC', 'member', ...FIXED_ZONES];
+    let peaks = 0;
+    for (const [i, w] of WINDOWS.entries()) {
+      for (const [j, tz] of zones.entries()) {
+        // Minutes over the short window only (the reference walks every minute of every bucket).
+        const bucket = i === 3 ? BUCKETS[j % 5]! : BUCKETS[(i + j) % 3]!;
+        const f = filters[(i + 2 * j) % filters.length];
+        const want = refConcurrency(fx, { ...w.ref, tz, ...(f ? { keep: f.keep } : {}) }, bucket);
+        const plan = activityPlan({ kind: 'concurrency', bucket }, w.plan, tz, f && parsedFilter(f.json));
+        const what = `${i} ${tz} ${bucket} ${JSON.stringify(f?.json)}`;
+        expect(answerOf(await runActivity(merged, plan, MERGED)), what).toEqual(want);
+        expect(answerOf(await runActivity(plain, plan, PLAIN)), what).toEqual(want);
+        peaks += want.rows.filter((r) => r.peak > 1).length;
+      }
+    }
+    expect(peaks).toBeGreaterThan(100);
+  });
+
+  it('makes the hour London repeats one two-hour bucket, and Havana\'s day of 25 hours one bucket', async () => {
+    const hours = await runActivity(merged, activityPlan({ kind: 'concurrency', bucket: 'hour' }, { start: '2024-10-26 23:00:00', end: '2024-10-27 03:00:00' }, 'Europe/London'), MERGED);
+    // 00:00 BST (23:00Z), 01:00 BST and GMT (00:00Z-02:00Z), 02:00 GMT (02:00Z).
+    expect(hours.rows.map((r) => r['period'])).toEqual(['2024-10-26T23:00:00.000Z', '2024-10-27T00:00:00.000Z', '2024-10-27T02:00:00.000Z']);
+    const days = await runActivity(merged, activityPlan({ kind: 'concurrency', bucket: 'day' }, { start: '2024-11-02 12:00:00', end: '2024-11-05 12:00:00' }, 'America/Havana'), MERGED);
+    // Havana's midnights: 04:00Z (CDT) on the 2nd and 3rd; 05:00Z (CST) after its 25-hour Nov 3.
+    expect(days.rows.map((r) => r['period'])).toEqual(['2024-11-02T04:00:00.000Z', '2024-11-03T04:00:00.000Z', '2024-11-04T05:00:00.000Z', '2024-11-05T05:00:00.000Z']);
+  });
+
+  it('serves the reference over HTTP, POST as GET, CSV and Arrow, and its OpenAPI schema', async () => {
+    for (const [i, w] of WINDOWS.entries()) {
+      const tz = ['UTC', 'member', 'Pacific/Chatham', 'America/Santiago', 'member'][i]!;
+      const bucket = (['hour', 'day', 'hour', '15m', 'day'] as const)[i]!;
+      const r = await served.get('concurrency', { ...w.ask, tz, bucket });
+      expect(r.status).toBe(200);
+      const want = refConcurrency(fx, { ...w.ref, tz }, bucket);
+      expect(r.body).toMatchObject({ bucket, tz, peak: want.peak });
+      expect(r.body['data']).toEqual(want.rows);
+    }
+    const ask = { ...WINDOWS[0]!.ask, tz: 'member', filters: filterCases(fx)[2]!.json };
+    const g = await served.get('concurrency', ask);
+    expect(g.body['bucket']).toBe('hour');
+    const p = await served.app.inject({ method: 'POST', url: '/api/v1/members/concurrency', payload: ask });
+    expect(p.json()).toEqual(g.body);
+    await answerMatchesSchema(served.app, 'get', '/api/v1/members/concurrency', g.body);
+    const answer = { columns: [['period', 'text'], ['peak', 'integer'], ['members', 'integer']].map(([name, type]) => ({ name, type })), data: g.body['data'] } as unknown as Parameters<typeof expectCsvEqualsJson>[1];
+    expectCsvEqualsJson((await served.get('concurrency', { ...ask, format: 'csv' })).raw, answer, 'concurrency CSV');
+    await expectArrowEqualsJson((await served.get('concurrency', { ...ask, format: 'arrow' })).bytes, answer, 'concurrency Arrow');
+  });
+
+  it('answers no activity with zero buckets and a peak of 0 at no instant', async () => {
+    const r = await served.get('concurrency', { start: '2022-01-01T00:00:00Z', end: '2022-01-02T00:00:00Z' });
+    expect(r.body['peak']).toEqual({ members: 0, at: null });
+    expect((r.body['data'] as { peak: number; members: number }[]).map((x) => x.peak + x.members)).toEqual(Array(24).fill(0));
+  });
+
+  it('refuses more than 50,000 buckets and bad parameters with 400 and a pointer', async () => {
+    const cases: [Record<string, unknown>, string][] = [
+      [{ bucket: 'minute', range: 'year' }, '/bucket'],
+      [{ bucket: '30m' }, '/bucket'],
+      [{ tz: 'member ' }, '/tz'],
+      [{ end: '2024-01-01', start: '2024-01-01' }, '/end'],
+    ];
+    for (const [a, path] of cases) {
+      const r = await served.get('concurrency', a);
+      expect(r.status, JSON.stringify(a)).toBe(400);
+      expect((r.body['details'] as { path: string }[])[0]!.path, JSON.stringify(a)).toBe(path);
+    }
+  });
+});

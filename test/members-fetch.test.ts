@@ -1,0 +1,164 @@
+// GET /fetch/ and /fetch (SPEC-members section 2) against a brute-force renderer of the old
+// service's answer over the source rows (members-reference.ts): every member by id text,
+// every period by start then id, UTC times to the minute with seconds dropped; limit and
+// offset; the walk underneath in pages of any size (page edges inside the data); the SQL of
+// a walk's page; 400s, 503 and access keys. The memory of a large answer:
+// members-fetch-memory.test.ts.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FastifyInstance } from 'fastify';
+import { Engine } from '../engine/engine.ts';
+import { membersDataset } from '../engine/datasets/members/declaration.ts';
+import { fetchMembers, fetchPlan } from '../engine/datasets/members/fetch.ts';
+import { buildApp } from '../server/app.ts';
+import { STEADY_LIMITS, tempDir } from './helpers.ts';
+import { membersFixture } from './members-fixture.ts';
+import type { MembersFixture } from './members-fixture.ts';
+import { fetchReference, oldTime, usOf } from './members-reference.ts';
+
+const dir = tempDir('mfetch-');
+let fx: MembersFixture;
+let engine: Engine;
+let app: FastifyInstance;
+
+beforeAll(async () => {
+  fx = await membersFixture(dir.path);
+  engine = await Engine.open(fx.db, { dataset: membersDataset });
+  app = await buildApp({ engine: () => undefined, engines: (name) => (name === 'members' ? engine : undefined), limits: STEADY_LIMITS });
+});
+afterAll(async () => {
+  await app?.close();
+  await engine?.close();
+  dir.cleanup();
+});
+
+const get = (url: string) => app.inject({ method: 'GET', url });
+
+describe('the old time format', () => {
+  it('writes the full month, the unpadded day, the year and HH:MM in UTC, dropping seconds', () => {
+    expect(oldTime(usOf('2020-06-20T14:29:59.999Z'))).toBe('June 20 2020 14:29');
+    expect(oldTime(usOf('2021-03-01T09:05:00Z'))).toBe('March 1 2021 09:05');
+  });
+});
+
+describe('GET /fetch/', () => {
+  it('answers every member with every period as the old service did, at both paths', async () => {
+    const want = fetchReference(fx.members, fx.periods);
+    for (const url of ['/fetch/', '/fetch']) {
+      const r = await get(url);
+      expect(r.statusCode, r.body.slice(0, 200)).toBe(200);
+      expect(r.headers['content-type']).toBe('application/json; charset=utf-8');
+      expect(r.body.startsWith('{"ok":true,"members":[')).toBe(true);
+      const got = r.json() as { ok: boolean; members: unknown[] };
+      expect(got.members.length).toBe(fx.members.length);
+      expect(got).toEqual(want);
+    }
+  });
+
+  it('holds the awkward rows field by field', async () => {
+    const got = (await get('/fetch/')).json() as { members: { id: string; real_name: string; tz: string; activity: { start_time: string; end_time: string }[] }[] };
+    const byId = new Map(got.members.map((m) => [m.id, m]));
+    expect(got.members[0]!.id).toBe('00000000-0000-4000-8000-000000000000');
+    expect(got.members.at(-1)!.id).toBe('ffffffff-ffff-4fff-bfff-ffffffffffff');
+    const ids = got.members.map((m) => m.id);
+    expect(ids.indexOf('7fffffff-ffff-4fff-bfff-ffffffffffff')).toBeLessThan(ids.indexOf('80000000-0000-4000-8000-000000000000'));
+    expect(byId.get('a0000000-0000-4000-8000-000000000006')).toEqual({ id: 'a0000000-0000-4000-8000-000000000006', real_name: 'Calcutta No Periods', tz: 'Asia/Calcutta', activity: [] });
+    expect(byId.get('a0000000-0000-4000-8000-000000000007')!.real_name).toBe('O\'Brien "Bo" \\ 100%_x\ttab\nline 🚀 שלום');
+    expect(byId.get('a0000000-0000-4000-8000-000000000002')!.activity).toEqual([
+      { start_time: 'February 28 2026 18:00', end_time: 'February 28 2026 19:00' },
+      { start_time: 'March 5 2026 10:00', end_time: 'March 5 2026 10:00' },
+    ]);
+    // Two periods starting together: the lower id first, whatever the insertion order.
+    const london = byId.get('a0000000-0000-4000-8000-000000000004')!.activity;
+    expect(london.slice(1, 4)).toEqual([
+      { start_time: 'May 1 2026 10:00', end_time: 'May 1 2026 10:30' },
+      { start_time: 'May 1 2026 10:00', end_time: 'May 1 2026 12:00' },
+      { start_time: 'May 1 2026 11:00', end_time: 'May 1 2026 11:30' },
+    ]);
+    expect(london[4]).toEqual({ start_time: 'October 25 2026 00:59', end_time: 'October 25 2026 01:00' });
+    expect(byId.get('a0000000-0000-4000-8000-000000000008')!.activity).toEqual([{ start_time: 'January 1 1880 00:00', end_time: 'January 1 1880 01:00' }]);
+  });
+
+  it('pages with limit and offset, in id order', async () => {
+    const n = fx.members.length;
+    for (const [limit, offset] of [[1, 0], [7, 5], [0, 0], [50, n - 3], [10, n], [undefined, n - 2], [undefined, 100]] as const) {
+      const q = new URLSearchParams({ ...(limit === undefined ? {} : { limit: String(limit) }), offset: String(offset) });
+      const r = await get(`/fetch/?${q}`);
+      expect(r.statusCode).toBe(200);
+      expect(r.json(), `limit ${limit} offset ${offset}`).toEqual(fetchReference(fx.members, fx.periods, limit, offset));
+    }
+  });
+
+  it('refuses bad limit and offset with 400 in the error shape, and answers 503 without the members snapshot', async () => {
+    for (const q of ['limit=-1', 'limit=abc', 'offset=-5', 'offset=1.5']) {
+      const r = await get(`/fetch/?${q}`);
+      expect(r.statusCode, q).toBe(400);
+      expect(r.json()).toMatchObject({ code: 'invalid_parameter', details: [{ path: `/${q.split('=')[0]}` }] });
+    }
+    const none = await buildApp({ engine: () => undefined, engines: () => undefined, limits: STEADY_LIMITS });
+    try {
+      const r = await none.inject({ url: '/fetch/' });
+      expect(r.statusCode).toBe(503);
+      expect(r.json()).toMatchObject({ code: 'unavailable', error: expect.stringContaining('members') });
+    } finally {
+      await none.close();
+    }
+  });
+
+  it('needs an access key when keys are set', async () => {
+    const keyed = await buildApp({ engine: () => undefined, engines: (name) => (name === 'members' ? engine : undefined), limits: STEADY_LIMITS, accessKeys: [{ name: 'ops', secret: 's3cret-key-0001' }] });
+    try {
+      expect((await keyed.inject({ url: '/fetch/' })).statusCode).toBe(401);
+      expect((await keyed.inject({ url: '/fetch', headers: { 'x-api-key': 'wrong' } })).statusCode).toBe(401);
+      const ok = await keyed.inject({ url: '/fetch/?limit=2', headers: { authorization: 'Bearer s3cret-key-0001' } });
+      expect(ok.statusCode).toBe(200);
+      expect(ok.json()).toEqual(fetchReference(fx.members, fx.periods, 2));
+    } finally {
+      await keyed.close();
+    }
+  });
+});
+
+describe('the walk under /fetch/', () => {
+  it('reads every member in pages of any size, page edges inside the data, as one answer', async () => {
+    const want = (fetchReference(fx.members, fx.periods) as { members: unknown[] }).members;
+    for (const [batch, offset, limit] of [[1, 0, 9], [7, 3, undefined], [64, 0, undefined], [5, 10, 23]] as const) {
+      const rows: unknown[] = [];
+      let pages = 0;
+      for await (const page of engine.walk(fetchPlan(), { batch, offset, limit })) {
+        expect(page.length).toBeLessThanOrEqual(batch);
+        pages++;
+        for (const r of page) rows.push(JSON.parse(fetchMembers.item(r)));
+      }
+      const end = limit === undefined ? undefined : offset + limit;
+      expect(rows, `batch ${batch}`).toEqual(want.slice(offset, end));
+      expect(pages).toBe(Math.ceil(rows.length / batch));
+    }
+  });
+
+  it('compiles a page to a key top-N, rows by key, periods from the projection by member, JSON from DuckDB', () => {
+    const after = 'a0000000-0000-4000-8000-000000000004';
+    const { sql, params } = engine.compile({ ...fetchPlan(), walk: { after }, limit: 7, offset: 0 });
+    expect(params).toEqual([after, 7, 0]);
+    expect(sql).toContain('WHERE r."id" > $1::UUID');
+    expect(sql).toContain('"__keys" AS MATERIALIZED (\n  SELECT r."id" FROM "__filtered" AS r ORDER BY r."id" ASC LIMIT $2::BIGINT OFFSET $3::BIGINT');
+    expect(sql).toContain('WHERE r."id" IN (SELECT k."id" FROM "__keys" AS k)');
+    expect(sql).toContain('FROM "fact_activity_period_by_member"');
+    expect(sql).toContain(`list_sort(list(struct_pack("__o0" := c."start_time", "__key" := c."id"`);
+    expect(sql).toContain(`strftime(x."__v0", '%B %-d %Y %H:%M')`);
+    expect(sql).toContain('to_json(struct_pack("id" := r."id", "real_name" := r."real_name", "tz" := r."tz", "activity" :=');
+    expect(sql).toContain('SELECT -1 AS "__total"');
+    expect(sql).not.toContain('count(*)');
+  });
+
+  it('holds its snapshot until the walk ends, even when the engine is retired meanwhile', async () => {
+    const e = await Engine.open(fx.db, { dataset: membersDataset });
+    const pages = e.walk(fetchPlan(), { batch: 100, offset: 0 });
+    const first = await pages.next();
+    expect(first.done).toBe(false);
+    e.retire();
+    let n = (first.value as unknown[]).length;
+    for (let p = await pages.next(); !p.done; p = await pages.next()) n += p.value.length;
+    expect(n).toBe(fx.members.length);
+    await e.released;
+  });
+});
