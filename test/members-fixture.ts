@@ -86,12 +86,12 @@ export interface MembersFixture {
 }
 
 const quote = (s: string) => `'${s.replaceAll("'", "''")}'`;
-const EXTRA = {
+const extra = (periods: typeof HAND_PERIODS) => ({
   member: `SELECT CAST(id AS UUID) AS id, real_name, tz FROM (VALUES ${HAND_MEMBERS.map((m) => `(${m.map(quote).join(', ')})`).join(', ')}) t(id, real_name, tz)`,
-  activity_period: `SELECT id::BIGINT AS id, CAST(member_id AS UUID) AS member_id, CAST(s AS TIMESTAMP) AS start_time, CAST(e AS TIMESTAMP) AS end_time FROM (VALUES ${HAND_PERIODS.map(
+  activity_period: `SELECT id::BIGINT AS id, CAST(member_id AS UUID) AS member_id, CAST(s AS TIMESTAMP) AS start_time, CAST(e AS TIMESTAMP) AS end_time FROM (VALUES ${periods.map(
     ([id, m, s, e]) => `(${id}, ${quote(m)}, ${quote(s)}, ${quote(e)})`,
   ).join(', ')}) t(id, member_id, s, e)`,
-};
+});
 
 /** The source rows, read from the Parquet files with plain SQL. */
 export async function readMembersSource(dir: string): Promise<{ members: MemberRow[]; periods: PeriodRow[] }> {
@@ -108,7 +108,9 @@ export async function readMembersSource(dir: string): Promise<{ members: MemberR
   }
 }
 
-export async function membersFixture(dir: string, generated = 300, seed = 11): Promise<MembersFixture> {
+/** `from1900`: without the hand-made periods before 1900 (ClickHouse stores none). */
+export async function membersFixture(dir: string, generated = 300, seed = 11, from1900 = false): Promise<MembersFixture> {
+  const EXTRA = extra(from1900 ? HAND_PERIODS.filter((p) => p[2] >= '1900') : HAND_PERIODS);
   const gen = join(dir, 'gen');
   const source = join(dir, 'source');
   await generateMembers({ members: generated, seed, out: gen, end: END });

@@ -30,6 +30,9 @@ export const QUERY_SETTINGS: Readonly<Record<string, string | number>> = {
   output_format_json_quote_64bit_integers: 1,
   output_format_json_quote_decimals: 1,
   output_format_decimal_trailing_zeros: 1,
+  // JSON text built in the query (dialect jsonObject: /fetch/'s members) writes `/` as is,
+  // as DuckDB's to_json does (`Pacific/Chatham`, not `Pacific\/Chatham`).
+  output_format_json_escape_forward_slashes: 0,
 };
 
 /** Added on a cluster: a subquery over a Distributed table inside a query over one (a

@@ -33,7 +33,7 @@ export function heatmapSql(plan: ActivityPlan, catalog: Catalog, options: Compil
   SELECT ${cell('h0')} AS c, least(hi, (h0 + 1) * ${H}) - lo AS us FROM hp
   UNION ALL SELECT ${cell('h1')}, hi - h1 * ${H} FROM hp WHERE h1 > h0
 ), whole AS (
-  SELECT ${cell('(h0 + 1)')} AS c0, (h1 - h0 - 1) // 168 AS weeks, (h1 - h0 - 1) % 168 AS r FROM hp WHERE h1 - h0 > 1
+  SELECT ${cell('(h0 + 1)')} AS c0, ${dialect.intDiv('(h1 - h0 - 1)', '168')} AS weeks, (h1 - h0 - 1) % 168 AS r FROM hp WHERE h1 - h0 > 1
 ), hours AS (
   -- +1 from the stretch's first cell, -1 after its last; a stretch past cell 167 goes on at 0.
   SELECT c0 AS c, 1 AS d FROM whole WHERE r > 0
@@ -54,5 +54,5 @@ export function heatmapSql(plan: ActivityPlan, catalog: Catalog, options: Compil
   LEFT JOIN (SELECT c, sum(d) AS d FROM hours GROUP BY c) h ON h.c = c.c
   LEFT JOIN (SELECT c, sum(d) AS d FROM who GROUP BY c) w ON w.c = c.c
 )
-SELECT c // 24 + 1 AS weekday, c % 24 AS hour, us, ${dialect.cast('members', 'BIGINT')} AS members FROM cells ORDER BY c`;
+SELECT ${dialect.intDiv('c', '24')} + 1 AS weekday, c % 24 AS hour, us, ${dialect.cast('members', 'BIGINT')} AS members FROM cells ORDER BY c`;
 }
