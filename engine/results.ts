@@ -15,24 +15,8 @@ import { ratioDecimals, rowMeasureType } from './query/row-measures.ts';
 import { cohortMeasureType, cohortRows } from './query/compile-cohort.ts';
 import { activityColumns, activityResult } from './query/activity-rows.ts';
 
-/** `list`: a child list, an array of objects (JSON only). */
-export type ColumnType = MeasureType['type'] | 'list';
-
-export interface ResultColumn {
-  readonly name: string;
-  readonly type: ColumnType;
-  /** Decimal columns: digits after the point. */
-  readonly scale?: number;
-}
-
-export interface PlanResult {
-  readonly columns: readonly ResultColumn[];
-  /** Rows before paging. */
-  readonly total: number;
-  readonly rows: readonly Record<string, unknown>[];
-  /** A bundle's answers, by part name (its own columns and rows are empty). */
-  readonly parts?: Readonly<Record<string, PlanResult>>;
-}
+export type { ColumnType, ResultColumn, PlanResult } from './result-types.ts';
+import type { ColumnType, PlanResult, ResultColumn } from './result-types.ts';
 
 const pathType = (fields: ReadonlyMap<string, FieldDef>, path: string): ColumnType => fieldAt(fields, path).type;
 

@@ -4,7 +4,7 @@
 import { fieldTypeOf, tableDef, tableKey } from '../catalog.ts';
 import type { DatasetDef } from '../dataset.ts';
 import { assertNever } from '../errors.ts';
-import type { PlanResult, ResultColumn } from '../results.ts';
+import type { PlanResult, ResultColumn } from '../result-types.ts';
 import { intervalsDef } from './activity-sources.ts';
 import { SESSION_BUCKETS } from './activity-sessions.ts';
 import type { ActivityPlan } from './nodes.ts';
