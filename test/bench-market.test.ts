@@ -31,9 +31,9 @@ const parsed = (...argv: string[]) => {
 
 describe('bench command line', () => {
   it('keeps the blog\'s options and defaults; takes --dataset marketplace --orders N', () => {
-    expect(parsed('--views', '10000', '--quick')).toEqual({ dataset: 'blog', views: 10_000, shapes: ['skewed', 'uniform'], quick: true, pg: true, readme: false });
-    expect(parsed('--shape', 'uniform', '--no-pg')).toEqual({ dataset: 'blog', views: 1_000_000, shapes: ['uniform'], quick: false, pg: false, readme: false });
-    expect(parsed('--dataset', 'marketplace', '--orders', '20000', '--quick', '--readme')).toEqual({ dataset: 'marketplace', orders: 20_000, quick: true, pg: true, readme: true });
+    expect(parsed('--views', '10000', '--quick')).toEqual({ dataset: 'blog', views: 10_000, shapes: ['skewed', 'uniform'], quick: true, pg: true, readme: false, backend: 'duckdb' });
+    expect(parsed('--shape', 'uniform', '--no-pg')).toEqual({ dataset: 'blog', views: 1_000_000, shapes: ['uniform'], quick: false, pg: false, readme: false, backend: 'duckdb' });
+    expect(parsed('--dataset', 'marketplace', '--orders', '20000', '--quick', '--readme')).toEqual({ dataset: 'marketplace', orders: 20_000, quick: true, pg: true, readme: true, backend: 'duckdb' });
   });
 
   it('refuses an option of the other dataset, and too few orders', () => {
