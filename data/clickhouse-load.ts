@@ -39,6 +39,12 @@ async function checkInstants(src: Database, catalog: Catalog): Promise<void> {
   }
 }
 
+/** The UUID columns of a table (a catalog table, or the fact rows). */
+function uuidColumns(catalog: Catalog, table: string): Set<string> {
+  const cols = table === catalog.fact.name ? catalog.fact.columns : (catalog.tables.find((t) => t.name === table)?.columns ?? []);
+  return new Set(cols.filter((c) => c.sqlType === 'UUID').map((c) => c.name));
+}
+
 /** The nodes of a cluster other than the one the importer talks to (host:port, native). */
 async function otherNodes(ch: ClickHouse): Promise<string[]> {
   if (!ch.cluster) return [];
@@ -75,8 +81,9 @@ export async function loadIntoClickHouse(o: ClickHouseLoadOptions): Promise<Snap
     progress.phase('loading ClickHouse', tables.length, 'tables');
     for (const t of tables) {
       const file = join(work, `${t.name}.parquet`);
-      // UUIDs as text: ClickHouse reads them back into its UUID columns.
-      const cols = t.columns.map((c) => (c.type.includes('UUID') ? `CAST(${ident(c.name)} AS VARCHAR) AS ${ident(c.name)}` : ident(c.name)));
+      // UUIDs as their canonical text, which the ClickHouse tables hold (chType).
+      const uuids = uuidColumns(catalog, t.name);
+      const cols = t.columns.map((c) => (uuids.has(c.name) ? `CAST(${ident(c.name)} AS VARCHAR) AS ${ident(c.name)}` : ident(c.name)));
       await src.exec(`COPY (SELECT ${cols.join(', ')} FROM ${ident(t.name)}) TO ${pathLiteral(file)} (FORMAT PARQUET)`);
       await ch.insertParquet(s.insertInto[t.name]!, file);
       rmSync(file, { force: true });

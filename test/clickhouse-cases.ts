@@ -9,6 +9,7 @@ import type { LineRow } from './market-fixture.ts';
 import { queryFixture } from './query-fixture.ts';
 import { questionMaker, ZONES } from './query-questions.ts';
 import { textValue } from './filter-trees.ts';
+import { members } from './clickhouse-members.ts';
 
 export interface Request {
   readonly method: 'GET' | 'POST';
@@ -173,4 +174,4 @@ const marketplace: ConformanceCase = {
 };
 
 /** Every dataset the conformance test covers. */
-export const CASES: readonly ConformanceCase[] = [blog, marketplace];
+export const CASES: readonly ConformanceCase[] = [blog, marketplace, members];

@@ -1,6 +1,7 @@
 // The importer's ClickHouse tables: on one server, created, loaded and switched in on chdb
 // (a second load replaces the first by EXCHANGE TABLES, a failed one leaves it as it was);
-// on a cluster, whose DDL chdb cannot run, the statements checked as text.
+// on a cluster, whose DDL chdb cannot run, the statements checked as text; the members
+// dataset (UUID keys) through the importer's ClickHouse target.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -8,7 +9,9 @@ import { blogCatalog } from '../engine/datasets/blog/declaration.ts';
 import { marketplaceCatalog } from '../engine/datasets/marketplace/declaration.ts';
 import { ClickHouse } from '../engine/clickhouse/backend.ts';
 import { NEW, chTables, loadStatements } from '../data/clickhouse-ddl.ts';
-import { loadIntoClickHouse } from '../data/clickhouse-load.ts';
+import { importToClickHouse, loadIntoClickHouse } from '../data/clickhouse-load.ts';
+import { membersDataset } from '../engine/datasets/members/declaration.ts';
+import { membersFixture } from './members-fixture.ts';
 import { generate } from '../data/generate.ts';
 import { importSnapshot } from '../data/import.ts';
 import { Database } from '../engine/db.ts';
@@ -101,4 +104,37 @@ describe('the ClickHouse tables of one server, on chdb', () => {
     expect(await count('fact_view')).toBe(before);
     expect((await tables()).filter((t) => t.includes(NEW))).toEqual([]);
   }, 60_000);
+});
+
+describe('the members dataset through the importer\'s ClickHouse target, on chdb', () => {
+  const dir = tempDir('chddl-members-');
+  let ch: ClickHouse;
+  afterAll(() => dir.cleanup());
+
+  it('refuses a source with an instant before 1900 (a local mean time), loading nothing', async () => {
+    ch = await ClickHouse.connect({ database: 'ddl_members' });
+    const fx = await membersFixture(join(dir.path, 'all'), 40, 3);
+    await expect(importToClickHouse({ source: fx.source, dataset: membersDataset, ch })).rejects.toThrow(/start_time: \d+ instants outside the years 1900 to 2299/);
+    expect((await ch.query(`SELECT name FROM system.tables WHERE database = 'ddl_members'`)).rows).toEqual([]);
+  }, 120_000);
+
+  it('loads UUID keys as their canonical text, ordered as the text', async () => {
+    const fx = await membersFixture(join(dir.path, 'from1900'), 40, 3, true);
+    const meta = await importToClickHouse({ source: fx.source, dataset: membersDataset, ch });
+    expect(meta.rows['member']).toBe(fx.members.length);
+    const ids = (await ch.query('SELECT id FROM member ORDER BY id')).rows.map((r) => r['id']);
+    // The source's ids (DuckDB's text: lower case), sorted as text.
+    expect(ids).toEqual(fx.members.map((m) => m.id).sort());
+    expect(ids.some((id) => /^[89a-f]/.test(String(id))) && ids.some((id) => /^[0-7]/.test(String(id)))).toBe(true);
+    const periods = (await ch.query('SELECT id, member_id FROM fact_activity_period ORDER BY id')).rows.map((r) => [r['id'], r['member_id']]);
+    expect(periods).toEqual([...fx.periods].sort((a, b) => a.id - b.id).map((p) => [p.id, p.member_id]));
+    // A UUID parameter in any case finds the member.
+    const upper = fx.members[0]!.id.toUpperCase();
+    expect((await ch.query(`SELECT real_name FROM member WHERE id = toString({p1:UUID})`, [upper])).rows).toEqual([{ real_name: fx.members[0]!.real_name }]);
+  }, 120_000);
+
+  it('answers the statement after one refused while it ran (a refusal by throwIf) with its own rows only', async () => {
+    await expect(ch.query(`SELECT nullIf(throwIf(number > 5, 'refused'), 0) AS r FROM numbers(10)`)).rejects.toThrow(/refused/);
+    expect((await ch.query('SELECT count() AS n FROM member')).rows).toEqual([{ n: expect.anything() }]);
+  });
 });

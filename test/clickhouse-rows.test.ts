@@ -57,7 +57,7 @@ describe('the ClickHouse dialect', () => {
     expect(p.add('12.30', 'DECIMAL(4,2)')).toBe('{p3:Decimal(38, 18)}');
     expect(p.add(null, 'BIGINT')).toBe('{p4:Nullable(Int64)}');
     expect(p.add(7)).toBe('{p5:Int64}');
-    expect(p.addList(['a', 'b'], 'UUID')).toBe('{p6:Array(UUID)}');
+    expect(p.addList(['a', 'b'], 'UUID')).toBe('arrayMap(x -> toString(x), {p6:Array(UUID)})');
     expect(p.addList(['1.5', '-2'], 'DECIMAL(2,1)')).toBe('CAST({p7:Array(String)} AS Array(Decimal(38, 18)))');
     expect(p.values.slice(0, 6)).toEqual(["o'b%_\\", '2024-01-01 00:00:00.000000', '12.30', null, 7, ['a', 'b']]);
   });

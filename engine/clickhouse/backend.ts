@@ -106,8 +106,16 @@ class ChdbEngine {
         this.current = database;
       }
       const opts = { format: 'JSONCompact', ...(timeoutMs === undefined ? {} : { timeout: timeoutMs }) };
-      const r = params ? await this.session.queryBindAsync(sql, params, opts) : await this.session.queryAsync(sql, opts);
-      return r.text();
+      try {
+        const r = params ? await this.session.queryBindAsync(sql, params, opts) : await this.session.queryAsync(sql, opts);
+        return r.text();
+      } catch (e) {
+        // chdb 3.4 keeps what a query that failed while running (throwIf: a refusal) had
+        // written, and puts it before the next query's answer (two JSON documents): a
+        // statement whose answer is dropped takes it.
+        await this.session.queryAsync('SELECT 1', { format: 'JSONCompact' }).catch(() => {});
+        throw e;
+      }
     };
     const result = this.tail.then(go, go);
     this.tail = result.catch(() => {});

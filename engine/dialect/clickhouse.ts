@@ -8,7 +8,11 @@ import { ident } from '../sql.ts';
 import type { CastType, Dialect } from './dialect.ts';
 
 /** ClickHouse's name of a type the compilers cast to. Instants are microseconds in UTC
- *  (DuckDB's TIMESTAMP); dates reach past 2149 (Date32). */
+ *  (DuckDB's TIMESTAMP); dates reach past 2149 (Date32). UUIDs are their canonical text
+ *  (lower case, 8-4-4-4-12): ClickHouse's UUID type compares the second 8 bytes first,
+ *  DuckDB's (and the API: lists in key order, walks after a key, ties by member) compare as
+ *  the text does, so the text is stored, and UUID parameters are read as UUIDs (checked,
+ *  any case) and written back as that text. */
 export function chType(t: CastType): string {
   const decimal = /^DECIMAL\((\d+),\s*(\d+)\)$/.exec(t);
   if (decimal) return `Decimal(${decimal[1]}, ${decimal[2]})`;
@@ -28,7 +32,7 @@ export function chType(t: CastType): string {
     case 'BOOLEAN':
       return 'Bool';
     case 'UUID':
-      return 'UUID';
+      return 'String';
     default:
       throw new Error(`no ClickHouse type for ${t}`);
   }
@@ -74,14 +78,17 @@ function stepOf(step: string): { n: number; unit: string } {
 
 const toInterval: Readonly<Record<string, string>> = { hour: 'toIntervalHour', day: 'toIntervalDay', month: 'toIntervalMonth', year: 'toIntervalYear' };
 
-/** An instant floored to its second, as a DateTime64 of seconds. */
+/** An instant (or a date, its midnight in UTC) floored to its second, as a DateTime64 of
+ *  seconds. */
 function floorSeconds(ts: string): string {
-  const us = `toUnixTimestamp64Micro(${ts})`;
+  const us = `toUnixTimestamp64Micro(toDateTime64(${ts}, 6, 'UTC'))`;
   return `fromUnixTimestamp64Second(intDiv(${us}, 1000000) - (${us} % 1000000 < 0), 'UTC')`;
 }
 
-/** The wall clock of an instant in a zone, as a UTC timestamp (dialect localTime). */
-const localWall = (tz: string, ts: string): string => `toDateTime64(toString(toTimeZone(${ts}, ${tz})), 6, 'UTC')`;
+/** The wall clock of an instant in a zone, as a UTC timestamp (dialect localTime). The
+ *  zone is toString's argument, read per row: toTimeZone() with a zone from a column (a
+ *  member's) gives a value whose type has one zone for every row. */
+const localWall = (tz: string, ts: string): string => `toDateTime64(toString(${ts}, ${tz}), 6, 'UTC')`;
 
 /** Text as a ClickHouse string literal: for the engine's own constants only. */
 const literal = (s: string) => `'${s.replaceAll('\\', '\\\\').replaceAll("'", "\\'")}'`;
@@ -91,12 +98,14 @@ export const clickhouse: Dialect = {
   // Named parameters ({p1:Int64}): the value travels beside the text and is never parsed as
   // SQL. A null is bound as a Nullable of the type.
   param: (i, type, value) => {
+    if (type === 'UUID') return `toString({p${i}:${value === null ? 'Nullable(UUID)' : 'UUID'}})`;
     const t = paramType(type ?? inferred(value));
     return `{p${i}:${value === null ? `Nullable(${t})` : t}}`;
   },
   // A list of decimals travels as text (a JSON number would round past 15 digits, and
   // ClickHouse reads no quoted decimal in an array) and is cast in the query.
   listParam: (i, type) => {
+    if (type === 'UUID') return `arrayMap(x -> toString(x), {p${i}:Array(UUID)})`;
     const d = decimalScale(type);
     return d === undefined ? `{p${i}:Array(${chType(type)})}` : `CAST({p${i}:Array(String)} AS Array(Decimal(38, ${Math.max(d, PARAM_SCALE)})))`;
   },

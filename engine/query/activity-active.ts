@@ -34,7 +34,10 @@ export function activeSql(plan: ActivityPlan, q: Active, catalog: Catalog, optio
   const first = (d: string) => (unit === null ? d : dialect.cast(dialect.truncate(unit, d), 'DATE'));
   const utc = plan.zone.kind === 'fixed' && plan.zone.tz === 'UTC';
   const zoneMatch = (g: string, alias: string) => (src.entityZone ? `${g}.z = ${alias}.z AND ` : '');
-  /** The wall-clock day of instant `t` (a column of sp), by its zone's offset then. */
+  /** The wall-clock day of instant `t` (a column of sp), by its zone's offset then. The
+   *  segments cover every instant: an inner join finds one for each span (a span with no
+   *  previous one joins at its own start and keeps its null day). ClickHouse takes no outer
+   *  join on inequalities alone, where an entity's zone is not among the keys. */
   const at = (g: string, t: string, join: 'JOIN' | 'LEFT JOIN') => `${join} segs ${g} ON ${zoneMatch(g, 'sp')}${g}.a <= ${t} AND ${g}.b > ${t}`;
   const wallDay = (g: string, t: string) => day(utc ? t : `${t} + ${g}.o`);
   const withPrevious = src.previousEnd ? 'spans' : `(SELECT *, lag(e) OVER (PARTITION BY m ORDER BY s) AS pe FROM spans)`;
@@ -43,7 +46,7 @@ export function activeSql(plan: ActivityPlan, q: Active, catalog: Catalog, optio
     `sd AS (
   -- Each span's first and last day, and the last day of its entity's span before (in the window).
   SELECT ${wallDay('g1', 'sp.s')} AS d0, ${wallDay('g2', '(sp.e - 1)')} AS d1, ${wallDay('g3', '(sp.pe - 1)')} AS dp
-  FROM ${withPrevious} sp${utc ? '' : ` ${at('g1', 'sp.s', 'JOIN')} ${at('g2', 'sp.e - 1', 'JOIN')} ${at('g3', 'sp.pe - 1', 'LEFT JOIN')}`}
+  FROM ${withPrevious} sp${utc ? '' : ` ${at('g1', 'sp.s', 'JOIN')} ${at('g2', 'sp.e - 1', 'JOIN')} ${at('g3', 'coalesce(sp.pe - 1, sp.s)', 'JOIN')}`}
 )`,
     wallRangeCte('rng', plan, src, params, dialect),
     `series AS (

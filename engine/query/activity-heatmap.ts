@@ -47,12 +47,12 @@ export function heatmapSql(plan: ActivityPlan, catalog: Catalog, options: Compil
 ), ${mergeCtes('cover', 'lin', false)}, who AS (
   SELECT s AS c, 1 AS d FROM cover UNION ALL SELECT e, -1 FROM cover WHERE e < 168
 ), cells AS (
-  SELECT c.c, coalesce(e.us, 0) + (SELECT coalesce(sum(weeks), 0) FROM whole) * ${H} + sum(coalesce(h.d, 0)) OVER (ORDER BY c.c) * ${H} AS us,
-    sum(coalesce(w.d, 0)) OVER (ORDER BY c.c) AS members
-  FROM (SELECT ${dialect.integerSeries('0', '168')} AS c) c
-  LEFT JOIN (SELECT c, sum(us) AS us FROM edge GROUP BY c) e ON e.c = c.c
-  LEFT JOIN (SELECT c, sum(d) AS d FROM hours GROUP BY c) h ON h.c = c.c
-  LEFT JOIN (SELECT c, sum(d) AS d FROM who GROUP BY c) w ON w.c = c.c
+  SELECT ${dialect.keepName('cs.c', 'c')}, coalesce(e.us, 0) + (SELECT coalesce(sum(weeks), 0) FROM whole) * ${H} + sum(coalesce(h.d, 0)) OVER (ORDER BY cs.c) * ${H} AS us,
+    sum(coalesce(w.d, 0)) OVER (ORDER BY cs.c) AS members
+  FROM (SELECT ${dialect.integerSeries('0', '168')} AS c) cs
+  LEFT JOIN (SELECT c, sum(us) AS us FROM edge GROUP BY c) e ON e.c = cs.c
+  LEFT JOIN (SELECT c, sum(d) AS d FROM hours GROUP BY c) h ON h.c = cs.c
+  LEFT JOIN (SELECT c, sum(d) AS d FROM who GROUP BY c) w ON w.c = cs.c
 )
 SELECT ${dialect.intDiv('c', '24')} + 1 AS weekday, c % 24 AS hour, us, ${dialect.cast('members', 'BIGINT')} AS members FROM cells ORDER BY c`;
 }
