@@ -3,9 +3,7 @@
 // sub-second and zero-length periods, awkward names; without its 1880 period, as ClickHouse
 // stores no instant before 1900), every members endpoint - the lists, one member, /fetch/,
 // the five activity endpoints - over windows across DST changes, and random questions for
-// its query endpoint. Not yet in CASES: the answers still differ (UUID order, active and
-// heatmap with member filters; README, "The members dataset on ClickHouse"). To work on it:
-// add `members` to CASES and run `npx vitest run test/clickhouse-conformance.test.ts -t members`.
+// its query endpoint. Alone: `npx vitest run test/clickhouse-conformance.test.ts -t members`.
 import { membersDataset } from '../engine/datasets/members/declaration.ts';
 import { membersFixture } from './members-fixture.ts';
 import type { MembersFixture } from './members-fixture.ts';

@@ -21,7 +21,7 @@ export const QUERY_SETTINGS: Readonly<Record<string, string | number>> = {
   optimize_min_equality_disjunction_chain_length: 1000,
   // GROUP BY 1, 2 names columns by position.
   enable_positional_arguments: 1,
-  // A zone read from a column (a member's zone) in toTimeZone (dialect zoneOffsetMicros).
+  // A zone read from a column (a member's zone) in toString (dialect localTime).
   allow_nonconst_timezone_arguments: 1,
   // Instants are read and written in UTC whatever the server's zone.
   session_timezone: 'UTC',
