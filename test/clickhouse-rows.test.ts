@@ -60,6 +60,9 @@ describe('the ClickHouse dialect', () => {
     expect(p.addList(['a', 'b'], 'UUID')).toBe('arrayMap(x -> toString(x), {p6:Array(UUID)})');
     expect(p.addList(['1.5', '-2'], 'DECIMAL(2,1)')).toBe('CAST({p7:Array(String)} AS Array(Decimal(38, 18)))');
     expect(p.values.slice(0, 6)).toEqual(["o'b%_\\", '2024-01-01 00:00:00.000000', '12.30', null, 7, ['a', 'b']]);
+    // UUIDs are stored as their text: a UUID parameter is read as a UUID and compared as text.
+    expect(p.add('A0000000-0000-4000-8000-000000000001', 'UUID')).toBe('toString({p8:UUID})');
+    expect(p.add(null, 'UUID')).toBe('toString({p9:Nullable(UUID)})');
   });
 
   it('spells what DuckDB spells otherwise', () => {
