@@ -83,8 +83,9 @@ export async function runPlan(target: QueryTarget, plan: Plan, timeoutMs: number
         { path: '/time/fill', message: `more than ${FILL_MAX_ROWS} buckets x groups` },
       ]);
     if (message.includes(BUCKETS_TOO_MANY))
-      throw new QueryError('invalid_parameter', `the window holds more than ${CONCURRENCY_MAX_BUCKETS.toLocaleString('en')} buckets: ask a longer bucket or a shorter window`, [
-        { path: '/bucket', message: `more than ${CONCURRENCY_MAX_BUCKETS} buckets` },
+      throw new QueryError('invalid_parameter', `the window holds more than ${CONCURRENCY_MAX_BUCKETS.toLocaleString('en')} buckets: ask longer buckets or a shorter window`, [
+        // Concurrency's buckets are its `bucket`; active's are its `compare` (days, weeks, months).
+        { path: plan.kind === 'activity' && plan.question.kind === 'active' ? '/compare' : '/bucket', message: `more than ${CONCURRENCY_MAX_BUCKETS} buckets` },
       ]);
     if (hasRegex(plan.filter) && /^Invalid Input Error/.test(message))
       throw new QueryError('invalid_filter', 'invalid regular expression', [{ path: '/filters', message: message.replace(/^Invalid Input Error: /, '') }]);

@@ -1,9 +1,9 @@
 // Access keys (SPEC-query.md section 3): parsing API_KEYS / API_KEYS_FILE, and the hook that
-// asks every /api/... and old-service /analytics... and /fetch request, and /metrics, for a key.
+// asks every /api/... and old-service /analytics... request, every route that says so (`config.needsKey`: /fetch), and /metrics, for a key.
 // Secrets are compared in constant time and never logged; the key's name goes to the
 // request's log lines, the metrics and the rate limiter instead.
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyContextConfig, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError } from './errors.ts';
 import type { SecurityScheme } from './openapi.ts';
 
@@ -94,8 +94,16 @@ export class KeyRing {
 /** Paths that need a key (by the matched route's pattern, so that a percent-encoded or
  *  otherwise respelled URL of a route is judged as the route). Everything else stays open:
  *  /health, /ready, /docs and its assets, /openapi.json, the page. */
-export function needsKey(path: string): boolean {
-  return path === '/metrics' || path === '/api' || path.startsWith('/api/') || path === '/analytics' || path.startsWith('/analytics/') || path === '/fetch' || path === '/fetch/';
+export function needsKey(path: string, config?: FastifyContextConfig): boolean {
+  return config?.needsKey === true || path === '/metrics' || path === '/api' || path.startsWith('/api/') || path === '/analytics' || path.startsWith('/analytics/');
+}
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** A route outside /api that answers data (a dataset's old-service path, as /fetch/):
+     *  it asks for a key as /api does. Routes say so themselves, so that this module names none. */
+    needsKey?: boolean;
+  }
 }
 
 /** Query parameters that look like a credential: refused, never read (a URL ends up in logs,
@@ -166,14 +174,14 @@ export const SECURITY_SCHEMES = {
 export function installAccessKeys(app: FastifyInstance, ring: KeyRing): void {
   // Documentation: the protected routes declare what they accept.
   app.addHook('onRoute', (route) => {
-    if (!route.schema || !needsKey(route.url)) return;
+    if (!route.schema || !needsKey(route.url, route.config)) return;
     const tags = (route.schema as { tags?: string[] }).tags ?? [];
     const debug = tags.includes('debug') || tags.includes('admin');
     const security = debug ? [{ apiKeyHeader: [], bearerAuth: [] }] : [{ bearerAuth: [] }, { apiKeyHeader: [] }];
     route.schema = { ...route.schema, security } as typeof route.schema;
   });
   app.addHook('onRequest', async (request, reply) => {
-    if (!needsKey(request.routeOptions.url ?? request.url.split('?')[0]!)) return;
+    if (!needsKey(request.routeOptions.url ?? request.url.split('?')[0]!, request.routeOptions.config)) return;
     const inUrl = credentialParams(request.url);
     if (inUrl.length) {
       const e = new ApiError('invalid_parameter', `API keys are not accepted in the URL; ${HOW}`, inUrl.map((p) => ({ path: `/${p}`, message: `remove '${p}' from the query string and send the key in a header: ${HEADERS}` })));

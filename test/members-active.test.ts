@@ -42,7 +42,8 @@ describe('members active', () => {
     expect(m.sql).toMatch(/WHERE p\."is_first" AND p\."start_time" < \$2::TIMESTAMP AND p\."start_time" >= \$1::TIMESTAMP/);
     expect(m.sql).not.toMatch(/Zo'|'week'/);
     // The filter is a semi-join of the runs and of the first activities.
-    expect(m.params).toEqual([w.plan.start, w.plan.end, 'Zo', 'Zo', 'week', 'day', '%Y-%m-%d', '%G-W%V']);
+    expect(m.params).toEqual([w.plan.start, w.plan.end, 'Zo', 'Zo', 'week', 50_000, 'day', '%Y-%m-%d', '%G-W%V']);
+    expect(m.sql).toMatch(/error\('buckets_too_many'\)/);
     // Without the import's tables: each member's earliest period holding time, over all time.
     // No span is cut into days, and nothing is made distinct.
     expect(m.sql).not.toMatch(/DISTINCT m|count\(DISTINCT/);
@@ -111,6 +112,8 @@ describe('members active', () => {
       [{ tz: '' }, '/tz'],
       [{ start: 'March' }, '/start'],
       [{ filters: { field: 'tz', op: 'regex', value: '(' } }, '/filters/value'],
+      // More than 50,000 buckets: the days from 0001 to now (the window ends now at the latest).
+      [{ start: '0001-01-01', end: '9999-12-31' }, '/compare'],
     ];
     for (const [a, path] of cases) {
       const r = await served.get('active', a);

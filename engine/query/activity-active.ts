@@ -15,7 +15,9 @@ import { sqlInteger } from '../sql.ts';
 import { activitySources, wallRangeCte } from './activity-sources.ts';
 import type { CompileOptions } from './compile-options.ts';
 import type { ActivityPlan, ActivityQuestion } from './nodes.ts';
+import { CONCURRENCY_MAX_BUCKETS } from './activity-concurrency.ts';
 import { PERIODS } from './periods.ts';
+import { BUCKETS_TOO_MANY } from './refusals.ts';
 import { DAY_US } from './zone-segments.ts';
 
 type Active = Extract<ActivityQuestion, { kind: 'active' }>;
@@ -48,7 +50,13 @@ export function activeSql(plan: ActivityPlan, q: Active, catalog: Catalog, optio
   SELECT ${wallDay('g1', 'sp.s')} AS d0, ${wallDay('g2', '(sp.e - 1)')} AS d1, ${wallDay('g3', '(sp.pe - 1)')} AS dp
   FROM ${withPrevious} sp${utc ? '' : ` ${at('g1', 'sp.s', 'JOIN')} ${at('g2', 'sp.e - 1', 'JOIN')} ${at('g3', 'coalesce(sp.pe - 1, sp.s)', 'JOIN')}`}
 )`,
-    wallRangeCte('rng', plan, src, params, dialect),
+    wallRangeCte('wr', plan, src, params, dialect),
+    // A window of more buckets than a chart can hold (0001 to 9999 by day) is refused before
+    // the series is built, as concurrency's is. The check is part of the range's value (0, or
+    // the refusal), so that no optimizer can leave it out.
+    `rng AS (
+  SELECT lo, hi + coalesce(${dialect.raiseIf(`${bucket(day('hi'))} - ${bucket(day('lo'))} + 1 > ${params.add(CONCURRENCY_MAX_BUCKETS, 'BIGINT')}`, BUCKETS_TOO_MANY)}, 0) AS hi FROM wr
+)`,
     `series AS (
   SELECT CAST(b AS DATE) AS b FROM (${dialect.bucketRange(first(dialect.dateOfDay(day('lo'))), first(dialect.dateOfDay(day('hi'))), p.step, 'rng')})
 )`,

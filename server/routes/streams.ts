@@ -52,7 +52,7 @@ export function streamRoutes(app: FastifyInstance, endpoints: readonly AnyStream
     };
     e.paths.forEach((url, i) => {
       const doc = { operationId: i === 0 ? e.operation : `${e.operation}NoSlash`, summary: i === 0 ? e.summary : `${e.summary} (also without the slash)`, deprecated: false };
-      app.route({ method: 'GET', url, schema: streamRouteSchema(e.schema, doc, e.answerSchema as ComponentName, [400, 401, ...ALWAYS, 504]), handler });
+      app.route({ method: 'GET', url, config: { needsKey: true }, schema: streamRouteSchema(e.schema, doc, e.answerSchema as ComponentName, [400, 401, ...ALWAYS, 504]), handler });
     });
   }
 }
