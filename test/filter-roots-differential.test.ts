@@ -18,6 +18,7 @@ import { toyCatalog, toyData, toyDatabase } from './toy-dataset.ts';
 import type { ToyRow } from './toy-dataset.ts';
 import { ToyWorld } from './toy-semantics.ts';
 import type { Json, Kind } from './toy-semantics.ts';
+import { SPEC_OPERATORS } from './spec-operators.ts';
 
 const TREES_PER_ROOT = 400;
 const data = toyData();
@@ -35,17 +36,7 @@ const ROOTS = {
 } as const satisfies Record<string, { from: string; key: string; fields: FieldMap }>;
 type Root = keyof typeof ROOTS;
 
-const ORDERED = ['eq', 'ne', 'gt', 'gte', 'lt', 'lte', 'in', 'not_in', 'between', 'exact', 'isnull'];
-const EQUALITY = ['eq', 'ne', 'in', 'not_in', 'exact', 'isnull'];
-const OPS: Record<Kind, string[]> = {
-  integer: ORDERED,
-  timestamp: ORDERED,
-  date: ORDERED,
-  decimal: ORDERED,
-  boolean: EQUALITY,
-  uuid: EQUALITY,
-  text: [...ORDERED, 'contains', 'not_contains', 'icontains', 'startswith', 'istartswith', 'endswith', 'iendswith', 'iexact', 'regex'],
-};
+const OPS: Readonly<Record<Kind, readonly string[]>> = SPEC_OPERATORS;
 const AWKWARD = ['%', '_', '\\', "'", '"', '', 'é', 'ÉTÉ', '日本', "o'b", ' / ', '?', 'paris', 'Widget', '50%'];
 const PATTERNS = ['^[A-M]', 'a.c', '\\d', '(?i)paris', 'et$', '[%_]', '日本', "'", '^$', '\\\\', ' / \\?$'];
 const POOLS: ValuePools = {
