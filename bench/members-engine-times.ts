@@ -1,0 +1,61 @@
+// Engine-only timings of the members dataset (issue 17's speed targets), for working on the
+// plans: the first page of /fetch/ (what its first byte waits for) and each activity
+// endpoint over the data's last month, in UTC, a fixed zone and tz=member; median of N
+// uncached runs each. `--raw`: the plain plans (no import-time tables), the reference.
+//   npm run generate -- --dataset members --members 1000000 --out /tmp/m
+//   npm run import -- /tmp/m --dataset members --out /tmp/m.duckdb
+//   npx tsx bench/members-engine-times.ts /tmp/m.duckdb [N] [--raw] [--only NAME]
+import { membersDataset } from '../engine/datasets/members/declaration.ts';
+import { fetchPlan } from '../engine/datasets/members/fetch.ts';
+import { MEMBER_ACTIVITY } from '../engine/datasets/members/intervals.ts';
+import { Engine } from '../engine/engine.ts';
+import type { ActivityPlan, ActivityQuestion } from '../engine/query/nodes.ts';
+
+const args = process.argv.slice(2);
+const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
+const [path, nArg] = args.filter((a, i) => !a.startsWith('--') && args[i - 1] !== '--only');
+const raw = args.includes('--raw');
+const N = Number(nArg ?? 5);
+const engine = await Engine.open(path!, { dataset: membersDataset, cacheEntries: 0, ...(raw ? { rollups: false } : {}) });
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+async function time(name: string, f: () => Promise<unknown>): Promise<void> {
+  if (only && !name.includes(only)) return;
+  const ms: number[] = [];
+  for (let i = 0; i < N; i++) {
+    const t = performance.now();
+    await f();
+    ms.push(performance.now() - t);
+  }
+  console.log(`${name.padEnd(40)} ${median(ms).toFixed(1).padStart(8)} ms   (min ${Math.min(...ms).toFixed(1)})`);
+}
+
+// The window: the 30 days before the UTC midnight after the last period's end.
+const lastEnd = (await engine.db.query(`SELECT max(end_time) AS t FROM activity_period`)).rows[0]!['t'];
+const endDay = new Date(new Date(String(lastEnd)).getTime() + 86_400_000).toISOString().slice(0, 10);
+const end = `${endDay} 00:00:00`;
+const start = new Date(Date.parse(`${endDay}T00:00:00Z`) - 30 * 86_400_000).toISOString().slice(0, 19).replace('T', ' ');
+console.log(`window ${start} .. ${end}`);
+
+function plan(question: ActivityQuestion, tz: string, window = { start, end }): ActivityPlan {
+  return { kind: 'activity', dataset: 'members', window, intervals: MEMBER_ACTIVITY.name, filter: undefined, zone: tz === 'member' ? { kind: 'entity' } : { kind: 'fixed', tz }, question };
+}
+
+await time('fetch: first page', async () => {
+  const pages = engine.walk(fetchPlan(), { batch: fetchPlan().limit, offset: 0, limit: undefined, label: 'fetch' });
+  await pages.next();
+  await pages.return(undefined);
+});
+const questions: [string, ActivityQuestion][] = [
+  ['active', { kind: 'active', granularity: 'day' }],
+  ['activity-time', { kind: 'time', labels: ['real_name'], limit: 100, offset: 0 }],
+  ['concurrency', { kind: 'concurrency', bucket: 'hour' }],
+  ['sessions', { kind: 'sessions' }],
+  ['heatmap', { kind: 'heatmap' }],
+];
+for (const [name, q] of questions)
+  for (const tz of ['UTC', 'America/New_York', 'member']) {
+    if (name === 'sessions' && tz !== 'UTC') continue;
+    await time(`${name} tz=${tz}`, () => engine.run(plan(q, tz), { noCache: true }));
+  }
+await engine.close();
