@@ -6,7 +6,7 @@
 //   npm run import -- /tmp/m --dataset members --out /tmp/m.duckdb
 //   npx tsx bench/members-engine-times.ts /tmp/m.duckdb [N] [--raw] [--only NAME]
 import { membersDataset } from '../engine/datasets/members/declaration.ts';
-import { fetchPlan } from '../engine/datasets/members/fetch.ts';
+import { FETCH_FIRST, fetchPlan } from '../engine/datasets/members/fetch.ts';
 import { MEMBER_ACTIVITY } from '../engine/datasets/members/intervals.ts';
 import { Engine } from '../engine/engine.ts';
 import type { ActivityPlan, ActivityQuestion } from '../engine/query/nodes.ts';
@@ -42,7 +42,7 @@ function plan(question: ActivityQuestion, tz: string, window = { start, end }): 
 }
 
 await time('fetch: first page', async () => {
-  const pages = engine.walk(fetchPlan(), { batch: fetchPlan().limit, offset: 0, limit: undefined, label: 'fetch' });
+  const pages = engine.walk(fetchPlan(), { batch: fetchPlan().limit, first: FETCH_FIRST, offset: 0, limit: undefined, label: 'fetch' });
   await pages.next();
   await pages.return(undefined);
 });
