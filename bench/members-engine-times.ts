@@ -9,6 +9,9 @@ import { membersDataset } from '../engine/datasets/members/declaration.ts';
 import { FETCH_FIRST, fetchPlan } from '../engine/datasets/members/fetch.ts';
 import { MEMBER_ACTIVITY } from '../engine/datasets/members/intervals.ts';
 import { Engine } from '../engine/engine.ts';
+import { get } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { buildApp } from '../server/app.ts';
 import type { ActivityPlan, ActivityQuestion } from '../engine/query/nodes.ts';
 
 const args = process.argv.slice(2);
@@ -46,6 +49,23 @@ await time('fetch: first page', async () => {
   await pages.next();
   await pages.return(undefined);
 });
+// /fetch/ over HTTP: the time to the answer's first byte (the request's headers and the
+// first page), the answer then abandoned.
+const app = await buildApp({ engine: () => undefined, engines: (name) => (name === 'members' ? engine : undefined), limits: { maxEventLoopDelayMs: 0, rateLimitPerMinute: 0 } });
+await app.listen({ port: 0, host: '127.0.0.1' });
+const port = (app.server.address() as AddressInfo).port;
+await time('fetch: HTTP first byte', () =>
+  new Promise<void>((resolve, reject) => {
+    const req = get({ host: '127.0.0.1', port, path: '/fetch/' }, (res) => {
+      res.once('data', () => {
+        req.destroy();
+        resolve();
+      });
+    });
+    req.on('error', (e) => (e.message.includes('socket hang up') || e.message.includes('aborted') ? undefined : reject(e)));
+  }),
+);
+await app.close();
 const questions: [string, ActivityQuestion][] = [
   ['active', { kind: 'active', granularity: 'day' }],
   ['activity-time', { kind: 'time', labels: ['real_name'], limit: 100, offset: 0 }],
