@@ -4,7 +4,7 @@
 // uncached runs each. `--raw`: the plain plans (no import-time tables), the reference.
 //   npm run generate -- --dataset members --members 1000000 --out /tmp/m
 //   npm run import -- /tmp/m --dataset members --out /tmp/m.duckdb
-//   npx tsx bench/members-engine-times.ts /tmp/m.duckdb [N] [--raw] [--only NAME]
+//   npx tsx bench/members-engine-times.ts /tmp/m.duckdb [N] [--raw] [--only NAME] [--first N]
 import { membersDataset } from '../engine/datasets/members/declaration.ts';
 import { FETCH_FIRST, fetchPlan } from '../engine/datasets/members/fetch.ts';
 import { MEMBER_ACTIVITY } from '../engine/datasets/members/intervals.ts';
@@ -16,8 +16,10 @@ import type { ActivityPlan, ActivityQuestion } from '../engine/query/nodes.ts';
 
 const args = process.argv.slice(2);
 const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
-const [path, nArg] = args.filter((a, i) => !a.startsWith('--') && args[i - 1] !== '--only');
+const [path, nArg] = args.filter((a, i) => !a.startsWith('--') && args[i - 1] !== '--only' && args[i - 1] !== '--first');
 const raw = args.includes('--raw');
+// --first N: the members of /fetch/'s first page (before FETCH_FIRST: the whole batch, 2,000).
+const first = args.includes('--first') ? Number(args[args.indexOf('--first') + 1]) : FETCH_FIRST;
 const N = Number(nArg ?? 5);
 const engine = await Engine.open(path!, { dataset: membersDataset, cacheEntries: 0, ...(raw ? { rollups: false } : {}) });
 
@@ -45,7 +47,7 @@ function plan(question: ActivityQuestion, tz: string, window = { start, end }): 
 }
 
 await time('fetch: first page', async () => {
-  const pages = engine.walk(fetchPlan(), { batch: fetchPlan().limit, first: FETCH_FIRST, offset: 0, limit: undefined, label: 'fetch' });
+  const pages = engine.walk(fetchPlan(), { batch: fetchPlan().limit, first, offset: 0, limit: undefined, label: 'fetch' });
   await pages.next();
   await pages.return(undefined);
 });
