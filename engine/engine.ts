@@ -48,6 +48,9 @@ export interface EngineOptions extends SnapshotOptions {
 export interface WalkOptions {
   /** Rows per query. */
   readonly batch: number;
+  /** Rows of the first query, where fewer than `batch`: a streamed answer's first byte
+   *  waits for the first page only (1M members: 2,000 members' periods took 0.1-0.5 s). */
+  readonly first?: number | undefined;
   /** Rows skipped before the first. */
   readonly offset: number;
   /** Rows at most (undefined: every one). */
@@ -210,7 +213,7 @@ export class Engine {
       let left = o.limit ?? Infinity;
       let after: number | string | undefined;
       for (let first = true; left > 0; first = false) {
-        const n = Math.min(o.batch, left);
+        const n = Math.min(first ? Math.min(o.first ?? o.batch, o.batch) : o.batch, left);
         const page: ListPlan = { ...plan, limit: n, offset: first ? o.offset : 0, walk: after === undefined ? {} : { after } };
         const { rows } = await this.execute(page, o.timeoutMs, undefined, o.label);
         if (rows.length > 0) yield rows;

@@ -16,6 +16,8 @@ export interface StreamEndpoint<I extends { limit?: number | undefined; offset: 
   readonly answerSchema: string;
   /** Query-string members, validated (a 400 naming each bad one). */
   readonly schema: z.ZodType<I>;
+  /** Rows of the first page, fewer than the plan's (its limit) so that the first byte is soon. */
+  readonly first?: number;
   /** The list to walk: in key order (its `order` empty), listing the key. */
   plan(input: I): ListPlan;
   /** The JSON text before the first item and after the last. */

@@ -135,6 +135,23 @@ describe('the walk under /fetch/', () => {
     }
   });
 
+  it('reads a smaller first page (the first byte waits for it only), then pages of the batch', async () => {
+    const want = (fetchReference(fx.members, fx.periods) as { members: unknown[] }).members;
+    for (const [first, batch, offset, limit] of [[1, 7, 0, undefined], [3, 64, 2, undefined], [5, 4, 1, 11], [2, 5, 0, 1]] as const) {
+      const rows: unknown[] = [];
+      const sizes: number[] = [];
+      for await (const page of engine.walk(fetchPlan(), { batch, first, offset, limit })) {
+        sizes.push(page.length);
+        for (const r of page) rows.push(JSON.parse(fetchMembers.item(r)));
+      }
+      const end = limit === undefined ? undefined : offset + limit;
+      expect(rows, `first ${first}, batch ${batch}`).toEqual(want.slice(offset, end));
+      expect(sizes[0]).toBe(Math.min(first, batch, rows.length));
+      for (const n of sizes.slice(1)) expect(n).toBeLessThanOrEqual(batch);
+      expect(sizes.length).toBe(1 + Math.ceil((rows.length - sizes[0]!) / batch));
+    }
+  });
+
   it('compiles a page to a key top-N, rows by key, periods from the projection by member, JSON from DuckDB', () => {
     const after = 'a0000000-0000-4000-8000-000000000004';
     const { sql, params } = engine.compile({ ...fetchPlan(), walk: { after }, limit: 7, offset: 0 });

@@ -9,6 +9,9 @@ import { int } from '../../request.ts';
 
 /** Members per query: a page of them and their periods is what the server holds at once. */
 export const FETCH_BATCH = 2000;
+/** Members of the first query: its answer is what the first byte waits for (1M members:
+ *  ~10-30 ms for 50, against 0.1-0.5 s for 2,000). */
+export const FETCH_FIRST = 50;
 
 export const FetchParams = z.object({
   limit: int(0, Number.MAX_SAFE_INTEGER).optional().describe('members at most (absent: every one)'),
@@ -41,6 +44,7 @@ export const fetchMembers: StreamEndpoint<FetchInput> = {
   summary: "Every member with every activity period, as the old service's /fetch/ answered (streamed)",
   answerSchema: 'FetchAnswer',
   schema: FetchParams,
+  first: FETCH_FIRST,
   plan: () => fetchPlan(),
   head: '{"ok":true,"members":[',
   tail: ']}',
