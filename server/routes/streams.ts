@@ -48,6 +48,10 @@ export function streamRoutes(app: FastifyInstance, endpoints: readonly AnyStream
       }
       const body = Readable.from(answerText(e, pages, first), { objectMode: false });
       body.on('error', (err) => request.log.error({ err }, `${e.operation}: the answer was cut short`));
+      // A client gone before the stream's first read destroys it without ever starting
+      // answerText, whose `finally` would release the walk's hold on the snapshot (a reload
+      // or shutdown would then wait for it forever). Stopping the walk twice is harmless.
+      body.once('close', () => void pages.return(undefined));
       return reply.type('application/json; charset=utf-8').send(body);
     };
     e.paths.forEach((url, i) => {
