@@ -3,14 +3,8 @@
 // ORM queries use, loaded from a generated Parquet folder: the import tests' source (and the
 // benchmark's peer). Customers carry e-mail, phone and password columns, which the importer
 // must never read.
-import { createReadStream } from 'node:fs';
-import { join } from 'node:path';
-import { pipeline } from 'node:stream/promises';
-import pg from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
-import { Database } from '../../engine/db.ts';
-import { ident } from '../../engine/sql.ts';
-import { PGURL } from '../pg-load.ts';
+import { loadDjangoSchema } from '../django-load.ts';
+import type { DjangoExport, DjangoSchema } from '../django-load.ts';
 
 // Django's tables: bigint keys (BigAutoField), foreign keys indexed, PositiveIntegerField as
 // an integer with a check, DecimalField(12, 2), DateTimeField as timestamptz; the order's
@@ -38,7 +32,7 @@ CREATE INDEX ON ${s}.shop_orderitem (product_id);
 `;
 
 // Django column order; values from the generated Parquet files, passwords made up here.
-const EXPORTS: readonly [string, string, string][] = [
+const EXPORTS: readonly DjangoExport[] = [
   ['shop_customer', 'customer', `SELECT id, name, email, phone, 'pbkdf2_sha256$600000$' || md5(id::VARCHAR) AS password, city, created_at FROM read_parquet($1)`],
   ['shop_category', 'category', `SELECT id, name, parent_id FROM read_parquet($1)`],
   ['shop_product', 'product', `SELECT id, name, category_id, price, rating, is_active, created_at FROM read_parquet($1)`],
@@ -48,24 +42,11 @@ const EXPORTS: readonly [string, string, string][] = [
 
 export const SHOP_TABLES = EXPORTS.map(([t]) => t);
 
-/** Creates the schema (dropping an old one of that name) and loads it from a generated
- *  marketplace Parquet folder; `workDir` holds the intermediate CSV files. */
-export async function loadShopSchema(schema: string, parquetDir: string, workDir: string): Promise<void> {
-  if (!/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`schema name must be a plain identifier, got '${schema}'`);
-  const db = await Database.open(':memory:');
-  const client = new pg.Client({ connectionString: PGURL });
-  await client.connect();
-  try {
-    await client.query(`DROP SCHEMA IF EXISTS ${ident(schema)} CASCADE`);
-    await client.query(shopDdl(schema));
-    await client.query(`SET TIME ZONE 'UTC'`);
-    for (const [table, file, sql] of EXPORTS) {
-      const csv = join(workDir, `${table}.load.csv`);
-      await db.query(`COPY (${sql}) TO $2 (FORMAT csv, HEADER)`, [join(parquetDir, `${file}.parquet`), csv]);
-      await pipeline(createReadStream(csv), client.query(copyFrom(`COPY ${schema}.${table} FROM STDIN WITH (FORMAT csv, HEADER)`)));
-    }
-  } finally {
-    await client.end();
-    db.close();
-  }
-}
+const APP: DjangoSchema = {
+  ddl: shopDdl,
+  exports: EXPORTS,
+};
+
+/** Creates the schema (dropping an old one of that name) and loads it from a Parquet folder
+ *  of this dataset; `workDir` holds the intermediate CSV files. */
+export const loadShopSchema = (schema: string, parquetDir: string, workDir: string): Promise<void> => loadDjangoSchema(APP, schema, parquetDir, workDir);
