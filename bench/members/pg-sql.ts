@@ -95,10 +95,12 @@ c AS (SELECT extract(isodow FROM t AT TIME ZONE tz)::int AS wd, extract(hour FRO
 SELECT wd.wd, h.h, COALESCE(c.sec, 0), COALESCE(c.members, 0)
 FROM generate_series(1, 7) AS wd(wd) CROSS JOIN generate_series(0, 23) AS h(h) LEFT JOIN c ON c.wd = wd.wd AND c.h = h.h ORDER BY 1, 2`;
 
-/** An instant as the engine writes it in the member's zone: ISO with the zone's offset. */
+/** An instant as the engine writes it in the member's zone: ISO with the zone's offset, six
+ *  fraction digits where there are microseconds. */
 const isoLocal = (t: string, tz: string) => {
   const off = `extract(epoch FROM (${t} AT TIME ZONE ${tz}) - (${t} AT TIME ZONE 'UTC'))::int`;
-  return `to_char(${t} AT TIME ZONE ${tz}, 'YYYY-MM-DD"T"HH24:MI:SS') || CASE WHEN ${off} < 0 THEN '-' ELSE '+' END || lpad((abs(${off}) / 3600)::text, 2, '0') || ':' || lpad((abs(${off}) % 3600 / 60)::text, 2, '0')`;
+  const fraction = `CASE WHEN date_trunc('second', ${t}) = ${t} THEN '' ELSE '.' || to_char(${t} AT TIME ZONE ${tz}, 'US') END`;
+  return `to_char(${t} AT TIME ZONE ${tz}, 'YYYY-MM-DD"T"HH24:MI:SS') || ${fraction} || CASE WHEN ${off} < 0 THEN '-' ELSE '+' END || lpad((abs(${off}) / 3600)::text, 2, '0') || ':' || lpad((abs(${off}) % 3600 / 60)::text, 2, '0')`;
 };
 
 /** A member's periods as one text cell, `start/end/duration|...`, by start then id. */
