@@ -6,26 +6,15 @@
 // PostgreSQL's tzdata tell apart over the data's span.
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import pg from 'pg';
-import { Database } from '../../engine/db.ts';
-import { PGURL, pgReachable } from '../../data/pg-load.ts';
+import type pg from 'pg';
+import type { Database } from '../../engine/db.ts';
+import { djangoPeer, fromParquet, rowText } from '../django-peer.ts';
 import { TASK_TABLES, loadTaskSchema } from '../../data/members/pg-load.ts';
 import type { Reporter } from '../../data/progress-report.ts';
 import type { MarketMeasureContext } from '../market/measure.ts';
 
-const files = (dir: string) => {
-  const f = (name: string) => `read_parquet('${join(dir, `${name}.parquet`).replaceAll("'", "''")}')`;
-  return { member: f('member'), period: f('activity_period') };
-};
-
-async function fromFiles<T>(parquet: string, work: (db: Database, t: ReturnType<typeof files>) => Promise<T>): Promise<T> {
-  const db = await Database.open(':memory:');
-  try {
-    return await work(db, files(parquet));
-  } finally {
-    db.close();
-  }
-}
+const FILES = { member: 'member', period: 'activity_period' } as const;
+const fromFiles = <T>(parquet: string, work: (db: Database, t: Record<keyof typeof FILES, string>) => Promise<T>): Promise<T> => fromParquet(parquet, FILES, work);
 
 // Sizes, keys and names: the same text from DuckDB over the files and PostgreSQL's tables.
 const fingerprint = (t: { member: string; period: string }) => `SELECT
@@ -72,32 +61,19 @@ export interface MembersPeerOptions {
 
 /** PostgreSQL holding the data set in `schema` (loaded unless it already matches), or
  *  undefined without PostgreSQL. The caller ends the client. */
-export async function membersPgPeer(progress: Reporter, o: MembersPeerOptions): Promise<MarketMeasureContext['pg']> {
-  if (!o.use || !(await pgReachable())) {
-    progress.note(`PostgreSQL not used (${o.use ? `not reachable at ${PGURL}` : '--no-pg'})`);
-    return undefined;
-  }
+export function membersPgPeer(progress: Reporter, o: MembersPeerOptions): Promise<MarketMeasureContext['pg']> {
   const { schema } = o;
-  progress.phase(`PostgreSQL: comparing schema ${schema} with the data set`);
-  const client = new pg.Client({ connectionString: PGURL });
-  await client.connect();
-  try {
-    const ours = await fromFiles(o.parquet, async (db, t) => JSON.stringify(Object.values((await db.query(fingerprint(t))).rows[0]!).map(String)));
-    const theirs = await client
-      .query(fingerprint({ member: `${schema}.task_user`, period: `${schema}.task_activityperiod` }))
-      .then((r) => JSON.stringify(Object.values(r.rows[0] as object).map(String)))
-      .catch(() => 'none');
-    if (theirs !== ours) {
+  return djangoPeer(progress, {
+    use: o.use,
+    schema,
+    ours: () => fromFiles(o.parquet, async (db, t) => rowText((await db.query(fingerprint(t))).rows[0]!)),
+    theirs: (client) => client.query(fingerprint({ member: `${schema}.task_user`, period: `${schema}.task_activityperiod` })).then((r) => rowText(r.rows[0] as object)),
+    load: async (client) => {
       progress.phase(`PostgreSQL: loading schema ${schema} (task_*)`);
       await loadTaskSchema(schema, o.parquet, o.workDir);
       for (const t of TASK_TABLES) rmSync(join(o.workDir, `${t}.load.csv`), { force: true });
       progress.phase('PostgreSQL: ANALYZE');
       for (const t of TASK_TABLES) await client.query(`ANALYZE ${schema}.${t}`);
-    }
-    progress.done();
-    return { client, schema };
-  } catch (e) {
-    await client.end();
-    throw e;
-  }
+    },
+  });
 }
