@@ -85,7 +85,7 @@ describe('requests and the report', () => {
     name, method: 'GET' as const, url: `/api/v1/members/${name}`, served: true as const, http: stats, httpCached: stats, engineP50: 1.5, httpOverheadP50: 0.5,
     pg: { ...stats, p50: 40 }, pgAgrees, ...(agreesWithout ? { agreesWithout } : {}),
   });
-  const fetchResult: FetchResult = { members: 2000, bytes: 2 ** 20, runs: [{ firstByte: 12, total: 300 }], firstByteP50: 12, totalP50: 300, rssBeforeMiB: 100, rssAfterMiB: 110, rssPeakMiB: 120, pg: { firstByteP50: 20, totalP50: 400 }, pgAgrees: true };
+  const fetchResult: FetchResult = { members: 2000, bytes: 2 ** 20, runs: [{ firstByte: 12, total: 300 }], firstByteP50: 12, totalP50: 300, rssBeforeMiB: 100, rssAfterMiB: 110, rssPeakMiB: 120, pg: { firstByteP50: 20, totalP50: 400, runs: 3 }, pgAgrees: true };
   const report = (variants: MembersReport['variants']): MembersReport => ({
     dataset: 'members', members: 2000, periods: 3, rows: { member: 2000, activity_period: 5694 }, quick: true, commit: 'c', date: 'd', machine: 'm',
     fetch: fetchResult, variants, zonesDisagreeing: ['CET', 'Europe/Chisinau'], serverRssMiB: null,
@@ -93,7 +93,7 @@ describe('requests and the report', () => {
 
   it('writes yes, yes* with the zones named, and a disagreement in bold', () => {
     const md = membersMarkdown(report([served('sessions', true), served('heatmap', false, ['CET', 'Europe/Chisinau']), served('active', false)]));
-    expect(md).toContain('| 2,000 members, 1 run | 12.0 | 300 | 1.0 MiB | 100 MiB / 110 MiB / 120 MiB | 20.0 | 400 | yes |');
+    expect(md).toContain('| 2,000 members, 1 run (PostgreSQL 3) | 12.0 | 300 | 1.0 MiB | 100 MiB / 110 MiB / 120 MiB | 20.0 | 400 | yes |');
     expect(md).toMatch(/\| sessions \| 1\.00 \| 2\.00 \| 2\.00 \|.*\| 40\.0 \| 20x \| yes \|/);
     expect(md).toMatch(/\| heatmap \|.*\| yes\* \|/);
     expect(md).toMatch(/\| active \|.*\| \*\*no\*\* \|/);

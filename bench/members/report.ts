@@ -52,7 +52,7 @@ export function membersMarkdown(r: MembersReport): string {
     '',
     '| /fetch/ (every member, streamed) | first byte p50 | whole answer p50 | size | server RSS before / after / peak | PostgreSQL first byte p50 | PostgreSQL whole p50 | PG agrees |',
     '|---|---|---|---|---|---|---|---|',
-    `| ${count(f.members)} members, ${f.runs.length} run${f.runs.length === 1 ? '' : 's'} | ${ms(f.firstByteP50)} | ${ms(f.totalP50)} | ${(f.bytes / 2 ** 20).toFixed(1)} MiB | ` +
+    `| ${count(f.members)} members, ${f.runs.length} run${f.runs.length === 1 ? '' : 's'}${f.pg ? ` (PostgreSQL ${f.pg.runs})` : ''} | ${ms(f.firstByteP50)} | ${ms(f.totalP50)} | ${(f.bytes / 2 ** 20).toFixed(1)} MiB | ` +
       `${mib(f.rssBeforeMiB)} / ${mib(f.rssAfterMiB)} / ${mib(f.rssPeakMiB)} | ${f.pg ? ms(f.pg.firstByteP50) : '-'} | ${f.pg ? ms(f.pg.totalP50) : '-'} | ${agreed(f.pgAgrees)} |`,
     '',
     ...variantTable(r.variants, same),
