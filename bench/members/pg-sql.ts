@@ -103,22 +103,25 @@ const isoLocal = (t: string, tz: string) => {
   return `to_char(${t} AT TIME ZONE ${tz}, 'YYYY-MM-DD"T"HH24:MI:SS') || ${fraction} || CASE WHEN ${off} < 0 THEN '-' ELSE '+' END || lpad((abs(${off}) / 3600)::text, 2, '0') || ':' || lpad((abs(${off}) % 3600 / 60)::text, 2, '0')`;
 };
 
-/** A member's periods as one text cell, `start/end/duration|...`, by start then id. */
-const periodsCell = (where: string) =>
-  `COALESCE(string_agg(${isoLocal('a.start_time', 'u.tz')} || '/' || ${isoLocal('a.end_time', 'u.tz')} || '/' || floor(extract(epoch FROM a.end_time - a.start_time))::bigint, '|' ORDER BY a.start_time, a.id) FILTER (WHERE ${where}), '')`;
+/** A member's (`u`) periods (`where`) as one text cell, `start/end/duration|...`, by start
+ *  then id: the foreign-key index's rows, as Django's prefetch reads them. */
+const periodsCell = (s: string, where: string) =>
+  `COALESCE((SELECT string_agg(${isoLocal('a.start_time', 'u.tz')} || '/' || ${isoLocal('a.end_time', 'u.tz')} || '/' || floor(extract(epoch FROM a.end_time - a.start_time))::bigint, '|' ORDER BY a.start_time, a.id)
+    FROM ${s}.task_activityperiod a WHERE a.member_id = u.id AND ${where}), '')`;
 
-/** The member list's first page (100 by id) with its count: `member` filters the members,
- *  `windowed` keeps only periods overlapping the window (and members with one). */
+/** The member list's first page (100 by id) and its count, as a Django list view asks them
+ *  (a count, the page, the page's periods): `member` filters the members, `windowed` keeps
+ *  only periods overlapping the window (and members with one). */
 const memberList = (member: (s: string) => string, windowed: boolean) => (s: string) => {
-  const overlaps = `(a.start_time < ${W2} AND (a.end_time > ${W1} OR (a.end_time = a.start_time AND a.start_time >= ${W1})))`;
-  const keep = windowed ? overlaps : 'a.id IS NOT NULL';
-  return `SELECT count(*) OVER (), u.id::text, u.real_name, u.tz, ${periodsCell(keep)}
-FROM ${s}.task_user u LEFT JOIN ${s}.task_activityperiod a ON a.member_id = u.id
-WHERE ${member(s)} AND ${KEEP}${windowed ? '' : ` AND ${UNWINDOWED}`} GROUP BY u.id${windowed ? ` HAVING bool_or(${overlaps})` : ''} ORDER BY u.id LIMIT 100`;
+  const overlaps = (a: string) => `(${a}.start_time < ${W2} AND (${a}.end_time > ${W1} OR (${a}.end_time = ${a}.start_time AND ${a}.start_time >= ${W1})))`;
+  const where = `${member(s)} AND ${KEEP} AND ${windowed ? `EXISTS (SELECT 1 FROM ${s}.task_activityperiod w WHERE w.member_id = u.id AND ${overlaps('w')})` : UNWINDOWED}`;
+  return `WITH n AS (SELECT count(*) AS n FROM ${s}.task_user u WHERE ${where}),
+page AS (SELECT u.id, u.real_name, u.tz FROM ${s}.task_user u WHERE ${where} ORDER BY u.id LIMIT 100)
+SELECT n.n, u.id::text, u.real_name, u.tz, ${periodsCell(s, windowed ? overlaps('a') : 'TRUE')} FROM page u, n ORDER BY u.id`;
 };
 
-const oneMember = (id: string) => (s: string) => `SELECT u.id::text, u.real_name, u.tz, ${periodsCell('a.id IS NOT NULL')}
-FROM ${s}.task_user u LEFT JOIN ${s}.task_activityperiod a ON a.member_id = u.id WHERE u.id = ${lit(id)}::uuid AND ${KEEP} AND ${UNWINDOWED} GROUP BY u.id`;
+const oneMember = (id: string) => (s: string) => `SELECT u.id::text, u.real_name, u.tz, ${periodsCell(s, 'TRUE')}
+FROM ${s}.task_user u WHERE u.id = ${lit(id)}::uuid AND ${KEEP} AND ${UNWINDOWED}`;
 
 /** Periods, active members and whole seconds per UTC month of the periods' starts. */
 const queryByMonth = (s: string) => `SELECT to_char(date_trunc('month', a.start_time AT TIME ZONE 'UTC'), 'YYYY-MM-DD'), count(*), count(DISTINCT a.member_id),
