@@ -60,18 +60,20 @@ SELECT count(*) OVER (), t.member_id::text, u.real_name, to_char(t.day, 'YYYY-MM
 FROM t JOIN ${s}.task_user u ON u.id = t.member_id ORDER BY t.day, t.member_id LIMIT 100`;
 
 /** Per UTC hour: the most members at one instant (a sweep over run starts and ends, an end
- *  before a start at the same instant, each hour's start a row of its own) and the members
- *  active in it; the first row is the window's peak and its first instant. */
+ *  before a start at the same instant, each hour's start a row of its own, read after a
+ *  start or at an hour's start: after an end it is a state between two instants, which may
+ *  belong to the hour before) and the members active in it; the first row is the window's
+ *  peak and its first instant. */
 const concurrency = (s: string) => `WITH ${runs(s)},
 b AS (SELECT generate_series(date_trunc('hour', ${W1} AT TIME ZONE 'UTC'), (${W2} - interval '1 microsecond') AT TIME ZONE 'UTC', interval '1 hour') AT TIME ZONE 'UTC' AS b),
 ev AS (SELECT s AS t, 1 AS d FROM r UNION ALL SELECT e, -1 FROM r UNION ALL SELECT b, 0 FROM b),
-c AS (SELECT t, sum(d) OVER (ORDER BY t, CASE d WHEN -1 THEN 0 WHEN 1 THEN 1 ELSE 2 END ROWS UNBOUNDED PRECEDING) AS n FROM ev),
-pk AS (SELECT date_trunc('hour', t AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' AS b, max(n) AS peak FROM c WHERE t < ${W2} GROUP BY 1),
+c AS (SELECT t, d, sum(d) OVER (ORDER BY t, CASE d WHEN -1 THEN 0 WHEN 1 THEN 1 ELSE 2 END ROWS UNBOUNDED PRECEDING) AS n FROM ev),
+pk AS (SELECT date_trunc('hour', t AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' AS b, max(n) AS peak FROM c WHERE d >= 0 AND t < ${W2} GROUP BY 1),
 m AS (SELECT h AT TIME ZONE 'UTC' AS b, count(DISTINCT r.member_id) AS members
   FROM r, generate_series(date_trunc('hour', r.s AT TIME ZONE 'UTC'), (r.e - interval '1 microsecond') AT TIME ZONE 'UTC', interval '1 hour') AS h GROUP BY 1),
-top AS (SELECT COALESCE(max(n), 0) AS peak FROM c WHERE t < ${W2})
+top AS (SELECT COALESCE(max(n), 0) AS peak FROM c WHERE d >= 0 AND t < ${W2})
 SELECT at, peak, members FROM (
-  SELECT 0 AS k, (SELECT ${isoUtc('min(t)')} FROM c WHERE t < ${W2} AND n = top.peak AND top.peak > 0) AS at, top.peak, NULL::bigint AS members FROM top
+  SELECT 0 AS k, (SELECT ${isoUtc('min(t)')} FROM c WHERE d >= 0 AND t < ${W2} AND n = top.peak AND top.peak > 0) AS at, top.peak, NULL::bigint AS members FROM top
   UNION ALL
   SELECT 1, ${isoUtc('b.b')}, COALESCE(pk.peak, 0), COALESCE(m.members, 0) FROM b LEFT JOIN pk ON pk.b = b.b LEFT JOIN m ON m.b = b.b) x
 ORDER BY k, at`;
