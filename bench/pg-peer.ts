@@ -1,8 +1,8 @@
 // The benchmark's PostgreSQL: the old service's schema and indexes, loaded with the very data
 // set the engine serves, reused from an earlier run while a fingerprint of it still matches.
-import pg from 'pg';
 import { Engine } from '../engine/engine.ts';
-import { PGURL, loadDjangoSchema, pgReachable } from '../data/pg-load.ts';
+import { loadDjangoSchema } from '../data/pg-load.ts';
+import { djangoPeer, rowText } from './django-peer.ts';
 import type { Reporter } from '../data/progress-report.ts';
 import type { MeasureContext } from './measure.ts';
 
@@ -26,34 +26,26 @@ const fingerprint = (t: { view: string; country: string; user: string; blog: str
 
 /** PostgreSQL holding the data set in `schema` (loaded unless it already matches), or
  *  undefined without PostgreSQL. The caller ends the client. */
-export async function pgPeer(progress: Reporter, o: PeerOptions): Promise<MeasureContext['pg']> {
-  if (!o.use || !(await pgReachable())) {
-    progress.note(`PostgreSQL not used (${o.use ? `not reachable at ${PGURL}` : '--no-pg'})`);
-    return undefined;
-  }
+export function pgPeer(progress: Reporter, o: PeerOptions): Promise<MeasureContext['pg']> {
   const { schema } = o;
-  progress.phase(`PostgreSQL: comparing schema ${schema} with the data set`);
-  const client = new pg.Client({ connectionString: PGURL });
-  await client.connect();
-  try {
-    const e = await Engine.open(o.snapshot, { cacheEntries: 0 });
-    const ours = await e.db
-      .query(fingerprint({ view: 'blog_view', country: 'country', user: '"user"', blog: 'blog' }))
-      .then((r) => JSON.stringify(Object.values(r.rows[0]!).map(String)))
-      .finally(() => e.close());
-    const theirs = await client
-      .query(fingerprint({ view: `${schema}.analytics_app_blogview`, country: `${schema}.analytics_app_country`, user: `${schema}.auth_user`, blog: `${schema}.analytics_app_blog` }))
-      .then((r) => JSON.stringify(Object.values(r.rows[0] as object).map(String)))
-      .catch(() => 'none');
-    if (theirs !== ours) {
+  return djangoPeer(progress, {
+    use: o.use,
+    schema,
+    ours: async () => {
+      const e = await Engine.open(o.snapshot, { cacheEntries: 0 });
+      return e.db
+        .query(fingerprint({ view: 'blog_view', country: 'country', user: '"user"', blog: 'blog' }))
+        .then((r) => rowText(r.rows[0]!))
+        .finally(() => e.close());
+    },
+    theirs: (client) =>
+      client
+        .query(fingerprint({ view: `${schema}.analytics_app_blogview`, country: `${schema}.analytics_app_country`, user: `${schema}.auth_user`, blog: `${schema}.analytics_app_blog` }))
+        .then((r) => rowText(r.rows[0] as object)),
+    load: async (client) => {
       await loadDjangoSchema(schema, o.parquet, o.workDir, progress);
       progress.phase('PostgreSQL: ANALYZE');
       await client.query(`ANALYZE`);
-    }
-    progress.done();
-    return { client, schema };
-  } catch (e) {
-    await client.end();
-    throw e;
-  }
+    },
+  });
 }

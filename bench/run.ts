@@ -1,5 +1,6 @@
 // npm run bench -- [--views N] [--shape skewed|uniform|both] [--quick] [--no-pg] [--readme];
-// npm run bench -- --dataset marketplace [--orders N] [--quick] [--no-pg] [--readme]; --help for more.
+// npm run bench -- --dataset marketplace [--orders N] [--quick] [--no-pg] [--readme];
+// npm run bench -- --dataset members [--members N] [--periods P] [--quick] [--no-pg] [--readme]; --help for more.
 // Blog: for each data shape (both by default: the generator's skewed traffic, then even
 // traffic), generates (or reuses) N views, starts the real server, and measures every
 // variant over HTTP with tinybench, beside the engine alone, the bare DuckDB SQL (the floor)
@@ -7,7 +8,8 @@
 // concurrency 16 (autocannon). Writes bench/results/bench-[uniform-]<N>.{json,md,svg}; the
 // tables go to stdout, each under its shape, progress to stderr, the server's log to
 // bench/results/server-[uniform-]<N>.log (shape-run.ts). Marketplace: the same over its
-// endpoints and the Django shop schema (market/run.ts).
+// endpoints and the Django shop schema (market/run.ts); members: /fetch/ and the members
+// endpoints beside the old service's Django tables (members/run.ts).
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SHAPE_SUMMARY } from '../data/dimensions.ts';
@@ -21,6 +23,8 @@ import type { BenchOptions } from './options.ts';
 import { runMarket } from './market/run.ts';
 import { benchClickHouse } from './clickhouse.ts';
 import { marketMarkdown, updateMarketReadme, withMarketTable } from './market/report.ts';
+import { runMembers } from './members/run.ts';
+import { membersMarkdown, updateMembersReadme, withMembersTable } from './members/report.ts';
 
 const program = benchProgram();
 parse(program);
@@ -65,6 +69,21 @@ async function marketplace(o: Extract<BenchOptions, { dataset: 'marketplace' }>,
   if (disagreements.length) throw new Error(`PostgreSQL disagrees on: ${disagreements.join('; ')}`);
 }
 
+async function members(o: Extract<BenchOptions, { dataset: 'members' }>, progress: Reporter): Promise<void> {
+  if (o.readme) withMembersTable(readFileSync(readme, 'utf8'), '');
+  progress.note(`members, ${o.members.toLocaleString('en-US')} members x ${o.periods} periods`);
+  const report = await runMembers({ root, members: o.members, periods: o.periods, quick: o.quick, pg: o.pg }, progress);
+  const table = membersMarkdown(report);
+  if (o.readme) updateMembersReadme(readme, table);
+  progress.stop();
+  process.stdout.write(`## members\n\n${table}`);
+  const disagreements = [
+    ...(report.fetch.pgAgrees === false ? ['/fetch/'] : []),
+    ...report.variants.filter((r) => r.served && r.pgAgrees === false && !r.agreesWithout).map((r) => (r.served ? `${r.name} (${r.pgDifference})` : r.name)),
+  ];
+  if (disagreements.length) throw new Error(`PostgreSQL disagrees on: ${disagreements.join('; ')}`);
+}
+
 // Progress and notes on stderr, so that stdout carries the tables alone.
 async function clickhouse(o: Extract<BenchOptions, { dataset: 'blog' }>, progress: Reporter): Promise<void> {
   mkdirSync(join(root, 'bench', 'results'), { recursive: true });
@@ -81,7 +100,12 @@ async function clickhouse(o: Extract<BenchOptions, { dataset: 'blog' }>, progres
   process.stdout.write(`## DuckDB and ClickHouse\n\n${table}`);
 }
 
-await run((progress) => (o.dataset === 'blog' ? (o.backend === 'clickhouse' ? clickhouse(o, progress) : blog(o, progress)) : marketplace(o, progress)), {
+const dispatch = (progress: Reporter): Promise<void> => {
+  if (o.dataset === 'members') return members(o, progress);
+  if (o.dataset === 'marketplace') return marketplace(o, progress);
+  return o.backend === 'clickhouse' ? clickhouse(o, progress) : blog(o, progress);
+};
+await run(dispatch, {
   lines: (line) => process.stderr.write(`${line}\n`),
   describe: (m) => `bench failed: ${m}`,
 });

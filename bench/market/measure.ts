@@ -16,6 +16,10 @@ export interface MarketMeasureContext {
   readonly quick: boolean;
   readonly pg?: { readonly client: pg.Client; readonly schema: string } | undefined;
   readonly serverLog: string;
+  /** Where the variants' paths are (the marketplace's by default; the members' too). */
+  readonly prefix?: string;
+  /** PostgreSQL's parameters after the window's two ($3...). */
+  readonly pgExtra?: readonly unknown[];
 }
 
 export interface MarketServed {
@@ -90,9 +94,9 @@ export function isNoRoute(a: Pick<Answer, 'status' | 'body'>): boolean {
 }
 
 /** The request a variant sends: GET members in the query string, POST members as JSON. */
-export function marketRequest(v: MarketVariant, asOf: string): { url: string; body?: string } {
+export function marketRequest(v: MarketVariant, asOf: string, prefix = '/api/v1/marketplace/'): { url: string; body?: string } {
   const members = { as_of: asOf, ...v.members };
-  const path = `/api/v1/marketplace/${v.path}`;
+  const path = `${prefix}${v.path}`;
   if (v.method === 'POST') return { url: path, body: JSON.stringify(members) };
   const q = new URLSearchParams();
   for (const [k, val] of Object.entries(members)) q.set(k, typeof val === 'object' ? JSON.stringify(val) : String(val));
@@ -111,7 +115,7 @@ const bench = (quick: boolean, iterations: number, time: number, warmup = true) 
   new Bench({ iterations, time, warmup, warmupIterations: quick ? 1 : 3, warmupTime: 0, throws: true });
 
 export async function measureMarket(ctx: MarketMeasureContext, v: MarketVariant): Promise<MarketResult> {
-  const { url, body } = marketRequest(v, ctx.asOf);
+  const { url, body } = marketRequest(v, ctx.asOf, ctx.prefix);
   const first = await send(`${ctx.base}${url}`, v.method, body, {});
   if (isNoRoute(first)) return { name: v.name, method: v.method, url, served: false };
   const engineTimes: number[] = [];
@@ -139,9 +143,9 @@ export async function measureMarket(ctx: MarketMeasureContext, v: MarketVariant)
   if (ctx.pg) {
     const c = ctx.pg.client;
     const text = v.pg(ctx.pg.schema);
-    const w = ours['window'] as { start: string | null; end: string } | undefined;
-    if (!w) throw new Error(`${v.method} ${url}: the answer has no window`);
-    const params = [w.start ?? '-infinity', w.end];
+    // An answer about one thing (a member) has no window: everything up to as_of.
+    const w = (ours['window'] as { start: string | null; end: string } | undefined) ?? { start: null, end: ctx.asOf };
+    const params = [w.start ?? '-infinity', w.end, ...(ctx.pgExtra ?? [])];
     const answer = await c.query({ text, values: params, rowMode: 'array' });
     pgDifference = marketDifference(v.cells(ours), answer.rows as unknown[][]) ?? undefined;
     pgAgrees = pgDifference === undefined;

@@ -4,9 +4,8 @@
 // the files. Also the ids the variants ask about, read from the same files.
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import pg from 'pg';
-import { Database } from '../../engine/db.ts';
-import { PGURL, pgReachable } from '../../data/pg-load.ts';
+import type { Database } from '../../engine/db.ts';
+import { djangoPeer, fromParquet, rowText } from '../django-peer.ts';
 import { SHOP_TABLES, loadShopSchema } from '../../data/marketplace/pg-load.ts';
 import type { Reporter } from '../../data/progress-report.ts';
 import type { MarketMeasureContext } from './measure.ts';
@@ -23,19 +22,8 @@ const fingerprint = (t: Record<'customer' | 'category' | 'product' | 'order' | '
   (SELECT count(*) || ':' || md5(string_agg(id || ':' || name || ':' || COALESCE(city, ''), ',' ORDER BY id)) FROM ${t.customer}) AS customers,
   (SELECT md5(string_agg(id || ':' || name || ':' || COALESCE(CAST(parent_id AS VARCHAR), ''), ',' ORDER BY id)) FROM ${t.category}) AS categories`;
 
-const files = (dir: string) => {
-  const f = (name: string) => `read_parquet('${join(dir, `${name}.parquet`).replaceAll("'", "''")}')`;
-  return { customer: f('customer'), category: f('category'), product: f('product'), order: f('order'), item: f('order_item') };
-};
-
-async function fromFiles<T>(parquet: string, work: (db: Database, t: ReturnType<typeof files>) => Promise<T>): Promise<T> {
-  const db = await Database.open(':memory:');
-  try {
-    return await work(db, files(parquet));
-  } finally {
-    db.close();
-  }
-}
+const FILES = { customer: 'customer', category: 'category', product: 'product', order: 'order', item: 'order_item' } as const;
+const fromFiles = <T>(parquet: string, work: (db: Database, t: Record<keyof typeof FILES, string>) => Promise<T>): Promise<T> => fromParquet(parquet, FILES, work);
 
 /** The top spender, the product in the most counted orders, the number of products; and
  *  the rows of each table. */
@@ -65,33 +53,20 @@ export interface MarketPeerOptions {
 
 /** PostgreSQL holding the data set in `schema` (loaded unless it already matches), or
  *  undefined without PostgreSQL. The caller ends the client. */
-export async function marketPgPeer(progress: Reporter, o: MarketPeerOptions): Promise<MarketMeasureContext['pg']> {
-  if (!o.use || !(await pgReachable())) {
-    progress.note(`PostgreSQL not used (${o.use ? `not reachable at ${PGURL}` : '--no-pg'})`);
-    return undefined;
-  }
-  const { schema } = o;
-  progress.phase(`PostgreSQL: comparing schema ${schema} with the data set`);
-  const client = new pg.Client({ connectionString: PGURL });
-  await client.connect();
-  try {
-    const ours = await fromFiles(o.parquet, async (db, t) => JSON.stringify(Object.values((await db.query(fingerprint(t))).rows[0]!).map(String)));
-    const s = (table: string) => `${schema}.${table}`;
-    const theirs = await client
-      .query(fingerprint({ customer: s('shop_customer'), category: s('shop_category'), product: s('shop_product'), order: s('shop_order'), item: s('shop_orderitem') }))
-      .then((r) => JSON.stringify(Object.values(r.rows[0] as object).map(String)))
-      .catch(() => 'none');
-    if (theirs !== ours) {
-      progress.phase(`PostgreSQL: loading schema ${schema} (shop_*)`);
-      await loadShopSchema(schema, o.parquet, o.workDir);
+export function marketPgPeer(progress: Reporter, o: MarketPeerOptions): Promise<MarketMeasureContext['pg']> {
+  const s = (table: string) => `${o.schema}.${table}`;
+  return djangoPeer(progress, {
+    use: o.use,
+    schema: o.schema,
+    ours: () => fromFiles(o.parquet, async (db, t) => rowText((await db.query(fingerprint(t))).rows[0]!)),
+    theirs: (client) =>
+      client.query(fingerprint({ customer: s('shop_customer'), category: s('shop_category'), product: s('shop_product'), order: s('shop_order'), item: s('shop_orderitem') })).then((r) => rowText(r.rows[0] as object)),
+    load: async (client) => {
+      progress.phase(`PostgreSQL: loading schema ${o.schema} (shop_*)`);
+      await loadShopSchema(o.schema, o.parquet, o.workDir);
       for (const t of SHOP_TABLES) rmSync(join(o.workDir, `${t}.load.csv`), { force: true });
       progress.phase('PostgreSQL: ANALYZE');
       for (const t of SHOP_TABLES) await client.query(`ANALYZE ${s(t)}`);
-    }
-    progress.done();
-    return { client, schema };
-  } catch (e) {
-    await client.end();
-    throw e;
-  }
+    },
+  });
 }

@@ -21,10 +21,38 @@ export interface MarketReport {
 
 export const MARKET_README_MARKERS = { start: '<!-- bench-marketplace:start -->', end: '<!-- bench-marketplace:end -->' } as const;
 
-const ms = (n: number) => (n >= 100 ? n.toFixed(0) : n >= 10 ? n.toFixed(1) : n.toFixed(2));
+export const ms = (n: number) => (n >= 100 ? n.toFixed(0) : n >= 10 ? n.toFixed(1) : n.toFixed(2));
 const opt = (n: number | null | undefined) => (n === null || n === undefined ? '-' : ms(n));
 const ratio = (a: number, b: number) => (b > 0 ? `${(a / b).toFixed(a / b >= 10 ? 0 : 1)}x` : '-');
 const count = (n: number | undefined) => (n ?? 0).toLocaleString('en-US');
+
+const agreed = (v: MarketResult): string => (!v.served || v.pgAgrees === null ? '-' : v.pgAgrees ? 'yes' : '**no**');
+
+/** The variants' table (the members benchmark's too): `same` writes the last column. */
+export function variantTable(variants: readonly MarketResult[], same: (v: MarketResult) => string = agreed): string[] {
+  const lines = [
+    '| variant | min | avg | p50 | p99 | max | ops/s | cached p50 | engine p50 | HTTP overhead p50 | PostgreSQL p50 | PG / HTTP | PG agrees |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+  ];
+  for (const v of variants) {
+    if (!v.served) {
+      lines.push(`| ${v.name} | not served (no route ${v.method} ${v.url.split('?')[0]}) | | | | | | | | | | | |`);
+      continue;
+    }
+    const h = v.http;
+    lines.push(
+      `| ${v.name} | ${ms(h.min)} | ${ms(h.avg)} | ${ms(h.p50)} | ${ms(h.p99)} | ${ms(h.max)} | ${h.ops.toFixed(0)} | ${ms(v.httpCached.p50)} | ${opt(v.engineP50)} | ${opt(v.httpOverheadP50)} | ` +
+        `${v.pg ? ms(v.pg.p50) : '-'} | ${v.pg ? ratio(v.pg.p50, h.p50) : '-'} | ${same(v)} |`,
+    );
+  }
+  return lines;
+}
+
+/** The mixed workloads' table, or nothing without them. */
+export function loadTable(load: readonly LoadResult[]): string[] {
+  if (!load.length) return [];
+  return ['', '| mixed workload, concurrency 16 | req/s | p50 ms | p99 ms | non-2xx | errors |', '|---|---|---|---|---|---|', ...load.map((l) => `| ${l.name} | ${l.requestsPerSec.toFixed(0)} | ${l.p50} | ${l.p99} | ${l.non2xx} | ${l.errors} |`)];
+}
 
 export function marketMarkdown(r: MarketReport): string {
   const lines = [
@@ -34,24 +62,9 @@ export function marketMarkdown(r: MarketReport): string {
       `HTTP overhead: per request, latency minus that. PostgreSQL: the Django schema (shop_*) with its indexes, the SQL its ORM service function would run; ` +
       `"PG agrees": the same answer, money compared as exact text.`,
     '',
-    '| variant | min | avg | p50 | p99 | max | ops/s | cached p50 | engine p50 | HTTP overhead p50 | PostgreSQL p50 | PG / HTTP | PG agrees |',
-    '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+    ...variantTable(r.variants),
+    ...loadTable(r.load),
   ];
-  for (const v of r.variants) {
-    if (!v.served) {
-      lines.push(`| ${v.name} | not served (no route ${v.method} ${v.url.split('?')[0]}) | | | | | | | | | | | |`);
-      continue;
-    }
-    const h = v.http;
-    lines.push(
-      `| ${v.name} | ${ms(h.min)} | ${ms(h.avg)} | ${ms(h.p50)} | ${ms(h.p99)} | ${ms(h.max)} | ${h.ops.toFixed(0)} | ${ms(v.httpCached.p50)} | ${opt(v.engineP50)} | ${opt(v.httpOverheadP50)} | ` +
-        `${v.pg ? ms(v.pg.p50) : '-'} | ${v.pg ? ratio(v.pg.p50, h.p50) : '-'} | ${v.pgAgrees === null ? '-' : v.pgAgrees ? 'yes' : '**no**'} |`,
-    );
-  }
-  if (r.load.length) {
-    lines.push('', '| mixed workload, concurrency 16 | req/s | p50 ms | p99 ms | non-2xx | errors |', '|---|---|---|---|---|---|');
-    for (const l of r.load) lines.push(`| ${l.name} | ${l.requestsPerSec.toFixed(0)} | ${l.p50} | ${l.p99} | ${l.non2xx} | ${l.errors} |`);
-  }
   if (r.serverRssMiB) lines.push('', `Server RSS after the run: ${r.serverRssMiB.current} MiB (peak ${r.serverRssMiB.peak} MiB).`);
   return lines.join('\n') + '\n';
 }
@@ -85,15 +98,17 @@ export function marketSvg(r: MarketReport): string {
   return out.join('\n') + '\n';
 }
 
-/** The README's text with the marketplace section holding `table`; throws, naming the
+/** The README's text with the section between `markers` holding `table`; throws, naming the
  *  markers, where the section is missing. */
-export function withMarketTable(readme: string, table: string): string {
-  const { start, end } = MARKET_README_MARKERS;
+export function withReadmeSection(readme: string, markers: { readonly start: string; readonly end: string }, table: string): string {
+  const { start, end } = markers;
   const a = readme.indexOf(start);
   const b = readme.indexOf(end);
   if (a < 0 || b < a) throw new Error(`README has no ${start} ... ${end} section`);
   return readme.slice(0, a + start.length) + '\n' + table + readme.slice(b);
 }
+
+export const withMarketTable = (readme: string, table: string): string => withReadmeSection(readme, MARKET_README_MARKERS, table);
 
 export function updateMarketReadme(path: string, table: string): void {
   writeFileSync(path, withMarketTable(readFileSync(path, 'utf8'), table));
