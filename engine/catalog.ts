@@ -127,7 +127,14 @@ export interface RollupDef {
    *  questions whose filter is that rule and whose groups are its rows (exact-rollup.ts).
    *  Never read by the plain rollup readers (chooseFamily). */
   readonly where?: RollupWhere;
+  /** Each row also holds the first and last instant of its rows (ROLLUP_FIRST, ROLLUP_LAST):
+   *  a customer's first and last order, a product's last sale. */
+  readonly times?: boolean;
 }
+
+/** The rollup columns of RollupDef.times. */
+export const ROLLUP_FIRST = 'first_time';
+export const ROLLUP_LAST = 'last_time';
 
 /** A rollup's row condition: a fact column's value is one of `in` (declared constants). */
 export interface RollupWhere {

@@ -1,7 +1,7 @@
 // The snapshot's physical layout, compiled from the catalog: the SQL that turns validated
 // staging tables into the tables queries read. Pure: returns statements, runs nothing.
 import type { Catalog, FactColumnDef, RollupDef } from './catalog.ts';
-import { rollupDistinct, rollupSum, tableDef, tableKey } from './catalog.ts';
+import { ROLLUP_FIRST, ROLLUP_LAST, rollupDistinct, rollupSum, tableDef, tableKey } from './catalog.ts';
 import { ident, sqlDeclaredText, sqlInteger } from './sql.ts';
 import { intervalsLayout } from './layout-intervals.ts';
 import { compileExpr } from './expr.ts';
@@ -144,7 +144,8 @@ function rollupSql(catalog: Catalog, r: RollupDef, from: RollupDef | undefined):
   };
   const sums = (r.sums ?? []).map((c) => `${sumOf(c)} AS ${ident(rollupSum(c))}`);
   const distinct = (r.distinct ?? []).map((c) => `count(DISTINCT ${ident(c)}) AS ${ident(rollupDistinct(c))}`);
-  const select = [...bucket, ...cols, from ? 'sum(n)::BIGINT AS n' : 'count(*) AS n', ...firsts, ...sums, ...distinct];
+  const times = r.times ? (from ? [`min(${ident(ROLLUP_FIRST)})`, `max(${ident(ROLLUP_LAST)})`] : [`min(${viewed})`, `max(${viewed})`]).map((x, i) => `${x} AS ${ident([ROLLUP_FIRST, ROLLUP_LAST][i]!)}`) : [];
+  const select = [...bucket, ...cols, from ? 'sum(n)::BIGINT AS n' : 'count(*) AS n', ...firsts, ...sums, ...distinct, ...times];
   // A finer rollup of the family already holds only the rows the condition keeps.
   const source = from ? ident(from.name) : `${ident(catalog.fact.name)}${r.where ? ` WHERE ${rollupWhereSql(r.where)}` : ''}`;
   const groupBy = bucket.length + cols.length > 0 ? ` GROUP BY ALL` : '';
@@ -205,7 +206,7 @@ export function layoutSteps(catalog: Catalog, facts: LayoutFacts = {}): LayoutSt
   // Distinct counts do not add up across rows: from the coarsest rollup built that holds the
   // grouping and the counted columns (its rows are distinct in those), else the fact table.
   for (const r of catalog.rollups.flat().filter((x) => wanted(x) && (x.distinct ?? []).length > 0)) {
-    const holds = (x: RollupDef) => sameWhere(x, r) && [...r.columns, ...r.distinct!].every((c) => x.columns.includes(c)) && (r.grain === 'all' || x.grain === r.grain);
+    const holds = (x: RollupDef) => sameWhere(x, r) && (!r.times || x.times === true) && [...r.columns, ...r.distinct!].every((c) => x.columns.includes(c)) && (r.grain === 'all' || x.grain === r.grain);
     const from = [...built].sort((a, b) => GRAINS.indexOf(b.grain) - GRAINS.indexOf(a.grain)).find(holds);
     add('rollups', rollupSql(catalog, r, from));
     built.push(r);

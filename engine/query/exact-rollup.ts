@@ -1,9 +1,9 @@
 // Whole answers from an `all` rollup of some rows only (RollupDef.where: a dataset's
-// counting rule), distinct counts included: usable where the window holds every fact row,
-// the plan's filter is the rollup's condition ANDed with conditions on the rollup's own
-// columns, and each group of the answer is one rollup row (the grouped columns, or
-// columns the same within one of them, a product's category for its product). Then a
-// group's distinct count is its row's, exactly; sums and counts are its row's too. Pure.
+// counting rule): usable where the window holds every fact row and the plan's filter is the
+// rollup's condition ANDed with conditions on the rollup's own columns. Counts and sums add
+// up over a group's rows; distinct counts only where each group of the answer is one rollup
+// row (the grouped columns, or columns the same within one of them, a product's category
+// for its product): then a group's distinct count is its row's, exactly. Pure.
 import type { Catalog, RollupDef, RollupWhere } from '../catalog.ts';
 import { rollupDistinct, rollupSum, tableDef } from '../catalog.ts';
 import type { DatasetDef } from '../dataset.ts';
@@ -77,17 +77,22 @@ export function exactRollupSource(
   if (o.rollups === false || o.rollupSums !== true || !holdsAll(plan.window, o.span)) return undefined;
   const catalog = ds.catalog;
   const conjuncts = plan.filter === undefined ? [] : plan.filter.kind === 'and' ? plan.filter.children : [plan.filter];
-  // Groups are rows of the rollup only where each dimension is a fact column itself (a
-  // path through a join, the category's parent, may merge rows) and every other column read
-  // (a label's key, the rollup's columns) has one value per group.
+  // Counts and sums add up over any rows of a group. A distinct count is a group's only
+  // where the group is one row of the rollup: each dimension a fact column itself (a path
+  // through a join, the category's parent, may merge rows) and every other column read (a
+  // label's key, the rollup's columns) with one value per group.
+  const additive = measures.every((m) => ds.measures[m]?.kind === 'count' || ds.measures[m]?.kind === 'sum');
   const dimColumns: string[] = [];
   for (const d of dimensions) {
     const s = fields.get(d)?.storage;
-    if (!s || s.hops.length > 0 || s.value.kind !== 'column') return undefined;
+    if (!s || s.hops.length > 0 || s.value.kind !== 'column') {
+      if (additive) continue;
+      return undefined;
+    }
     dimColumns.push(s.value.column);
   }
   const perGroup = new Set(dimColumns.flatMap((c) => sameWithin(catalog, c)));
-  if (![...needed].every((c) => perGroup.has(c))) return undefined;
+  if (!additive && ![...needed].every((c) => perGroup.has(c))) return undefined;
   for (const r of catalog.rollups.flat()) {
     const w = r.where;
     if (r.grain !== 'all' || w === undefined || (o.rollupTables !== undefined && !o.rollupTables.has(r.name))) continue;
@@ -95,11 +100,36 @@ export function exactRollupSource(
     if (at < 0) continue;
     const rest = conjuncts.filter((_, i) => i !== at);
     const restColumns = filterColumns({ kind: 'and', children: rest }, fields);
-    if (![...needed, ...restColumns].every((c) => r.columns.includes(c)) || !r.columns.every((c) => perGroup.has(c))) continue;
+    if (![...needed, ...restColumns].every((c) => r.columns.includes(c)) || (!additive && !r.columns.every((c) => perGroup.has(c)))) continue;
     const reads = new Map(measures.map((m) => [m, measureRead(ds, m, r, dialect)]));
     if ([...reads.values()].some((x) => x === undefined)) continue;
     const where = rest.length ? ` WHERE ${compileFilter({ kind: 'and', children: rest }, fields, params, (c) => `f.${ident(c)}`, dialect)}` : '';
     return { from: `(SELECT * FROM ${ident(r.name)} f${where}) f`, measure: (m) => reads.get(m)! };
+  }
+  return undefined;
+}
+
+/** A rollup read per key: its table and each measure's aggregate over its rows (alias f). */
+export interface PerKeyRollup {
+  readonly table: string;
+  read(measure: string): string;
+}
+
+/** For figures of the counted rows per value of fact column `key` over all time (a list's
+ *  row figures): the `all` rollup whose condition is the dataset's counting rule, whose rows
+ *  are one per key (its columns: the key and columns the same within it), holding every
+ *  measure and, with `times`, the first and last instants. The caller checks the window. */
+export function perKeyRollup(ds: DatasetDef, key: string, measures: readonly string[], times: boolean, fields: ReadonlyMap<string, FieldDef>, o: CompileOptions, dialect: Dialect): PerKeyRollup | undefined {
+  if (o.rollups === false || o.rollupSums !== true || ds.counts === undefined) return undefined;
+  const counts = ds.counts;
+  const same = new Set(sameWithin(ds.catalog, key));
+  for (const r of ds.catalog.rollups.flat()) {
+    const w = r.where;
+    if (r.grain !== 'all' || w === undefined || (o.rollupTables !== undefined && !o.rollupTables.has(r.name))) continue;
+    if (!isCondition(counts, w, fields) || !r.columns.includes(key) || !r.columns.every((c) => same.has(c)) || (times && r.times !== true)) continue;
+    const reads = new Map(measures.map((m) => [m, measureRead(ds, m, r, dialect)]));
+    if ([...reads.values()].some((x) => x === undefined)) continue;
+    return { table: r.name, read: (m) => reads.get(m)! };
   }
   return undefined;
 }
