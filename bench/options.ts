@@ -16,7 +16,7 @@ interface Common {
 }
 export type BenchOptions =
   | (Common & { readonly dataset: 'blog'; readonly views: number; readonly shapes: readonly Shape[] })
-  | (Common & { readonly dataset: 'marketplace'; readonly orders: number });
+  | (Common & { readonly dataset: 'marketplace'; readonly orders: number; readonly iterations?: number | undefined });
 
 export function benchProgram(): Command {
   return command(
@@ -42,6 +42,7 @@ export function benchProgram(): Command {
         .default('both'),
     )
     .option('--orders <n>', 'marketplace: orders in the data set (an integer of at least 1000), generated once under bench/data/marketplace-<N>/', atLeast(1000), 1_000_000)
+    .option('--iterations <n>', 'marketplace: uncached and cached requests timed per variant (default 30; 5 with --quick): fewer on a machine too loaded for the whole run', atLeast(1))
     .option('--quick', 'short runs that prove the suite works (CI), not figures to quote')
     .option('--no-pg', 'leave PostgreSQL out (it is left out anyway when PGURL does not answer)')
     .option('--readme', "replace the README's benchmark section of what was measured with this run's table")
@@ -54,13 +55,13 @@ export function benchProgram(): Command {
 
 /** The options of a parsed command line, or what is wrong with it. */
 export function benchOptions(program: Command): BenchOptions | { readonly error: string } {
-  const o = program.opts<{ dataset: 'blog' | 'marketplace'; views: number; shape: Shape | 'both'; orders: number; quick?: true; pg: boolean; readme?: true; backend: 'duckdb' | 'clickhouse' }>();
+  const o = program.opts<{ dataset: 'blog' | 'marketplace'; views: number; shape: Shape | 'both'; orders: number; iterations?: number; quick?: true; pg: boolean; readme?: true; backend: 'duckdb' | 'clickhouse' }>();
   const given = (name: string) => program.getOptionValueSource(name) === 'cli';
-  const foreign = o.dataset === 'marketplace' ? ['views', 'shape'] : ['orders'];
+  const foreign = o.dataset === 'marketplace' ? ['views', 'shape'] : ['orders', 'iterations'];
   for (const name of foreign) if (given(name)) return { error: `option '--${name}' does not apply to --dataset ${o.dataset}` };
   if (o.backend === 'clickhouse' && o.dataset !== 'blog') return { error: `option '--backend clickhouse' measures the blog's variants (not --dataset ${o.dataset})` };
   if (o.backend === 'clickhouse' && given('shape')) return { error: "option '--shape' does not apply to --backend clickhouse (the skewed shape)" };
   const common = { quick: o.quick === true, pg: o.pg, readme: o.readme === true, backend: o.backend };
-  if (o.dataset === 'marketplace') return { ...common, dataset: 'marketplace', orders: o.orders };
+  if (o.dataset === 'marketplace') return { ...common, dataset: 'marketplace', orders: o.orders, iterations: o.iterations };
   return { ...common, dataset: 'blog', views: o.views, shapes: o.shape === 'both' ? SHAPES : [o.shape] };
 }
