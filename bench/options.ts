@@ -17,11 +17,11 @@ interface Common {
 }
 export type BenchOptions =
   | (Common & { readonly dataset: 'blog'; readonly views: number; readonly shapes: readonly Shape[] })
-  | (Common & { readonly dataset: 'marketplace'; readonly orders: number })
+  | (Common & { readonly dataset: 'marketplace'; readonly orders: number; readonly iterations?: number | undefined })
   | (Common & { readonly dataset: 'members'; readonly members: number; readonly periods: number });
 
 // Each dataset's own options: any of another's given on the command line is refused.
-const OWN = { blog: ['views', 'shape'], marketplace: ['orders'], members: ['members', 'periods'] } as const;
+const OWN = { blog: ['views', 'shape'], marketplace: ['orders', 'iterations'], members: ['members', 'periods'] } as const;
 
 export function benchProgram(): Command {
   return command(
@@ -52,6 +52,7 @@ export function benchProgram(): Command {
     .option('--orders <n>', 'marketplace: orders in the data set (an integer of at least 1000), generated once under bench/data/marketplace-<N>/', atLeast(1000), 1_000_000)
     .option('--members <n>', 'members: members in the data set (an integer of at least 1000), generated once under bench/data/members-<N>[-p<P>]/', atLeast(1000), 1_000_000)
     .option('--periods <n>', `members: activity periods per member that has any (at least 1; default ${DEFAULT_PERIODS})`, atLeast(1), DEFAULT_PERIODS)
+    .option('--iterations <n>', 'marketplace: uncached and cached requests timed per variant (default 30; 5 with --quick): fewer on a machine too loaded for the whole run', atLeast(1))
     .option('--quick', 'short runs that prove the suite works (CI), not figures to quote')
     .option('--no-pg', 'leave PostgreSQL out (it is left out anyway when PGURL does not answer)')
     .option('--readme', "replace the README's benchmark section of what was measured with this run's table")
@@ -64,14 +65,14 @@ export function benchProgram(): Command {
 
 /** The options of a parsed command line, or what is wrong with it. */
 export function benchOptions(program: Command): BenchOptions | { readonly error: string } {
-  const o = program.opts<{ dataset: 'blog' | 'marketplace' | 'members'; views: number; shape: Shape | 'both'; orders: number; members: number; periods: number; quick?: true; pg: boolean; readme?: true; backend: 'duckdb' | 'clickhouse' }>();
+  const o = program.opts<{ dataset: 'blog' | 'marketplace' | 'members'; views: number; shape: Shape | 'both'; orders: number; iterations?: number; members: number; periods: number; quick?: true; pg: boolean; readme?: true; backend: 'duckdb' | 'clickhouse' }>();
   const given = (name: string) => program.getOptionValueSource(name) === 'cli';
   const foreign = Object.entries(OWN).flatMap(([dataset, names]) => (dataset === o.dataset ? [] : names));
   for (const name of foreign) if (given(name)) return { error: `option '--${name}' does not apply to --dataset ${o.dataset}` };
   if (o.backend === 'clickhouse' && o.dataset !== 'blog') return { error: `option '--backend clickhouse' measures the blog's variants (not --dataset ${o.dataset})` };
   if (o.backend === 'clickhouse' && given('shape')) return { error: "option '--shape' does not apply to --backend clickhouse (the skewed shape)" };
   const common = { quick: o.quick === true, pg: o.pg, readme: o.readme === true, backend: o.backend };
-  if (o.dataset === 'marketplace') return { ...common, dataset: 'marketplace', orders: o.orders };
+  if (o.dataset === 'marketplace') return { ...common, dataset: 'marketplace', orders: o.orders, iterations: o.iterations };
   if (o.dataset === 'members') return { ...common, dataset: 'members', members: o.members, periods: o.periods };
   return { ...common, dataset: 'blog', views: o.views, shapes: o.shape === 'both' ? SHAPES : [o.shape] };
 }

@@ -60,7 +60,7 @@ async function blog(o: Extract<BenchOptions, { dataset: 'blog' }>, progress: Rep
 async function marketplace(o: Extract<BenchOptions, { dataset: 'marketplace' }>, progress: Reporter): Promise<void> {
   if (o.readme) withMarketTable(readFileSync(readme, 'utf8'), '');
   progress.note(`marketplace, ${o.orders.toLocaleString('en-US')} orders`);
-  const report = await runMarket({ root, orders: o.orders, quick: o.quick, pg: o.pg }, progress);
+  const report = await runMarket({ root, orders: o.orders, quick: o.quick, pg: o.pg, iterations: o.iterations }, progress);
   const table = marketMarkdown(report);
   if (o.readme) updateMarketReadme(readme, table);
   progress.stop();

@@ -122,6 +122,24 @@ export interface RollupDef {
   /** Storage order (default: bucket, then `columns`): a family read mostly for one key
    *  value is stored by that key first, so that zone maps skip the other keys' rows. */
   readonly sortKey?: readonly string[];
+  /** Only the fact rows whose column holds one of the values (a dataset's counting rule,
+   *  DatasetDef.counts): an `all` grain with it answers exactly, distinct counts too, the
+   *  questions whose filter is that rule and whose groups are its rows (exact-rollup.ts).
+   *  Never read by the plain rollup readers (chooseFamily). */
+  readonly where?: RollupWhere;
+  /** Each row also holds the first and last instant of its rows (ROLLUP_FIRST, ROLLUP_LAST):
+   *  a customer's first and last order, a product's last sale. */
+  readonly times?: boolean;
+}
+
+/** The rollup columns of RollupDef.times. */
+export const ROLLUP_FIRST = 'first_time';
+export const ROLLUP_LAST = 'last_time';
+
+/** A rollup's row condition: a fact column's value is one of `in` (declared constants). */
+export interface RollupWhere {
+  readonly column: string;
+  readonly in: readonly string[];
 }
 
 /** A copy of the fact table, every row and column, stored by another key first: a

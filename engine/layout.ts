@@ -1,9 +1,12 @@
 // The snapshot's physical layout, compiled from the catalog: the SQL that turns validated
 // staging tables into the tables queries read. Pure: returns statements, runs nothing.
 import type { Catalog, FactColumnDef, RollupDef } from './catalog.ts';
-import { rollupDistinct, rollupSum, tableDef, tableKey } from './catalog.ts';
-import { ident, sqlInteger } from './sql.ts';
+import { ROLLUP_FIRST, ROLLUP_LAST, rollupDistinct, rollupSum, tableDef, tableKey } from './catalog.ts';
+import { ident, sqlDeclaredText, sqlInteger } from './sql.ts';
 import { intervalsLayout } from './layout-intervals.ts';
+import { compileExpr } from './expr.ts';
+import { Params } from './params.ts';
+import { duckdb } from './dialect/duckdb.ts';
 
 /** What the layout needs to know of the staged data. */
 export interface LayoutFacts {
@@ -98,6 +101,31 @@ export interface LayoutStep {
 
 const GRAINS: readonly RollupDef['grain'][] = ['day', 'month', 'all'];
 
+/** A summed column's value on a fact row: the fact column, or a computed column of the
+ *  root (a line's amount) as its expression over the fact columns holding its inputs. */
+export function summedValueSql(catalog: Catalog, c: string): string {
+  if (catalog.fact.columns.some((x) => x.name === c)) return ident(c);
+  const root = tableDef(catalog, catalog.root);
+  const k = root.computed?.find((x) => x.name === c);
+  if (!k) throw new Error(`rollup sum: '${c}' is neither a fact column nor a computed column of ${root.name}`);
+  const factByPath = new Map(catalog.fact.columns.map((x) => [x.path, x.name]));
+  const factColumn = (col: string) => {
+    const f = factByPath.get(root.relations.find((r) => r.column === col)?.name ?? col);
+    if (!f) throw new Error(`rollup sum: ${root.name}.${col} is not in the fact table`);
+    return ident(f);
+  };
+  // Layout statements bind nothing: an expression with a literal is not summed in a rollup.
+  const params = new Params();
+  const sql = compileExpr(k.expr, factColumn, params, duckdb);
+  if (params.values.length) throw new Error(`rollup sum: computed column '${c}' has a literal`);
+  return sql;
+}
+
+/** A rollup's row condition as SQL over the fact table (its values are declared text). */
+export const rollupWhereSql = (w: NonNullable<RollupDef['where']>): string => `${ident(w.column)} IN (${w.in.map(sqlDeclaredText).join(', ')})`;
+
+const sameWhere = (a: RollupDef, b: RollupDef): boolean => JSON.stringify(a.where ?? null) === JSON.stringify(b.where ?? null);
+
 /** The statement building rollup `r`, from the finer rollup `from` of its family where one
  *  is built, else from the fact table. */
 function rollupSql(catalog: Catalog, r: RollupDef, from: RollupDef | undefined): string {
@@ -111,13 +139,15 @@ function rollupSql(catalog: Catalog, r: RollupDef, from: RollupDef | undefined):
   // of INTEGERs is kept as a BIGINT (DuckDB's HUGEINT is twice the bytes and slower to add
   // up again): it would need 2^32 rows of one bucket and key to overflow.
   const sumOf = (c: string) => {
-    const sum = `sum(${ident(from ? rollupSum(c) : c)})`;
+    const sum = `sum(${from ? ident(rollupSum(c)) : summedValueSql(catalog, c)})`;
     return catalog.fact.columns.find((x) => x.name === c)?.sqlType === 'INTEGER' ? `${sum}::BIGINT` : sum;
   };
   const sums = (r.sums ?? []).map((c) => `${sumOf(c)} AS ${ident(rollupSum(c))}`);
   const distinct = (r.distinct ?? []).map((c) => `count(DISTINCT ${ident(c)}) AS ${ident(rollupDistinct(c))}`);
-  const select = [...bucket, ...cols, from ? 'sum(n)::BIGINT AS n' : 'count(*) AS n', ...firsts, ...sums, ...distinct];
-  const source = ident(from ? from.name : catalog.fact.name);
+  const times = r.times ? (from ? [`min(${ident(ROLLUP_FIRST)})`, `max(${ident(ROLLUP_LAST)})`] : [`min(${viewed})`, `max(${viewed})`]).map((x, i) => `${x} AS ${ident([ROLLUP_FIRST, ROLLUP_LAST][i]!)}`) : [];
+  const select = [...bucket, ...cols, from ? 'sum(n)::BIGINT AS n' : 'count(*) AS n', ...firsts, ...sums, ...distinct, ...times];
+  // A finer rollup of the family already holds only the rows the condition keeps.
+  const source = from ? ident(from.name) : `${ident(catalog.fact.name)}${r.where ? ` WHERE ${rollupWhereSql(r.where)}` : ''}`;
   const groupBy = bucket.length + cols.length > 0 ? ` GROUP BY ALL` : '';
   return `CREATE TABLE ${ident(r.name)} AS SELECT ${select.join(', ')} FROM ${source}${groupBy}${sort.length ? ` ORDER BY ${sort.join(', ')}` : ''}`;
 }
@@ -176,7 +206,7 @@ export function layoutSteps(catalog: Catalog, facts: LayoutFacts = {}): LayoutSt
   // Distinct counts do not add up across rows: from the coarsest rollup built that holds the
   // grouping and the counted columns (its rows are distinct in those), else the fact table.
   for (const r of catalog.rollups.flat().filter((x) => wanted(x) && (x.distinct ?? []).length > 0)) {
-    const holds = (x: RollupDef) => [...r.columns, ...r.distinct!].every((c) => x.columns.includes(c)) && (r.grain === 'all' || x.grain === r.grain);
+    const holds = (x: RollupDef) => sameWhere(x, r) && (!r.times || x.times === true) && [...r.columns, ...r.distinct!].every((c) => x.columns.includes(c)) && (r.grain === 'all' || x.grain === r.grain);
     const from = [...built].sort((a, b) => GRAINS.indexOf(b.grain) - GRAINS.indexOf(a.grain)).find(holds);
     add('rollups', rollupSql(catalog, r, from));
     built.push(r);

@@ -13,6 +13,13 @@ export function sqlInteger(n: number): string {
   return String(n);
 }
 
+/** Text the engine declares (a rollup's row condition in a catalog, never a request's
+ *  value) as a SQL string literal, for layout statements, which bind no parameters. */
+export function sqlDeclaredText(s: string): string {
+  if (s.includes('\0')) throw new Error('text contains a NUL character');
+  return "'" + s.replaceAll("'", "''") + "'";
+}
+
 /** How a compiled expression reads a column of the rows it is evaluated on (a root's
  *  columns: the fact table's for the fact root): by default, its quoted name. */
 export type ColumnRef = (column: string) => string;

@@ -14,6 +14,8 @@ export interface MarketMeasureContext {
   readonly base: string;
   readonly asOf: string;
   readonly quick: boolean;
+  /** Requests timed per variant (default 30; 5 quick). */
+  readonly iterations?: number | undefined;
   readonly pg?: { readonly client: pg.Client; readonly schema: string } | undefined;
   readonly serverLog: string;
   /** Where the variants' paths are (the marketplace's by default; the members' too). */
@@ -132,7 +134,7 @@ export async function measureMarket(ctx: MarketMeasureContext, v: MarketVariant)
   if (first.status !== 200) throw new Error(`${v.method} ${url}: ${first.status} ${first.body.toString().slice(0, 300)}`);
   const ours = JSON.parse(first.body.toString()) as Record<string, unknown>;
 
-  const b = bench(ctx.quick, ctx.quick ? 5 : 30, ctx.quick ? 100 : 1500);
+  const b = bench(ctx.quick, ctx.iterations ?? (ctx.quick ? 5 : 30), ctx.quick || ctx.iterations !== undefined ? 100 : 1500);
   b.add('http', () => ask({ 'cache-control': 'no-cache' }, true).then(() => undefined));
   b.add('cached', () => ask({}).then(() => undefined));
   await b.run();

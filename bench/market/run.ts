@@ -28,6 +28,8 @@ export interface MarketRunOptions {
   readonly quick: boolean;
   /** False with --no-pg. */
   readonly pg: boolean;
+  /** Requests timed per variant (--iterations). */
+  readonly iterations?: number | undefined;
 }
 
 /** Where the run's data, PostgreSQL schema and results live. The snapshot sits beside the
@@ -86,7 +88,7 @@ export async function runMarket(o: MarketRunOptions, progress: Reporter): Promis
   };
   try {
     const server = await serve(0);
-    const ctx = { base: server.base, asOf: END.toISOString(), quick: o.quick, pg: pgCtx, serverLog: p.serverLog };
+    const ctx = { base: server.base, asOf: END.toISOString(), quick: o.quick, iterations: o.iterations, pg: pgCtx, serverLog: p.serverLog };
     const all = marketVariants(ids);
     const results: MarketResult[] = [];
     progress.phase('measuring (marketplace)', all.length, 'variants');

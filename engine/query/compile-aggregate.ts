@@ -19,6 +19,7 @@ import { JoinSet, fieldAt, readPath } from './paths.ts';
 import { fieldColumns } from '../fields.ts';
 import type { ReadPath } from './paths.ts';
 import { chooseFamily, decompose } from './rollups.ts';
+import { exactRollupSource } from './exact-rollup.ts';
 import { subtreeSql } from './subtree.ts';
 import { lateLabels, lateLabelsSql } from './late-labels.ts';
 import { additiveSegmentsSql, windowSql } from './segments.ts';
@@ -35,7 +36,7 @@ export interface RowSource {
 
 export function rowSource(
   ds: DatasetDef,
-  plan: { readonly window: AggregatePlan['window']; readonly filter: AggregatePlan['filter'] },
+  plan: { readonly window: AggregatePlan['window']; readonly filter: AggregatePlan['filter']; readonly dimensions: AggregatePlan['dimensions'] },
   needed: ReadonlySet<string>,
   measures: readonly string[],
   fields: ReadonlyMap<string, FieldDef>,
@@ -43,6 +44,9 @@ export function rowSource(
   params: Params,
   dialect: Dialect,
 ): RowSource {
+  // Whole answers of the counted rows from a rollup of them, where one holds the groups.
+  const exact = exactRollupSource(ds, plan, plan.dimensions, needed, measures, fields, o, params, dialect);
+  if (exact) return exact;
   const catalog = ds.catalog;
   const cols = filterColumns(plan.filter, fields);
   // Counts and sums of columns add up across rollup rows; anything else reads the fact rows.

@@ -16,6 +16,7 @@ import type { AggregatePlan } from './nodes.ts';
 import { orderOf, orderSql } from './order.ts';
 import { JoinSet, factColumnOf, fieldsFrom, isRelationPath, readPath, targetOf } from './paths.ts';
 import { chooseFamily, decompose, holdsAll, unbounded } from './rollups.ts';
+import { sameWithin } from './exact-rollup.ts';
 import type { Segment } from './rollups.ts';
 import { segmentsSql, unionSegments, windowSql } from './segments.ts';
 
@@ -62,13 +63,6 @@ export type Strategy = 'count' | 'distinct-sets' | 'first-seen' | 'pairs';
 
 const subset = (xs: ReadonlySet<string>, of: ReadonlySet<string>) => [...xs].every((x) => of.has(x));
 
-/** Fact columns with one value per value of `distinct` (the blog's author for a blog): the
- *  distinct column's own relation path and the paths under it. */
-function sameWithin(catalog: Catalog, distinct: string): string[] {
-  const path = catalog.fact.columns.find((c) => c.name === distinct)?.path;
-  if (path === undefined) return [distinct];
-  return catalog.fact.columns.filter((c) => c.path === path || c.path.startsWith(`${path}__`)).map((c) => c.name);
-}
 
 /** The distinct-set declaration for a keyed plan's key and counted column, if any. */
 const setFor = (catalog: Catalog, k: Keyed) => catalog.distinctSets.find((s) => s.key === k.key && s.distinct === k.distinct);
@@ -185,7 +179,7 @@ function wholeSql(plan: AggregatePlan, k: Keyed, ds: DatasetDef, fields: Readonl
   const perKey = new Set([k.key, ...sameWithin(catalog, k.key)]);
   const firstSeen = catalog.firstSeen.find((f) => f.key === k.key && f.distinct === k.distinct)?.column;
   for (const r of catalog.rollups.flat()) {
-    if (r.grain !== 'all' || (o.rollupTables !== undefined && !o.rollupTables.has(r.name))) continue;
+    if (r.grain !== 'all' || r.where !== undefined || (o.rollupTables !== undefined && !o.rollupTables.has(r.name))) continue;
     if (!r.columns.includes(k.key) || !r.columns.every((c) => perKey.has(c)) || ![...cols].every((c) => r.columns.includes(c))) continue;
     const distinct =
       k.distinct === undefined ? d.nullOf('BIGINT')

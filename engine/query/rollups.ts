@@ -60,7 +60,9 @@ export function chooseFamily(
   built?: ReadonlySet<string>,
   grains: readonly RollupDef['grain'][] = ['day', 'month', 'all'],
 ): Family | undefined {
+  // A rollup of some rows only (RollupDef.where) is read by exact-rollup.ts alone.
   const holds = (r: RollupDef) =>
+    r.where === undefined &&
     (built === undefined || built.has(r.name)) && grains.includes(r.grain) && [...needed].every((c) => r.columns.includes(c)) && [...sums].every((c) => r.sums?.includes(c));
   for (const family of catalog.rollups) {
     const pick = (g: RollupDef['grain']) => family.find((r) => r.grain === g && holds(r));

@@ -13,6 +13,10 @@ import type { MeasureType } from './measures.ts';
 import type { MeasureCondition, RowMeasure, RowMeasures } from './nodes.ts';
 import { JoinSet, isRelationPath, readPath, targetOf } from './paths.ts';
 import { windowSql } from './segments.ts';
+import type { CompileOptions } from './compile-options.ts';
+import { perKeyRollup } from './exact-rollup.ts';
+import { holdsAll } from './rollups.ts';
+import { ROLLUP_FIRST, ROLLUP_LAST } from '../catalog.ts';
 
 /** The CTE's own column names (no field path or measure output is named like them). */
 const KEY = '__k';
@@ -68,7 +72,7 @@ export interface RowMeasureSql {
   readonly names: readonly string[];
 }
 
-export function rowMeasureSql(m: RowMeasures, table: string, ds: DatasetDef, factFields: ReadonlyMap<string, FieldDef>, params: Params, dialect: Dialect): RowMeasureSql {
+export function rowMeasureSql(m: RowMeasures, table: string, ds: DatasetDef, factFields: ReadonlyMap<string, FieldDef>, params: Params, dialect: Dialect, o: CompileOptions = { rollups: false }): RowMeasureSql {
   const catalog = ds.catalog;
   if (!isRelationPath(catalog, m.via) || targetOf(catalog, m.via).name !== table) throw new Error(`row measures: '${m.via}' does not lead from the fact rows to ${table}`);
   const byName = new Map(m.measures.map((x) => [x.name, x]));
@@ -109,6 +113,21 @@ export function rowMeasureSql(m: RowMeasures, table: string, ds: DatasetDef, fac
     value,
     having: (read) => m.having.map((c) => condition(c, read)).join(' AND '),
     select(keys) {
+      // All time, counted rows, a key the fact table holds: one rollup row per key.
+      const keyField = factFields.get(m.via)?.storage;
+      const keyColumn = keyField && keyField.hops.length === 0 && keyField.value.kind === 'column' ? keyField.value.column : undefined;
+      const rollup = m.counted && keyColumn !== undefined && holdsAll(m.window, o.span) ? perKeyRollup(ds, keyColumn, parts, times.length > 0, factFields, o, dialect) : undefined;
+      if (rollup && keyColumn !== undefined) {
+        const k = `f.${ident(keyColumn)}`;
+        const cols = [
+          `${k} AS ${ident(KEY)}`,
+          ...parts.map((p, i) => `${rollup.read(p)} AS ${base(i)}`),
+          ...times.map((t) => `${t === 'first' ? `min(f.${ident(ROLLUP_FIRST)})` : `max(f.${ident(ROLLUP_LAST)})`} AS ${TIME[t]}`),
+        ];
+        return `SELECT ${cols.join(', ')}
+  FROM ${ident(rollup.table)} AS f${keys === undefined ? '' : `\n  WHERE ${k} IN (${keys})`}
+  GROUP BY 1`;
+      }
       const joins = new JoinSet();
       const key = readPath(factFields, m.via, 'f', joins, params, dialect).sql;
       const time = `f.${ident(catalog.fact.time)}`;

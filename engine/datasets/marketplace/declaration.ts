@@ -32,6 +32,8 @@ export const ORDER_STATUSES = ['pending', 'paid', 'shipped', 'delivered', 'cance
 /** SPEC-marketplace section 2: the orders whose lines count. */
 export const COUNTED_STATUSES = ['paid', 'shipped', 'delivered'] as const;
 
+const COUNTED: readonly string[] = COUNTED_STATUSES;
+
 export const marketplaceCatalog: Catalog = {
   root: 'order_item',
   tables: [
@@ -120,7 +122,19 @@ export const marketplaceCatalog: Catalog = {
       { name: 'category_id', path: 'product__category', sqlType: 'BIGINT', nullable: false },
     ],
   },
-  rollups: [],
+  // All-time figures of the counted lines (the counting rule below, as data): the summary,
+  // per product (best sellers, the product list) and category, per customer (their
+  // orders, spend, first and last order), distinct orders, buyers and products included. Read whole by exact-rollup.ts for all-time questions; any other window or
+  // filter reads the fact table. A few thousand rows in all, built in one pass each.
+  rollups: [
+    [{ name: 'rollup_counted_all', grain: 'all', columns: [], where: { column: 'status', in: COUNTED }, sums: ['quantity', 'line_total'], distinct: ['order_id', 'customer_id', 'product_id'] }],
+    [{ name: 'rollup_counted_category_all', grain: 'all', columns: ['category_id'], where: { column: 'status', in: COUNTED }, sums: ['quantity', 'line_total'], distinct: ['order_id'] }],
+    [{ name: 'rollup_counted_product_all', grain: 'all', columns: ['product_id', 'category_id'], where: { column: 'status', in: COUNTED }, sums: ['quantity', 'line_total'], distinct: ['order_id'], times: true }],
+    // One customer's top categories: sorted by customer, so that one customer's rows are a
+    // few row groups.
+    [{ name: 'rollup_counted_customer_category_all', grain: 'all', columns: ['customer_id', 'category_id'], where: { column: 'status', in: COUNTED }, sums: ['quantity', 'line_total'] }],
+    [{ name: 'rollup_counted_customer_all', grain: 'all', columns: ['customer_id'], where: { column: 'status', in: COUNTED }, sums: ['quantity', 'line_total'], distinct: ['order_id'], times: true }],
+  ],
   distinctSets: [],
   firstSeen: [],
 };
