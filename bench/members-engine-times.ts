@@ -3,7 +3,7 @@
 // endpoint over the data's last month, in UTC, a fixed zone and tz=member; median of N
 // uncached runs each. `--raw`: the plain plans (no import-time tables), the reference.
 //   npm run generate -- --dataset members --members 1000000 --out /tmp/m
-//   npm run import -- /tmp/m --dataset members --out /tmp/m.duckdb
+//   npm run import -- /tmp/m --dataset members --db /tmp/m.duckdb
 //   npx tsx bench/members-engine-times.ts /tmp/m.duckdb [N] [--raw] [--only NAME] [--first N]
 import { membersDataset } from '../engine/datasets/members/declaration.ts';
 import { FETCH_FIRST, fetchPlan } from '../engine/datasets/members/fetch.ts';
