@@ -2,10 +2,8 @@
 // OpenAPI components beside those of answer-schemas.ts, and what the tests check real
 // answers against. Each mirrors the answer() of its endpoint (engine/datasets/members/).
 import { z } from 'zod';
-import { Window } from './answer-schemas.ts';
+import { Window, count, rangeApplied } from './answer-schemas.ts';
 
-const count = z.number().int().min(0);
-const rangeApplied = z.enum(['day', 'week', 'month', 'year', 'all']).nullable().describe('the range applied; null where start / end replaced it');
 const tz = z.string().describe("the zone asked: an IANA name, or `member` (each member's own)");
 const seconds = z.number().min(0).describe('seconds (whole for whole-second data)');
 

@@ -11,6 +11,8 @@ import { z } from 'zod';
 import { FilterSchema, LeafSchema } from '../engine/index.ts';
 import { ARROW_TYPE } from '../engine/index.ts';
 import * as answers from './answer-schemas.ts';
+import * as market from './market-answer-schemas.ts';
+import * as members from './member-answer-schemas.ts';
 import { ACTIVITY_ANSWERS } from './activity-answer-schemas.ts';
 import { integerBounds } from '../engine/index.ts';
 import { packageInfo } from './package-info.ts';
@@ -39,20 +41,20 @@ const COMPONENTS = {
   PerformanceAnswer: answers.PerformanceAnswer,
   Meta: answers.Meta,
   DatasetsAnswer: answers.DatasetsAnswer,
-  MarketplaceSummaryAnswer: answers.MarketplaceSummaryAnswer,
-  MarketplaceRevenueAnswer: answers.MarketplaceRevenueAnswer,
-  MarketplaceTopProductsAnswer: answers.MarketplaceTopProductsAnswer,
-  MarketplaceCategoriesAnswer: answers.MarketplaceCategoriesAnswer,
-  MarketplaceProductsAnswer: answers.MarketplaceProductsAnswer,
-  MarketplaceCustomersAnswer: answers.MarketplaceCustomersAnswer,
-  MarketplaceCustomerAnswer: answers.MarketplaceCustomerAnswer,
-  MarketplaceOrdersAnswer: answers.MarketplaceOrdersAnswer,
-  MarketplaceAlsoBoughtAnswer: answers.MarketplaceAlsoBoughtAnswer,
-  MarketplaceCohortsAnswer: answers.MarketplaceCohortsAnswer,
-  MembersAnswer: answers.MembersAnswer,
-  MemberAnswer: answers.MemberAnswer,
+  MarketplaceSummaryAnswer: market.MarketplaceSummaryAnswer,
+  MarketplaceRevenueAnswer: market.MarketplaceRevenueAnswer,
+  MarketplaceTopProductsAnswer: market.MarketplaceTopProductsAnswer,
+  MarketplaceCategoriesAnswer: market.MarketplaceCategoriesAnswer,
+  MarketplaceProductsAnswer: market.MarketplaceProductsAnswer,
+  MarketplaceCustomersAnswer: market.MarketplaceCustomersAnswer,
+  MarketplaceCustomerAnswer: market.MarketplaceCustomerAnswer,
+  MarketplaceOrdersAnswer: market.MarketplaceOrdersAnswer,
+  MarketplaceAlsoBoughtAnswer: market.MarketplaceAlsoBoughtAnswer,
+  MarketplaceCohortsAnswer: market.MarketplaceCohortsAnswer,
+  MembersAnswer: members.MembersAnswer,
+  MemberAnswer: members.MemberAnswer,
   ...ACTIVITY_ANSWERS,
-  FetchAnswer: answers.FetchAnswer,
+  FetchAnswer: members.FetchAnswer,
   QueryAnswer: answers.QueryAnswer,
   DebugSqlAnswer: answers.DebugSqlAnswer,
   ReloadAnswer: answers.ReloadAnswer,
