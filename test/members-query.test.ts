@@ -112,7 +112,7 @@ describe('the members dataset', () => {
   });
 
   it('compiles active_seconds to whole seconds from microseconds, and refuses unknown names', async () => {
-    const { sql } = engine.compile({ kind: 'aggregate', dataset: 'members', window: { start: null, end: '2026-11-01T00:00:00.000Z' }, filter: undefined, dimensions: [], measures: ['active_seconds', 'active_members'], labels: [], order: [], nulls: 'keep', limit: 1, offset: 0 });
+    const { sql } = engine.compile({ kind: 'aggregate', dataset: 'members', window: { start: null, end: '2026-11-01 00:00:00.000000' }, filter: undefined, dimensions: [], measures: ['active_seconds', 'active_members'], labels: [], order: [], nulls: 'keep', limit: 1, offset: 0 });
     expect(sql).toContain(`COALESCE(sum(((epoch_us(f."end_time") - epoch_us(f."start_time")) // 1000000)), 0) AS m0`);
     expect(sql).toContain(`count(DISTINCT f."member_id") AS m1 FROM (SELECT * FROM "fact_activity_period" f WHERE f."start_time" < $1::TIMESTAMP) f`);
     const bad = await app.inject({ method: 'POST', url: '/api/v1/members/query', payload: { measures: ['active_member'] } });

@@ -74,8 +74,9 @@ export function exactRollupSource(
   params: Params,
   dialect: Dialect,
 ): ExactSource | undefined {
-  if (o.rollups === false || o.rollupSums !== true || !holdsAll(plan.window, o.span)) return undefined;
   const catalog = ds.catalog;
+  // Only a dataset that declares rollups of counted rows has any to read.
+  if (o.rollups === false || o.rollupSums !== true || !catalog.rollups.flat().some((r) => r.where !== undefined) || !holdsAll(plan.window, o.span)) return undefined;
   const conjuncts = plan.filter === undefined ? [] : plan.filter.kind === 'and' ? plan.filter.children : [plan.filter];
   // Counts and sums add up over any rows of a group. A distinct count is a group's only
   // where the group is one row of the rollup: each dimension a fact column itself (a path
