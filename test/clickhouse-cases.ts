@@ -1,7 +1,6 @@
 // The conformance test's table (clickhouse-conformance.test.ts): per dataset, its awkward
 // fixture (a DuckDB snapshot imported the ordinary way), the requests of its fixed endpoints,
 // and a maker of random questions for its query endpoint. Another dataset is one more entry.
-import type { DatasetDef } from '../engine/index.ts';
 import { blogDataset } from '../engine/datasets/blog/declaration.ts';
 import { marketplaceDataset } from '../engine/datasets/marketplace/declaration.ts';
 import { marketFixture } from './market-fixture.ts';
@@ -10,19 +9,9 @@ import { queryFixture } from './query-fixture.ts';
 import { questionMaker, ZONES } from './query-questions.ts';
 import { textValue } from './filter-trees.ts';
 import { members } from './clickhouse-members.ts';
+import type { ConformanceCase, Request } from './clickhouse-case.ts';
 
-export interface Request {
-  readonly method: 'GET' | 'POST';
-  readonly url: string;
-  readonly body?: unknown;
-}
-
-export interface ConformanceCase {
-  readonly dataset: DatasetDef;
-  /** Builds the fixture in `dir`: its DuckDB snapshot, the fixed endpoints' requests, and a
-   *  maker of query-endpoint bodies from a seeded random source. */
-  build(dir: string): Promise<{ readonly db: string; readonly fixed: readonly Request[]; readonly question: (r: () => number) => unknown }>;
-}
+export type { ConformanceCase, Request } from './clickhouse-case.ts';
 
 const AS_OF = '2027-01-01T00:00:00Z';
 const qs = (o: Record<string, unknown>) => new URLSearchParams(Object.entries(o).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)])).toString();

@@ -7,7 +7,7 @@
 import { membersDataset } from '../engine/datasets/members/declaration.ts';
 import { membersFixture } from './members-fixture.ts';
 import type { MembersFixture } from './members-fixture.ts';
-import type { ConformanceCase, Request } from './clickhouse-cases.ts';
+import type { ConformanceCase, Request } from './clickhouse-case.ts';
 
 const AS_OF = '2026-10-31T12:00:00Z';
 const qs = (o: Record<string, unknown>) => new URLSearchParams(Object.entries(o).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)])).toString();
