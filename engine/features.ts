@@ -1,8 +1,8 @@
 // What a snapshot offers beyond its fact table, read when it is opened. A snapshot built
 // before a structure existed (or whose import judged it not worth building) is still
 // served, by the plans that do without it.
-import type { Catalog } from './catalog.ts';
-import { rollupSum, tableDef, tableKey } from './catalog.ts';
+import type { Catalog, RollupDef } from './catalog.ts';
+import { ROLLUP_FIRST, ROLLUP_LAST, rollupDistinct, rollupSum, tableDef, tableKey } from './catalog.ts';
 import type { Database } from './db.ts';
 import { MAX_SET_BITS } from './layout.ts';
 import type { CompileOptions } from './query/compile-plan.ts';
@@ -24,7 +24,16 @@ export async function snapshotFeatures(db: Database, catalog: Catalog, wanted: b
   const tables = new Set((await db.query(`SELECT table_name FROM duckdb_tables()`)).rows.map((r) => String(r['table_name'])));
   const columns = new Set((await db.query(`SELECT table_name || '.' || column_name AS c FROM duckdb_columns()`)).rows.map((r) => String(r['c'])));
   const declared = catalog.rollups.flat();
-  const rollupTables = new Set(declared.filter((r) => tables.has(r.name)).map((r) => r.name));
+  // A rollup counts as built where its table holds every column it is declared with now: a
+  // snapshot imported before a column (or the first and last times) was declared keeps the
+  // table, and reading the missing column would fail the question.
+  const has = (r: RollupDef, c: string) => columns.has(`${r.name}.${c}`);
+  const built = (r: RollupDef) =>
+    tables.has(r.name) &&
+    r.columns.every((c) => has(r, c)) &&
+    (r.distinct ?? []).every((c) => has(r, rollupDistinct(c))) &&
+    (!r.times || (has(r, ROLLUP_FIRST) && has(r, ROLLUP_LAST)));
+  const rollupTables = new Set(declared.filter(built).map((r) => r.name));
   // Each first-seen column on its own: a snapshot made before one was declared still has
   // the others (and the `f` counts of the rollups built with them).
   const firstSeen = new Set(

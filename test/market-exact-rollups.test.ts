@@ -3,6 +3,8 @@
 // random filters, all time and shorter windows, answered by an engine reading the rollups
 // and by one reading the fact table alone (rollups: false), must be equal to the cent; and
 // the plans that should read the rollups do. MARKET_EXACT_SEED=<n> replays another seed.
+import { copyFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { Engine } from '../engine/engine.ts';
@@ -14,7 +16,7 @@ import type { CompileOptions } from '../engine/query/compile-plan.ts';
 import { fieldsFrom } from '../engine/query/paths.ts';
 import type { AggregatePlan } from '../engine/query/nodes.ts';
 import { buildApp } from '../server/app.ts';
-import { STEADY_LIMITS, rng } from './helpers.ts';
+import { STEADY_LIMITS, rng, tempDir } from './helpers.ts';
 import { useMarketApp } from './market-fixture.ts';
 
 const SEED = Number(process.env['MARKET_EXACT_SEED'] ?? 20261207);
@@ -168,6 +170,41 @@ describe('rollups of counted lines: the same answers as the fact table', () => {
       const slow = await plainApp.inject({ url });
       expect(fast.statusCode, url).toBe(slow.statusCode);
       expect(fast.json(), url).toEqual(slow.json());
+    }
+  });
+});
+
+describe('a snapshot imported before a rollup column was declared', () => {
+  it('does not read that rollup (the first and last order times dropped), and answers as the plain plan does', async () => {
+    const dir = tempDir('mexact-old-');
+    try {
+      const file = join(dir.path, 'old.duckdb');
+      copyFileSync(m.fx.db, file);
+      const db = await Database.open(file);
+      try {
+        await db.query(`ALTER TABLE rollup_counted_customer_all DROP COLUMN first_time`);
+        const old = await snapshotFeatures(db, marketplaceDataset.catalog, true);
+        expect(old.rollupTables?.has('rollup_counted_customer_all')).toBe(false);
+        expect(old.rollupTables?.has('rollup_counted_product_all')).toBe(true);
+      } finally {
+        db.close();
+      }
+      expect(features.rollupTables?.has('rollup_counted_customer_all')).toBe(true);
+      const engine = await Engine.open(file, { dataset: marketplaceDataset, cacheEntries: 0, threads: 1 });
+      const app = await buildApp({ engine: () => undefined, engines: (name) => (name === 'marketplace' ? engine : undefined), limits: STEADY_LIMITS });
+      try {
+        for (const url of ['/api/v1/marketplace/customers?as_of=2026-11-01T00:00:00Z&range=all', '/api/v1/marketplace/customers/1?as_of=2026-11-01T00:00:00Z']) {
+          const got = await app.inject({ url });
+          const want = await plainApp.inject({ url });
+          expect(got.statusCode, url).toBe(want.statusCode);
+          expect(got.json(), url).toEqual(want.json());
+        }
+      } finally {
+        await app.close();
+        await engine.close();
+      }
+    } finally {
+      dir.cleanup();
     }
   });
 });

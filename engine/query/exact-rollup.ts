@@ -14,6 +14,7 @@ import type { FilterNode } from '../filter/parse.ts';
 import type { Params } from '../params.ts';
 import { ident } from '../sql.ts';
 import type { CompileOptions } from './compile-options.ts';
+import { additive as isAdditive } from './measures.ts';
 import { holdsAll } from './rollups.ts';
 import type { TimeWindow } from './spec.ts';
 
@@ -82,7 +83,7 @@ export function exactRollupSource(
   // where the group is one row of the rollup: each dimension a fact column itself (a path
   // through a join, the category's parent, may merge rows) and every other column read (a
   // label's key, the rollup's columns) with one value per group.
-  const additive = measures.every((m) => ds.measures[m]?.kind === 'count' || ds.measures[m]?.kind === 'sum');
+  const additive = measures.every((m) => ds.measures[m] !== undefined && isAdditive(ds, m));
   const dimColumns: string[] = [];
   for (const d of dimensions) {
     const s = fields.get(d)?.storage;
