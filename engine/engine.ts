@@ -28,7 +28,7 @@ import { AnswerCache } from './answer-cache.ts';
 import { runPlan } from './runner.ts';
 import type { QueryInfo } from './runner.ts';
 import { Snapshot } from './snapshot.ts';
-import type { SnapshotOptions } from './snapshot.ts';
+import type { SnapshotOptions, SnapshotReader } from './snapshot.ts';
 import type { WorkerGate } from './worker-gate.ts';
 
 export type { PlanResult } from './results.ts';
@@ -85,6 +85,7 @@ function chooseExecutor(snapshot: Snapshot, pool: QueryPool | undefined, onQuery
 
 export class Engine {
   private readonly execute: Executor;
+  private readonly onQuery: EngineOptions['onQuery'];
   /** Fields from roots other than the fact root, built on first use. */
   private readonly rootFields = new Map<string, ReadonlyMap<string, FieldDef>>();
 
@@ -97,6 +98,7 @@ export class Engine {
     onQuery: EngineOptions['onQuery'],
   ) {
     this.execute = chooseExecutor(snapshot, pool, onQuery);
+    this.onQuery = onQuery;
   }
 
   /** Opens the snapshot now at `path`, read-only, and pins that file (pin.ts): whatever
@@ -209,19 +211,30 @@ export class Engine {
     const key = tableKey(tableDef(this.catalog, plan.table));
     if (!plan.columns.includes(key) && plan.json === undefined) throw new Error(`walk: the plan must list the key '${key}' (or answer JSON)`);
     const release = this.snapshot.hold();
+    // The pages after the first are read by a DuckDB of the walk's own (snapshot
+    // openReader()), so that the blocks of a whole table do not stay cached in the server's
+    // memory; the first page is read as any query is, so that the first byte does not wait
+    // for an instance to open.
+    let reader: SnapshotReader | undefined;
+    let opened = false;
     try {
       let left = o.limit ?? Infinity;
       let after: number | string | undefined;
       for (let first = true; left > 0; first = false) {
         const n = Math.min(first ? Math.min(o.first ?? o.batch, o.batch) : o.batch, left);
         const page: ListPlan = { ...plan, limit: n, offset: first ? o.offset : 0, walk: after === undefined ? {} : { after } };
-        const { rows } = await this.execute(page, o.timeoutMs, undefined, o.label);
+        if (!first && !opened) {
+          opened = true;
+          reader = await this.snapshot.openReader();
+        }
+        const { rows } = reader ? await runPlan(reader, page, o.timeoutMs, this.onQuery, o.label) : await this.execute(page, o.timeoutMs, undefined, o.label);
         if (rows.length > 0) yield rows;
         if (rows.length < n) return;
         left -= rows.length;
         after = rows.at(-1)![key] as number | string;
       }
     } finally {
+      reader?.close();
       release();
     }
   }

@@ -4,9 +4,11 @@
 // offset; the walk underneath in pages of any size (page edges inside the data); the SQL of
 // a walk's page; 400s, 503 and access keys. The memory of a large answer:
 // members-fetch-memory.test.ts.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { Engine } from '../engine/engine.ts';
+import { Snapshot } from '../engine/snapshot.ts';
+import type { SnapshotReader } from '../engine/snapshot.ts';
 import { membersDataset } from '../engine/datasets/members/declaration.ts';
 import { fetchMembers, fetchPlan } from '../engine/datasets/members/fetch.ts';
 import { buildApp } from '../server/app.ts';
@@ -165,6 +167,46 @@ describe('the walk under /fetch/', () => {
     expect(sql).toContain('to_json(struct_pack("id" := r."id", "real_name" := r."real_name", "tz" := r."tz", "activity" :=');
     expect(sql).toContain('SELECT -1 AS "__total"');
     expect(sql).not.toContain('count(*)');
+  });
+
+  it('reads the pages after the first through a DuckDB of its own, closed when the walk ends or is stopped', async () => {
+    // The walk's own instance (Snapshot.openReader) keeps a whole table's blocks out of the
+    // snapshot's cache; it must be opened once per walk of more than one page and closed
+    // however the walk ends, or every /fetch/ would leave a DuckDB behind.
+    const opened: { closed: boolean; queries: number }[] = [];
+    const open = Snapshot.prototype.openReader;
+    const spy = vi.spyOn(Snapshot.prototype, 'openReader').mockImplementation(async function (this: Snapshot) {
+      const r = await open.call(this);
+      if (!r) return r;
+      const seen = { closed: false, queries: 0 };
+      opened.push(seen);
+      const db = { query: (...a: Parameters<SnapshotReader['db']['query']>) => (seen.queries++, r.db.query(...a)) };
+      return { ...r, db, close: () => ((seen.closed = true), r.close()) };
+    });
+    try {
+      const want = (fetchReference(fx.members, fx.periods) as { members: unknown[] }).members;
+      const rows: unknown[] = [];
+      for await (const page of engine.walk(fetchPlan(), { batch: 4, first: 2, offset: 0 })) for (const r of page) rows.push(JSON.parse(fetchMembers.item(r)));
+      expect(rows).toEqual(want);
+      expect(opened).toHaveLength(1);
+      // Every page after the first, and the empty one that ends a walk of whole pages.
+      expect(opened[0]!.queries).toBe(Math.floor((want.length - 2) / 4) + 1);
+      expect(opened[0]!.closed).toBe(true);
+
+      const stopped = engine.walk(fetchPlan(), { batch: 3, first: 1, offset: 0 });
+      await stopped.next();
+      await stopped.next();
+      expect(opened).toHaveLength(2);
+      expect(opened[1]!.closed).toBe(false);
+      await stopped.return(undefined);
+      expect(opened[1]!.closed).toBe(true);
+
+      // One page answers it all: nothing is opened.
+      for await (const page of engine.walk(fetchPlan(), { batch: 100, first: 5, offset: 0, limit: 5 })) expect(page).toHaveLength(5);
+      expect(opened).toHaveLength(2);
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   it('holds its snapshot until the walk ends, even when the engine is retired meanwhile', async () => {
