@@ -155,6 +155,42 @@ describe('the window and zone pickers', () => {
   });
 });
 
+describe('requests no longer needed', () => {
+  it('are aborted when the view changes before they are answered; the new view shows its own answers', async () => {
+    const { page, errors } = await openPage(browser!);
+    try {
+      // Answers held back, so that the first view's requests are still open when it changes.
+      const held: string[] = [];
+      await page.route('**/api/v1/marketplace/**', async (route) => {
+        if (!route.request().url().includes('range=year')) {
+          held.push(route.request().url());
+          await new Promise((r) => setTimeout(r, 1500));
+        }
+        await route.continue().catch(() => {});
+      });
+      const aborted: string[] = [];
+      page.on('requestfailed', (r) => {
+        if (r.url().includes('/api/v1/marketplace/') && /ABORTED|cancel/i.test(r.failure()?.errorText ?? '')) aborted.push(r.url());
+      });
+      await page.goto(`${server!.base}/?view=marketplace&as_of=${AS_OF}`);
+      await page.waitForFunction(() => document.querySelectorAll('.panel[data-state="loading"]').length > 0);
+      const first = (await panelStates(page)).map((p) => p.url);
+      await page.locator('select[name="range"]').selectOption('year');
+      await panelsSettled(page, 'range=year');
+      // Every panel of the first view asked, and every one of those asks was given up.
+      expect(first.length).toBeGreaterThan(3);
+      await expect.poll(() => aborted.length).toBe(first.length);
+      for (const u of aborted) expect(u).not.toContain('range=year');
+      expect((await panelStates(page)).every((p) => p.state === 'ready' || p.state === 'empty')).toBe(true);
+      await expectShown(page, 'revenue', await api('marketplace/revenue', { compare: 'month', range: 'year', as_of: AS_OF }));
+      expect(held.length).toBeGreaterThanOrEqual(first.length);
+      expect(errors).toEqual([]);
+    } finally {
+      await page.context().close();
+    }
+  });
+});
+
 describe('the URL', () => {
   it('reproduces the view after a reload and in a new tab; Back undoes the last change', async () => {
     const { page, errors } = await openPage(browser!);

@@ -57,8 +57,10 @@ export async function call(url: string, init: RequestInit & { headers?: Record<s
   throw p;
 }
 
-export async function getJson<T>(path: string, params: Params = {}): Promise<T> {
-  return (await (await call(apiUrl(path, params))).json()) as T;
+/** `signal`: a request the page no longer needs (the view changed) is aborted, so that the
+ *  server stops working on it. */
+export async function getJson<T>(path: string, params: Params = {}, signal?: AbortSignal): Promise<T> {
+  return (await (await call(apiUrl(path, params), signal ? { signal } : {})).json()) as T;
 }
 
 /** Saves a response as a file, named as the server's Content-Disposition names it. */

@@ -103,7 +103,7 @@ function snapshotLine(d: DashboardDef): HTMLElement | null {
 
 let builder: { key: string; el: HTMLElement } | undefined;
 
-function dashboard(d: DashboardDef, s: State): HTMLElement {
+function dashboard(d: DashboardDef, s: State, signal: AbortSignal): HTMLElement {
   const why = availability(d);
   if (why) return h('div', { class: 'unavailable', 'data-dashboard': d.name }, h('h2', null, `${d.title}: not available`), h('p', null, `The ${d.title.toLowerCase()} dashboard needs the ${d.dataset} dataset: ${why}.`));
   const roots = [...new Set([d.defaultRoot, ...d.panels.map((p) => p.root)])];
@@ -118,17 +118,45 @@ function dashboard(d: DashboardDef, s: State): HTMLElement {
     snapshotLine(d),
     windowBar(s, d.zoneWords),
     builder.el,
-    h('div', { class: 'grid' }, ...d.panels.map((p) => renderPanel(p, s, filter))),
+    h('div', { class: 'grid' }, ...d.panels.map((p) => renderPanel(p, s, filter, signal))),
   );
 }
 
-function render(): void {
+/** The panels' requests of the view shown; a new render aborts those of the one before,
+ *  so that a quick series of changes (a window dragged, filters typed) does not leave the
+ *  server answering questions nobody will see. */
+let shown = new AbortController();
+let rendering = false;
+let again = false;
+
+function renderOnce(): void {
+  shown.abort();
+  shown = new AbortController();
   const s = state();
   let body: HTMLElement;
   if (s.view === 'sql') body = notebook(s);
   else if (!datasets) body = datasetsProblem ? problemView(datasetsProblem) : h('p', { class: 'muted' }, 'Loading…');
-  else body = dashboard(DASHBOARDS.find((d) => d.name === s.view) ?? DASHBOARDS[0]!, s);
+  else body = dashboard(DASHBOARDS.find((d) => d.name === s.view) ?? DASHBOARDS[0]!, s, shown.signal);
   app.replaceChildren(h('header', { class: 'top' }, h('h1', null, 'Analytics'), tabs(s), keyBar()), h('main', null, body));
+}
+
+/** Draws the view the state holds. A state change while drawing (a focused field taken out
+ *  of the page can fire its `change`: the members test's zone) draws again once this one is in place:
+ *  drawn inside it, the newer view would be replaced by this one, whose requests it aborted. */
+function render(): void {
+  if (rendering) {
+    again = true;
+    return;
+  }
+  rendering = true;
+  try {
+    do {
+      again = false;
+      renderOnce();
+    } while (again);
+  } finally {
+    rendering = false;
+  }
 }
 
 window.addEventListener(KEY_NEEDED, () => {

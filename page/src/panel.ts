@@ -37,7 +37,7 @@ function windowText(body: Body): string {
   return `${typeof body['range'] === 'string' ? `${body['range']}: ` : ''}${t(w.start)} to ${t(w.end)}`;
 }
 
-export function renderPanel(def: PanelDef, s: State, filter: PanelFilter): HTMLElement {
+export function renderPanel(def: PanelDef, s: State, filter: PanelFilter, signal?: AbortSignal): HTMLElement {
   const params = panelParams(def, s, filter);
   const choices = choiceValues(def, s.options);
   const chart = h('div', { class: 'chart' }, h('p', { class: 'muted' }, 'Loading…'));
@@ -62,7 +62,7 @@ export function renderPanel(def: PanelDef, s: State, filter: PanelFilter): HTMLE
     status.textContent = '';
     downloadCsv(def.path, params).catch((e: unknown) => status.replaceChildren(problemView(e)));
   });
-  void Promise.all([getJson<Body>(def.path, params), charts]).then(
+  void Promise.all([getJson<Body>(def.path, params, signal), charts]).then(
     ([body, { draw }]) => {
       const rows = (def.rows ?? dataRows)(body);
       chart.replaceChildren();
@@ -81,6 +81,8 @@ export function renderPanel(def: PanelDef, s: State, filter: PanelFilter): HTMLE
       section.dataset['state'] = 'ready';
     },
     (e: unknown) => {
+      // Aborted: the view changed and this panel is no longer shown.
+      if (signal?.aborted) return;
       chart.replaceChildren(problemView(e));
       section.dataset['state'] = 'error';
       if (e instanceof ApiProblem) section.dataset['status'] = String(e.status);
