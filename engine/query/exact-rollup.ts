@@ -28,7 +28,7 @@ export function sameWithin(catalog: Catalog, column: string): string[] {
 
 /** Whether a filter node is exactly the rollup's condition: `in` the same values, on a
  *  field stored in the condition's fact column. */
-function isCondition(node: FilterNode, w: RollupWhere, fields: ReadonlyMap<string, FieldDef>): boolean {
+export function isCondition(node: FilterNode, w: RollupWhere, fields: ReadonlyMap<string, FieldDef>): boolean {
   if (node.kind !== 'leaf' || node.operator !== 'in' || !Array.isArray(node.value)) return false;
   const field = fields.get(node.field);
   if (!field || field.storage.hops.length > 0 || field.storage.value.kind !== 'column' || field.storage.value.column !== w.column) return false;
@@ -117,18 +117,20 @@ export interface PerKeyRollup {
   read(measure: string): string;
 }
 
-/** For figures of the counted rows per value of fact column `key` over all time (a list's
- *  row figures): the `all` rollup whose condition is the dataset's counting rule, whose rows
- *  are one per key (its columns: the key and columns the same within it), holding every
- *  measure and, with `times`, the first and last instants. The caller checks the window. */
-export function perKeyRollup(ds: DatasetDef, key: string, measures: readonly string[], times: boolean, fields: ReadonlyMap<string, FieldDef>, o: CompileOptions, dialect: Dialect): PerKeyRollup | undefined {
-  if (o.rollups === false || o.rollupSums !== true || ds.counts === undefined) return undefined;
+/** For figures per value of fact column `key` over all time (a list's row figures) of the
+ *  counted rows (`counted`: the `all` rollup whose condition is the dataset's counting rule)
+ *  or of every row (a rollup without a condition): one whose rows are one per key (its
+ *  columns: the key and columns the same within it), holding every measure and, with
+ *  `times`, the first and last instants. The caller checks the window. */
+export function perKeyRollup(ds: DatasetDef, key: string, measures: readonly string[], times: boolean, fields: ReadonlyMap<string, FieldDef>, o: CompileOptions, dialect: Dialect, counted = true): PerKeyRollup | undefined {
+  if (o.rollups === false || o.rollupSums !== true || (counted && ds.counts === undefined)) return undefined;
   const counts = ds.counts;
   const same = new Set(sameWithin(ds.catalog, key));
   for (const r of ds.catalog.rollups.flat()) {
     const w = r.where;
-    if (r.grain !== 'all' || w === undefined || (o.rollupTables !== undefined && !o.rollupTables.has(r.name))) continue;
-    if (!isCondition(counts, w, fields) || !r.columns.includes(key) || !r.columns.every((c) => same.has(c)) || (times && r.times !== true)) continue;
+    if (r.grain !== 'all' || (o.rollupTables !== undefined && !o.rollupTables.has(r.name))) continue;
+    const rows = counted ? w !== undefined && counts !== undefined && isCondition(counts, w, fields) : w === undefined;
+    if (!rows || !r.columns.includes(key) || !r.columns.every((c) => same.has(c)) || (times && r.times !== true)) continue;
     const reads = new Map(measures.map((m) => [m, measureRead(ds, m, r, dialect)]));
     if ([...reads.values()].some((x) => x === undefined)) continue;
     return { table: r.name, read: (m) => reads.get(m)! };

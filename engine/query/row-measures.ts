@@ -116,7 +116,11 @@ export function rowMeasureSql(m: RowMeasures, table: string, ds: DatasetDef, fac
       // All time, counted rows, a key the fact table holds: one rollup row per key.
       const keyField = factFields.get(m.via)?.storage;
       const keyColumn = keyField && keyField.hops.length === 0 && keyField.value.kind === 'column' ? keyField.value.column : undefined;
-      const rollup = m.counted && keyColumn !== undefined && holdsAll(m.window, o.span) ? perKeyRollup(ds, keyColumn, parts, times.length > 0, factFields, o, dialect) : undefined;
+      // A key whose rows share one time (an order's lines take the order's): its rows are
+      // all in the window or none, as its first instant is.
+      const ownTime = catalog.fact.columns.find((c) => c.name === catalog.fact.time)?.path.startsWith(`${m.via}__`) === true;
+      const all = holdsAll(m.window, o.span);
+      const rollup = keyColumn !== undefined && ((m.counted && all) || ownTime) ? perKeyRollup(ds, keyColumn, parts, times.length > 0 || !all, factFields, o, dialect, m.counted) : undefined;
       if (rollup && keyColumn !== undefined) {
         const k = `f.${ident(keyColumn)}`;
         const cols = [
@@ -124,8 +128,9 @@ export function rowMeasureSql(m: RowMeasures, table: string, ds: DatasetDef, fac
           ...parts.map((p, i) => `${rollup.read(p)} AS ${base(i)}`),
           ...times.map((t) => `${t === 'first' ? `min(f.${ident(ROLLUP_FIRST)})` : `max(f.${ident(ROLLUP_LAST)})`} AS ${TIME[t]}`),
         ];
+        const conds = [...(keys === undefined ? [] : [`${k} IN (${keys})`]), ...(all ? [] : [windowSql(`f.${ident(ROLLUP_FIRST)}`, m.window, params)])];
         return `SELECT ${cols.join(', ')}
-  FROM ${ident(rollup.table)} AS f${keys === undefined ? '' : `\n  WHERE ${k} IN (${keys})`}
+  FROM ${ident(rollup.table)} AS f${conds.length ? `\n  WHERE ${conds.join(' AND ')}` : ''}
   GROUP BY 1`;
       }
       const joins = new JoinSet();
