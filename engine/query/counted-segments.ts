@@ -8,7 +8,6 @@
 // and where each group is one rollup row per bucket: the rows of different buckets, days
 // and the edges then hold different values, and their counts add up exactly. Pure.
 import type { RollupDef } from '../catalog.ts';
-import { rollupDistinct, rollupSum, tableDef } from '../catalog.ts';
 import type { DatasetDef } from '../dataset.ts';
 import type { Dialect } from '../dialect/dialect.ts';
 import type { FieldDef } from '../fields.ts';
@@ -17,7 +16,7 @@ import type { FilterNode } from '../filter/parse.ts';
 import type { Params } from '../params.ts';
 import { ident } from '../sql.ts';
 import type { CompileOptions } from './compile-options.ts';
-import { isCondition, sameWithin } from './exact-rollup.ts';
+import { isCondition, rollupColumn, sameWithin } from './exact-rollup.ts';
 import { aggregateSql } from './measures.ts';
 import { decompose } from './rollups.ts';
 import type { TimeWindow } from './spec.ts';
@@ -35,19 +34,8 @@ const part = (i: number) => ident(`__m${i}`);
  *  adds up across its rows. */
 function rollupPart(ds: DatasetDef, name: string, r: RollupDef, oneRowPerGroup: boolean): string | undefined {
   const m = ds.measures[name];
-  switch (m?.kind) {
-    case 'count':
-      return 'n';
-    case 'count_distinct':
-      return m.oneTime === true && oneRowPerGroup && r.distinct?.includes(m.column) ? rollupDistinct(m.column) : undefined;
-    case 'sum': {
-      const text = JSON.stringify(m.expr);
-      const summed = m.expr.kind === 'column' ? m.expr.name : tableDef(ds.catalog, ds.catalog.root).computed?.find((k) => JSON.stringify(k.expr) === text)?.name;
-      return summed !== undefined && r.sums?.includes(summed) ? rollupSum(summed) : undefined;
-    }
-    default:
-      return undefined;
-  }
+  if (m?.kind === 'count_distinct' && (m.oneTime !== true || !oneRowPerGroup)) return undefined;
+  return rollupColumn(ds, name, r);
 }
 
 export function countedSegmentsSource(
