@@ -24,7 +24,7 @@ const engine = await Engine.open(path!, { dataset: marketplaceDataset, cacheEntr
 const app = await buildApp({
   engine: () => undefined,
   engines: (name) => (name === 'marketplace' ? engine : undefined),
-  limits: { maxEventLoopDelayMs: 0, rateLimitPerMinute: 0 },
+  limits: { maxEventLoopDelayMs: 0, rateLimitPerMinute: 0, queryTimeoutMs: 600_000 },
 });
 const { ids } = await dataFacts(parquet!);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;

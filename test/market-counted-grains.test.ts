@@ -14,14 +14,14 @@ import { snapshotFeatures } from '../engine/features.ts';
 import { compilePlan } from '../engine/query/compile-plan.ts';
 import type { CompileOptions } from '../engine/query/compile-plan.ts';
 import { fieldsFrom } from '../engine/query/paths.ts';
-import type { AggregatePlan, ListPlan, SeriesPlan } from '../engine/query/nodes.ts';
+import type { AggregatePlan, CohortPlan, ListPlan, SeriesPlan } from '../engine/query/nodes.ts';
 import { buildApp } from '../server/app.ts';
 import { STEADY_LIMITS } from './helpers.ts';
 import { useMarketApp } from './market-fixture.ts';
 import type { LineRow } from './market-fixture.ts';
 import { AS_OF, countedLines, lineCents } from './market-endpoints.ts';
 import type { WindowMembers } from './market-endpoints.ts';
-import { revenueReference } from './market-fixed-references.ts';
+import { cohortsReference, revenueReference } from './market-fixed-references.ts';
 import { money } from './market-reference.ts';
 import { ordersReference, readSource, winOf } from './market-lists-reference.ts';
 import type { Source } from './market-lists-reference.ts';
@@ -77,7 +77,7 @@ const FILTERS: readonly { json?: unknown; where: (l: LineRow) => boolean }[] = [
 ];
 
 const fields = fieldsFrom(marketplaceDataset.catalog, marketplaceDataset.catalog.root);
-const sql = (p: SeriesPlan | AggregatePlan | ListPlan, o: CompileOptions) => compilePlan(p, marketplaceDataset, fields, o).sql;
+const sql = (p: SeriesPlan | AggregatePlan | ListPlan | CohortPlan, o: CompileOptions) => compilePlan(p, marketplaceDataset, fields, o).sql;
 
 describe('day and month grains of the counted rollups', () => {
   const series = (granularity: SeriesPlan['granularity'], window: SeriesPlan['window'], dimensions: string[] = []): SeriesPlan => ({
@@ -182,5 +182,44 @@ describe('the per-order rollup', () => {
       expect(fast.count, what).toBe(want.length);
       expect(fast.data, what).toEqual(want.slice(0, 1000));
     }
+  });
+});
+
+describe('cohorts by month from the (customer, month) rollup', () => {
+  it('reads it for months in UTC, the fact rows for weeks and zones', () => {
+    const plan = (granularity: 'month' | 'week', tz: string): CohortPlan => ({
+      kind: 'cohort', dataset: 'marketplace', window: { start: '2019-01-10 11:30:00.000000', end: '2026-10-17 13:00:00.000000' }, entity: 'order__customer', filter: undefined, granularity, tz, periods: 12, measure: 'revenue',
+    });
+    const month = sql(plan('month', 'UTC'), features);
+    expect(month).toContain('"rollup_counted_customer_month"');
+    // The partial days at the window's edges.
+    expect(month).toContain('"fact_order_item"');
+    expect(sql(plan('week', 'UTC'), features)).not.toContain('rollup_counted');
+    expect(sql(plan('month', 'Europe/Berlin'), features)).not.toContain('rollup_counted');
+    expect(sql(plan('month', 'UTC'), { rollups: false })).not.toContain('rollup_counted');
+  });
+
+  it('answers in every window, with customer filters, as the plain plan and the reference do', async () => {
+    const filters: { json?: unknown; keep?: (c: number) => boolean }[] = [
+      {},
+      { json: { field: 'city', op: 'isnull', value: true }, keep: (c) => src.customers.find((x) => x.id === c)?.city === null },
+      { json: { field: 'id', op: 'lt', value: 1002 }, keep: (c) => c < 1002 },
+    ];
+    let cohorts = 0;
+    for (const w of WINDOWS) {
+      for (const f of filters) {
+        for (const periods of [1, 12, 36]) {
+          const payload = { compare: 'month', periods, ...w, ...(f.json === undefined ? {} : { filters: f.json }) };
+          const fast = await ask(m.app, 'cohorts', payload);
+          const slow = await ask(plainApp, 'cohorts', payload);
+          const what = JSON.stringify(payload);
+          expect(fast, what).toEqual(slow);
+          const want = cohortsReference(m.fx.lines, { as_of: AS_OF, compare: 'month', periods, ...w }, f.keep);
+          expect(fast.data, what).toEqual(want);
+          cohorts += want.length;
+        }
+      }
+    }
+    expect(cohorts).toBeGreaterThan(100);
   });
 });
