@@ -20,6 +20,7 @@ import { fieldColumns } from '../fields.ts';
 import type { ReadPath } from './paths.ts';
 import { chooseFamily, decompose } from './rollups.ts';
 import { exactRollupSource } from './exact-rollup.ts';
+import { countedSegmentsSource } from './counted-segments.ts';
 import { subtreeSql } from './subtree.ts';
 import { lateLabels, lateLabelsSql } from './late-labels.ts';
 import { additiveSegmentsSql, windowSql } from './segments.ts';
@@ -47,6 +48,8 @@ export function rowSource(
   // Whole answers of the counted rows from a rollup of them, where one holds the groups.
   const exact = exactRollupSource(ds, plan, plan.dimensions, needed, measures, fields, o, params, dialect);
   if (exact) return exact;
+  const counted = countedSegmentsSource(ds, plan, plan.dimensions, needed, measures, fields, o, params, dialect, ['day', 'month']);
+  if (counted) return counted;
   const catalog = ds.catalog;
   const cols = filterColumns(plan.filter, fields);
   // Counts and sums of columns add up across rollup rows; anything else reads the fact rows.

@@ -4,7 +4,9 @@
 // first counted fact row in the window; then, per cohort and bucket k after it (k from 0 to
 // periods - 1), how many of its entities have rows in that bucket and the measure's sum
 // over them. The fact rows are read once, per entity and bucket; the filter, rooted at the
-// entity's table, is a semi-join of the fact's key of the entity on that table.
+// entity's table, is a semi-join of the fact's key of the entity on that table. In UTC, the
+// (entity, bucket) figures come from a counted rollup by the entity's key where one is built
+// (counted-segments.ts: whole months and days from it, the partial days from the fact rows).
 import { tableKey } from '../catalog.ts';
 import type { DatasetDef } from '../dataset.ts';
 import type { Dialect } from '../dialect/dialect.ts';
@@ -18,8 +20,10 @@ import type { CohortPlan } from './nodes.ts';
 import { JoinSet, fieldsFrom, readPath, targetOf } from './paths.ts';
 import { PERIODS } from './periods.ts';
 import { windowSql } from './segments.ts';
+import type { CompileOptions } from './compile-options.ts';
+import { countedSegmentsSource } from './counted-segments.ts';
 
-export function compileCohort(plan: CohortPlan, ds: DatasetDef, fields: ReadonlyMap<string, FieldDef>, params: Params, dialect: Dialect): string {
+export function compileCohort(plan: CohortPlan, ds: DatasetDef, fields: ReadonlyMap<string, FieldDef>, params: Params, dialect: Dialect, o: CompileOptions = { rollups: false }): string {
   const catalog = ds.catalog;
   const kind = ds.measures[plan.measure]?.kind;
   // A cohort's figure is the sum of its entities' figures: only counts and sums add up so.
@@ -32,22 +36,34 @@ export function compileCohort(plan: CohortPlan, ds: DatasetDef, fields: Readonly
   const joins = new JoinSet();
   const entity = readPath(fields, plan.entity, 'f', joins, params, dialect);
   const time = `f.${ident(catalog.fact.time)}`;
-  const conds = [windowSql(time, plan.window, params), `${entity.sql} IS NOT NULL`];
-  if (ds.counts) conds.push(compileFilter(ds.counts, fields, params, (c) => `f.${ident(c)}`, dialect));
+  const key = fields.get(plan.entity)?.storage;
+  const keyColumn = key && key.hops.length === 0 && key.value.kind === 'column' ? key.value.column : undefined;
+  const counted =
+    utc && p.rollup !== 'none' && keyColumn !== undefined
+      ? countedSegmentsSource(ds, { window: plan.window, filter: ds.counts }, [plan.entity], new Set([keyColumn]), [plan.measure], fields, o, params, dialect, p.rollup === 'month' ? ['day', 'month'] : ['day'])
+      : undefined;
+  // The window and the counting rule are the counted rows' own (bound only where read).
+  const conds = [...(counted ? [] : [windowSql(time, plan.window, params)]), `${entity.sql} IS NOT NULL`];
+  if (ds.counts && !counted) conds.push(compileFilter(ds.counts, fields, params, (c) => `f.${ident(c)}`, dialect));
   if (plan.filter) {
     const t = targetOf(catalog, plan.entity);
     const own = compileFilter(plan.filter, fieldsFrom(catalog, t.name), params, (c) => `x.${ident(c)}`, dialect);
     conds.push(`${entity.sql} IN (SELECT x.${ident(tableKey(t))} FROM ${ident(t.name)} x WHERE ${own})`);
   }
-  const measure = aggregateSql(ds, plan.measure, 'f', params, dialect);
-  const from = `${ident(catalog.fact.name)} f ${joins.sql} WHERE ${conds.join(' AND ')}`;
   // Converting every row to local time is the costly part: outside UTC the rows are first
   // summed per entity and instant (an order's lines share both), and only those converted.
-  const per = utc
-    ? `SELECT ${entity.sql} AS e, ${trunc(time)} AS b, ${measure} AS m FROM ${from} GROUP BY 1, 2`
-    : `SELECT e, ${trunc('t')} AS b, sum(m) AS m FROM (
+  let per: string;
+  if (counted) {
+    per = `SELECT ${entity.sql} AS e, ${trunc('f.t')} AS b, ${counted.measure(plan.measure)} AS m FROM ${counted.from} WHERE ${conds.join(' AND ')} GROUP BY 1, 2`;
+  } else {
+    const measure = aggregateSql(ds, plan.measure, 'f', params, dialect);
+    const from = `${ident(catalog.fact.name)} f ${joins.sql} WHERE ${conds.join(' AND ')}`;
+    per = utc
+      ? `SELECT ${entity.sql} AS e, ${trunc(time)} AS b, ${measure} AS m FROM ${from} GROUP BY 1, 2`
+      : `SELECT e, ${trunc('t')} AS b, sum(m) AS m FROM (
     SELECT ${entity.sql} AS e, ${time} AS t, ${measure} AS m FROM ${from} GROUP BY 1, 2
   ) GROUP BY 1, 2`;
+  }
   const label = p.label === null ? dialect.quarterLabel('co.c') : dialect.formatTime('co.c', params.add(p.label, 'VARCHAR'));
   const periods = params.add(plan.periods, 'BIGINT');
   // The last bucket holding an instant of the window: that of the window's last microsecond.

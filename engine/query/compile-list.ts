@@ -140,7 +140,7 @@ export function compileList(
   let figures: Output[] = [];
   if (m && early) {
     const keys = plan.filter ? `SELECT r.${key} FROM ${FILTERED} AS r` : undefined;
-    ctes.push(`${MEASURES} AS (\n  ${m.sql.select(keys)}\n)`);
+    ctes.push(`${MEASURES} AS (\n  ${m.sql.select(keys, true)}\n)`);
     const value = (name: string) => m.sql.value(name, 'm');
     const rank = m.plan.rank;
     const by = rank ? `${value(rank.by)} DESC NULLS LAST` : '';

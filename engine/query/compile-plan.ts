@@ -56,7 +56,7 @@ export function compilePlan(plan: Plan, ds: DatasetDef, fields: ReadonlyMap<stri
       return { sql: compileBasket({ ...plan, filter: countedFilter(ds, plan.filter) }, ds, fields, params, dialect), params: params.values };
     case 'cohort':
       // The filter is rooted at the entity's table; the counting rule, at the fact's.
-      return { sql: compileCohort(plan, ds, fields, params, dialect), params: params.values };
+      return { sql: compileCohort(plan, ds, fields, params, dialect, options), params: params.values };
     case 'activity':
       // The filter is rooted at the entity's table.
       return { sql: compileActivity(plan, ds, options, params, dialect), params: params.values };

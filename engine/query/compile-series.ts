@@ -23,6 +23,7 @@ import { PERIODS } from './periods.ts';
 import { JoinSet, readPath, targetOf } from './paths.ts';
 import { chooseFamily, decompose } from './rollups.ts';
 import { additiveSegmentsSql, windowSql } from './segments.ts';
+import { countedSegmentsSource } from './counted-segments.ts';
 
 /** Reads fact columns on the table a relation leads to, for the part of a filter under that
  *  relation: the relation's key column is the table's key, a column copied from under it
@@ -97,7 +98,15 @@ export function compileSeries(plan: SeriesPlan, ds: DatasetDef, fields: Readonly
   const additive = sums !== undefined && (sums.length === 0 || o.rollupSums === true) && exact.length === 0;
   const family = utc && p.rollup !== 'none' && additive && o.rollups !== false ? chooseFamily(catalog, needed, new Set(sums), o.rollupTables, ['day', 'month']) : undefined;
   const segments = family ? decompose(plan.window, p.rollup === 'month' ? family : { day: family.day }) : [];
-  if (segments.some((s) => s.source.kind === 'rollup')) {
+  // The counted rows' day and month grains (counted-segments.ts), where the filter is their condition.
+  const counted =
+    utc && p.rollup !== 'none' && exact.length === 0
+      ? countedSegmentsSource(ds, plan, plan.dimensions, new Set(factColumnsOf(fields, plan.dimensions)), base, fields, o, params, dialect, p.rollup === 'month' ? ['day', 'month'] : ['day'])
+      : undefined;
+  if (counted) {
+    v = `SELECT ${dialect.truncate(unit, 'f.t')} AS b${g.length ? ', ' : ''}${dims.join(', ')}, ${base.map((m, i) => `${counted.measure(m)} AS m${i}`).join(', ')}
+  FROM ${counted.from} ${joins.sql} ${groupBy(1)}`;
+  } else if (segments.some((s) => s.source.kind === 'rollup')) {
     const src = additiveSegmentsSql(segments, catalog, [...needed], sums!, where, params, true);
     const summed = (m: string) => {
       const c = summedColumn(ds, m);

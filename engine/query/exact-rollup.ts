@@ -28,7 +28,7 @@ export function sameWithin(catalog: Catalog, column: string): string[] {
 
 /** Whether a filter node is exactly the rollup's condition: `in` the same values, on a
  *  field stored in the condition's fact column. */
-function isCondition(node: FilterNode, w: RollupWhere, fields: ReadonlyMap<string, FieldDef>): boolean {
+export function isCondition(node: FilterNode, w: RollupWhere, fields: ReadonlyMap<string, FieldDef>): boolean {
   if (node.kind !== 'leaf' || node.operator !== 'in' || !Array.isArray(node.value)) return false;
   const field = fields.get(node.field);
   if (!field || field.storage.hops.length > 0 || field.storage.value.kind !== 'column' || field.storage.value.column !== w.column) return false;
@@ -36,25 +36,33 @@ function isCondition(node: FilterNode, w: RollupWhere, fields: ReadonlyMap<strin
   return values.size === new Set(w.in).size && w.in.every((v) => values.has(v));
 }
 
-/** How a measure reads from the rollup's rows (alias f), or undefined where it holds no
- *  such figure: counts as `n`, sums of a column or of a computed column of the root with
- *  the measure's expression, distinct counts as the stored ones. */
-function measureRead(ds: DatasetDef, name: string, r: RollupDef, dialect: Dialect): string | undefined {
+/** The rollup column holding a measure's figure of each row, or undefined where it holds
+ *  none: counts as `n`, sums of a column or of a computed column of the root with the
+ *  measure's expression, distinct counts as the stored ones. */
+export function rollupColumn(ds: DatasetDef, name: string, r: RollupDef): string | undefined {
   const m = ds.measures[name];
   switch (m?.kind) {
     case 'count':
-      return `COALESCE(${dialect.cast('sum(f.n)', 'BIGINT')}, 0)`;
+      return 'n';
     case 'count_distinct':
-      return r.distinct?.includes(m.column) ? `COALESCE(${dialect.cast(`sum(f.${ident(rollupDistinct(m.column))})`, 'BIGINT')}, 0)` : undefined;
+      return r.distinct?.includes(m.column) ? rollupDistinct(m.column) : undefined;
     case 'sum': {
       const text = JSON.stringify(m.expr);
       const summed =
         m.expr.kind === 'column' ? m.expr.name : tableDef(ds.catalog, ds.catalog.root).computed?.find((k) => JSON.stringify(k.expr) === text)?.name;
-      return summed !== undefined && r.sums?.includes(summed) ? `COALESCE(sum(f.${ident(rollupSum(summed))}), 0)` : undefined;
+      return summed !== undefined && r.sums?.includes(summed) ? rollupSum(summed) : undefined;
     }
     default:
       return undefined;
   }
+}
+
+/** How a measure adds up over the rollup's rows (alias f), or undefined (rollupColumn). */
+function measureRead(ds: DatasetDef, name: string, r: RollupDef, dialect: Dialect): string | undefined {
+  const c = rollupColumn(ds, name, r);
+  if (c === undefined) return undefined;
+  const sum = `sum(f.${ident(c)})`;
+  return `COALESCE(${ds.measures[name]!.kind === 'sum' ? sum : dialect.cast(sum, 'BIGINT')}, 0)`;
 }
 
 export interface ExactSource {
@@ -111,27 +119,31 @@ export function exactRollupSource(
   return undefined;
 }
 
-/** A rollup read per key: its table and each measure's aggregate over its rows (alias f). */
+/** A rollup read per key: its table, each measure's aggregate over its rows (alias f), and
+ *  the column holding it (a rollup's rows are one per key: no aggregate is needed). */
 export interface PerKeyRollup {
   readonly table: string;
   read(measure: string): string;
+  column(measure: string): string;
 }
 
-/** For figures of the counted rows per value of fact column `key` over all time (a list's
- *  row figures): the `all` rollup whose condition is the dataset's counting rule, whose rows
- *  are one per key (its columns: the key and columns the same within it), holding every
- *  measure and, with `times`, the first and last instants. The caller checks the window. */
-export function perKeyRollup(ds: DatasetDef, key: string, measures: readonly string[], times: boolean, fields: ReadonlyMap<string, FieldDef>, o: CompileOptions, dialect: Dialect): PerKeyRollup | undefined {
-  if (o.rollups === false || o.rollupSums !== true || ds.counts === undefined) return undefined;
+/** For figures per value of fact column `key` over all time (a list's row figures) of the
+ *  counted rows (`counted`: the `all` rollup whose condition is the dataset's counting rule)
+ *  or of every row (a rollup without a condition): one whose rows are one per key (its
+ *  columns: the key and columns the same within it), holding every measure and, with
+ *  `times`, the first and last instants. The caller checks the window. */
+export function perKeyRollup(ds: DatasetDef, key: string, measures: readonly string[], times: boolean, fields: ReadonlyMap<string, FieldDef>, o: CompileOptions, dialect: Dialect, counted = true): PerKeyRollup | undefined {
+  if (o.rollups === false || o.rollupSums !== true || (counted && ds.counts === undefined)) return undefined;
   const counts = ds.counts;
   const same = new Set(sameWithin(ds.catalog, key));
   for (const r of ds.catalog.rollups.flat()) {
     const w = r.where;
-    if (r.grain !== 'all' || w === undefined || (o.rollupTables !== undefined && !o.rollupTables.has(r.name))) continue;
-    if (!isCondition(counts, w, fields) || !r.columns.includes(key) || !r.columns.every((c) => same.has(c)) || (times && r.times !== true)) continue;
+    if (r.grain !== 'all' || (o.rollupTables !== undefined && !o.rollupTables.has(r.name))) continue;
+    const rows = counted ? w !== undefined && counts !== undefined && isCondition(counts, w, fields) : w === undefined;
+    if (!rows || !r.columns.includes(key) || !r.columns.every((c) => same.has(c)) || (times && r.times !== true)) continue;
     const reads = new Map(measures.map((m) => [m, measureRead(ds, m, r, dialect)]));
     if ([...reads.values()].some((x) => x === undefined)) continue;
-    return { table: r.name, read: (m) => reads.get(m)! };
+    return { table: r.name, read: (m) => reads.get(m)!, column: (m) => `f.${ident(rollupColumn(ds, m, r)!)}` };
   }
   return undefined;
 }

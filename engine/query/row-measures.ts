@@ -61,8 +61,9 @@ const OPS: Readonly<Record<MeasureCondition['op'], string>> = { gt: '>', gte: '>
 
 export interface RowMeasureSql {
   /** The CTE's query: (__k, figures' parts) per key, over the fact rows whose key is in
-   *  `keys` (a one-column subquery), or every key. */
-  select(keys: string | undefined): string;
+   *  `keys` (a one-column subquery), or every key. `everyKey`: the keys are all the rows
+   *  the caller joins the figures to (it may read more). */
+  select(keys: string | undefined, everyKey?: boolean): string;
   /** A figure's value read from the CTE's row at `alias` (no row: zero, or null). */
   value(name: string, alias: string): string;
   /** Whether a name is a figure's. */
@@ -112,21 +113,28 @@ export function rowMeasureSql(m: RowMeasures, table: string, ds: DatasetDef, fac
     has: (name) => byName.has(name),
     value,
     having: (read) => m.having.map((c) => condition(c, read)).join(' AND '),
-    select(keys) {
+    select(keys, everyKey = false) {
       // All time, counted rows, a key the fact table holds: one rollup row per key.
       const keyField = factFields.get(m.via)?.storage;
       const keyColumn = keyField && keyField.hops.length === 0 && keyField.value.kind === 'column' ? keyField.value.column : undefined;
-      const rollup = m.counted && keyColumn !== undefined && holdsAll(m.window, o.span) ? perKeyRollup(ds, keyColumn, parts, times.length > 0, factFields, o, dialect) : undefined;
+      // A key whose rows share one time (an order's lines take the order's): its rows are
+      // all in the window or none, as its first instant is.
+      const ownTime = catalog.fact.columns.find((c) => c.name === catalog.fact.time)?.path.startsWith(`${m.via}__`) === true;
+      const all = holdsAll(m.window, o.span);
+      const rollup = keyColumn !== undefined && ((m.counted && all) || ownTime) ? perKeyRollup(ds, keyColumn, parts, times.length > 0 || !all, factFields, o, dialect, m.counted) : undefined;
       if (rollup && keyColumn !== undefined) {
         const k = `f.${ident(keyColumn)}`;
+        // Its rows are one per key: read as they are, no grouping (2.5M orders: a hash
+        // aggregate of them was most of a second). Every key's row where the caller joins
+        // them all anyway (a semi-join of as many keys cost as much again).
         const cols = [
           `${k} AS ${ident(KEY)}`,
-          ...parts.map((p, i) => `${rollup.read(p)} AS ${base(i)}`),
-          ...times.map((t) => `${t === 'first' ? `min(f.${ident(ROLLUP_FIRST)})` : `max(f.${ident(ROLLUP_LAST)})`} AS ${TIME[t]}`),
+          ...parts.map((p, i) => `${rollup.column(p)} AS ${base(i)}`),
+          ...times.map((t) => `f.${ident(t === 'first' ? ROLLUP_FIRST : ROLLUP_LAST)} AS ${TIME[t]}`),
         ];
+        const conds = [...(keys === undefined || everyKey ? [] : [`${k} IN (${keys})`]), ...(all ? [] : [windowSql(`f.${ident(ROLLUP_FIRST)}`, m.window, params)])];
         return `SELECT ${cols.join(', ')}
-  FROM ${ident(rollup.table)} AS f${keys === undefined ? '' : `\n  WHERE ${k} IN (${keys})`}
-  GROUP BY 1`;
+  FROM ${ident(rollup.table)} AS f${conds.length ? `\n  WHERE ${conds.join(' AND ')}` : ''}`;
       }
       const joins = new JoinSet();
       const key = readPath(factFields, m.via, 'f', joins, params, dialect).sql;

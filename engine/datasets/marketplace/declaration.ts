@@ -127,12 +127,31 @@ export const marketplaceCatalog: Catalog = {
   // orders, spend, first and last order), distinct orders, buyers and products included. Read whole by exact-rollup.ts for all-time questions; any other window or
   // filter reads the fact table. A few thousand rows in all, built in one pass each.
   rollups: [
-    [{ name: 'rollup_counted_all', grain: 'all', columns: [], where: { column: 'status', in: COUNTED }, sums: ['quantity', 'line_total'], distinct: ['order_id', 'customer_id', 'product_id'] }],
-    [{ name: 'rollup_counted_category_all', grain: 'all', columns: ['category_id'], where: { column: 'status', in: COUNTED }, sums: ['quantity', 'line_total'], distinct: ['order_id'] }],
+    // With day and month grains: series and windows short of all time read whole days and
+    // months from them, the partial days at the edges from the fact table
+    // (counted-segments.ts); distinct orders add up across buckets (an order's lines share
+    // its time), buyers and products do not.
+    [
+      { name: 'rollup_counted_day', grain: 'day', columns: [], where: { column: 'status', in: COUNTED }, sums: ['quantity', 'line_total'], distinct: ['order_id'] },
+      { name: 'rollup_counted_month', grain: 'month', columns: [], where: { column: 'status', in: COUNTED }, sums: ['quantity', 'line_total'], distinct: ['order_id'] },
+      { name: 'rollup_counted_all', grain: 'all', columns: [], where: { column: 'status', in: COUNTED }, sums: ['quantity', 'line_total'], distinct: ['order_id', 'customer_id', 'product_id'] },
+    ],
+    [
+      { name: 'rollup_counted_category_day', grain: 'day', columns: ['category_id'], where: { column: 'status', in: COUNTED }, sums: ['quantity', 'line_total'], distinct: ['order_id'] },
+      { name: 'rollup_counted_category_month', grain: 'month', columns: ['category_id'], where: { column: 'status', in: COUNTED }, sums: ['quantity', 'line_total'], distinct: ['order_id'] },
+      { name: 'rollup_counted_category_all', grain: 'all', columns: ['category_id'], where: { column: 'status', in: COUNTED }, sums: ['quantity', 'line_total'], distinct: ['order_id'] },
+    ],
     [{ name: 'rollup_counted_product_all', grain: 'all', columns: ['product_id', 'category_id'], where: { column: 'status', in: COUNTED }, sums: ['quantity', 'line_total'], distinct: ['order_id'], times: true }],
     // One customer's top categories: sorted by customer, so that one customer's rows are a
     // few row groups.
     [{ name: 'rollup_counted_customer_category_all', grain: 'all', columns: ['customer_id', 'category_id'], where: { column: 'status', in: COUNTED }, sums: ['quantity', 'line_total'] }],
+    // Every order's own figures, whatever its status (the orders list's units and total,
+    // and its `min_items` condition): one row per order, read for any window (an order's
+    // lines share its time, `first_time`). Not a counted rollup: no condition.
+    [{ name: 'rollup_order_all', grain: 'all', columns: ['order_id'], sums: ['quantity', 'line_total'], times: true }],
+    // Cohorts: per customer and month (the (customer, bucket) figures of a cohort by month
+    // in UTC; built where it shrinks the fact table 3x, data/rollup-choice.ts).
+    [{ name: 'rollup_counted_customer_month', grain: 'month', columns: ['customer_id'], where: { column: 'status', in: COUNTED }, sums: ['quantity', 'line_total'], distinct: ['order_id'] }],
     [{ name: 'rollup_counted_customer_all', grain: 'all', columns: ['customer_id'], where: { column: 'status', in: COUNTED }, sums: ['quantity', 'line_total'], distinct: ['order_id'], times: true }],
   ],
   distinctSets: [],

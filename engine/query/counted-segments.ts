@@ -1,0 +1,115 @@
+// Windows short of all time from the day and month grains of rollups of some rows only
+// (RollupDef.where, a dataset's counting rule): whole UTC months and days from the rollups,
+// the partial days at the window's edges from the fact table, grouped there the same way
+// (per UTC day and per the rollup's columns), so that every segment's rows look alike and
+// add up. Usable where the plan's filter is the rollup's condition ANDed with conditions on
+// its own columns, as for exact-rollup.ts. Counts and sums add up over any rows; a distinct
+// count only of a column whose rows share one time (DatasetDef `oneTime`: an order's lines)
+// and where each group is one rollup row per bucket: the rows of different buckets, days
+// and the edges then hold different values, and their counts add up exactly. Pure.
+import type { RollupDef } from '../catalog.ts';
+import type { DatasetDef } from '../dataset.ts';
+import type { Dialect } from '../dialect/dialect.ts';
+import type { FieldDef } from '../fields.ts';
+import { compileFilter, filterColumns } from '../filter/compile.ts';
+import type { FilterNode } from '../filter/parse.ts';
+import type { Params } from '../params.ts';
+import { ident } from '../sql.ts';
+import type { CompileOptions } from './compile-options.ts';
+import { isCondition, rollupColumn, sameWithin } from './exact-rollup.ts';
+import { aggregateSql } from './measures.ts';
+import { decompose } from './rollups.ts';
+import type { TimeWindow } from './spec.ts';
+
+/** Rows of every segment (alias f): the needed columns, `t` (the UTC day or month the row
+ *  stands for), and each measure's part; `measure` adds a measure's parts up. */
+export interface CountedSource {
+  readonly from: string;
+  measure(name: string): string;
+}
+
+const part = (i: number) => ident(`__m${i}`);
+
+/** The rollup column a measure's part is, or undefined where the rollup holds none that
+ *  adds up across its rows. */
+function rollupPart(ds: DatasetDef, name: string, r: RollupDef, oneRowPerGroup: boolean): string | undefined {
+  const m = ds.measures[name];
+  if (m?.kind === 'count_distinct' && (m.oneTime !== true || !oneRowPerGroup)) return undefined;
+  return rollupColumn(ds, name, r);
+}
+
+export function countedSegmentsSource(
+  ds: DatasetDef,
+  plan: { readonly window: TimeWindow; readonly filter: FilterNode | undefined },
+  /** The grouped paths (dimensions). */
+  dimensions: readonly string[],
+  /** The fact columns the grouped and label paths read. */
+  needed: ReadonlySet<string>,
+  measures: readonly string[],
+  fields: ReadonlyMap<string, FieldDef>,
+  o: CompileOptions,
+  params: Params,
+  dialect: Dialect,
+  /** The grains the caller's buckets are whole in (a series by week: days only). */
+  grains: readonly ('day' | 'month')[],
+): CountedSource | undefined {
+  const catalog = ds.catalog;
+  if (o.rollups === false || o.rollupSums !== true) return undefined;
+  const declared = catalog.rollups.map((f) => f.filter((r) => r.where !== undefined && r.grain !== 'all' && (o.rollupTables === undefined || o.rollupTables.has(r.name))));
+  if (!declared.some((f) => f.length > 0)) return undefined;
+  const conjuncts = plan.filter === undefined ? [] : plan.filter.kind === 'and' ? plan.filter.children : [plan.filter];
+  // The columns the same within each group: each dimension a fact column itself.
+  const dimColumns: string[] = [];
+  let direct = true;
+  for (const d of dimensions) {
+    const s = fields.get(d)?.storage;
+    if (!s || s.hops.length > 0 || s.value.kind !== 'column') direct = false;
+    else dimColumns.push(s.value.column);
+  }
+  const perGroup = new Set(dimColumns.flatMap((c) => sameWithin(catalog, c)));
+  const oneRowPerGroup = (r: RollupDef) => direct && [...needed].every((c) => perGroup.has(c)) && r.columns.every((c) => perGroup.has(c));
+  for (const family of declared) {
+    const pick = (g: 'day' | 'month') => (grains.includes(g) ? family.find((r) => r.grain === g) : undefined);
+    const [day, month] = [pick('day'), pick('month')];
+    const r = day ?? month;
+    if (r === undefined || (day && month && JSON.stringify(day.where) !== JSON.stringify(month.where))) continue;
+    const w = r.where!;
+    const at = conjuncts.findIndex((c) => isCondition(c, w, fields));
+    if (at < 0) continue;
+    const rest = conjuncts.filter((_, i) => i !== at);
+    const restColumns = filterColumns({ kind: 'and', children: rest }, fields);
+    const holds = (x: RollupDef | undefined) => x === undefined || [...needed, ...restColumns].every((c) => x.columns.includes(c));
+    if (!holds(day) || !holds(month)) continue;
+    const reads = measures.map((m) => [day, month].map((x) => (x === undefined ? '' : rollupPart(ds, m, x, oneRowPerGroup(x)))));
+    if (reads.some((xs) => xs.some((x) => x === undefined))) continue;
+    const segments = decompose(plan.window, { day, month });
+    if (!segments.some((s) => s.source.kind === 'rollup')) continue;
+    const cols = [...needed].map((c) => ident(c));
+    // Bound only where a fact segment reads it (an unused parameter is an error).
+    let dayUnit: string | undefined;
+    const time = `f.${ident(catalog.fact.time)}`;
+    const window = (col: string, s: { from: string | null; to: string | null }) => [
+      ...(s.from === null ? [] : [`${col} >= ${params.add(s.from, 'TIMESTAMP')}`]),
+      ...(s.to === null ? [] : [`${col} < ${params.add(s.to, 'TIMESTAMP')}`]),
+    ];
+    const selects = segments.map((s) => {
+      if (s.source.kind === 'fact') {
+        const conds = [...window(time, s), ...(plan.filter ? [compileFilter(plan.filter, fields, params, (c) => `f.${ident(c)}`, dialect)] : [])];
+        const out = [...cols.map((c) => `f.${c} AS ${c}`), `${dialect.truncate((dayUnit ??= params.add('day', 'VARCHAR')), time)} AS t`, ...measures.map((m, i) => `${aggregateSql(ds, m, 'f', params, dialect)} AS ${part(i)}`)];
+        return `SELECT ${out.join(', ')} FROM ${ident(catalog.fact.name)} f WHERE ${conds.join(' AND ')} GROUP BY ${[...cols.keys(), cols.length].map((i) => i + 1).join(', ')}`;
+      }
+      const x = s.source.table === day?.name ? 0 : 1;
+      const conds = [...window('r.bucket', s), ...(rest.length ? [compileFilter({ kind: 'and', children: rest }, fields, params, (c) => `r.${ident(c)}`, dialect)] : [])];
+      const out = [...cols.map((c) => `r.${c} AS ${c}`), 'r.bucket AS t', ...measures.map((_, i) => `r.${ident(reads[i]![x]!)} AS ${part(i)}`)];
+      return `SELECT ${out.join(', ')} FROM ${ident(s.source.table)} r WHERE ${conds.join(' AND ') || 'true'}`;
+    });
+    const measure = (m: string) => {
+      const i = measures.indexOf(m);
+      if (i < 0) throw new Error(`counted segments: no measure '${m}'`);
+      const kind = ds.measures[m]!.kind;
+      return kind === 'sum' ? `COALESCE(sum(f.${part(i)}), 0)` : `COALESCE(${dialect.cast(`sum(f.${part(i)})`, 'BIGINT')}, 0)`;
+    };
+    return { from: `(\n  ${selects.join('\n  UNION ALL ')}\n) f`, measure };
+  }
+  return undefined;
+}

@@ -1,0 +1,225 @@
+// The marketplace's day and month grains of the counted rollups (counted-segments.ts) and
+// its per-order rollup (row-measures.ts): revenue series, grouped questions in windows
+// short of all time (partial days at both edges), and orders over `min_items`, answered by
+// an engine reading them, by one reading the fact table alone (rollups: false), and by the
+// brute-force references over the source's lines (plain SQL over the Parquet files:
+// market-fixture.ts): all three must agree to the cent. The fixture has ties, pending and
+// cancelled orders, empty months in 2019 and sums of 0.10 and 0.20.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FastifyInstance } from 'fastify';
+import { Engine } from '../engine/engine.ts';
+import { Database } from '../engine/db.ts';
+import { marketplaceDataset } from '../engine/datasets/marketplace/declaration.ts';
+import { snapshotFeatures } from '../engine/features.ts';
+import { compilePlan } from '../engine/query/compile-plan.ts';
+import type { CompileOptions } from '../engine/query/compile-plan.ts';
+import { fieldsFrom } from '../engine/query/paths.ts';
+import type { AggregatePlan, CohortPlan, ListPlan, SeriesPlan } from '../engine/query/nodes.ts';
+import { buildApp } from '../server/app.ts';
+import { STEADY_LIMITS } from './helpers.ts';
+import { useMarketApp } from './market-fixture.ts';
+import type { LineRow } from './market-fixture.ts';
+import { AS_OF, countedLines, lineCents } from './market-endpoints.ts';
+import type { WindowMembers } from './market-endpoints.ts';
+import { cohortsReference, revenueReference } from './market-fixed-references.ts';
+import { money } from './market-reference.ts';
+import { ordersReference, readSource, winOf } from './market-lists-reference.ts';
+import type { Source } from './market-lists-reference.ts';
+
+const m = useMarketApp('mgrains-', 600, 5, { cacheEntries: 0, threads: 1 });
+let plain: Engine;
+let plainApp: FastifyInstance;
+let features: CompileOptions;
+let src: Source;
+
+beforeAll(async () => {
+  plain = await Engine.open(m.fx.db, { dataset: marketplaceDataset, cacheEntries: 0, rollups: false, threads: 1 });
+  plainApp = await buildApp({ engine: () => undefined, engines: (name) => (name === 'marketplace' ? plain : undefined), limits: STEADY_LIMITS });
+  const db = await Database.open(m.fx.db, { readOnly: true });
+  try {
+    features = await snapshotFeatures(db, marketplaceDataset.catalog, true);
+  } finally {
+    db.close();
+  }
+  src = await readSource(m.fx);
+});
+
+afterAll(async () => {
+  await plainApp?.close();
+  await plain?.close();
+});
+
+const ask = async (app: FastifyInstance, path: string, payload: Record<string, unknown>) => {
+  const res = await app.inject({ method: 'POST', url: `/api/v1/marketplace/${path}`, payload: { as_of: AS_OF, ...payload } });
+  expect(res.statusCode, `${path} ${JSON.stringify(payload)}: ${res.body.slice(0, 300)}`).toBe(200);
+  return res.json() as { data: Record<string, unknown>[] | Record<string, unknown>; count?: number };
+};
+
+/** Windows with edges inside a day (the fact rows of the partial days), on day and month
+ *  edges, empty months (2019) and all time. */
+const WINDOWS: readonly WindowMembers[] = [
+  {},
+  { range: 'year' },
+  { range: 'month' },
+  { start: '2019-01-10T11:30:00Z', end: '2019-04-30T23:30:00.001Z' },
+  { start: '2019-01-01', end: '2019-07-01' },
+  { start: '2025-06-15T06:00:00Z', end: '2026-03-15T10:00:00Z' },
+  { start: '2026-03-15T10:00:00Z', end: '2026-03-15T10:00:00.001Z' },
+  { start: '2025-12-31T23:59:59.999999Z', end: '2026-10-17T13:00:00Z' },
+];
+
+/** Filters the grains can read (the rollups' own columns) and filters they cannot. */
+const FILTERS: readonly { json?: unknown; where: (l: LineRow) => boolean }[] = [
+  { where: () => true },
+  { json: { field: 'product__category', op: 'eq', value: 12 }, where: (l) => Number(l['product__category']) === 12 },
+  { json: { field: 'product__category__name', op: 'contains', value: 'e' }, where: (l) => String(l['product__category__name']).toLowerCase().includes('e') },
+  { json: { field: 'quantity', op: 'gt', value: 1 }, where: (l) => Number(l['quantity']) > 1 },
+];
+
+const fields = fieldsFrom(marketplaceDataset.catalog, marketplaceDataset.catalog.root);
+const sql = (p: SeriesPlan | AggregatePlan | ListPlan | CohortPlan, o: CompileOptions) => compilePlan(p, marketplaceDataset, fields, o).sql;
+
+describe('day and month grains of the counted rollups', () => {
+  const series = (granularity: SeriesPlan['granularity'], window: SeriesPlan['window'], dimensions: string[] = []): SeriesPlan => ({
+    kind: 'series', dataset: 'marketplace', window, filter: undefined, granularity, tz: 'UTC', dimensions, measures: ['revenue', 'orders', 'items_sold'],
+    fill: true, compare: ['revenue'], running: ['revenue'], side: [], order: [], limit: 1000, offset: 0,
+  });
+  const all = { start: null, end: '2030-01-01 00:00:00.000000' };
+  const month = { start: '2026-09-20 12:00:00.000000', end: '2026-10-20 06:00:00.000000' };
+
+  it('reads them for revenue by month and by day, and the fact rows for the partial days only', () => {
+    expect(sql(series('month', all), features)).toContain('"rollup_counted_month"');
+    const byDay = sql(series('day', month), features);
+    expect(byDay).toContain('"rollup_counted_day"');
+    expect(byDay).toContain('"fact_order_item"');
+    expect(sql(series('week', month), features)).not.toContain('"rollup_counted_month"');
+    // Orders per category add up across buckets: each (category, bucket) is one row.
+    expect(sql(series('month', all, ['product__category']), features)).toContain('"rollup_counted_category_month"');
+    // Orders per parent category do not (an order may hold two of its categories).
+    expect(sql(series('month', all, ['product__category__parent']), features)).not.toContain('rollup_counted');
+    // Zones cut days apart; the plain options read the fact table.
+    expect(sql({ ...series('month', all), tz: 'Europe/Berlin' }, features)).not.toContain('rollup_counted');
+    expect(sql(series('month', all), { rollups: false })).not.toContain('rollup_counted');
+    // Buyers and products do not add up across days: the fact table.
+    const agg = (measures: string[]): AggregatePlan => ({
+      kind: 'aggregate', dataset: 'marketplace', window: month, filter: undefined, dimensions: [], measures, labels: [], order: [], nulls: 'keep', limit: 10, offset: 0,
+    });
+    expect(sql(agg(['revenue', 'orders', 'items_sold', 'average_order_value']), features)).toContain('"rollup_counted_day"');
+    expect(sql(agg(['revenue', 'customers']), features)).not.toContain('rollup_counted');
+  });
+
+  it('answers revenue series in every window and filter as the plain plan and the reference do', async () => {
+    let rows = 0;
+    for (const compare of ['day', 'week', 'month', 'year'] as const) {
+      for (const w of WINDOWS) {
+        for (const f of FILTERS) {
+          const payload = { compare, ...w, ...(f.json === undefined ? {} : { filters: f.json }) };
+          const fast = await ask(m.app, 'revenue', payload);
+          const slow = await ask(plainApp, 'revenue', payload);
+          const what = JSON.stringify(payload);
+          expect(fast, what).toEqual(slow);
+          const want = revenueReference(m.fx.lines, w, compare, f.where);
+          const got = (fast.data as Record<string, unknown>[]).map((r) => ({ label: r['label'], revenue: r['revenue'], orders: r['orders'], items_sold: r['items_sold'], cumulative_revenue: r['cumulative_revenue'], growth: r['growth'] }));
+          expect(got, what).toEqual(want.map((r) => ({ label: r['label'], revenue: r['revenue'], orders: r['orders'], items_sold: r['items_sold'], cumulative_revenue: r['cumulative_revenue'], growth: r['growth'] })));
+          rows += got.length;
+        }
+      }
+    }
+    expect(rows).toBeGreaterThan(500);
+  });
+
+  it('answers revenue, orders and units per category in those windows as the plain plan and the reference do', async () => {
+    for (const w of WINDOWS) {
+      for (const f of FILTERS) {
+        const payload = { measures: ['revenue', 'orders', 'items_sold', 'average_order_value'], dimensions: ['product__category'], limit: 1000, ...w, ...(f.json === undefined ? {} : { filters: f.json }) };
+        const fast = await ask(m.app, 'query', payload);
+        const slow = await ask(plainApp, 'query', payload);
+        const what = JSON.stringify(payload);
+        expect(fast, what).toEqual(slow);
+        const cells = new Map<number, { cents: bigint; orders: Set<unknown>; items: number }>();
+        for (const l of countedLines(m.fx.lines, w, f.where)) {
+          const k = Number(l['product__category']);
+          const c = cells.get(k) ?? { cents: 0n, orders: new Set(), items: 0 };
+          cells.set(k, c);
+          c.cents += lineCents(l);
+          c.orders.add(l['order']);
+          c.items += Number(l['quantity']);
+        }
+        const got = new Map((fast.data as Record<string, unknown>[]).map((r) => [Number(r['product__category']), [r['revenue'], r['orders'], r['items_sold']]]));
+        expect(got, what).toEqual(new Map([...cells].map(([k, c]) => [k, [money(c.cents), c.orders.size, c.items]])));
+      }
+    }
+  });
+});
+
+describe('the per-order rollup', () => {
+  it('reads it for the orders list in any window, with or without min_items', () => {
+    const list = (window: { start: string | null; end: string }, having: boolean): ListPlan => ({
+      kind: 'list', dataset: 'marketplace', table: 'order', filter: undefined, columns: ['id'], children: [], order: [{ by: 'created_at', dir: 'desc' }], limit: 10, offset: 0,
+      measures: { via: 'order', window, counted: false, measures: [{ name: 'item_count', measure: 'items_sold' }, { name: 'total', measure: 'revenue' }], having: having ? [{ name: 'item_count', op: 'gt', value: 5 }] : [] },
+    });
+    expect(sql(list({ start: null, end: '2030-01-01 00:00:00.000000' }, true), features)).toContain('"rollup_order_all"');
+    expect(sql(list({ start: '2019-01-10 11:30:00.000000', end: '2019-05-01 00:00:00.000000' }, false), features)).toContain('"rollup_order_all"');
+    expect(sql(list({ start: null, end: '2030-01-01 00:00:00.000000' }, true), { rollups: false })).not.toContain('"rollup_order_all"');
+  });
+
+  it('answers orders over min_items in windows with partial days as the plain plan and the reference do', async () => {
+    const cases: { members: Record<string, unknown>; start: string | null; end: string; status?: string; min?: number }[] = [
+      { members: { min_items: 5 }, start: null, end: AS_OF, min: 5 },
+      { members: { min_items: 0 }, start: null, end: AS_OF, min: 0 },
+      { members: { min_items: 3, status: 'pending' }, start: null, end: AS_OF, min: 3, status: 'pending' },
+      { members: { min_items: 1, start: '2019-01-10T11:30:00Z', end: '2019-04-30T23:30:00.001Z' }, start: '2019-01-10T11:30:00Z', end: '2019-04-30T23:30:00.001Z', min: 1 },
+      { members: { min_items: 2, start: '2026-03-15T10:00:00Z', end: '2026-04-02T08:00:00Z' }, start: '2026-03-15T10:00:00Z', end: '2026-04-02T08:00:00Z', min: 2 },
+      { members: { start: '2025-06-15T06:00:00Z', end: '2026-03-16T09:00:00.5Z' }, start: '2025-06-15T06:00:00Z', end: '2026-03-16T09:00:00.5Z' },
+    ];
+    for (const c of cases) {
+      const payload = { limit: 1000, ...c.members };
+      const fast = await ask(m.app, 'orders', payload);
+      const slow = await ask(plainApp, 'orders', payload);
+      const what = JSON.stringify(payload);
+      expect(fast, what).toEqual(slow);
+      const want = ordersReference(src, winOf(c.start, c.end), () => true, c.status, c.min);
+      expect(fast.count, what).toBe(want.length);
+      expect(fast.data, what).toEqual(want.slice(0, 1000));
+    }
+  });
+});
+
+describe('cohorts by month from the (customer, month) rollup', () => {
+  it('reads it for months in UTC, the fact rows for weeks and zones', () => {
+    const plan = (granularity: 'month' | 'week', tz: string): CohortPlan => ({
+      kind: 'cohort', dataset: 'marketplace', window: { start: '2019-01-10 11:30:00.000000', end: '2026-10-17 13:00:00.000000' }, entity: 'order__customer', filter: undefined, granularity, tz, periods: 12, measure: 'revenue',
+    });
+    const month = sql(plan('month', 'UTC'), features);
+    expect(month).toContain('"rollup_counted_customer_month"');
+    // The partial days at the window's edges.
+    expect(month).toContain('"fact_order_item"');
+    expect(sql(plan('week', 'UTC'), features)).not.toContain('rollup_counted');
+    expect(sql(plan('month', 'Europe/Berlin'), features)).not.toContain('rollup_counted');
+    expect(sql(plan('month', 'UTC'), { rollups: false })).not.toContain('rollup_counted');
+  });
+
+  it('answers in every window, with customer filters, as the plain plan and the reference do', async () => {
+    const filters: { json?: unknown; keep?: (c: number) => boolean }[] = [
+      {},
+      { json: { field: 'city', op: 'isnull', value: true }, keep: (c) => src.customers.find((x) => x.id === c)?.city === null },
+      { json: { field: 'id', op: 'lt', value: 1002 }, keep: (c) => c < 1002 },
+    ];
+    let cohorts = 0;
+    for (const w of WINDOWS) {
+      for (const f of filters) {
+        for (const periods of [1, 12, 36]) {
+          const payload = { compare: 'month', periods, ...w, ...(f.json === undefined ? {} : { filters: f.json }) };
+          const fast = await ask(m.app, 'cohorts', payload);
+          const slow = await ask(plainApp, 'cohorts', payload);
+          const what = JSON.stringify(payload);
+          expect(fast, what).toEqual(slow);
+          const want = cohortsReference(m.fx.lines, { as_of: AS_OF, compare: 'month', periods, ...w }, f.keep);
+          expect(fast.data, what).toEqual(want);
+          cohorts += want.length;
+        }
+      }
+    }
+    expect(cohorts).toBeGreaterThan(100);
+  });
+});
