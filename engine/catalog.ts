@@ -200,6 +200,9 @@ export interface IntervalsDef {
   /** The tables an import builds: merged periods and zone offsets. */
   readonly merged: string;
   readonly zones: string;
+  /** Optional: the table an import builds of active time per entity and calendar day, in
+   *  UTC and in the entity's own zone (activity-days.ts); absent: none is built. */
+  readonly days?: string;
 }
 
 export interface Catalog {

@@ -66,6 +66,7 @@ export async function snapshotFeatures(db: Database, catalog: Catalog, wanted: b
     (catalog.intervals ?? []).flatMap((d) => [
       ...(MERGED_COLUMNS.every((c) => columns.has(`${d.merged}.${c}`)) ? [d.merged] : []),
       ...(tables.has(d.zones) ? [d.zones] : []),
+      ...(d.days !== undefined && tables.has(d.days) ? [d.days] : []),
     ]),
   );
   const time = ident(catalog.fact.time);
