@@ -2,7 +2,8 @@
 // clocks: UTC's days and the entity's own zone's. A row holds the day's active microseconds
 // (the entity's merged runs cut at the day's midnights, on that clock) and the first and
 // last active instants of that day (UTC epoch microseconds, whatever the clock): a window
-// that holds them both holds all of the day's activity, and the row is the answer as it is.
+// that holds them both holds all of the day's activity, and the row is the answer as it is;
+// and the entity's previous active day on that clock, with its last active instant.
 // The days the window cuts (its first and last, per entity) are few: plans compute them from
 // the runs near the window's ends, as without the table.
 //
@@ -13,10 +14,11 @@ import type { IntervalsDef } from '../catalog.ts';
 import type { Dialect } from '../dialect/dialect.ts';
 import { ident, sqlInteger } from '../sql.ts';
 import { NUMBER_COLUMN, ZONE_COLUMNS, readsMerged } from './activity-sources.ts';
+import type { ActivitySources } from './activity-sources.ts';
 import type { ActivityPlan } from './nodes.ts';
 import { DAY_US } from './zone-segments.ts';
 
-export const DAY_COLUMNS = { clock: 'clock', day: 'day', us: 'active_us', first: 'first_us', last: 'last_us' } as const;
+export const DAY_COLUMNS = { clock: 'clock', day: 'day', us: 'active_us', first: 'first_us', last: 'last_us', previousDay: 'previous_day', previousLast: 'previous_last_us' } as const;
 
 /** The clocks of the table: 0 UTC's days, 1 the entity's own zone's. */
 export type DayClock = 0 | 1;
@@ -40,6 +42,26 @@ export function daysClock(plan: ActivityPlan, def: IntervalsDef, options: Compil
   if (clock === null || plan.window.start === null) return null;
   const length = epochUs(plan.window.end) - epochUs(plan.window.start);
   return Number.isFinite(length) && length >= DAYS_MIN_WINDOW_US ? clock : null;
+}
+
+/** The stored days (alias t) of the plan's clock with activity in the window, of the
+ *  filter's entities: the entity number as `m` and the columns `cols` (alias: column). A day
+ *  holding an instant of the window lies two days or less from its bounds' UTC days
+ *  (offsets are under a day): the day numbers bound the read for the table's order. */
+export function daysRead(def: IntervalsDef, clock: DayClock, src: ActivitySources, d: Dialect, cols: Readonly<Record<string, string>>): string {
+  const c = DAY_COLUMNS;
+  const col = (x: string) => `t.${ident(x)}`;
+  const DAY = sqlInteger(DAY_US);
+  const where = [
+    `${col(c.clock)} = ${clock}`,
+    `${col(c.day)} >= ${d.floorDiv(src.ws, DAY)} - 2`,
+    `${col(c.day)} <= ${d.floorDiv(src.we, DAY)} + 2`,
+    `${col(c.first)} < ${src.we}`,
+    `${col(c.last)} > ${src.ws}`,
+    ...src.keep(col(def.key)),
+  ];
+  const picked = Object.entries(cols).map(([a, x]) => `, ${col(x)} AS ${a}`).join('');
+  return `SELECT ${col(NUMBER_COLUMN)} AS m${picked} FROM ${ident(def.days!)} t WHERE ${where.join(' AND ')}`;
 }
 
 /** The runs the days a window cuts are computed from (activitySources' `near`): on UTC's
@@ -72,8 +94,10 @@ export function daysTableSql(def: IntervalsDef, days: string, d: Dialect): strin
 ), dp AS (
   SELECT c, m, k, o, lo, hi, d0 AS d FROM pd WHERE d0 = d1
   UNION ALL SELECT c, m, k, o, greatest(lo, d * ${DAY}), least(hi, (d + 1) * ${DAY}), d FROM (SELECT c, m, k, o, lo, hi, ${d.integerSeries('d0', 'd1 + 1')} AS d FROM pd WHERE d0 < d1)
+), dm AS (
+  SELECT c, d, m, ${d.anyValue('k')} AS k, CAST(sum(hi - lo) AS BIGINT) AS us, min(lo - o) AS f, max(hi - o) AS l FROM dp GROUP BY c, d, m
 )
-SELECT CAST(c AS TINYINT) AS ${ident(c.clock)}, CAST(d AS INTEGER) AS ${ident(c.day)}, m AS ${ident(NUMBER_COLUMN)}, ${d.anyValue('k')} AS ${ident(def.key)},
-  CAST(sum(hi - lo) AS BIGINT) AS ${ident(c.us)}, min(lo - o) AS ${ident(c.first)}, max(hi - o) AS ${ident(c.last)}
-FROM dp GROUP BY c, d, m ORDER BY 1, 2, 3`;
+SELECT CAST(c AS TINYINT) AS ${ident(c.clock)}, CAST(d AS INTEGER) AS ${ident(c.day)}, m AS ${ident(NUMBER_COLUMN)}, k AS ${ident(def.key)}, us AS ${ident(c.us)}, f AS ${ident(c.first)}, l AS ${ident(c.last)},
+  CAST(lag(d) OVER w AS INTEGER) AS ${ident(c.previousDay)}, lag(l) OVER w AS ${ident(c.previousLast)}
+FROM dm WINDOW w AS (PARTITION BY c, m ORDER BY d) ORDER BY 1, 2, 3`;
 }

@@ -11,9 +11,9 @@ import type { Catalog } from '../catalog.ts';
 import type { Dialect } from '../dialect/dialect.ts';
 import type { Params } from '../params.ts';
 import { ident, sqlInteger } from '../sql.ts';
-import { DAY_COLUMNS, daysClock, nearEnds } from './activity-days.ts';
+import { DAY_COLUMNS, daysClock, daysRead, nearEnds } from './activity-days.ts';
 import type { DayClock } from './activity-days.ts';
-import { NUMBER_COLUMN, activitySources, intervalsDef } from './activity-sources.ts';
+import { activitySources, intervalsDef } from './activity-sources.ts';
 import type { ActivitySources } from './activity-sources.ts';
 import type { CompileOptions } from './compile-options.ts';
 import type { ActivityPlan, ActivityQuestion } from './nodes.ts';
@@ -29,7 +29,7 @@ export function timeSql(plan: ActivityPlan, q: Time, catalog: Catalog, options: 
   const labels = q.labels.map((c) => `, x.${ident(c)} AS ${ident(c)}`).join('');
   // The entity's key is not carried through the grouping (a UUID in every row of a hash
   // table the size of the window's entity-days) but looked up for the page's entities only.
-  const ctes = clock === null ? [...src.ctes, `per AS (${piecesPerDay(dialect)})`, keyOf('spans')] : [...src.ctes, ...fromDays(plan, clock, catalog, src, params, dialect), keyOf('dd')];
+  const ctes = clock === null ? [...src.ctes, `per AS (${piecesPerDay(dialect)})`, keyOf('spans')] : [...src.ctes, ...fromDays(plan, clock, catalog, src, dialect), keyOf('dd')];
   return `WITH ${ctes.join(', ')}
 SELECT (SELECT count(*) FROM per) AS total, pk.k AS entity${labels}, ${dialect.dateOfDay('page.d')} AS date, page.us
 FROM (SELECT 1) one LEFT JOIN page ON true LEFT JOIN pk ON pk.m = page.m LEFT JOIN ${ident(entity.name)} x ON x.${ident(tableKey(entity))} = pk.k
@@ -58,26 +58,13 @@ function piecesPerDay(dialect: Dialect, from = 'pieces'): string {
 }
 
 /** `dd`, the stored days with activity in the window (the filter's entities), and `per`:
- *  those the window holds whole as stored, those it cuts from the pieces near its ends. A
- *  day within the window's bounds lies two days or less from them either way (offsets are
- *  under a day): the day numbers bound the read for the table's order. */
-function fromDays(plan: ActivityPlan, clock: DayClock, catalog: Catalog, src: ActivitySources, params: Params, dialect: Dialect): string[] {
+ *  those the window holds whole as stored, those it cuts from the pieces near its ends. */
+function fromDays(plan: ActivityPlan, clock: DayClock, catalog: Catalog, src: ActivitySources, dialect: Dialect): string[] {
   const def = intervalsDef(catalog, plan.intervals);
   const c = DAY_COLUMNS;
-  const col = (x: string) => `t.${ident(x)}`;
-  const DAY = sqlInteger(DAY_US);
-  const keep = src.keep(col(def.key));
-  const where = [
-    `${col(c.clock)} = ${clock}`,
-    `${col(c.day)} >= ${dialect.floorDiv(src.ws, DAY)} - 2`,
-    `${col(c.day)} <= ${dialect.floorDiv(src.we, DAY)} + 2`,
-    `${col(c.first)} < ${src.we}`,
-    `${col(c.last)} > ${src.ws}`,
-    ...keep,
-  ];
   return [
     `dd AS (
-  SELECT ${col(NUMBER_COLUMN)} AS m, ${col(def.key)} AS k, ${col(c.day)} AS d, ${col(c.us)} AS us, ${col(c.first)} AS f, ${col(c.last)} AS l FROM ${ident(def.days!)} t WHERE ${where.join(' AND ')}
+  ${daysRead(def, clock, src, dialect, { k: def.key, d: c.day, us: c.us, f: c.first, l: c.last })}
 )`,
     `cut AS (
   SELECT m, d FROM dd WHERE f < ${src.ws} OR l > ${src.we}
