@@ -2,7 +2,9 @@
 // analytics (SPEC-members section 4): a period runs from start_time to end_time of its
 // member, in the member's zone `tz`. An import also stores them merged per member
 // (`activity_run`) with the offsets of the members' zones (`zone_offset`), and the active
-// time per member and calendar day, UTC's and the member's own (`activity_day`).
+// time per member and calendar day, UTC's and the member's own (`activity_day`), and the
+// runs' starts and ends in time order with the number of members active after each
+// (`activity_level`).
 import type { IntervalsDef } from '../../catalog.ts';
 
 export const MEMBER_ACTIVITY: IntervalsDef = {
@@ -16,4 +18,5 @@ export const MEMBER_ACTIVITY: IntervalsDef = {
   merged: 'activity_run',
   zones: 'zone_offset',
   days: 'activity_day',
+  levels: 'activity_level',
 };
