@@ -60,7 +60,7 @@ export function levelCtes(def: IntervalsDef, src: ActivitySources, utc: boolean,
     // the last bucket start before they went back (a bucket holds the hour repeated).
     ...(utc
       ? [`eb AS (
-  SELECT bk.bs AS b, ev.t, ev.d, ev.pe, ev.level, ev.n FROM ev JOIN bk ON bk.w = ${tick('ev.t')}
+  SELECT ${tick('t')} AS b, t, d, pe, level, n FROM ev
 )`]
       : [
           `sg AS (
@@ -71,24 +71,29 @@ export function levelCtes(def: IntervalsDef, src: ActivitySources, utc: boolean,
   FROM ev JOIN sg g ON g.a <= ev.t AND g.b > ev.t JOIN bk ON bk.w = ${tick('ev.t + g.o')}
 )`,
         ]),
-    `pb AS (
-  SELECT bk.bs AS b, max(eb.level) FILTER (WHERE eb.t = bk.bs) AS at0, max(eb.level) FILTER (WHERE eb.t > bk.bs) AS inside,
-    ${d.cast(`sum(eb.n) FILTER (WHERE eb.d = 1 AND eb.t > bk.bs AND (eb.pe IS NULL OR eb.pe <= bk.bs))`, 'BIGINT')} AS starts, arg_max(eb.level, eb.t) AS last
-  FROM (SELECT DISTINCT bs FROM bk) bk LEFT JOIN eb ON eb.b = bk.bs GROUP BY bk.bs
+    // Per bucket with events: the level after the changes at its start, the most inside it,
+    // the starts of entities not active before it, the last level, and the most with the
+    // first instant reaching it (the larger level, then the earlier instant).
+    `pa AS (
+  SELECT b, max(level) FILTER (WHERE t = b) AS at0, max(level) FILTER (WHERE t > b) AS inside,
+    ${d.cast('sum(n) FILTER (WHERE d = 1 AND t > b AND (pe IS NULL OR pe <= b))', 'BIGINT')} AS starts, arg_max(level, t) AS last,
+    max(level) AS mx, arg_max(t, ${d.cast('level', 'HUGEINT')} * 1000000000000000000 - t) AS mt
+  FROM eb GROUP BY b
 )`,
     // The level at a bucket's start: after its changes at that instant, else the last
     // level of the buckets before (0 before the first event).
     `ps AS (
-  SELECT b, inside, starts, coalesce(at0, last_value(last IGNORE NULLS) OVER (ORDER BY b ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS level0 FROM pb
+  SELECT bk.bs AS b, pa.inside, pa.starts, coalesce(pa.at0, last_value(pa.last IGNORE NULLS) OVER (ORDER BY bk.bs ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS level0
+  FROM (SELECT DISTINCT bs FROM bk) bk LEFT JOIN pa ON pa.b = bk.bs
 )`,
     `per AS (
   SELECT b, greatest(level0, coalesce(inside, 0)) AS peak, level0 + coalesce(starts, 0) AS members FROM ps
 )`,
     `top AS (
-  SELECT coalesce(max(level), 0) AS peak FROM ev
+  SELECT coalesce(max(mx), 0) AS peak FROM pa
 )`,
     `topat AS (
-  SELECT min(t) AS at FROM ev WHERE level = (SELECT peak FROM top)
+  SELECT min(mt) AS at FROM pa WHERE mx = (SELECT peak FROM top)
 )`,
   ];
 }
