@@ -72,14 +72,13 @@ describe('members active', () => {
     expect(sticky).toBeGreaterThan(20);
   });
 
-  it('reads the days table in UTC and members\' zones over a week or more, each day with activity a span', async () => {
+  it('reads the days table with members\' zones over a week or more, each day with activity a span', async () => {
     const w = WINDOWS[4]!;
-    for (const tz of ['UTC', 'member']) {
-      const { sql } = compileActivityPlan(activityPlan({ kind: 'active', granularity: 'day' }, w.plan, tz), MERGED);
-      expect(sql, tz).toMatch(/CASE WHEN pl > epoch_us\(\$1::TIMESTAMP\) THEN pd END AS dp FROM \(SELECT t\."entity_no" AS m, t\."day" AS d/);
-      expect(compileActivityPlan(activityPlan({ kind: 'active', granularity: 'day' }, w.plan, tz), RUNS).sql, tz).not.toMatch(/activity_day/);
-    }
-    expect(compileActivityPlan(activityPlan({ kind: 'active', granularity: 'day' }, w.plan, 'Europe/London'), MERGED).sql).not.toMatch(/activity_day/);
+    const { sql } = compileActivityPlan(activityPlan({ kind: 'active', granularity: 'day' }, w.plan, 'member'), MERGED);
+    expect(sql).toMatch(/CASE WHEN pl > epoch_us\(\$1::TIMESTAMP\) THEN pd END AS dp FROM \(SELECT t\."entity_no" AS m, t\."day" AS d/);
+    expect(compileActivityPlan(activityPlan({ kind: 'active', granularity: 'day' }, w.plan, 'member'), RUNS).sql).not.toMatch(/activity_day/);
+    // UTC (its days are arithmetic) and other zones: from the runs.
+    for (const tz of ['UTC', 'Europe/London']) expect(compileActivityPlan(activityPlan({ kind: 'active', granularity: 'day' }, w.plan, tz), MERGED).sql, tz).not.toMatch(/activity_day/);
     // Windows whose ends cut the days of many members (the fixture's periods gather around
     // these changes), at many hours of the day, each way.
     const filters = [undefined, ...filterCases(fx)];
@@ -88,12 +87,12 @@ describe('members active', () => {
       const [a, b] = pairs[i % 3]!;
       const start = Date.parse(a) + (Math.floor(i / 3) % 9 - 4) * 5 * 3600_000 + (i % 7) * 60_000;
       const end = Date.parse(b) + ((Math.floor(i / 3) * 7) % 9 - 4) * 5 * 3600_000 + (i % 5) * 60_000;
-      const tz = i % 2 === 0 ? 'member' : 'UTC';
+      const tz = i % 4 === 3 ? 'UTC' : 'member';
       const g = GRANULARITIES[Math.floor(i / 2) % 3]!;
       const f = filters[i % filters.length];
       const want = refActive(fx, { start, end, tz, ...(f ? { keep: f.keep } : {}) }, g);
       const plan = activityPlan({ kind: 'active', granularity: g }, { start: sqlTime(start), end: sqlTime(end) }, tz, f && parsedFilter(f.json));
-      expect(compileActivityPlan(plan, MERGED).sql.includes('activity_day')).toBe(end - start >= 7 * 86_400_000);
+      expect(compileActivityPlan(plan, MERGED).sql.includes('activity_day')).toBe(tz === 'member' && end - start >= 7 * 86_400_000);
       for (const [db, o] of [[merged, MERGED], [plain, PLAIN]] as const) expect((await runActivity(db, plan, o)).rows, `${i} ${tz} ${g} ${o === MERGED}`).toEqual(want);
     }
   });

@@ -7,9 +7,9 @@
 // last day's, less those its entity's previous span (in the window) already reached: the
 // stretches of one entity never overlap, and a difference array (+1 where a stretch
 // begins, -1 after it ends) summed over the buckets counts each entity once. The 7- and
-// 30-day counts are the same with each span's days reaching 6 (29) days further. Where the
-// import's days table serves the plan, its days with activity in the window stand for the
-// spans (a day each).
+// 30-day counts are the same with each span's days reaching 6 (29) days further. With the
+// entities' zones, where the import's days table serves the plan, its days with activity
+// in the window stand for the spans (a day each).
 import type { Catalog } from '../catalog.ts';
 import type { Dialect } from '../dialect/dialect.ts';
 import type { Params } from '../params.ts';
@@ -46,7 +46,9 @@ export function activeSql(plan: ActivityPlan, q: Active, catalog: Catalog, optio
   const at = (g: string, t: string, join: 'JOIN' | 'LEFT JOIN') => `${join} segs ${g} ON ${zoneMatch(g, 'sp')}${g}.a <= ${t} AND ${g}.b > ${t}`;
   const wallDay = (g: string, t: string) => day(utc ? t : `${t} + ${g}.o`);
   const withPrevious = src.previousEnd ? 'spans' : `(SELECT *, lag(e) OVER (PARTITION BY m ORDER BY s) AS pe FROM spans)`;
-  const clock = daysClock(plan, intervalsDef(catalog, plan.intervals), options);
+  // The days table pays with the entities' zones (no zone joins per span); in UTC, where
+  // a span's days are arithmetic, it cost more than it saved (bench/sql-ab.ts, 1M members).
+  const clock = daysClock(plan, intervalsDef(catalog, plan.intervals), options) === 1 ? 1 : null;
   const ctes = [
     ...src.ctes,
     clock === null
