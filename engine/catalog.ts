@@ -200,6 +200,12 @@ export interface IntervalsDef {
   /** The tables an import builds: merged periods and zone offsets. */
   readonly merged: string;
   readonly zones: string;
+  /** Optional: the table an import builds of active time per entity and calendar day, in
+   *  UTC and in the entity's own zone (activity-days.ts); absent: none is built. */
+  readonly days?: string;
+  /** Optional: the table of the runs' starts and ends in time order with the number active
+   *  after each (activity-levels.ts); absent: none is built. */
+  readonly levels?: string;
 }
 
 export interface Catalog {

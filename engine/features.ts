@@ -66,6 +66,8 @@ export async function snapshotFeatures(db: Database, catalog: Catalog, wanted: b
     (catalog.intervals ?? []).flatMap((d) => [
       ...(MERGED_COLUMNS.every((c) => columns.has(`${d.merged}.${c}`)) ? [d.merged] : []),
       ...(tables.has(d.zones) ? [d.zones] : []),
+      ...(d.days !== undefined && tables.has(d.days) ? [d.days] : []),
+      ...(d.levels !== undefined && tables.has(d.levels) ? [d.levels] : []),
     ]),
   );
   const time = ident(catalog.fact.time);

@@ -2,13 +2,16 @@
 // final tables: each entity's periods merged (one row per maximal run of activity, with the
 // entity's zone and whether it is the entity's first), stored by start so that a window's
 // zone maps skip the rest; and the offsets of the entities' zones over the data's span
-// (zone-segments.ts). Queries then read the window's runs as they are, with no merging,
+// (zone-segments.ts); where declared, the active time per entity and calendar day
+// (activity-days.ts) and the activity levels (activity-levels.ts). Queries then read the window's runs as they are, with no merging,
 // and map them to wall-clock time by arithmetic. Pure: returns statements.
 import type { Catalog, IntervalsDef } from './catalog.ts';
 import { tableDef, tableKey } from './catalog.ts';
 import { duckdb } from './dialect/duckdb.ts';
 import { FIRST_COLUMN, NUMBER_COLUMN, PREVIOUS_END_COLUMN, ZONE_COLUMNS, mergeCtes } from './query/activity-sources.ts';
 import { zoneSegmentCtes } from './query/zone-segments.ts';
+import { daysTableSql } from './query/activity-days.ts';
+import { levelsTableSql } from './query/activity-levels.ts';
 import { ident } from './sql.ts';
 
 export function intervalsLayout(catalog: Catalog, def: IntervalsDef): string[] {
@@ -28,5 +31,5 @@ FROM spans ORDER BY s, m`;
   const last = `(SELECT max(${d.epochMicros(end)}) FROM ${ident(def.table)})`;
   const zones = `CREATE TABLE ${ident(def.zones)} AS WITH ${zoneSegmentCtes('segs', `SELECT DISTINCT ${zone} AS z FROM ${ident(entity.name)}`, span, last, d)}
 SELECT z AS ${ident(c.zone)}, a AS ${ident(c.from)}, b AS ${ident(c.to)}, o AS ${ident(c.offset)} FROM segs ORDER BY z, a`;
-  return [merged, zones];
+  return [merged, zones, ...(def.days === undefined ? [] : [daysTableSql(def, def.days, d)]), ...(def.levels === undefined ? [] : [levelsTableSql(def, def.levels, d)])];
 }

@@ -7,9 +7,9 @@
 // both ways of reading; the SQL's shape; HTTP, POST, CSV, Arrow, OpenAPI, 400s.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../engine/db.ts';
-import { membersFixture } from './members-activity-fixture.ts';
+import { membersFixture, sqlTime } from './members-activity-fixture.ts';
 import type { MembersFixture } from './members-activity-fixture.ts';
-import { MERGED, PLAIN, activityPlan, compileActivityPlan, membersDatabase, runActivity } from './members-activity-db.ts';
+import { MERGED, PLAIN, RUNS, activityPlan, compileActivityPlan, membersDatabase, runActivity } from './members-activity-db.ts';
 import { refActive } from './members-activity-reference.ts';
 import { FIXED_ZONES, WINDOWS, filterCases, parsedFilter } from './members-activity-cases.ts';
 import { serveFixture } from './members-activity-serve.ts';
@@ -38,7 +38,7 @@ describe('members active', () => {
   it('compiles to one statement: first activities from the merged runs\' first flags, values bound', () => {
     const w = WINDOWS[2]!;
     const filter = parsedFilter({ field: 'real_name', op: 'startswith', value: 'Zo' });
-    const m = compileActivityPlan(activityPlan({ kind: 'active', granularity: 'week' }, w.plan, 'member', filter), MERGED);
+    const m = compileActivityPlan(activityPlan({ kind: 'active', granularity: 'week' }, w.plan, 'member', filter), RUNS);
     expect(m.sql).toMatch(/WHERE p\."is_first" AND p\."start_time" < \$2::TIMESTAMP AND p\."start_time" >= \$1::TIMESTAMP/);
     expect(m.sql).not.toMatch(/Zo'|'week'/);
     // The filter is a semi-join of the runs and of the first activities.
@@ -63,14 +63,38 @@ describe('members active', () => {
         const want = refActive(fx, { ...w.ref, tz, ...(f ? { keep: f.keep } : {}) }, g);
         const plan = activityPlan({ kind: 'active', granularity: g }, w.plan, tz, f && parsedFilter(f.json));
         const what = `${i} ${tz} ${g} ${JSON.stringify(f?.json)}`;
-        expect((await runActivity(merged, plan, MERGED)).rows, what).toEqual(want);
-        expect((await runActivity(plain, plan, PLAIN)).rows, what).toEqual(want);
+        for (const [db, o] of [[merged, MERGED], [merged, RUNS], [plain, PLAIN]] as const) expect((await runActivity(db, plan, o)).rows, what).toEqual(want);
         fresh += want.reduce((s, r) => s + r.new, 0);
         sticky += want.filter((r) => r.stickiness !== undefined && r.stickiness !== null && r.stickiness < 100).length;
       }
     }
     expect(fresh).toBeGreaterThan(20);
     expect(sticky).toBeGreaterThan(20);
+  });
+
+  it('reads the days table with members\' zones over a week or more, each day with activity a span', async () => {
+    const w = WINDOWS[4]!;
+    const { sql } = compileActivityPlan(activityPlan({ kind: 'active', granularity: 'day' }, w.plan, 'member'), MERGED);
+    expect(sql).toMatch(/CASE WHEN pl > epoch_us\(\$1::TIMESTAMP\) THEN pd END AS dp FROM \(SELECT t\."entity_no" AS m, t\."day" AS d/);
+    expect(compileActivityPlan(activityPlan({ kind: 'active', granularity: 'day' }, w.plan, 'member'), RUNS).sql).not.toMatch(/activity_day/);
+    // UTC (its days are arithmetic) and other zones: from the runs.
+    for (const tz of ['UTC', 'Europe/London']) expect(compileActivityPlan(activityPlan({ kind: 'active', granularity: 'day' }, w.plan, tz), MERGED).sql, tz).not.toMatch(/activity_day/);
+    // Windows whose ends cut the days of many members (the fixture's periods gather around
+    // these changes), at many hours of the day, each way.
+    const filters = [undefined, ...filterCases(fx)];
+    const pairs = [['2024-03-31T01:00:00Z', '2024-04-07T03:00:00Z'], ['2024-10-27T01:00:00Z', '2024-11-03T09:00:00Z'], ['2024-09-08T04:00:00Z', '2024-09-28T14:00:00Z']] as const;
+    for (let i = 0; i < 36; i++) {
+      const [a, b] = pairs[i % 3]!;
+      const start = Date.parse(a) + (Math.floor(i / 3) % 9 - 4) * 5 * 3600_000 + (i % 7) * 60_000;
+      const end = Date.parse(b) + ((Math.floor(i / 3) * 7) % 9 - 4) * 5 * 3600_000 + (i % 5) * 60_000;
+      const tz = i % 4 === 3 ? 'UTC' : 'member';
+      const g = GRANULARITIES[Math.floor(i / 2) % 3]!;
+      const f = filters[i % filters.length];
+      const want = refActive(fx, { start, end, tz, ...(f ? { keep: f.keep } : {}) }, g);
+      const plan = activityPlan({ kind: 'active', granularity: g }, { start: sqlTime(start), end: sqlTime(end) }, tz, f && parsedFilter(f.json));
+      expect(compileActivityPlan(plan, MERGED).sql.includes('activity_day')).toBe(tz === 'member' && end - start >= 7 * 86_400_000);
+      for (const [db, o] of [[merged, MERGED], [plain, PLAIN]] as const) expect((await runActivity(db, plan, o)).rows, `${i} ${tz} ${g} ${o === MERGED}`).toEqual(want);
+    }
   });
 
   it('puts Santiago\'s member 1 on its local dates: Apr 6 has 25 hours, Sep 8 begins at 01:00', async () => {

@@ -33,8 +33,10 @@ export async function membersDatabase(fx: MembersFixture, merged: boolean): Prom
   return db;
 }
 
-/** The options each path compiles with: the import's tables, or the plain reading. */
-export const MERGED: CompileOptions = { intervalTables: new Set([MEMBER_ACTIVITY.merged, MEMBER_ACTIVITY.zones]) };
+/** The options each path compiles with: all the import's tables, its runs and zones
+ *  without the days table, or the plain reading. */
+export const MERGED: CompileOptions = { intervalTables: new Set([MEMBER_ACTIVITY.merged, MEMBER_ACTIVITY.zones, MEMBER_ACTIVITY.days!, MEMBER_ACTIVITY.levels!]) };
+export const RUNS: CompileOptions = { intervalTables: new Set([MEMBER_ACTIVITY.merged, MEMBER_ACTIVITY.zones]) };
 export const PLAIN: CompileOptions = { rollups: false };
 
 const fields = buildFields(membersDataset.catalog);

@@ -6,9 +6,9 @@
 // and links; both ways of reading; the SQL's shape; HTTP, POST, CSV, Arrow, OpenAPI, 400s.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../engine/db.ts';
-import { membersFixture } from './members-activity-fixture.ts';
+import { membersFixture, sqlTime } from './members-activity-fixture.ts';
 import type { MembersFixture } from './members-activity-fixture.ts';
-import { MERGED, PLAIN, activityPlan, compileActivityPlan, membersDatabase, runActivity } from './members-activity-db.ts';
+import { MERGED, PLAIN, RUNS, activityPlan, compileActivityPlan, membersDatabase, runActivity } from './members-activity-db.ts';
 import { refTime } from './members-activity-reference.ts';
 import { FIXED_ZONES, WINDOWS, filterCases, parsedFilter } from './members-activity-cases.ts';
 import { serveFixture } from './members-activity-serve.ts';
@@ -59,7 +59,7 @@ describe('members activity-time', () => {
         const want = refTime(fx, { ...w.ref, tz, ...(f ? { keep: f.keep } : {}) });
         const plan = activityPlan(ALL, w.plan, tz, f && parsedFilter(f.json));
         const what = `${i} ${tz} ${JSON.stringify(f?.json)}`;
-        for (const [db, o] of [[merged, MERGED], [plain, PLAIN]] as const) {
+        for (const [db, o] of [[merged, MERGED], [merged, RUNS], [plain, PLAIN]] as const) {
           const r = await runActivity(db, plan, o);
           expect(r.rows, what).toEqual(want);
           expect(r.total, what).toBe(want.length);
@@ -68,6 +68,34 @@ describe('members activity-time', () => {
       }
     }
     expect(rows).toBeGreaterThan(500);
+  });
+
+  it('reads the days table in UTC and members\' zones over a week or more, the cut days from the runs near the ends', async () => {
+    const w = WINDOWS[4]!;
+    for (const tz of ['UTC', 'member']) {
+      const { sql } = compileActivityPlan(activityPlan(ALL, w.plan, tz), MERGED);
+      expect(sql, tz).toMatch(/FROM "activity_day" t WHERE t\."clock" = /);
+      expect(sql, tz).toMatch(tz === 'UTC' ? /< \(\(\(epoch_us\(\$1::TIMESTAMP\) \+ 86400000000 - 1 - / : /< \(epoch_us\(\$1::TIMESTAMP\) \+ 172800000000\) OR/);
+      expect(compileActivityPlan(activityPlan(ALL, w.plan, tz), RUNS).sql, tz).not.toMatch(/activity_day/);
+    }
+    // Another zone, or a window of less than a week: from the runs.
+    expect(compileActivityPlan(activityPlan(ALL, w.plan, 'Asia/Kolkata'), MERGED).sql).not.toMatch(/activity_day/);
+    expect(compileActivityPlan(activityPlan(ALL, WINDOWS[3]!.plan, 'UTC'), MERGED).sql).not.toMatch(/activity_day/);
+    // Windows whose ends cut the days of many members (the fixture's periods gather around
+    // these changes), at many hours of the day, each way.
+    const filters = [undefined, ...filterCases(fx)];
+    const pairs = [['2024-03-31T01:00:00Z', '2024-04-07T03:00:00Z'], ['2024-10-27T01:00:00Z', '2024-11-03T09:00:00Z'], ['2024-09-08T04:00:00Z', '2024-09-28T14:00:00Z']] as const;
+    for (let i = 0; i < 54; i++) {
+      const [a, b] = pairs[i % 3]!;
+      const start = Date.parse(a) + (Math.floor(i / 3) % 9 - 4) * 5 * 3600_000 + (i % 7) * 60_000;
+      const end = Date.parse(b) + ((Math.floor(i / 3) * 7) % 9 - 4) * 5 * 3600_000 + (i % 5) * 60_000;
+      const tz = Math.floor(i / 27) === 0 ? 'member' : 'UTC';
+      const f = filters[i % filters.length];
+      const want = refTime(fx, { start, end, tz, ...(f ? { keep: f.keep } : {}) });
+      const plan = activityPlan(ALL, { start: sqlTime(start), end: sqlTime(end) }, tz, f && parsedFilter(f.json));
+      expect(compileActivityPlan(plan, MERGED).sql.includes('activity_day')).toBe(end - start >= 7 * 86_400_000);
+      for (const [db, o] of [[merged, MERGED], [plain, PLAIN]] as const) expect((await runActivity(db, plan, o)).rows, `${i} ${tz} ${o === MERGED}`).toEqual(want);
+    }
   });
 
   it('splits at each zone\'s midnight: Kolkata\'s member 3 from 18:00Z to 20:00Z next day', async () => {

@@ -9,9 +9,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../engine/db.ts';
 import type { ActivityBucket } from '../engine/query/nodes.ts';
-import { membersFixture } from './members-activity-fixture.ts';
+import { membersFixture, sqlTime } from './members-activity-fixture.ts';
 import type { MembersFixture } from './members-activity-fixture.ts';
-import { MERGED, PLAIN, activityPlan, compileActivityPlan, membersDatabase, runActivity } from './members-activity-db.ts';
+import { MERGED, PLAIN, RUNS, activityPlan, compileActivityPlan, membersDatabase, runActivity } from './members-activity-db.ts';
 import { refConcurrency } from './members-activity-reference.ts';
 import { FIXED_ZONES, WINDOWS, filterCases, parsedFilter } from './members-activity-cases.ts';
 import { serveFixture } from './members-activity-serve.ts';
@@ -40,7 +40,7 @@ const answerOf = (r: Awaited<ReturnType<typeof runActivity>>) => ({ rows: r.rows
 describe('members concurrency', () => {
   it('compiles to one pass over the runs\' ends and the bucket starts, values bound', () => {
     const w = WINDOWS[1]!;
-    const { sql, params } = compileActivityPlan(activityPlan({ kind: 'concurrency', bucket: '15m' }, w.plan, 'Europe/London'), MERGED);
+    const { sql, params } = compileActivityPlan(activityPlan({ kind: 'concurrency', bucket: '15m' }, w.plan, 'Europe/London'), RUNS);
     expect(sql).toMatch(/sum\(d\) OVER w AS level, max\(CASE WHEN isb = 1 THEN t END\) OVER w AS b\s+FROM ev WINDOW w AS \(ORDER BY t RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW\)/);
     expect(sql).toMatch(/error\('buckets_too_many'\)/);
     expect(sql).not.toMatch(/London/);
@@ -59,12 +59,35 @@ describe('members concurrency', () => {
         const want = refConcurrency(fx, { ...w.ref, tz, ...(f ? { keep: f.keep } : {}) }, bucket);
         const plan = activityPlan({ kind: 'concurrency', bucket }, w.plan, tz, f && parsedFilter(f.json));
         const what = `${i} ${tz} ${bucket} ${JSON.stringify(f?.json)}`;
-        expect(answerOf(await runActivity(merged, plan, MERGED)), what).toEqual(want);
-        expect(answerOf(await runActivity(plain, plan, PLAIN)), what).toEqual(want);
+        for (const [db, o] of [[merged, MERGED], [merged, RUNS], [plain, PLAIN]] as const) expect(answerOf(await runActivity(db, plan, o)), what).toEqual(want);
         peaks += want.rows.filter((r) => r.peak > 1).length;
       }
     }
     expect(peaks).toBeGreaterThan(100);
+  });
+
+  it('reads the import\'s levels in UTC and fixed zones without a filter: the window\'s events grouped by bucket', async () => {
+    const w = WINDOWS[1]!;
+    const { sql, params } = compileActivityPlan(activityPlan({ kind: 'concurrency', bucket: '15m' }, w.plan, 'Europe/London'), MERGED);
+    expect(sql).toMatch(/FROM "activity_level" v WHERE v\."t_us" > epoch_us\(\$1::TIMESTAMP\) AND v\."t_us" < epoch_us\(\$2::TIMESTAMP\)/);
+    expect(sql).not.toMatch(/OVER \(ORDER BY t RANGE|OVER w AS level/);
+    expect(params).toEqual([w.plan.start, w.plan.end, 'Europe/London', 'Europe/London', 50_000, w.plan.start]);
+    // tz=member, a filter or an open start: computed from the runs.
+    expect(compileActivityPlan(activityPlan({ kind: 'concurrency', bucket: 'hour' }, w.plan, 'member'), MERGED).sql).not.toMatch(/activity_level/);
+    expect(compileActivityPlan(activityPlan({ kind: 'concurrency', bucket: 'hour' }, w.plan, 'UTC', parsedFilter({ field: 'tz', op: 'eq', value: 'UTC' })), MERGED).sql).not.toMatch(/activity_level/);
+    // Windows starting and ending at many instants around the DST changes (and on the dot of
+    // period ends and starts), every bucket length, UTC and zones that repeat and skip hours.
+    const zones = ['UTC', 'America/Havana', 'Europe/London', 'Pacific/Chatham', 'Asia/Kolkata', 'America/Santiago'];
+    const starts = ['2024-03-30T22:00:00Z', '2024-03-31T05:00:00Z', '2024-11-03T05:00:00Z', '2024-10-26T23:00:00Z', '2024-04-06T13:07:00Z', '2024-09-07T23:59:00Z'].map(Date.parse);
+    for (let i = 0; i < 36; i++) {
+      const start = starts[i % 6]! + (i % 4) * 3 * 3600_000;
+      const end = start + (i % 3 === 0 ? 6 * 3600_000 : (1 + (i % 5)) * 86_400_000) + (i % 7) * 60_000;
+      const tz = zones[(i + Math.floor(i / 6)) % 6]!;
+      const bucket = end - start < 86_400_000 ? BUCKETS[i % 5]! : BUCKETS[i % 3]!;
+      const want = refConcurrency(fx, { start, end, tz }, bucket);
+      const plan = activityPlan({ kind: 'concurrency', bucket }, { start: sqlTime(start), end: sqlTime(end) }, tz);
+      for (const [db, o] of [[merged, MERGED], [plain, PLAIN]] as const) expect(answerOf(await runActivity(db, plan, o)), `${i} ${tz} ${bucket} ${o === MERGED}`).toEqual(want);
+    }
   });
 
   it('makes the hour London repeats one two-hour bucket, and Havana\'s day of 25 hours one bucket', async () => {

@@ -7,12 +7,15 @@
 // last day's, less those its entity's previous span (in the window) already reached: the
 // stretches of one entity never overlap, and a difference array (+1 where a stretch
 // begins, -1 after it ends) summed over the buckets counts each entity once. The 7- and
-// 30-day counts are the same with each span's days reaching 6 (29) days further.
+// 30-day counts are the same with each span's days reaching 6 (29) days further. With the
+// entities' zones, where the import's days table serves the plan, its days with activity
+// in the window stand for the spans (a day each).
 import type { Catalog } from '../catalog.ts';
 import type { Dialect } from '../dialect/dialect.ts';
 import type { Params } from '../params.ts';
 import { sqlInteger } from '../sql.ts';
-import { activitySources, wallRangeCte } from './activity-sources.ts';
+import { DAY_COLUMNS, daysClock, daysRead } from './activity-days.ts';
+import { activitySources, intervalsDef, wallRangeCte } from './activity-sources.ts';
 import type { CompileOptions } from './compile-options.ts';
 import type { ActivityPlan, ActivityQuestion } from './nodes.ts';
 import { CONCURRENCY_MAX_BUCKETS } from './activity-concurrency.ts';
@@ -43,12 +46,21 @@ export function activeSql(plan: ActivityPlan, q: Active, catalog: Catalog, optio
   const at = (g: string, t: string, join: 'JOIN' | 'LEFT JOIN') => `${join} segs ${g} ON ${zoneMatch(g, 'sp')}${g}.a <= ${t} AND ${g}.b > ${t}`;
   const wallDay = (g: string, t: string) => day(utc ? t : `${t} + ${g}.o`);
   const withPrevious = src.previousEnd ? 'spans' : `(SELECT *, lag(e) OVER (PARTITION BY m ORDER BY s) AS pe FROM spans)`;
+  // The days table pays with the entities' zones (no zone joins per span); in UTC, where
+  // a span's days are arithmetic, it cost more than it saved (bench/sql-ab.ts, 1M members).
+  const clock = daysClock(plan, intervalsDef(catalog, plan.intervals), options) === 1 ? 1 : null;
   const ctes = [
     ...src.ctes,
-    `sd AS (
+    clock === null
+      ? `sd AS (
   -- Each span's first and last day, and the last day of its entity's span before (in the window).
   SELECT ${wallDay('g1', 'sp.s')} AS d0, ${wallDay('g2', '(sp.e - 1)')} AS d1, ${wallDay('g3', '(sp.pe - 1)')} AS dp
   FROM ${withPrevious} sp${utc ? '' : ` ${at('g1', 'sp.s', 'JOIN')} ${at('g2', 'sp.e - 1', 'JOIN')} ${at('g3', 'coalesce(sp.pe - 1, sp.s)', 'JOIN')}`}
+)`
+      : // The import's days with activity in the window (activity-days.ts) as spans of one day
+        // each: the entity's previous one counts where it had activity in the window.
+        `sd AS (
+  SELECT d AS d0, d AS d1, CASE WHEN pl > ${src.ws} THEN pd END AS dp FROM (${daysRead(intervalsDef(catalog, plan.intervals), clock, src, dialect, { d: DAY_COLUMNS.day, pd: DAY_COLUMNS.previousDay, pl: DAY_COLUMNS.previousLast })})
 )`,
     wallRangeCte('wr', plan, src, params, dialect),
     // A window of more buckets than a chart can hold (0001 to 9999 by day) is refused before

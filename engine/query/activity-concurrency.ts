@@ -19,7 +19,8 @@ import type { Catalog } from '../catalog.ts';
 import type { Dialect } from '../dialect/dialect.ts';
 import type { Params } from '../params.ts';
 import { sqlInteger } from '../sql.ts';
-import { activitySources, mergeCtes, wallRangeCte } from './activity-sources.ts';
+import { activitySources, intervalsDef, mergeCtes, wallRangeCte } from './activity-sources.ts';
+import { levelCtes, readsLevels } from './activity-levels.ts';
 import type { CompileOptions } from './compile-options.ts';
 import type { ActivityBucket, ActivityPlan } from './nodes.ts';
 import { BUCKETS_TOO_MANY } from './refusals.ts';
@@ -33,7 +34,9 @@ export const CONCURRENCY_MAX_BUCKETS = 50_000;
 export function concurrencySql(plan: ActivityPlan, bucket: ActivityBucket, catalog: Catalog, options: CompileOptions, params: Params, dialect: Dialect): string {
   const entityZone = plan.zone.kind === 'entity';
   const utc = plan.zone.kind === 'fixed' && plan.zone.tz === 'UTC';
-  const src = activitySources(plan, catalog, options, params, dialect, { segs: !utc, pieces: entityZone, previous: !entityZone });
+  const def = intervalsDef(catalog, plan.intervals);
+  const levels = readsLevels(plan, def, options);
+  const src = activitySources(plan, catalog, options, params, dialect, { segs: !utc, pieces: entityZone, previous: !entityZone && !levels });
   const W = sqlInteger(BUCKET_US[bucket]);
   const tick = (x: string) => dialect.floorDiv(x, W);
   const ctes = [...src.ctes, wallRangeCte('rng', plan, src, params, dialect)];
@@ -51,11 +54,19 @@ export function concurrencySql(plan: ActivityPlan, bucket: ActivityBucket, catal
   // a later segment's start, where the clock jumps over it).
   ctes.push(
     entityZone || utc
-      ? `bk AS (SELECT w AS bs FROM ticks)`
+      ? `bk AS (SELECT w, w AS bs FROM ticks)`
       : `bk AS (
-  SELECT DISTINCT min(CASE WHEN g.a + g.o <= t.w AND t.w < g.b + g.o THEN t.w - g.o WHEN g.a + g.o > t.w THEN g.a END) AS bs FROM ticks t CROSS JOIN segs g GROUP BY t.w
+  SELECT t.w, min(CASE WHEN g.a + g.o <= t.w AND t.w < g.b + g.o THEN t.w - g.o WHEN g.a + g.o > t.w THEN g.a END) AS bs FROM ticks t CROSS JOIN segs g GROUP BY t.w
 )`,
   );
+  if (levels) {
+    // The import's levels (activity-levels.ts): the window's events grouped by bucket.
+    ctes.push(...levelCtes(def, src, utc, (x) => `${tick(x)} * ${W}`, params.add(plan.window.start!, 'TIMESTAMP'), dialect));
+    return `WITH ${ctes.join(', ')}
+SELECT per.b AS period, ${dialect.cast('per.peak', 'BIGINT')} AS peak, ${dialect.cast('per.members', 'BIGINT')} AS members,
+  ${dialect.cast('top.peak', 'BIGINT')} AS top_peak, topat.at AS top_at
+FROM per CROSS JOIN top CROSS JOIN topat ORDER BY per.b`;
+  }
   const tl = entityZone ? 'tl' : 'spans';
   // Each span with the end of its entity's span before it (stored by the import, where read).
   ctes.push(
@@ -63,7 +74,7 @@ export function concurrencySql(plan: ActivityPlan, bucket: ActivityBucket, catal
   SELECT s, e, lag(e) OVER (PARTITION BY m ORDER BY s) AS pe FROM ${tl}
 )`,
     `ev AS (
-  SELECT s AS t, 1 AS d, pe, 0 AS isb FROM sp UNION ALL SELECT e, -1, NULL, 0 FROM sp UNION ALL SELECT bs, 0, NULL, 1 FROM bk
+  SELECT s AS t, 1 AS d, pe, 0 AS isb FROM sp UNION ALL SELECT e, -1, NULL, 0 FROM sp UNION ALL SELECT DISTINCT bs, 0, NULL, 1 FROM bk
 )`,
     `lv AS (
   SELECT t, d, pe, isb, sum(d) OVER w AS level, max(CASE WHEN isb = 1 THEN t END) OVER w AS b

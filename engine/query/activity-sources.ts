@@ -51,6 +51,8 @@ export interface ActivitySources {
   /** The spans carry `pe`, the end of the entity's previous span in the window (null for
    *  its first), as the import stored it; else callers compute it. */
   readonly previousEnd: boolean;
+  /** The conditions keeping the rows whose entity key (the column `col`) the filter keeps. */
+  readonly keep: (col: string) => string[];
 }
 
 /** The spans' `m` is the entity's key or a number in key order (the same order); with
@@ -70,7 +72,7 @@ export function mergeCtes(name: string, from: string, zoned: boolean): string {
 
 /** The CTEs of a plan's sources; `firsts`, `segs` (none in UTC) and `pieces` (with segs)
  *  only where asked. */
-export function activitySources(plan: ActivityPlan, catalog: Catalog, options: CompileOptions, params: Params, dialect: Dialect, want: { firsts?: boolean; segs?: boolean; pieces?: boolean; key?: boolean; previous?: boolean }): ActivitySources {
+export function activitySources(plan: ActivityPlan, catalog: Catalog, options: CompileOptions, params: Params, dialect: Dialect, want: { firsts?: boolean; segs?: boolean; pieces?: boolean; key?: boolean; previous?: boolean; near?: (ws: string, we: string) => { lo: string; hi: string } }): ActivitySources {
   const def = intervalsDef(catalog, plan.intervals);
   const merged = readsMerged(def, options);
   const entity = tableDef(catalog, def.entity);
@@ -87,7 +89,14 @@ export function activitySources(plan: ActivityPlan, catalog: Catalog, options: C
   };
   const clip = (start: string, end: string) =>
     `${startTs === null ? us(start) : `greatest(${us(start)}, ${us(startTs)})`} AS s, least(${us(end)}, ${us(endTs)}) AS e`;
-  const overlaps = (start: string, end: string) => [`${start} < ${endTs}`, ...(startTs === null ? [] : [`${end} > ${startTs}`])];
+  // With `near`: only the periods starting before its `lo` or ending after its `hi` (epoch
+  // microseconds, given the window's bounds): those reaching near the window's ends.
+  const near = (start: string, end: string) => {
+    if (want.near === undefined || startTs === null) return [];
+    const { lo, hi } = want.near(us(startTs), us(endTs));
+    return [`(${us(start)} < ${lo} OR ${us(end)} > ${hi})`];
+  };
+  const overlaps = (start: string, end: string) => [`${start} < ${endTs}`, ...(startTs === null ? [] : [`${end} > ${startTs}`]), ...near(start, end)];
   const [key, start, end] = [def.key, def.start, def.end].map((c) => `p.${ident(c)}`) as [string, string, string];
   if (merged) {
     const z = entityZone ? `, p.${ident(def.zone)} AS z` : '';
@@ -137,7 +146,7 @@ export function activitySources(plan: ActivityPlan, catalog: Catalog, options: C
 )`);
     }
   }
-  return { ctes, ws, we, entityZone, previousEnd: merged && want.previous === true };
+  return { ctes, ws, we, entityZone, previousEnd: merged && want.previous === true, keep };
 }
 
 /** The offset `o` of the segment holding the instant `t` (a column of `alias`), joined. */

@@ -2,12 +2,19 @@
 // zone (a span across midnight is split between the two days; a day across a DST change
 // holds 23 or 25 hours of instants), ordered by day then entity key, paged, with the number
 // of rows before paging and the page's labels (columns of the entity's table). Pure.
+//
+// Where the import's days table serves the plan (activity-days.ts: UTC or the entities' own
+// zones, a week or more), the days the window holds whole are its rows as stored; the days
+// it cuts (their entities' runs near its ends) are computed as without the table.
 import { tableDef, tableKey } from '../catalog.ts';
 import type { Catalog } from '../catalog.ts';
 import type { Dialect } from '../dialect/dialect.ts';
 import type { Params } from '../params.ts';
 import { ident, sqlInteger } from '../sql.ts';
+import { DAY_COLUMNS, daysClock, daysRead, nearEnds } from './activity-days.ts';
+import type { DayClock } from './activity-days.ts';
 import { activitySources, intervalsDef } from './activity-sources.ts';
+import type { ActivitySources } from './activity-sources.ts';
 import type { CompileOptions } from './compile-options.ts';
 import type { ActivityPlan, ActivityQuestion } from './nodes.ts';
 import { DAY_US } from './zone-segments.ts';
@@ -15,27 +22,60 @@ import { DAY_US } from './zone-segments.ts';
 type Time = Extract<ActivityQuestion, { kind: 'time' }>;
 
 export function timeSql(plan: ActivityPlan, q: Time, catalog: Catalog, options: CompileOptions, params: Params, dialect: Dialect): string {
-  const src = activitySources(plan, catalog, options, params, dialect, { pieces: true, key: true });
-  const entity = tableDef(catalog, intervalsDef(catalog, plan.intervals).entity);
-  const DAY = sqlInteger(DAY_US);
-  const day = (x: string) => dialect.floorDiv(x, DAY);
+  const def = intervalsDef(catalog, plan.intervals);
+  const clock = daysClock(plan, def, options);
+  const src = activitySources(plan, catalog, options, params, dialect, { pieces: true, key: clock === null, ...(clock === null ? {} : { near: nearEnds(clock, dialect) }) });
+  const entity = tableDef(catalog, def.entity);
   const labels = q.labels.map((c) => `, x.${ident(c)} AS ${ident(c)}`).join('');
-  const [d0, d1] = [day('lo'), day('(hi - 1)')];
-  // Most pieces lie within one day: their seconds need no series of days. The entity's key
-  // is not carried through the grouping (a UUID in every row of a hash table the size of the
-  // window's entity-days) but looked up for the page's entities only.
-  return `WITH ${src.ctes.join(', ')}, per AS (
-  SELECT m, d, ${dialect.cast('sum(pu)', 'BIGINT')} AS us FROM (
-    SELECT m, ${d0} AS d, hi - lo AS pu FROM pieces WHERE ${d0} = ${d1}
-    UNION ALL SELECT m, d, least(hi, (d + 1) * ${DAY}) - greatest(lo, d * ${DAY}) AS pu
-    FROM (SELECT m, lo, hi, ${dialect.integerSeries(d0, `${d1} + 1`)} AS d FROM pieces WHERE ${d0} < ${d1})
-  ) GROUP BY m, d
-), page AS (
-  SELECT m, d, us FROM per ORDER BY d, m LIMIT ${params.add(q.limit, 'BIGINT')} OFFSET ${params.add(q.offset, 'BIGINT')}
-), pk AS (
-  SELECT m, ${dialect.anyValue('k')} AS k FROM spans WHERE m IN (SELECT m FROM page) GROUP BY m
-)
+  // The entity's key is not carried through the grouping (a UUID in every row of a hash
+  // table the size of the window's entity-days) but looked up for the page's entities only.
+  const ctes = clock === null ? [...src.ctes, `per AS (${piecesPerDay(dialect)})`, keyOf('spans')] : [...src.ctes, ...fromDays(plan, clock, catalog, src, dialect), keyOf('dd')];
+  return `WITH ${ctes.join(', ')}
 SELECT (SELECT count(*) FROM per) AS total, pk.k AS entity${labels}, ${dialect.dateOfDay('page.d')} AS date, page.us
 FROM (SELECT 1) one LEFT JOIN page ON true LEFT JOIN pk ON pk.m = page.m LEFT JOIN ${ident(entity.name)} x ON x.${ident(tableKey(entity))} = pk.k
 ORDER BY page.d, page.m`;
+
+  function keyOf(from: string): string {
+    return `page AS (
+  SELECT m, d, us FROM per ORDER BY d, m LIMIT ${params.add(q.limit, 'BIGINT')} OFFSET ${params.add(q.offset, 'BIGINT')}
+), pk AS (
+  SELECT m, ${dialect.anyValue('k')} AS k FROM ${from} WHERE m IN (SELECT m FROM page) GROUP BY m
+)`;
+  }
+}
+
+/** (m, d, us) of the `pieces` (or of `from`, a query of them): most lie within one day and
+ *  need no series of days. */
+function piecesPerDay(dialect: Dialect, from = 'pieces'): string {
+  const DAY = sqlInteger(DAY_US);
+  const day = (x: string) => dialect.floorDiv(x, DAY);
+  const [d0, d1] = [day('lo'), day('(hi - 1)')];
+  return `SELECT m, d, ${dialect.cast('sum(pu)', 'BIGINT')} AS us FROM (
+    SELECT m, ${d0} AS d, hi - lo AS pu FROM ${from} WHERE ${d0} = ${d1}
+    UNION ALL SELECT m, d, least(hi, (d + 1) * ${DAY}) - greatest(lo, d * ${DAY}) AS pu
+    FROM (SELECT m, lo, hi, ${dialect.integerSeries(d0, `${d1} + 1`)} AS d FROM ${from} WHERE ${d0} < ${d1})
+  ) GROUP BY m, d`;
+}
+
+/** `dd`, the stored days with activity in the window (the filter's entities), and `per`:
+ *  those the window holds whole as stored, those it cuts from the pieces near its ends. */
+function fromDays(plan: ActivityPlan, clock: DayClock, catalog: Catalog, src: ActivitySources, dialect: Dialect): string[] {
+  const def = intervalsDef(catalog, plan.intervals);
+  const c = DAY_COLUMNS;
+  return [
+    `dd AS (
+  ${daysRead(def, clock, src, dialect, { k: def.key, d: c.day, us: c.us, f: c.first, l: c.last })}
+)`,
+    `cut AS (
+  SELECT m, d FROM dd WHERE f < ${src.ws} OR l > ${src.we}
+)`,
+    `cp AS (
+  SELECT * FROM pieces WHERE m IN (SELECT m FROM cut)
+)`,
+    `eper AS (${piecesPerDay(dialect, 'cp')})`,
+    `per AS (
+  SELECT m, d, us FROM dd WHERE f >= ${src.ws} AND l <= ${src.we}
+  UNION ALL SELECT e.m, e.d, e.us FROM eper e JOIN cut x ON x.m = e.m AND x.d = e.d
+)`,
+  ];
 }

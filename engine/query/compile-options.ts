@@ -27,7 +27,7 @@ export interface CompileOptions {
   /** The projections of the fact table the snapshot holds (catalog.fact.projections);
    *  absent: none. */
   readonly projections?: ReadonlySet<string> | undefined;
-  /** The tables of merged periods and zone offsets (IntervalsDef.merged, .zones) the
+  /** The tables of merged periods, zone offsets and days (IntervalsDef.merged, .zones, .days) the
    *  snapshot holds; absent: none (activity plans merge and compute them in the query). */
   readonly intervalTables?: ReadonlySet<string> | undefined;
   /** The first and last instants of the fact table's time column: a window that holds

@@ -1,7 +1,10 @@
 // The members' activity periods as intervals (catalog IntervalsDef), for the activity
 // analytics (SPEC-members section 4): a period runs from start_time to end_time of its
 // member, in the member's zone `tz`. An import also stores them merged per member
-// (`activity_run`) with the offsets of the members' zones (`zone_offset`).
+// (`activity_run`) with the offsets of the members' zones (`zone_offset`), and the active
+// time per member and calendar day, UTC's and the member's own (`activity_day`), and the
+// runs' starts and ends in time order with the number of members active after each
+// (`activity_level`).
 import type { IntervalsDef } from '../../catalog.ts';
 
 export const MEMBER_ACTIVITY: IntervalsDef = {
@@ -14,4 +17,6 @@ export const MEMBER_ACTIVITY: IntervalsDef = {
   zone: 'tz',
   merged: 'activity_run',
   zones: 'zone_offset',
+  days: 'activity_day',
+  levels: 'activity_level',
 };

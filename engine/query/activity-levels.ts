@@ -1,0 +1,99 @@
+// The import's table of activity levels (IntervalsDef.levels): every start and end of the
+// entities' merged runs, in time order, each with the number of entities active just after
+// all the changes at its instant (the running sum of +1 at starts and -1 at ends), and for a
+// start the end of its entity's run before. A run's activity in a window is the run clipped
+// to it: inside the window the clipped runs cover the same instants, so the stored levels
+// are the window's. Concurrency over a window then reads its events and groups them by
+// bucket; no sort of the window's events at request time.
+//
+// Read for windows with a start, in UTC or a fixed zone, with no filter (the levels count
+// every entity); else the plan computes the levels itself (activity-concurrency.ts). Pure.
+import type { CompileOptions } from './compile-options.ts';
+import type { IntervalsDef } from '../catalog.ts';
+import type { Dialect } from '../dialect/dialect.ts';
+import { ident } from '../sql.ts';
+import { PREVIOUS_END_COLUMN, readsMerged } from './activity-sources.ts';
+import type { ActivitySources } from './activity-sources.ts';
+import type { ActivityPlan } from './nodes.ts';
+
+export const LEVEL_COLUMNS = { t: 't_us', delta: 'delta', previous: 'previous_end_us', level: 'level' } as const;
+
+/** Whether the plan reads the levels table. */
+export function readsLevels(plan: ActivityPlan, def: IntervalsDef, options: CompileOptions): boolean {
+  return def.levels !== undefined && readsMerged(def, options) && options.intervalTables?.has(def.levels) === true && plan.zone.kind === 'fixed' && plan.window.start !== null && plan.filter === undefined;
+}
+
+/** The statement building the table (DuckDB, at import), after the merged runs. */
+export function levelsTableSql(def: IntervalsDef, levels: string, d: Dialect): string {
+  const c = LEVEL_COLUMNS;
+  const us = (x: string) => d.epochMicros(ident(x));
+  return `CREATE TABLE ${ident(levels)} AS WITH ev AS (
+  SELECT ${us(def.start)} AS t, 1 AS d, ${us(PREVIOUS_END_COLUMN)} AS pe FROM ${ident(def.merged)}
+  UNION ALL SELECT ${us(def.end)}, -1, NULL FROM ${ident(def.merged)}
+)
+SELECT t AS ${ident(c.t)}, CAST(d AS TINYINT) AS ${ident(c.delta)}, pe AS ${ident(c.previous)},
+  CAST(sum(d) OVER (ORDER BY t RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS INTEGER) AS ${ident(c.level)}
+FROM ev ORDER BY t`;
+}
+
+/** CTEs ending in `per (b, peak, members)`, `top (peak)` and `topat (at)`, from the
+ *  bucket starts `bk (w, bs)` (w: a tick of the wall clock; ticks the clock skips share the
+ *  next one's start) and the window's events. `tick(x)` is the tick of the wall-clock time
+ *  x. DuckDB's arg_max and IGNORE NULLS: the table is built by DuckDB imports only. */
+export function levelCtes(def: IntervalsDef, src: ActivitySources, utc: boolean, tick: (x: string) => string, startTs: string, d: Dialect): string[] {
+  const c = LEVEL_COLUMNS;
+  const col = (x: string) => `v.${ident(x)}`;
+  const r = (x: string) => `p.${ident(x)}`;
+  const { ws, we } = src;
+  return [
+    // The runs holding the window's start: clipped, they start there together.
+    `l0 AS (
+  SELECT count(*) AS n FROM ${ident(def.merged)} p WHERE ${r(def.start)} <= ${startTs} AND ${r(def.end)} > ${startTs}
+)`,
+    `ev AS (
+  SELECT ${col(c.t)} AS t, ${col(c.delta)} AS d, CASE WHEN ${col(c.previous)} > ${ws} THEN ${col(c.previous)} END AS pe, ${col(c.level)} AS level, 1 AS n
+  FROM ${ident(def.levels!)} v WHERE ${col(c.t)} > ${ws} AND ${col(c.t)} < ${we}
+  UNION ALL SELECT ${ws}, 1, NULL, n, n FROM l0 WHERE n > 0
+)`,
+    // An event's bucket: the last bucket start at or before it. That is the start of its
+    // wall-clock tick, unless the clocks went back and the tick began before they did: then
+    // the last bucket start before they went back (a bucket holds the hour repeated).
+    ...(utc
+      ? [`eb AS (
+  SELECT ${tick('t')} AS b, t, d, pe, level, n FROM ev
+)`]
+      : [
+          `sg AS (
+  SELECT g.a, g.b, g.o, (SELECT max(bs) FROM bk WHERE bs < g.a) AS before FROM segs g
+)`,
+          `eb AS (
+  SELECT CASE WHEN bk.bs < g.a AND g.before IS NOT NULL THEN greatest(bk.bs, g.before) ELSE bk.bs END AS b, ev.t, ev.d, ev.pe, ev.level, ev.n
+  FROM ev JOIN sg g ON g.a <= ev.t AND g.b > ev.t JOIN bk ON bk.w = ${tick('ev.t + g.o')}
+)`,
+        ]),
+    // Per bucket with events: the level after the changes at its start, the most inside it,
+    // the starts of entities not active before it, the last level, and the most with the
+    // first instant reaching it (the larger level, then the earlier instant).
+    `pa AS (
+  SELECT b, max(level) FILTER (WHERE t = b) AS at0, max(level) FILTER (WHERE t > b) AS inside,
+    ${d.cast('sum(n) FILTER (WHERE d = 1 AND t > b AND (pe IS NULL OR pe <= b))', 'BIGINT')} AS starts, arg_max(level, t) AS last,
+    max(level) AS mx, arg_max(t, ${d.cast('level', 'HUGEINT')} * 1000000000000000000 - t) AS mt
+  FROM eb GROUP BY b
+)`,
+    // The level at a bucket's start: after its changes at that instant, else the last
+    // level of the buckets before (0 before the first event).
+    `ps AS (
+  SELECT bk.bs AS b, pa.inside, pa.starts, coalesce(pa.at0, last_value(pa.last IGNORE NULLS) OVER (ORDER BY bk.bs ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS level0
+  FROM (SELECT DISTINCT bs FROM bk) bk LEFT JOIN pa ON pa.b = bk.bs
+)`,
+    `per AS (
+  SELECT b, greatest(level0, coalesce(inside, 0)) AS peak, level0 + coalesce(starts, 0) AS members FROM ps
+)`,
+    `top AS (
+  SELECT coalesce(max(mx), 0) AS peak FROM pa
+)`,
+    `topat AS (
+  SELECT min(mt) AS at FROM pa WHERE mx = (SELECT peak FROM top)
+)`,
+  ];
+}
