@@ -78,7 +78,8 @@ describe('members import from files', () => {
     }
     await importMembers(django, 'django');
     await expectSnapshotMatchesSource(join(dir.path, 'django.duckdb'));
-  });
+    // Two imports with every import-time table (32-48 s alone, 60 s once beside other jobs).
+  }, 180_000);
 });
 
 /** COPY CSV of both tables, as PostgreSQL writes it, into a folder of its own. */
