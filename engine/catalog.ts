@@ -130,7 +130,16 @@ export interface RollupDef {
   /** Each row also holds the first and last instant of its rows (ROLLUP_FIRST, ROLLUP_LAST):
    *  a customer's first and last order, a product's last sale. */
   readonly times?: boolean;
+  /** A table whose key this rollup's one column holds (an `all` grain per order): the
+   *  import also copies the rollup's row into that table's rows, as columns named
+   *  copiedColumn(rollup, column), so that a list of the table filters, orders and counts
+   *  by the figures without joining one rollup row to each of its rows. */
+  readonly copyTo?: string;
 }
+
+/** The name of a rollup's column as copied into its RollupDef.copyTo table (no declared
+ *  column has a double underscore followed by a rollup's name). */
+export const copiedColumn = (rollup: string, column: string): string => `${rollup}__${column}`;
 
 /** The rollup columns of RollupDef.times. */
 export const ROLLUP_FIRST = 'first_time';

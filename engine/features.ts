@@ -2,7 +2,7 @@
 // before a structure existed (or whose import judged it not worth building) is still
 // served, by the plans that do without it.
 import type { Catalog, RollupDef } from './catalog.ts';
-import { ROLLUP_FIRST, ROLLUP_LAST, rollupDistinct, rollupSum, tableDef, tableKey } from './catalog.ts';
+import { ROLLUP_FIRST, ROLLUP_LAST, copiedColumn, rollupDistinct, rollupSum, tableDef, tableKey } from './catalog.ts';
 import type { Database } from './db.ts';
 import { MAX_SET_BITS } from './layout.ts';
 import type { CompileOptions } from './query/compile-plan.ts';
@@ -42,6 +42,10 @@ export async function snapshotFeatures(db: Database, catalog: Catalog, wanted: b
       .filter((f) => declared.every((r) => r.firsts !== f.column || !rollupTables.has(r.name) || columns.has(`${r.name}.f`)))
       .map((f) => f.column),
   );
+  // Copies of per-key rollups into their table's rows: where that table has them all.
+  const copied = (r: RollupDef) =>
+    ['n', ...(r.sums ?? []).map(rollupSum), ...(r.distinct ?? []).map(rollupDistinct), ...(r.times ? [ROLLUP_FIRST, ROLLUP_LAST] : [])].every((c) => columns.has(`${r.copyTo}.${copiedColumn(r.name, c)}`));
+  const rollupCopies = new Set(declared.filter((r) => r.copyTo !== undefined && rollupTables.has(r.name) && copied(r)).map((r) => r.name));
   const rollupSums = declared.every((r) => !rollupTables.has(r.name) || (r.sums ?? []).every((c) => columns.has(`${r.name}.${rollupSum(c)}`)));
   const idRanges: Record<string, { min: number; max: number }> = {};
   const setTables = new Set<string>();
@@ -73,6 +77,7 @@ export async function snapshotFeatures(db: Database, catalog: Catalog, wanted: b
   return {
     rollups: true,
     rollupTables,
+    rollupCopies,
     setTables,
     firstSeen,
     rollupSums,

@@ -158,7 +158,11 @@ describe('the per-order rollup', () => {
       kind: 'list', dataset: 'marketplace', table: 'order', filter: undefined, columns: ['id'], children: [], order: [{ by: 'created_at', dir: 'desc' }], limit: 10, offset: 0,
       measures: { via: 'order', window, counted: false, measures: [{ name: 'item_count', measure: 'items_sold' }, { name: 'total', measure: 'revenue' }], having: having ? [{ name: 'item_count', op: 'gt', value: 5 }] : [] },
     });
-    expect(sql(list({ start: null, end: '2030-01-01 00:00:00.000000' }, true), features)).toContain('"rollup_order_all"');
+    // With a condition, read on the orders' own rows (the rollup copied into them): no join.
+    const copied = sql(list({ start: null, end: '2030-01-01 00:00:00.000000' }, true), features);
+    expect(copied).toContain('"rollup_order_all__sum_quantity"');
+    expect(copied).not.toContain('"rollup_order_all" AS');
+    expect(sql(list({ start: '2019-01-10 11:30:00.000000', end: '2019-05-01 00:00:00.000000' }, true), features)).toContain('"rollup_order_all__first_time"');
     expect(sql(list({ start: '2019-01-10 11:30:00.000000', end: '2019-05-01 00:00:00.000000' }, false), features)).toContain('"rollup_order_all"');
     expect(sql(list({ start: null, end: '2030-01-01 00:00:00.000000' }, true), { rollups: false })).not.toContain('"rollup_order_all"');
   });
@@ -171,6 +175,8 @@ describe('the per-order rollup', () => {
       { members: { min_items: 1, start: '2019-01-10T11:30:00Z', end: '2019-04-30T23:30:00.001Z' }, start: '2019-01-10T11:30:00Z', end: '2019-04-30T23:30:00.001Z', min: 1 },
       { members: { min_items: 2, start: '2026-03-15T10:00:00Z', end: '2026-04-02T08:00:00Z' }, start: '2026-03-15T10:00:00Z', end: '2026-04-02T08:00:00Z', min: 2 },
       { members: { start: '2025-06-15T06:00:00Z', end: '2026-03-16T09:00:00.5Z' }, start: '2025-06-15T06:00:00Z', end: '2026-03-16T09:00:00.5Z' },
+      { members: { min_items: 4, status: 'cancelled', start: '2020-02-01T00:00:00Z', end: '2026-02-01T00:00:00Z' }, start: '2020-02-01T00:00:00Z', end: '2026-02-01T00:00:00Z', min: 4, status: 'cancelled' },
+      { members: { min_items: 1_000_000 }, start: null, end: AS_OF, min: 1_000_000 },
     ];
     for (const c of cases) {
       const payload = { limit: 1000, ...c.members };
