@@ -178,6 +178,19 @@ export interface DistinctSetDef {
   readonly progressName?: string;
 }
 
+/** The distinct values of a fact column among some rows (a dataset's counting rule), per
+ *  UTC day, as bitstrings over the key range of the table the column references (bit i:
+ *  id lo + i): a window's distinct buyers are the OR of its whole days' bits and of the
+ *  bits of its edge days' rows, counted. Unlike counts of distinct values per day, these
+ *  add up across days. Table `name`: (bucket, bits). */
+export interface DaySetDef {
+  readonly name: string;
+  readonly distinct: string;
+  /** The table whose key range the bits span (the `distinct` column references it). */
+  readonly ids: string;
+  readonly where: RollupWhere;
+}
+
 /** A fact column holding, for each fact row, the time of the previous row with the same
  *  `key` and `distinct` value (null for the first). A row is its pair's first in a window
  *  [s, e) when that time is null or before s, so counting such rows counts distinct
@@ -234,6 +247,8 @@ export interface Catalog {
    *  families first. */
   readonly rollups: readonly (readonly RollupDef[])[];
   readonly distinctSets: readonly DistinctSetDef[];
+  /** Day sets of distinct values among some rows (DaySetDef); absent: none. */
+  readonly daySets?: readonly DaySetDef[];
   readonly firstSeen: readonly FirstSeenDef[];
 }
 

@@ -64,6 +64,16 @@ export async function snapshotFeatures(db: Database, catalog: Catalog, wanted: b
     const stored = (await db.query(`SELECT bit_length(bits) AS n FROM ${ident(s.month)} LIMIT 1`)).rows[0]?.['n'];
     if (stored === undefined || Number(stored) === hi - lo + 1) for (const t of [s.day, s.month]) setTables.add(t);
   }
+  // Day sets whose bits span their id table's key range (else their bits mean other rows).
+  const daySets: Record<string, { min: number; max: number }> = {};
+  for (const d of catalog.daySets ?? []) {
+    if (!tables.has(d.name) || !tables.has(d.ids)) continue;
+    const key = ident(tableKey(tableDef(catalog, d.ids)));
+    const r = (await db.query(`SELECT min(${key}) AS lo, max(${key}) AS hi, (SELECT bit_length(bits) FROM ${ident(d.name)} LIMIT 1) AS n FROM ${ident(d.ids)}`)).rows[0];
+    if (r?.['lo'] == null) continue;
+    const [lo, hi] = [Number(r['lo']), Number(r['hi'])];
+    if (r['n'] == null || Number(r['n']) === hi - lo + 1) daySets[d.name] = { min: lo, max: hi };
+  }
   const projections = new Set((catalog.fact.projections ?? []).map((p) => p.name).filter((n) => tables.has(n)));
   // Merged runs from before a column was added are not read (the plans merge in the query).
   const intervalTables = new Set(
@@ -78,6 +88,7 @@ export async function snapshotFeatures(db: Database, catalog: Catalog, wanted: b
     rollups: true,
     rollupTables,
     rollupCopies,
+    daySets,
     setTables,
     firstSeen,
     rollupSums,

@@ -15,6 +15,9 @@ export interface LayoutFacts {
   readonly idRanges?: Readonly<Record<string, { readonly min: number; readonly max: number }>> | undefined;
   /** The rollups to build (data/rollup-choice.ts); absent: every declared one. */
   readonly rollups?: ReadonlySet<string> | undefined;
+  /** Per table of ids, the key range day sets over it span (catalog.daySets); a set whose
+   *  table has none is not built. */
+  readonly daySetIds?: Readonly<Record<string, { readonly min: number; readonly max: number }>> | undefined;
 }
 
 /** The longest bitstring a distinct set may be, stored or built on the fly. */
@@ -246,6 +249,16 @@ export function layoutSteps(catalog: Catalog, facts: LayoutFacts = {}): LayoutSt
       'distinct sets',
       `CREATE TABLE ${ident(set.month)} AS SELECT date_trunc('month', bucket) AS bucket, ${key}, sum(n)::BIGINT AS n, bit_or(bits) AS bits ` +
         `FROM ${ident(set.day)} GROUP BY ALL ORDER BY bucket, ${key}`,
+    );
+  }
+  for (const set of catalog.daySets ?? []) {
+    const range = facts.daySetIds?.[set.ids];
+    if (!range) continue;
+    const bits = `bitstring_agg(${ident(set.distinct)}, ${sqlInteger(range.min)}, ${sqlInteger(range.max)})`;
+    add(
+      'distinct sets',
+      `CREATE TABLE ${ident(set.name)} AS SELECT date_trunc('day', ${viewed}) AS bucket, ${bits} AS bits FROM ${ident(catalog.fact.name)} ` +
+        `WHERE ${rollupWhereSql(set.where)} AND ${ident(set.distinct)} IS NOT NULL GROUP BY ALL ORDER BY bucket`,
     );
   }
   for (const t of catalog.tables) add('cleanup', `DROP TABLE ${ident(stageName(t.name))}`);

@@ -105,7 +105,8 @@ describe('day and month grains of the counted rollups', () => {
       kind: 'aggregate', dataset: 'marketplace', window: month, filter: undefined, dimensions: [], measures, labels: [], order: [], nulls: 'keep', limit: 10, offset: 0,
     });
     expect(sql(agg(['revenue', 'orders', 'items_sold', 'average_order_value']), features)).toContain('"rollup_counted_day"');
-    expect(sql(agg(['revenue', 'customers']), features)).not.toContain('rollup_counted');
+    // ... unless OR-ed as day sets of ids (below).
+    expect(sql(agg(['revenue', 'customers']), { ...features, daySets: {} })).not.toContain('rollup_counted');
   });
 
   it('answers revenue series in every window and filter as the plain plan and the reference do', async () => {
@@ -149,6 +150,49 @@ describe('day and month grains of the counted rollups', () => {
         expect(got, what).toEqual(new Map([...cells].map(([k, c]) => [k, [money(c.cents), c.orders.size, c.items]])));
       }
     }
+  });
+});
+
+describe('day sets of buyers and products', () => {
+  const month = { start: '2026-09-20 12:00:00.000000', end: '2026-10-20 06:00:00.000000' };
+  const agg = (measures: string[], dimensions: string[] = [], filter?: AggregatePlan['filter']): AggregatePlan => ({
+    kind: 'aggregate', dataset: 'marketplace', window: month, filter, dimensions, measures, labels: [], order: [], nulls: 'keep', limit: 10, offset: 0,
+  });
+
+  it('reads them for one answer over a window of counted rows, never per group, with a filter or plainly', () => {
+    const one = sql(agg(['revenue', 'orders', 'customers', 'products']), features);
+    expect(one).toContain('"set_counted_customer_day"');
+    expect(one).toContain('"set_counted_product_day"');
+    expect(one).toContain('"rollup_counted_day"');
+    expect(features.daySets?.['set_counted_customer_day']).toBeDefined();
+    expect(sql(agg(['customers'], ['product__category']), features)).not.toContain('set_counted');
+    expect(sql(agg(['customers'], [], { kind: 'leaf', field: 'quantity', operator: 'gt', value: 1 } as AggregatePlan['filter']), features)).not.toContain('set_counted');
+    expect(sql(agg(['customers']), { rollups: false })).not.toContain('set_counted');
+  });
+
+  it('answers buyers and products in every window and filter as the plain plan and the reference do', async () => {
+    let nonzero = 0;
+    for (const w of WINDOWS) {
+      for (const f of FILTERS) {
+        const payload = { measures: ['revenue', 'orders', 'customers', 'products'], limit: 10, ...w, ...(f.json === undefined ? {} : { filters: f.json }) };
+        const fast = await ask(m.app, 'query', payload);
+        const slow = await ask(plainApp, 'query', payload);
+        const what = JSON.stringify(payload);
+        expect(fast, what).toEqual(slow);
+        const lines = countedLines(m.fx.lines, w, f.where);
+        const row = (fast.data as Record<string, unknown>[])[0]!;
+        expect([row['revenue'], row['orders'], row['customers'], row['products']], what).toEqual([
+          money(lines.reduce((a, l) => a + lineCents(l), 0n)),
+          new Set(lines.map((l) => l['order'])).size,
+          new Set(lines.map((l) => l['order__customer'])).size,
+          new Set(lines.map((l) => l['product'])).size,
+        ]);
+        if (lines.length > 0) nonzero++;
+      }
+      // The summary endpoint (its buyers and products) as the plain plan answers it.
+      expect(await ask(m.app, 'summary', { ...w }), JSON.stringify(w)).toEqual(await ask(plainApp, 'summary', { ...w }));
+    }
+    expect(nonzero).toBeGreaterThan(10);
   });
 });
 

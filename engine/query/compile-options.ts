@@ -24,6 +24,9 @@ export interface CompileOptions {
   /** The rollups whose rows the snapshot also holds copied into their RollupDef.copyTo
    *  table; absent: none. */
   readonly rollupCopies?: ReadonlySet<string> | undefined;
+  /** The day sets (catalog.daySets) the snapshot holds, each with the key range its bits
+   *  span; absent: none. */
+  readonly daySets?: Readonly<Record<string, { readonly min: number; readonly max: number }>> | undefined;
   /** The distinct-set tables the snapshot holds (DistinctSetDef.month/day); absent: those
    *  of every set with an id range. */
   readonly setTables?: ReadonlySet<string> | undefined;

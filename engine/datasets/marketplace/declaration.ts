@@ -157,6 +157,13 @@ export const marketplaceCatalog: Catalog = {
     [{ name: 'rollup_counted_customer_all', grain: 'all', columns: ['customer_id'], where: { column: 'status', in: COUNTED }, sums: ['quantity', 'line_total'], distinct: ['order_id'], times: true }],
   ],
   distinctSets: [],
+  // A window's distinct buyers and products (the summary of the last 30 days): per UTC day,
+  // the counted lines' customers and products as bitstrings (125,000 and 50,000 bits a
+  // day), OR-ed over the window's whole days with the edge days' rows (counted-segments.ts).
+  daySets: [
+    { name: 'set_counted_customer_day', distinct: 'customer_id', ids: 'customer', where: { column: 'status', in: COUNTED } },
+    { name: 'set_counted_product_day', distinct: 'product_id', ids: 'product', where: { column: 'status', in: COUNTED } },
+  ],
   firstSeen: [],
 };
 
