@@ -191,6 +191,17 @@ export interface DaySetDef {
   readonly where: RollupWhere;
 }
 
+/** Pairs of items found in one basket, over all time, among some rows (a dataset's
+ *  counting rule): table `name` holds (x, y, together), every ordered pair of distinct
+ *  `item` values with the number of distinct `basket` values holding both, stored by x, so
+ *  that "baskets with X, counted by their other items" reads X's rows only. */
+export interface PairsDef {
+  readonly name: string;
+  readonly basket: string;
+  readonly item: string;
+  readonly where: RollupWhere;
+}
+
 /** A fact column holding, for each fact row, the time of the previous row with the same
  *  `key` and `distinct` value (null for the first). A row is its pair's first in a window
  *  [s, e) when that time is null or before s, so counting such rows counts distinct
@@ -249,6 +260,8 @@ export interface Catalog {
   readonly distinctSets: readonly DistinctSetDef[];
   /** Day sets of distinct values among some rows (DaySetDef); absent: none. */
   readonly daySets?: readonly DaySetDef[];
+  /** Stored basket pairs (PairsDef); absent: none. */
+  readonly pairs?: readonly PairsDef[];
   readonly firstSeen: readonly FirstSeenDef[];
 }
 

@@ -89,6 +89,7 @@ export async function snapshotFeatures(db: Database, catalog: Catalog, wanted: b
     rollupTables,
     rollupCopies,
     daySets,
+    pairTables: new Set((catalog.pairs ?? []).map((d) => d.name).filter((n) => columns.has(`${n}.together`))),
     setTables,
     firstSeen,
     rollupSums,

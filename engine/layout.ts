@@ -231,6 +231,11 @@ export function layoutSteps(catalog: Catalog, facts: LayoutFacts = {}): LayoutSt
     add('rollups', rollupSql(catalog, r, from));
     built.push(r);
   }
+  for (const d of catalog.pairs ?? []) {
+    const [k, i] = [ident(d.basket), ident(d.item)];
+    const lines = `SELECT DISTINCT ${k} AS k, ${i} AS i FROM ${ident(catalog.fact.name)} WHERE ${rollupWhereSql(d.where)} AND ${k} IS NOT NULL AND ${i} IS NOT NULL`;
+    add('rollups', `CREATE TABLE ${ident(d.name)} AS WITH l AS (${lines}) SELECT a.i AS x, b.i AS y, count(*) AS together FROM l a JOIN l b ON a.k = b.k AND a.i <> b.i GROUP BY 1, 2 ORDER BY 1, 2`);
+  }
   for (const r of built.filter((x) => x.copyTo !== undefined)) for (const sql of copySql(catalog, r)) add('rollups', sql);
   for (const set of catalog.distinctSets) {
     const range = facts.idRanges?.[set.ids];

@@ -14,14 +14,14 @@ import { snapshotFeatures } from '../engine/features.ts';
 import { compilePlan } from '../engine/query/compile-plan.ts';
 import type { CompileOptions } from '../engine/query/compile-plan.ts';
 import { fieldsFrom } from '../engine/query/paths.ts';
-import type { AggregatePlan, CohortPlan, ListPlan, SeriesPlan } from '../engine/query/nodes.ts';
+import type { AggregatePlan, BasketPlan, CohortPlan, ListPlan, SeriesPlan } from '../engine/query/nodes.ts';
 import { buildApp } from '../server/app.ts';
 import { STEADY_LIMITS } from './helpers.ts';
 import { useMarketApp } from './market-fixture.ts';
 import type { LineRow } from './market-fixture.ts';
 import { AS_OF, countedLines, lineCents } from './market-endpoints.ts';
 import type { WindowMembers } from './market-endpoints.ts';
-import { cohortsReference, revenueReference } from './market-fixed-references.ts';
+import { alsoBoughtReference, cohortsReference, revenueReference } from './market-fixed-references.ts';
 import { money } from './market-reference.ts';
 import { ordersReference, readSource, winOf } from './market-lists-reference.ts';
 import type { Source } from './market-lists-reference.ts';
@@ -77,7 +77,7 @@ const FILTERS: readonly { json?: unknown; where: (l: LineRow) => boolean }[] = [
 ];
 
 const fields = fieldsFrom(marketplaceDataset.catalog, marketplaceDataset.catalog.root);
-const sql = (p: SeriesPlan | AggregatePlan | ListPlan | CohortPlan, o: CompileOptions) => compilePlan(p, marketplaceDataset, fields, o).sql;
+const sql = (p: SeriesPlan | AggregatePlan | ListPlan | CohortPlan | BasketPlan, o: CompileOptions) => compilePlan(p, marketplaceDataset, fields, o).sql;
 
 describe('day and month grains of the counted rollups', () => {
   const series = (granularity: SeriesPlan['granularity'], window: SeriesPlan['window'], dimensions: string[] = []): SeriesPlan => ({
@@ -193,6 +193,47 @@ describe('day sets of buyers and products', () => {
       expect(await ask(m.app, 'summary', { ...w }), JSON.stringify(w)).toEqual(await ask(plainApp, 'summary', { ...w }));
     }
     expect(nonzero).toBeGreaterThan(10);
+  });
+});
+
+describe('stored pairs of products in one counted order', () => {
+  const basket = (basis: string, window: BasketPlan['window'], filter?: BasketPlan['filter']): BasketPlan => ({
+    kind: 'basket', dataset: 'marketplace', window, filter, basis, item: 'product', of: 1, minTogether: 1, decimals: 4, labels: [{ name: 'name', path: 'product__name' }], limit: 10,
+  });
+  const all = { start: null, end: '2030-01-01 00:00:00.000000' };
+
+  it('reads them for also-bought by order over all time only', () => {
+    expect(sql(basket('order', all), features)).toContain('"pairs_counted_order_product"');
+    expect(sql(basket('order', all), features)).not.toContain('"fact_order_item"');
+    expect(sql(basket('order__customer', all), features)).not.toContain('pairs_counted');
+    expect(sql(basket('order', { start: '2026-01-01 00:00:00.000000', end: '2030-01-01 00:00:00.000000' }), features)).not.toContain('pairs_counted');
+    expect(sql(basket('order', all, { kind: 'leaf', field: 'quantity', operator: 'gt', value: 1 } as BasketPlan['filter']), features)).not.toContain('pairs_counted');
+    expect(sql(basket('order', all), { rollups: false })).not.toContain('pairs_counted');
+  });
+
+  it('answers also-bought by order as the plain plan and the reference do, for popular, rare and unsold products', async () => {
+    const counts = new Map<number, number>();
+    for (const l of m.fx.lines) counts.set(Number(l['product']), (counts.get(Number(l['product'])) ?? 0) + 1);
+    const byUse = [...counts].sort((a, b) => b[1] - a[1] || a[0] - b[0]).map(([p]) => p);
+    const unsold = [...Array(400).keys()].map((i) => i + 1).find((p) => !counts.has(p));
+    const products = [...byUse.slice(0, 6), ...byUse.slice(-4), ...(unsold === undefined ? [] : [unsold])];
+    let rows = 0;
+    for (const id of products) {
+      for (const extra of [{}, { limit: 3 }, { min_together: 2, limit: 100 }, { limit: 1 }]) {
+        const payload = { id, basis: 'order', ...extra };
+        const res = async (app: FastifyInstance) => {
+          const r = await app.inject({ method: 'POST', url: `/api/v1/marketplace/products/${id}/also-bought`, payload: { as_of: AS_OF, ...payload } });
+          expect(r.statusCode, `${JSON.stringify(payload)}: ${r.body.slice(0, 300)}`).toBe(200);
+          return r.json() as { data: Record<string, unknown>[] };
+        };
+        const fast = await res(m.app);
+        expect(fast, JSON.stringify(payload)).toEqual(await res(plainApp));
+        const want = alsoBoughtReference(m.fx.lines, id, { as_of: AS_OF, basis: 'order', ...extra });
+        expect(fast.data, JSON.stringify(payload)).toEqual(want);
+        rows += fast.data.length;
+      }
+    }
+    expect(rows).toBeGreaterThan(20);
   });
 });
 

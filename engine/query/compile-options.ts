@@ -27,6 +27,8 @@ export interface CompileOptions {
   /** The day sets (catalog.daySets) the snapshot holds, each with the key range its bits
    *  span; absent: none. */
   readonly daySets?: Readonly<Record<string, { readonly min: number; readonly max: number }>> | undefined;
+  /** The basket pairs tables (catalog.pairs) the snapshot holds; absent: none. */
+  readonly pairTables?: ReadonlySet<string> | undefined;
   /** The distinct-set tables the snapshot holds (DistinctSetDef.month/day); absent: those
    *  of every set with an id range. */
   readonly setTables?: ReadonlySet<string> | undefined;

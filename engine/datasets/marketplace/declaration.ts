@@ -164,6 +164,10 @@ export const marketplaceCatalog: Catalog = {
     { name: 'set_counted_customer_day', distinct: 'customer_id', ids: 'customer', where: { column: 'status', in: COUNTED } },
     { name: 'set_counted_product_day', distinct: 'product_id', ids: 'product', where: { column: 'status', in: COUNTED } },
   ],
+  // Also bought by order over all time: every ordered pair of products in one counted
+  // order, with the number of orders holding both (basket-pairs.ts); by customer the pairs
+  // would be ~25 times as many, not stored.
+  pairs: [{ name: 'pairs_counted_order_product', basket: 'order_id', item: 'product_id', where: { column: 'status', in: COUNTED } }],
   firstSeen: [],
 };
 
