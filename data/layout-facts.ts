@@ -2,13 +2,30 @@
 import type { Database } from '../engine/db.ts';
 import type { Catalog } from '../engine/catalog.ts';
 import { tableDef, tableKey } from '../engine/catalog.ts';
-import { distinctSetsFit, stageName } from '../engine/layout.ts';
+import { MAX_SET_BITS, distinctSetsFit, stageName } from '../engine/layout.ts';
 import type { LayoutFacts } from '../engine/layout.ts';
 import { ident } from '../engine/sql.ts';
 
 const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 
+/** The key range of each table that day sets (catalog.daySets) span, where it is compact. */
+async function daySetRanges(db: Database, catalog: Catalog): Promise<Record<string, { min: number; max: number }>> {
+  const out: Record<string, { min: number; max: number }> = {};
+  for (const set of catalog.daySets ?? []) {
+    const key = ident(tableKey(tableDef(catalog, set.ids)));
+    const ids = (await db.query(`SELECT min(${key}) AS lo, max(${key}) AS hi FROM ${ident(stageName(set.ids))}`)).rows[0] ?? {};
+    const [lo, hi] = [num(ids['lo']), num(ids['hi'])];
+    if (lo !== null && hi !== null && hi - lo + 1 <= MAX_SET_BITS) out[set.ids] = { min: lo, max: hi };
+  }
+  return out;
+}
+
 export async function layoutFacts(db: Database, catalog: Catalog): Promise<LayoutFacts> {
+  const daySetIds = await daySetRanges(db, catalog);
+  return { ...(await distinctSetFacts(db, catalog)), daySetIds };
+}
+
+async function distinctSetFacts(db: Database, catalog: Catalog): Promise<LayoutFacts> {
   if (catalog.distinctSets.length === 0) return {};
   const root = tableDef(catalog, catalog.root);
   // The time column is the root's own (fact columns copied from the root keep its names).

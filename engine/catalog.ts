@@ -130,7 +130,16 @@ export interface RollupDef {
   /** Each row also holds the first and last instant of its rows (ROLLUP_FIRST, ROLLUP_LAST):
    *  a customer's first and last order, a product's last sale. */
   readonly times?: boolean;
+  /** A table whose key this rollup's one column holds (an `all` grain per order): the
+   *  import also copies the rollup's row into that table's rows, as columns named
+   *  copiedColumn(rollup, column), so that a list of the table filters, orders and counts
+   *  by the figures without joining one rollup row to each of its rows. */
+  readonly copyTo?: string;
 }
+
+/** The name of a rollup's column as copied into its RollupDef.copyTo table (no declared
+ *  column has a double underscore followed by a rollup's name). */
+export const copiedColumn = (rollup: string, column: string): string => `${rollup}__${column}`;
 
 /** The rollup columns of RollupDef.times. */
 export const ROLLUP_FIRST = 'first_time';
@@ -167,6 +176,30 @@ export interface DistinctSetDef {
   readonly day: string;
   /** What an import's progress calls building them (default `distinct sets`). */
   readonly progressName?: string;
+}
+
+/** The distinct values of a fact column among some rows (a dataset's counting rule), per
+ *  UTC day, as bitstrings over the key range of the table the column references (bit i:
+ *  id lo + i): a window's distinct buyers are the OR of its whole days' bits and of the
+ *  bits of its edge days' rows, counted. Unlike counts of distinct values per day, these
+ *  add up across days. Table `name`: (bucket, bits). */
+export interface DaySetDef {
+  readonly name: string;
+  readonly distinct: string;
+  /** The table whose key range the bits span (the `distinct` column references it). */
+  readonly ids: string;
+  readonly where: RollupWhere;
+}
+
+/** Pairs of items found in one basket, over all time, among some rows (a dataset's
+ *  counting rule): table `name` holds (x, y, together), every ordered pair of distinct
+ *  `item` values with the number of distinct `basket` values holding both, stored by x, so
+ *  that "baskets with X, counted by their other items" reads X's rows only. */
+export interface PairsDef {
+  readonly name: string;
+  readonly basket: string;
+  readonly item: string;
+  readonly where: RollupWhere;
 }
 
 /** A fact column holding, for each fact row, the time of the previous row with the same
@@ -231,6 +264,10 @@ export interface Catalog {
    *  families first. */
   readonly rollups: readonly (readonly RollupDef[])[];
   readonly distinctSets: readonly DistinctSetDef[];
+  /** Day sets of distinct values among some rows (DaySetDef); absent: none. */
+  readonly daySets?: readonly DaySetDef[];
+  /** Stored basket pairs (PairsDef); absent: none. */
+  readonly pairs?: readonly PairsDef[];
   readonly firstSeen: readonly FirstSeenDef[];
 }
 

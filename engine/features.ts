@@ -2,7 +2,7 @@
 // before a structure existed (or whose import judged it not worth building) is still
 // served, by the plans that do without it.
 import type { Catalog, RollupDef } from './catalog.ts';
-import { ROLLUP_FIRST, ROLLUP_LAST, rollupDistinct, rollupSum, tableDef, tableKey } from './catalog.ts';
+import { ROLLUP_FIRST, ROLLUP_LAST, copiedColumn, rollupDistinct, rollupSum, tableDef, tableKey } from './catalog.ts';
 import type { Database } from './db.ts';
 import { MAX_SET_BITS } from './layout.ts';
 import type { CompileOptions } from './query/compile-plan.ts';
@@ -42,6 +42,10 @@ export async function snapshotFeatures(db: Database, catalog: Catalog, wanted: b
       .filter((f) => declared.every((r) => r.firsts !== f.column || !rollupTables.has(r.name) || columns.has(`${r.name}.f`)))
       .map((f) => f.column),
   );
+  // Copies of per-key rollups into their table's rows: where that table has them all.
+  const copied = (r: RollupDef) =>
+    ['n', ...(r.sums ?? []).map(rollupSum), ...(r.distinct ?? []).map(rollupDistinct), ...(r.times ? [ROLLUP_FIRST, ROLLUP_LAST] : [])].every((c) => columns.has(`${r.copyTo}.${copiedColumn(r.name, c)}`));
+  const rollupCopies = new Set(declared.filter((r) => r.copyTo !== undefined && rollupTables.has(r.name) && copied(r)).map((r) => r.name));
   const rollupSums = declared.every((r) => !rollupTables.has(r.name) || (r.sums ?? []).every((c) => columns.has(`${r.name}.${rollupSum(c)}`)));
   const idRanges: Record<string, { min: number; max: number }> = {};
   const setTables = new Set<string>();
@@ -60,6 +64,16 @@ export async function snapshotFeatures(db: Database, catalog: Catalog, wanted: b
     const stored = (await db.query(`SELECT bit_length(bits) AS n FROM ${ident(s.month)} LIMIT 1`)).rows[0]?.['n'];
     if (stored === undefined || Number(stored) === hi - lo + 1) for (const t of [s.day, s.month]) setTables.add(t);
   }
+  // Day sets whose bits span their id table's key range (else their bits mean other rows).
+  const daySets: Record<string, { min: number; max: number }> = {};
+  for (const d of catalog.daySets ?? []) {
+    if (!tables.has(d.name) || !tables.has(d.ids)) continue;
+    const key = ident(tableKey(tableDef(catalog, d.ids)));
+    const r = (await db.query(`SELECT min(${key}) AS lo, max(${key}) AS hi, (SELECT bit_length(bits) FROM ${ident(d.name)} LIMIT 1) AS n FROM ${ident(d.ids)}`)).rows[0];
+    if (r?.['lo'] == null) continue;
+    const [lo, hi] = [Number(r['lo']), Number(r['hi'])];
+    if (r['n'] == null || Number(r['n']) === hi - lo + 1) daySets[d.name] = { min: lo, max: hi };
+  }
   const projections = new Set((catalog.fact.projections ?? []).map((p) => p.name).filter((n) => tables.has(n)));
   // Merged runs from before a column was added are not read (the plans merge in the query).
   const intervalTables = new Set(
@@ -75,6 +89,9 @@ export async function snapshotFeatures(db: Database, catalog: Catalog, wanted: b
   return {
     rollups: true,
     rollupTables,
+    rollupCopies,
+    daySets,
+    pairTables: new Set((catalog.pairs ?? []).map((d) => d.name).filter((n) => columns.has(`${n}.together`))),
     setTables,
     firstSeen,
     rollupSums,

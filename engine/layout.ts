@@ -1,7 +1,7 @@
 // The snapshot's physical layout, compiled from the catalog: the SQL that turns validated
 // staging tables into the tables queries read. Pure: returns statements, runs nothing.
 import type { Catalog, FactColumnDef, RollupDef } from './catalog.ts';
-import { ROLLUP_FIRST, ROLLUP_LAST, rollupDistinct, rollupSum, tableDef, tableKey } from './catalog.ts';
+import { ROLLUP_FIRST, ROLLUP_LAST, copiedColumn, rollupDistinct, rollupSum, tableDef, tableKey } from './catalog.ts';
 import { ident, sqlDeclaredText, sqlInteger } from './sql.ts';
 import { intervalsLayout } from './layout-intervals.ts';
 import { compileExpr } from './expr.ts';
@@ -15,6 +15,9 @@ export interface LayoutFacts {
   readonly idRanges?: Readonly<Record<string, { readonly min: number; readonly max: number }>> | undefined;
   /** The rollups to build (data/rollup-choice.ts); absent: every declared one. */
   readonly rollups?: ReadonlySet<string> | undefined;
+  /** Per table of ids, the key range day sets over it span (catalog.daySets); a set whose
+   *  table has none is not built. */
+  readonly daySetIds?: Readonly<Record<string, { readonly min: number; readonly max: number }>> | undefined;
 }
 
 /** The longest bitstring a distinct set may be, stored or built on the fly. */
@@ -152,6 +155,23 @@ function rollupSql(catalog: Catalog, r: RollupDef, from: RollupDef | undefined):
   return `CREATE TABLE ${ident(r.name)} AS SELECT ${select.join(', ')} FROM ${source}${groupBy}${sort.length ? ` ORDER BY ${sort.join(', ')}` : ''}`;
 }
 
+/** The statements copying a per-key rollup's rows into the rows of its RollupDef.copyTo
+ *  table (a key without fact rows gets nulls, as a left join to the rollup reads it): the
+ *  table rebuilt with the copied columns, still stored by its key. */
+function copySql(catalog: Catalog, r: RollupDef): string[] {
+  const t = tableDef(catalog, r.copyTo!);
+  if (r.grain !== 'all' || r.columns.length !== 1) throw new Error(`rollup ${r.name}: only an all grain of one column is copied into ${t.name}`);
+  const cols = ['n', ...(r.sums ?? []).map(rollupSum), ...(r.distinct ?? []).map(rollupDistinct), ...(r.times ? [ROLLUP_FIRST, ROLLUP_LAST] : [])];
+  const key = ident(tableKey(t));
+  const tmp = ident(`${t.name}__with_${r.name}`);
+  return [
+    `CREATE TABLE ${tmp} AS SELECT t.*, ${cols.map((c) => `f.${ident(c)} AS ${ident(copiedColumn(r.name, c))}`).join(', ')} ` +
+      `FROM ${ident(t.name)} t LEFT JOIN ${ident(r.name)} f ON f.${ident(r.columns[0]!)} = t.${key} ORDER BY t.${key}`,
+    `DROP TABLE ${ident(t.name)}`,
+    `ALTER TABLE ${tmp} RENAME TO ${ident(t.name)}`,
+  ];
+}
+
 /** Statements that build the final tables from `stage_<table>` tables, then drop those. */
 export function layoutStatements(catalog: Catalog, facts: LayoutFacts = {}): string[] {
   return layoutSteps(catalog, facts).map((s) => s.sql);
@@ -211,6 +231,12 @@ export function layoutSteps(catalog: Catalog, facts: LayoutFacts = {}): LayoutSt
     add('rollups', rollupSql(catalog, r, from));
     built.push(r);
   }
+  for (const d of catalog.pairs ?? []) {
+    const [k, i] = [ident(d.basket), ident(d.item)];
+    const lines = `SELECT DISTINCT ${k} AS k, ${i} AS i FROM ${ident(catalog.fact.name)} WHERE ${rollupWhereSql(d.where)} AND ${k} IS NOT NULL AND ${i} IS NOT NULL`;
+    add('rollups', `CREATE TABLE ${ident(d.name)} AS WITH l AS (${lines}) SELECT a.i AS x, b.i AS y, count(*) AS together FROM l a JOIN l b ON a.k = b.k AND a.i <> b.i GROUP BY 1, 2 ORDER BY 1, 2`);
+  }
+  for (const r of built.filter((x) => x.copyTo !== undefined)) for (const sql of copySql(catalog, r)) add('rollups', sql);
   for (const set of catalog.distinctSets) {
     const range = facts.idRanges?.[set.ids];
     if (!range) continue;
@@ -228,6 +254,16 @@ export function layoutSteps(catalog: Catalog, facts: LayoutFacts = {}): LayoutSt
       'distinct sets',
       `CREATE TABLE ${ident(set.month)} AS SELECT date_trunc('month', bucket) AS bucket, ${key}, sum(n)::BIGINT AS n, bit_or(bits) AS bits ` +
         `FROM ${ident(set.day)} GROUP BY ALL ORDER BY bucket, ${key}`,
+    );
+  }
+  for (const set of catalog.daySets ?? []) {
+    const range = facts.daySetIds?.[set.ids];
+    if (!range) continue;
+    const bits = `bitstring_agg(${ident(set.distinct)}, ${sqlInteger(range.min)}, ${sqlInteger(range.max)})`;
+    add(
+      'distinct sets',
+      `CREATE TABLE ${ident(set.name)} AS SELECT date_trunc('day', ${viewed}) AS bucket, ${bits} AS bits FROM ${ident(catalog.fact.name)} ` +
+        `WHERE ${rollupWhereSql(set.where)} AND ${ident(set.distinct)} IS NOT NULL GROUP BY ALL ORDER BY bucket`,
     );
   }
   for (const t of catalog.tables) add('cleanup', `DROP TABLE ${ident(stageName(t.name))}`);

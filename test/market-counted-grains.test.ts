@@ -15,14 +15,14 @@ import { snapshotFeatures } from '../engine/features.ts';
 import { compilePlan } from '../engine/query/compile-plan.ts';
 import type { CompileOptions } from '../engine/query/compile-plan.ts';
 import { fieldsFrom } from '../engine/query/paths.ts';
-import type { AggregatePlan, CohortPlan, ListPlan, SeriesPlan } from '../engine/query/nodes.ts';
+import type { AggregatePlan, BasketPlan, CohortPlan, ListPlan, SeriesPlan } from '../engine/query/nodes.ts';
 import { buildApp } from '../server/app.ts';
 import { STEADY_LIMITS } from './helpers.ts';
 import { useMarketApp } from './market-fixture.ts';
 import type { LineRow } from './market-fixture.ts';
 import { AS_OF, countedLines, lineCents } from './market-endpoints.ts';
 import type { WindowMembers } from './market-endpoints.ts';
-import { categoriesReference, cohortsReference, revenueReference } from './market-fixed-references.ts';
+import { alsoBoughtReference, categoriesReference, cohortsReference, revenueReference } from './market-fixed-references.ts';
 import { money } from './market-reference.ts';
 import { ordersReference, readSource, winOf } from './market-lists-reference.ts';
 import type { Source } from './market-lists-reference.ts';
@@ -82,7 +82,7 @@ const FILTERS: readonly { json?: unknown; where: (l: LineRow) => boolean }[] = [
 ];
 
 const fields = fieldsFrom(marketplaceDataset.catalog, marketplaceDataset.catalog.root);
-const sql = (p: SeriesPlan | AggregatePlan | ListPlan | CohortPlan, o: CompileOptions) => compilePlan(p, marketplaceDataset, fields, o).sql;
+const sql = (p: SeriesPlan | AggregatePlan | ListPlan | CohortPlan | BasketPlan, o: CompileOptions) => compilePlan(p, marketplaceDataset, fields, o).sql;
 
 describe('day and month grains of the counted rollups', () => {
   const series = (granularity: SeriesPlan['granularity'], window: SeriesPlan['window'], dimensions: string[] = []): SeriesPlan => ({
@@ -113,7 +113,8 @@ describe('day and month grains of the counted rollups', () => {
       kind: 'aggregate', dataset: 'marketplace', window: month, filter: undefined, dimensions: [], measures, labels: [], order: [], nulls: 'keep', limit: 10, offset: 0,
     });
     expect(sql(agg(['revenue', 'orders', 'items_sold', 'average_order_value']), features)).toContain('"rollup_counted_day"');
-    expect(sql(agg(['revenue', 'customers']), features)).not.toContain('rollup_counted');
+    // ... unless OR-ed as day sets of ids (below).
+    expect(sql(agg(['revenue', 'customers']), { ...features, daySets: {} })).not.toContain('rollup_counted');
   });
 
   it('answers revenue series in every window and filter as the plain plan and the reference do', async () => {
@@ -182,13 +183,101 @@ describe('categories in windows short of all time', () => {
   });
 });
 
+describe('day sets of buyers and products', () => {
+  const month = { start: '2026-09-20 12:00:00.000000', end: '2026-10-20 06:00:00.000000' };
+  const agg = (measures: string[], dimensions: string[] = [], filter?: AggregatePlan['filter']): AggregatePlan => ({
+    kind: 'aggregate', dataset: 'marketplace', window: month, filter, dimensions, measures, labels: [], order: [], nulls: 'keep', limit: 10, offset: 0,
+  });
+
+  it('reads them for one answer over a window of counted rows, never per group, with a filter or plainly', () => {
+    const one = sql(agg(['revenue', 'orders', 'customers', 'products']), features);
+    expect(one).toContain('"set_counted_customer_day"');
+    expect(one).toContain('"set_counted_product_day"');
+    expect(one).toContain('"rollup_counted_day"');
+    expect(features.daySets?.['set_counted_customer_day']).toBeDefined();
+    expect(sql(agg(['customers'], ['product__category']), features)).not.toContain('set_counted');
+    expect(sql(agg(['customers'], [], { kind: 'leaf', field: 'quantity', operator: 'gt', value: 1 } as AggregatePlan['filter']), features)).not.toContain('set_counted');
+    expect(sql(agg(['customers']), { rollups: false })).not.toContain('set_counted');
+  });
+
+  it('answers buyers and products in every window and filter as the plain plan and the reference do', async () => {
+    let nonzero = 0;
+    for (const w of WINDOWS) {
+      for (const f of FILTERS) {
+        const payload = { measures: ['revenue', 'orders', 'customers', 'products'], limit: 10, ...w, ...(f.json === undefined ? {} : { filters: f.json }) };
+        const fast = await ask(m.app, 'query', payload);
+        const slow = await ask(plainApp, 'query', payload);
+        const what = JSON.stringify(payload);
+        expect(fast, what).toEqual(slow);
+        const lines = countedLines(m.fx.lines, w, f.where);
+        const row = (fast.data as Record<string, unknown>[])[0]!;
+        expect([row['revenue'], row['orders'], row['customers'], row['products']], what).toEqual([
+          money(lines.reduce((a, l) => a + lineCents(l), 0n)),
+          new Set(lines.map((l) => l['order'])).size,
+          new Set(lines.map((l) => l['order__customer'])).size,
+          new Set(lines.map((l) => l['product'])).size,
+        ]);
+        if (lines.length > 0) nonzero++;
+      }
+      // The summary endpoint (its buyers and products) as the plain plan answers it.
+      expect(await ask(m.app, 'summary', { ...w }), JSON.stringify(w)).toEqual(await ask(plainApp, 'summary', { ...w }));
+    }
+    expect(nonzero).toBeGreaterThan(10);
+  });
+});
+
+describe('stored pairs of products in one counted order', () => {
+  const basket = (basis: string, window: BasketPlan['window'], filter?: BasketPlan['filter']): BasketPlan => ({
+    kind: 'basket', dataset: 'marketplace', window, filter, basis, item: 'product', of: 1, minTogether: 1, decimals: 4, labels: [{ name: 'name', path: 'product__name' }], limit: 10,
+  });
+  const all = { start: null, end: '2030-01-01 00:00:00.000000' };
+
+  it('reads them for also-bought by order over all time only', () => {
+    expect(sql(basket('order', all), features)).toContain('"pairs_counted_order_product"');
+    expect(sql(basket('order', all), features)).not.toContain('"fact_order_item"');
+    expect(sql(basket('order__customer', all), features)).not.toContain('pairs_counted');
+    expect(sql(basket('order', { start: '2026-01-01 00:00:00.000000', end: '2030-01-01 00:00:00.000000' }), features)).not.toContain('pairs_counted');
+    expect(sql(basket('order', all, { kind: 'leaf', field: 'quantity', operator: 'gt', value: 1 } as BasketPlan['filter']), features)).not.toContain('pairs_counted');
+    expect(sql(basket('order', all), { rollups: false })).not.toContain('pairs_counted');
+  });
+
+  it('answers also-bought by order as the plain plan and the reference do, for popular, rare and unsold products', async () => {
+    const counts = new Map<number, number>();
+    for (const l of m.fx.lines) counts.set(Number(l['product']), (counts.get(Number(l['product'])) ?? 0) + 1);
+    const byUse = [...counts].sort((a, b) => b[1] - a[1] || a[0] - b[0]).map(([p]) => p);
+    const unsold = [...Array(400).keys()].map((i) => i + 1).find((p) => !counts.has(p));
+    const products = [...byUse.slice(0, 6), ...byUse.slice(-4), ...(unsold === undefined ? [] : [unsold])];
+    let rows = 0;
+    for (const id of products) {
+      for (const extra of [{}, { limit: 3 }, { min_together: 2, limit: 100 }, { limit: 1 }]) {
+        const payload = { id, basis: 'order', ...extra };
+        const res = async (app: FastifyInstance) => {
+          const r = await app.inject({ method: 'POST', url: `/api/v1/marketplace/products/${id}/also-bought`, payload: { as_of: AS_OF, ...payload } });
+          expect(r.statusCode, `${JSON.stringify(payload)}: ${r.body.slice(0, 300)}`).toBe(200);
+          return r.json() as { data: Record<string, unknown>[] };
+        };
+        const fast = await res(m.app);
+        expect(fast, JSON.stringify(payload)).toEqual(await res(plainApp));
+        const want = alsoBoughtReference(m.fx.lines, id, { as_of: AS_OF, basis: 'order', ...extra });
+        expect(fast.data, JSON.stringify(payload)).toEqual(want);
+        rows += fast.data.length;
+      }
+    }
+    expect(rows).toBeGreaterThan(20);
+  });
+});
+
 describe('the per-order rollup', () => {
   it('reads it for the orders list in any window, with or without min_items', () => {
     const list = (window: { start: string | null; end: string }, having: boolean): ListPlan => ({
       kind: 'list', dataset: 'marketplace', table: 'order', filter: undefined, columns: ['id'], children: [], order: [{ by: 'created_at', dir: 'desc' }], limit: 10, offset: 0,
       measures: { via: 'order', window, counted: false, measures: [{ name: 'item_count', measure: 'items_sold' }, { name: 'total', measure: 'revenue' }], having: having ? [{ name: 'item_count', op: 'gt', value: 5 }] : [] },
     });
-    expect(sql(list({ start: null, end: '2030-01-01 00:00:00.000000' }, true), features)).toContain('"rollup_order_all"');
+    // With a condition, read on the orders' own rows (the rollup copied into them): no join.
+    const copied = sql(list({ start: null, end: '2030-01-01 00:00:00.000000' }, true), features);
+    expect(copied).toContain('"rollup_order_all__sum_quantity"');
+    expect(copied).not.toContain('"rollup_order_all" AS');
+    expect(sql(list({ start: '2019-01-10 11:30:00.000000', end: '2019-05-01 00:00:00.000000' }, true), features)).toContain('"rollup_order_all__first_time"');
     expect(sql(list({ start: '2019-01-10 11:30:00.000000', end: '2019-05-01 00:00:00.000000' }, false), features)).toContain('"rollup_order_all"');
     expect(sql(list({ start: null, end: '2030-01-01 00:00:00.000000' }, true), { rollups: false })).not.toContain('"rollup_order_all"');
   });
@@ -201,6 +290,8 @@ describe('the per-order rollup', () => {
       { members: { min_items: 1, start: '2019-01-10T11:30:00Z', end: '2019-04-30T23:30:00.001Z' }, start: '2019-01-10T11:30:00Z', end: '2019-04-30T23:30:00.001Z', min: 1 },
       { members: { min_items: 2, start: '2026-03-15T10:00:00Z', end: '2026-04-02T08:00:00Z' }, start: '2026-03-15T10:00:00Z', end: '2026-04-02T08:00:00Z', min: 2 },
       { members: { start: '2025-06-15T06:00:00Z', end: '2026-03-16T09:00:00.5Z' }, start: '2025-06-15T06:00:00Z', end: '2026-03-16T09:00:00.5Z' },
+      { members: { min_items: 4, status: 'cancelled', start: '2020-02-01T00:00:00Z', end: '2026-02-01T00:00:00Z' }, start: '2020-02-01T00:00:00Z', end: '2026-02-01T00:00:00Z', min: 4, status: 'cancelled' },
+      { members: { min_items: 1_000_000 }, start: null, end: AS_OF, min: 1_000_000 },
     ];
     for (const c of cases) {
       const payload = { limit: 1000, ...c.members };

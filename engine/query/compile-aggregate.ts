@@ -48,7 +48,7 @@ export function rowSource(
   // Whole answers of the counted rows from a rollup of them, where one holds the groups.
   const exact = exactRollupSource(ds, plan, plan.dimensions, needed, measures, fields, o, params, dialect);
   if (exact) return exact;
-  const counted = countedSegmentsSource(ds, plan, plan.dimensions, needed, measures, fields, o, params, dialect, ['day', 'month']);
+  const counted = countedSegmentsSource(ds, plan, plan.dimensions, needed, measures, fields, o, params, dialect, ['day', 'month'], plan.dimensions.length === 0);
   if (counted) return counted;
   const catalog = ds.catalog;
   const cols = filterColumns(plan.filter, fields);

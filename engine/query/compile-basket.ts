@@ -17,24 +17,32 @@ import { ident, sqlInteger } from '../sql.ts';
 import type { BasketPlan } from './nodes.ts';
 import { JoinSet, fieldAt, readPath, readWith } from './paths.ts';
 import { windowSql } from './segments.ts';
+import { storedPairsCtes } from './basket-pairs.ts';
+import type { CompileOptions } from './compile-options.ts';
 
 /** The output columns of a basket plan's rows, beside its labels. */
 export const BASKET_COLUMNS = ['item', 'together', 'support', 'confidence', 'lift'] as const;
 
-export function compileBasket(plan: BasketPlan, ds: DatasetDef, fields: ReadonlyMap<string, FieldDef>, params: Params, dialect: Dialect): string {
+export function compileBasket(plan: BasketPlan, ds: DatasetDef, fields: ReadonlyMap<string, FieldDef>, params: Params, dialect: Dialect, o: CompileOptions = { rollups: false }): string {
   const catalog = ds.catalog;
-  const joins = new JoinSet();
-  const basis = readPath(fields, plan.basis, 'f', joins, params, dialect);
-  const item = readPath(fields, plan.item, 'f', joins, params, dialect);
-  const conds = [
-    windowSql(`f.${ident(catalog.fact.time)}`, plan.window, params),
-    ...(plan.filter ? [compileFilter(plan.filter, fields, params, (c) => `f.${ident(c)}`, dialect)] : []),
-    // A row with no basket or no item is in no pair.
-    ...[basis, item].filter((r) => r.nullable).map((r) => `${r.sql} IS NOT NULL`),
-  ];
   const x = params.add(plan.of, fieldAt(fields, plan.item).sqlType);
   const min = params.add(plan.minTogether, 'BIGINT');
   const limit = params.add(plan.limit, 'BIGINT');
+  // Over all time of the counted rows: stored pairs, no line read (basket-pairs.ts). Else
+  // the window's lines (their parameters bound only then: an unused one is an error).
+  const stored = storedPairsCtes(plan, ds, fields, o, x, min, limit);
+  const linesSql = () => {
+    const joins = new JoinSet();
+    const basis = readPath(fields, plan.basis, 'f', joins, params, dialect);
+    const item = readPath(fields, plan.item, 'f', joins, params, dialect);
+    const conds = [
+      windowSql(`f.${ident(catalog.fact.time)}`, plan.window, params),
+      ...(plan.filter ? [compileFilter(plan.filter, fields, params, (c) => `f.${ident(c)}`, dialect)] : []),
+      // A row with no basket or no item is in no pair.
+      ...[basis, item].filter((r) => r.nullable).map((r) => `${r.sql} IS NOT NULL`),
+    ];
+    return `SELECT ${basis.sql} AS k, ${item.sql} AS i FROM ${ident(catalog.fact.name)} f ${joins.sql} WHERE ${conds.join(' AND ')}`;
+  };
   const k = sqlInteger(10 ** plan.decimals);
   const int = (e: string) => dialect.cast(e, 'HUGEINT');
   /** num / den (positive integers) scaled by 10^decimals, rounded half away from zero. */
@@ -50,8 +58,8 @@ export function compileBasket(plan: BasketPlan, ds: DatasetDef, fields: Readonly
     }, labelJoins, params, dialect),
   );
   const order = (a: string) => `${a}together DESC, ${a}lift DESC, ${a}i ASC`;
-  return `WITH lines AS${dialect.cteHint('reused')} (
-  SELECT ${basis.sql} AS k, ${item.sql} AS i FROM ${ident(catalog.fact.name)} f ${joins.sql} WHERE ${conds.join(' AND ')}
+  const head = stored ?? `lines AS${dialect.cteHint('reused')} (
+  ${linesSql()}
 ), holding AS (
   SELECT DISTINCT k FROM lines WHERE i = ${x}
 ), co AS (
@@ -64,7 +72,8 @@ export function compileBasket(plan: BasketPlan, ds: DatasetDef, fields: Readonly
   SELECT i, count(*) AS with_i FROM (SELECT DISTINCT k, i FROM lines WHERE i IN (SELECT i FROM candidates)) GROUP BY i
 ), totals AS (
   SELECT (SELECT count(DISTINCT k) FROM lines) AS baskets, (SELECT count(*) FROM holding) AS with_x
-), out AS (
+)`;
+  return `WITH ${head}, out AS (
   SELECT ${dialect.keepName('c.i', 'i')}, ${dialect.keepName('c.together', 'together')}, ${ratio('c.together', 'totals.baskets')} AS support, ${ratio('c.together', 'totals.with_x')} AS confidence,
     ${ratio(`${int('c.together')} * ${int('totals.baskets')}`, `${int('totals.with_x')} * ${int('sizes.with_i')}`)} AS lift
   FROM candidates c JOIN sizes ON sizes.i = c.i CROSS JOIN totals

@@ -21,6 +21,14 @@ export interface CompileOptions {
   /** The rollup tables the snapshot holds (an import builds only the grains that pay,
    *  data/rollup-choice.ts); absent: every declared one. */
   readonly rollupTables?: ReadonlySet<string> | undefined;
+  /** The rollups whose rows the snapshot also holds copied into their RollupDef.copyTo
+   *  table; absent: none. */
+  readonly rollupCopies?: ReadonlySet<string> | undefined;
+  /** The day sets (catalog.daySets) the snapshot holds, each with the key range its bits
+   *  span; absent: none. */
+  readonly daySets?: Readonly<Record<string, { readonly min: number; readonly max: number }>> | undefined;
+  /** The basket pairs tables (catalog.pairs) the snapshot holds; absent: none. */
+  readonly pairTables?: ReadonlySet<string> | undefined;
   /** The distinct-set tables the snapshot holds (DistinctSetDef.month/day); absent: those
    *  of every set with an id range. */
   readonly setTables?: ReadonlySet<string> | undefined;

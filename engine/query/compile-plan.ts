@@ -53,7 +53,7 @@ export function compilePlan(plan: Plan, ds: DatasetDef, fields: ReadonlyMap<stri
       // Its parts are statements of their own, compiled and run one by one (runner.ts).
       throw new Error('a bundle plan has no one statement: compile its parts');
     case 'basket':
-      return { sql: compileBasket({ ...plan, filter: countedFilter(ds, plan.filter) }, ds, fields, params, dialect), params: params.values };
+      return { sql: compileBasket({ ...plan, filter: countedFilter(ds, plan.filter) }, ds, fields, params, dialect, options), params: params.values };
     case 'cohort':
       // The filter is rooted at the entity's table; the counting rule, at the fact's.
       return { sql: compileCohort(plan, ds, fields, params, dialect, options), params: params.values };

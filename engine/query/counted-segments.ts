@@ -7,14 +7,14 @@
 // count only of a column whose rows share one time (DatasetDef `oneTime`: an order's lines)
 // and where each group is one rollup row per bucket: the rows of different buckets, days
 // and the edges then hold different values, and their counts add up exactly. Pure.
-import type { RollupDef } from '../catalog.ts';
+import type { DaySetDef, RollupDef, RollupWhere } from '../catalog.ts';
 import type { DatasetDef } from '../dataset.ts';
 import type { Dialect } from '../dialect/dialect.ts';
 import type { FieldDef } from '../fields.ts';
 import { compileFilter, filterColumns } from '../filter/compile.ts';
 import type { FilterNode } from '../filter/parse.ts';
 import type { Params } from '../params.ts';
-import { ident } from '../sql.ts';
+import { ident, sqlInteger } from '../sql.ts';
 import type { CompileOptions } from './compile-options.ts';
 import { isCondition, rollupColumn, sameWithin } from './exact-rollup.ts';
 import { aggregateSql } from './measures.ts';
@@ -38,6 +38,32 @@ function rollupPart(ds: DatasetDef, name: string, r: RollupDef, oneRowPerGroup: 
   return rollupColumn(ds, name, r);
 }
 
+/** The day set answering measure `m` (a distinct count of its column) over the rows `w`
+ *  keeps, where the snapshot holds one. */
+function daySetFor(ds: DatasetDef, m: string, w: RollupWhere, o: CompileOptions): DaySetDef | undefined {
+  const def = ds.measures[m];
+  if (def?.kind !== 'count_distinct') return undefined;
+  return (ds.catalog.daySets ?? []).find((d) => d.distinct === def.column && o.daySets?.[d.name] !== undefined && JSON.stringify(d.where) === JSON.stringify(w));
+}
+
+/** A window's distinct count from a day set: the OR of its whole UTC days' bits and of the
+ *  bits of its partial days' rows (read from the fact table under the plan's filter, the
+ *  set's own condition), counted; no rows: 0. A scalar subquery. */
+function daySetSql(ds: DatasetDef, set: DaySetDef, plan: { readonly window: TimeWindow; readonly filter: FilterNode | undefined }, fields: ReadonlyMap<string, FieldDef>, o: CompileOptions, params: Params, dialect: Dialect): string {
+  const range = o.daySets![set.name]!;
+  const col = ident(set.distinct);
+  const bounds = (c: string, s: { from: string | null; to: string | null }) => [
+    ...(s.from === null ? [] : [`${c} >= ${params.add(s.from, 'TIMESTAMP')}`]),
+    ...(s.to === null ? [] : [`${c} < ${params.add(s.to, 'TIMESTAMP')}`]),
+  ];
+  const parts = decompose(plan.window, { day: set }).map((s) => {
+    if (s.source.kind === 'rollup') return `SELECT s.bits FROM ${ident(set.name)} s WHERE ${bounds('s.bucket', s).join(' AND ') || 'true'}`;
+    const conds = [...bounds(`f.${ident(ds.catalog.fact.time)}`, s), `f.${col} IS NOT NULL`, ...(plan.filter ? [compileFilter(plan.filter, fields, params, (c) => `f.${ident(c)}`, dialect)] : [])];
+    return `SELECT bitstring_agg(f.${col}, ${sqlInteger(range.min)}, ${sqlInteger(range.max)}) AS bits FROM ${ident(ds.catalog.fact.name)} f WHERE ${conds.join(' AND ')}`;
+  });
+  return `(SELECT COALESCE(bit_count(bit_or(u.bits)), 0) FROM (\n    ${parts.join('\n    UNION ALL ')}\n  ) u)`;
+}
+
 export function countedSegmentsSource(
   ds: DatasetDef,
   plan: { readonly window: TimeWindow; readonly filter: FilterNode | undefined },
@@ -52,6 +78,9 @@ export function countedSegmentsSource(
   dialect: Dialect,
   /** The grains the caller's buckets are whole in (a series by week: days only). */
   grains: readonly ('day' | 'month')[],
+  /** The caller adds every row up into one answer (no groups, no time buckets): distinct
+   *  counts may then come from day sets (catalog.daySets) over the whole window. */
+  oneAnswer = false,
 ): CountedSource | undefined {
   const catalog = ds.catalog;
   if (o.rollups === false || o.rollupSums !== true) return undefined;
@@ -80,7 +109,14 @@ export function countedSegmentsSource(
     const restColumns = filterColumns({ kind: 'and', children: rest }, fields);
     const holds = (x: RollupDef | undefined) => x === undefined || [...needed, ...restColumns].every((c) => x.columns.includes(c));
     if (!holds(day) || !holds(month)) continue;
-    const reads = measures.map((m) => [day, month].map((x) => (x === undefined ? '' : rollupPart(ds, m, x, oneRowPerGroup(x)))));
+    // Distinct counts that do not add up across buckets, from a day set of the same rows.
+    const sets = new Map(
+      measures.flatMap((m) => {
+        const set = oneAnswer && dimensions.length === 0 && needed.size === 0 && rest.length === 0 ? daySetFor(ds, m, w, o) : undefined;
+        return set ? [[m, set] as const] : [];
+      }),
+    );
+    const reads = measures.map((m) => [day, month].map((x) => (x === undefined ? '' : sets.has(m) ? '' : rollupPart(ds, m, x, oneRowPerGroup(x)))));
     if (reads.some((xs) => xs.some((x) => x === undefined))) continue;
     const segments = decompose(plan.window, { day, month });
     if (!segments.some((s) => s.source.kind === 'rollup')) continue;
@@ -95,15 +131,18 @@ export function countedSegmentsSource(
     const selects = segments.map((s) => {
       if (s.source.kind === 'fact') {
         const conds = [...window(time, s), ...(plan.filter ? [compileFilter(plan.filter, fields, params, (c) => `f.${ident(c)}`, dialect)] : [])];
-        const out = [...cols.map((c) => `f.${c} AS ${c}`), `${dialect.truncate((dayUnit ??= params.add('day', 'VARCHAR')), time)} AS t`, ...measures.map((m, i) => `${aggregateSql(ds, m, 'f', params, dialect)} AS ${part(i)}`)];
+        const out = [...cols.map((c) => `f.${c} AS ${c}`), `${dialect.truncate((dayUnit ??= params.add('day', 'VARCHAR')), time)} AS t`, ...measures.map((m, i) => `${sets.has(m) ? 'NULL' : aggregateSql(ds, m, 'f', params, dialect)} AS ${part(i)}`)];
         return `SELECT ${out.join(', ')} FROM ${ident(catalog.fact.name)} f WHERE ${conds.join(' AND ')} GROUP BY ${[...cols.keys(), cols.length].map((i) => i + 1).join(', ')}`;
       }
       const x = s.source.table === day?.name ? 0 : 1;
       const conds = [...window('r.bucket', s), ...(rest.length ? [compileFilter({ kind: 'and', children: rest }, fields, params, (c) => `r.${ident(c)}`, dialect)] : [])];
-      const out = [...cols.map((c) => `r.${c} AS ${c}`), 'r.bucket AS t', ...measures.map((_, i) => `r.${ident(reads[i]![x]!)} AS ${part(i)}`)];
+      const out = [...cols.map((c) => `r.${c} AS ${c}`), 'r.bucket AS t', ...measures.map((m, i) => `${sets.has(m) ? 'NULL' : `r.${ident(reads[i]![x]!)}`} AS ${part(i)}`)];
       return `SELECT ${out.join(', ')} FROM ${ident(s.source.table)} r WHERE ${conds.join(' AND ') || 'true'}`;
     });
+    const setSql = new Map([...sets].map(([m, set]) => [m, daySetSql(ds, set, plan, fields, o, params, dialect)]));
     const measure = (m: string) => {
+      const fromSet = setSql.get(m);
+      if (fromSet !== undefined) return fromSet;
       const i = measures.indexOf(m);
       if (i < 0) throw new Error(`counted segments: no measure '${m}'`);
       const kind = ds.measures[m]!.kind;

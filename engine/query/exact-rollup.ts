@@ -5,7 +5,7 @@
 // row (the grouped columns, or columns the same within one of them, a product's category
 // for its product): then a group's distinct count is its row's, exactly. Pure.
 import type { Catalog, RollupDef, RollupWhere } from '../catalog.ts';
-import { rollupDistinct, rollupSum, tableDef } from '../catalog.ts';
+import { ROLLUP_FIRST, ROLLUP_LAST, copiedColumn, rollupDistinct, rollupSum, tableDef } from '../catalog.ts';
 import type { DatasetDef } from '../dataset.ts';
 import type { Dialect } from '../dialect/dialect.ts';
 import type { FieldDef } from '../fields.ts';
@@ -123,6 +123,9 @@ export function exactRollupSource(
  *  the column holding it (a rollup's rows are one per key: no aggregate is needed). */
 export interface PerKeyRollup {
   readonly table: string;
+  /** Where the snapshot holds this rollup copied into the rows of a table (RollupDef.copyTo):
+   *  that table, and a measure's copied column. */
+  readonly copy?: { readonly table: string; column(measure: string): string; time(which: 'first' | 'last'): string } | undefined;
   read(measure: string): string;
   column(measure: string): string;
 }
@@ -143,7 +146,8 @@ export function perKeyRollup(ds: DatasetDef, key: string, measures: readonly str
     if (!rows || !r.columns.includes(key) || !r.columns.every((c) => same.has(c)) || (times && r.times !== true)) continue;
     const reads = new Map(measures.map((m) => [m, measureRead(ds, m, r, dialect)]));
     if ([...reads.values()].some((x) => x === undefined)) continue;
-    return { table: r.name, read: (m) => reads.get(m)!, column: (m) => `f.${ident(rollupColumn(ds, m, r)!)}` };
+    const copy = r.copyTo !== undefined && o.rollupCopies?.has(r.name) ? { table: r.copyTo, column: (m: string) => copiedColumn(r.name, rollupColumn(ds, m, r)!), time: (w: 'first' | 'last') => copiedColumn(r.name, w === 'first' ? ROLLUP_FIRST : ROLLUP_LAST) } : undefined;
+    return { table: r.name, read: (m) => reads.get(m)!, column: (m) => `f.${ident(rollupColumn(ds, m, r)!)}`, copy };
   }
   return undefined;
 }

@@ -66,6 +66,9 @@ export interface RowMeasureSql {
   select(keys: string | undefined, everyKey?: boolean): string;
   /** A figure's value read from the CTE's row at `alias` (no row: zero, or null). */
   value(name: string, alias: string): string;
+  /** Where the listed table's rows hold the figures themselves (a copied rollup): a
+   *  figure's value read on the listed row at `alias`, with no CTE or join. */
+  readonly rowValue?: ((name: string, alias: string) => string) | undefined;
   /** Whether a name is a figure's. */
   has(name: string): boolean;
   /** The conditions, ANDed, over the figures as `read` reads them ('' when none). */
@@ -108,20 +111,38 @@ export function rowMeasureSql(m: RowMeasures, table: string, ds: DatasetDef, fac
     return `${read(c.name)} ${OPS[c.op]} ${bound}`;
   };
 
+  // All time, counted rows, a key the fact table holds: one rollup row per key.
+  const keyField = factFields.get(m.via)?.storage;
+  const keyColumn = keyField && keyField.hops.length === 0 && keyField.value.kind === 'column' ? keyField.value.column : undefined;
+  // A key whose rows share one time (an order's lines take the order's): its rows are
+  // all in the window or none, as its first instant is.
+  const ownTime = catalog.fact.columns.find((c) => c.name === catalog.fact.time)?.path.startsWith(`${m.via}__`) === true;
+  const all = holdsAll(m.window, o.span);
+  const rollup = keyColumn !== undefined && ((m.counted && all) || ownTime) ? perKeyRollup(ds, keyColumn, parts, times.length > 0 || !all, factFields, o, dialect, m.counted) : undefined;
+  // The rollup copied into the listed rows (RollupDef.copyTo): figures read on the row, no
+  // join; outside the window (its first instant) a key has no figures, as the CTE reads it.
+  const copy = rollup?.copy?.table === table ? rollup.copy : undefined;
+  const rowValue = copy
+    ? (name: string, alias: string): string => {
+        const on = (c: string) => `${alias}.${ident(c)}`;
+        const inWindow = (v: string) => (all ? v : `CASE WHEN ${windowSql(on(copy.time('first')), m.window, params)} THEN ${v} END`);
+        const x = figure(name);
+        if ('time' in x) return inWindow(on(copy.time(x.time)));
+        const read = (p: string) => {
+          const v = inWindow(on(copy.column(p)));
+          return zeroWhenEmpty(ds, p) ? `COALESCE(${v}, 0)` : v;
+        };
+        return ds.measures[x.measure]!.kind === 'ratio' ? ratioSql(ds, x.measure, read, dialect) : read(x.measure);
+      }
+    : undefined;
+
   return {
     names: m.measures.map((x) => x.name),
     has: (name) => byName.has(name),
     value,
     having: (read) => m.having.map((c) => condition(c, read)).join(' AND '),
+    rowValue,
     select(keys, everyKey = false) {
-      // All time, counted rows, a key the fact table holds: one rollup row per key.
-      const keyField = factFields.get(m.via)?.storage;
-      const keyColumn = keyField && keyField.hops.length === 0 && keyField.value.kind === 'column' ? keyField.value.column : undefined;
-      // A key whose rows share one time (an order's lines take the order's): its rows are
-      // all in the window or none, as its first instant is.
-      const ownTime = catalog.fact.columns.find((c) => c.name === catalog.fact.time)?.path.startsWith(`${m.via}__`) === true;
-      const all = holdsAll(m.window, o.span);
-      const rollup = keyColumn !== undefined && ((m.counted && all) || ownTime) ? perKeyRollup(ds, keyColumn, parts, times.length > 0 || !all, factFields, o, dialect, m.counted) : undefined;
       if (rollup && keyColumn !== undefined) {
         const k = `f.${ident(keyColumn)}`;
         // Its rows are one per key: read as they are, no grouping (2.5M orders: a hash

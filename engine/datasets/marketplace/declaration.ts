@@ -148,13 +148,26 @@ export const marketplaceCatalog: Catalog = {
     // Every order's own figures, whatever its status (the orders list's units and total,
     // and its `min_items` condition): one row per order, read for any window (an order's
     // lines share its time, `first_time`). Not a counted rollup: no condition.
-    [{ name: 'rollup_order_all', grain: 'all', columns: ['order_id'], sums: ['quantity', 'line_total'], times: true }],
+    // Copied into the `order` rows too (`copyTo`): the list over `min_items` filters, counts
+    // and pages the orders on their own columns, with no join of 2.5M rows to 2.5M.
+    [{ name: 'rollup_order_all', grain: 'all', columns: ['order_id'], sums: ['quantity', 'line_total'], times: true, copyTo: 'order' }],
     // Cohorts: per customer and month (the (customer, bucket) figures of a cohort by month
     // in UTC; built where it shrinks the fact table 3x, data/rollup-choice.ts).
     [{ name: 'rollup_counted_customer_month', grain: 'month', columns: ['customer_id'], where: { column: 'status', in: COUNTED }, sums: ['quantity', 'line_total'], distinct: ['order_id'] }],
     [{ name: 'rollup_counted_customer_all', grain: 'all', columns: ['customer_id'], where: { column: 'status', in: COUNTED }, sums: ['quantity', 'line_total'], distinct: ['order_id'], times: true }],
   ],
   distinctSets: [],
+  // A window's distinct buyers and products (the summary of the last 30 days): per UTC day,
+  // the counted lines' customers and products as bitstrings (125,000 and 50,000 bits a
+  // day), OR-ed over the window's whole days with the edge days' rows (counted-segments.ts).
+  daySets: [
+    { name: 'set_counted_customer_day', distinct: 'customer_id', ids: 'customer', where: { column: 'status', in: COUNTED } },
+    { name: 'set_counted_product_day', distinct: 'product_id', ids: 'product', where: { column: 'status', in: COUNTED } },
+  ],
+  // Also bought by order over all time: every ordered pair of products in one counted
+  // order, with the number of orders holding both (basket-pairs.ts); by customer the pairs
+  // would be ~25 times as many, not stored.
+  pairs: [{ name: 'pairs_counted_order_product', basket: 'order_id', item: 'product_id', where: { column: 'status', in: COUNTED } }],
   firstSeen: [],
 };
 
