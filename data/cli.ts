@@ -66,6 +66,13 @@ export function folder(value: string): string {
   return value;
 }
 
+/** An option value that is an amount of memory as DuckDB reads it: a number and a unit
+ *  ('8GB', '512MiB'); checked here so that a typo is a usage error, not a failed run. */
+export function memorySize(value: string): string {
+  if (!/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i.test(value.trim())) throw new InvalidArgumentError('Expected an amount of memory, such as 8GB or 512MiB.');
+  return value.trim();
+}
+
 /** An option value that must be an ISO 8601 date or instant. */
 export function isoDate(value: string): Date {
   const d = new Date(value);

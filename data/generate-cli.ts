@@ -4,7 +4,7 @@ import { generate } from './generate.ts';
 import { generateMarketplace } from './marketplace/generate.ts';
 import { DEFAULT_PERIODS, generateMembers } from './members/generate.ts';
 import { startOfUtcDay } from './dates.ts';
-import { command, folder, integer, isoDate, parse, positiveInteger, run, usageError } from './cli.ts';
+import { command, folder, integer, isoDate, memorySize, parse, positiveInteger, run, usageError } from './cli.ts';
 import { Option } from 'commander';
 import { SHAPES, SHAPE_SUMMARY } from './dimensions.ts';
 import type { Shape } from './dimensions.ts';
@@ -19,6 +19,7 @@ const program = command(
     'the marketplace (category, customer, product, order, order_item), or the members (member, activity_period).',
   [
     'npm run generate -- --views 10000000 --seed 7 --out data/generated --end 2026-11-01',
+    'npm run generate -- --views 100000000 --memory-limit 8GB --out /tmp/views-100m',
     'npm run generate -- --dataset marketplace --orders 1000000 --seed 7',
     'npm run generate -- --dataset members --members 1000000 --periods 3 --seed 7',
   ],
@@ -33,15 +34,16 @@ const program = command(
   .option('--seed <n>', 'random seed (an integer): the same seed and end give the same bytes', integer, 42)
   .option('--out <dir>', 'folder to write the Parquet files into (made if missing)', folder, 'data/generated')
   .option('--end <date>', 'ISO 8601 instant the views, orders or periods end before (default: midnight UTC today)', isoDate)
-  .addOption(new Option('--shape <shape>', `blog: how the traffic is spread: skewed (${SHAPE_SUMMARY.skewed}) or uniform (${SHAPE_SUMMARY.uniform})`).choices(SHAPES).default('skewed'));
+  .addOption(new Option('--shape <shape>', `blog: how the traffic is spread: skewed (${SHAPE_SUMMARY.skewed}) or uniform (${SHAPE_SUMMARY.uniform})`).choices(SHAPES).default('skewed'))
+  .option('--memory-limit <size>', "blog: DuckDB's memory limit (8GB, 512MiB); beyond it the views' sort spills to disk in --out (default: DuckDB's, 80% of the memory)", memorySize);
 parse(program);
-const o = program.opts<{ dataset: DatasetName; views: number; orders: number; members: number; periods: number; seed: number; out: string; end?: Date; shape: Shape }>();
+const o = program.opts<{ dataset: DatasetName; views: number; orders: number; members: number; periods: number; seed: number; out: string; end?: Date; shape: Shape; memoryLimit?: string }>();
 const given = (name: string) => program.getOptionValueSource(name) === 'cli';
 // An option of the other data set is a mistake, not something to ignore silently.
-const OWN: Readonly<Record<DatasetName, readonly string[]>> = { blog: ['views', 'shape'], marketplace: ['orders'], members: ['members', 'periods'] };
+const OWN: Readonly<Record<DatasetName, readonly string[]>> = { blog: ['views', 'shape', 'memoryLimit'], marketplace: ['orders'], members: ['members', 'periods'] };
 const foreign = Object.entries(OWN).flatMap(([d, names]) => (d === o.dataset ? [] : names));
 if (o.periods < 0) usageError(program, `option '--periods <n>' must be 0 or more, got ${o.periods}`);
-for (const name of foreign) if (given(name)) usageError(program, `option '--${name}' does not apply to --dataset ${o.dataset}`);
+for (const name of foreign) if (given(name)) usageError(program, `option '--${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}' does not apply to --dataset ${o.dataset}`);
 
 await run(async (progress) => {
   const end = o.end ?? startOfUtcDay(new Date());
@@ -66,7 +68,7 @@ await run(async (progress) => {
     );
     return;
   }
-  const result = await generate({ views: o.views, seed: o.seed, out: o.out, end, shape: o.shape, progress });
+  const result = await generate({ views: o.views, seed: o.seed, out: o.out, end, shape: o.shape, memoryLimit: o.memoryLimit, progress });
   progress.stop();
   const s = result.sizes;
   console.log(`generated ${o.views} views (${o.shape}), ${s.blogs} blogs, ${s.users} users, ${s.countries} countries into ${o.out} in ${secs()} s (peak RSS ${rss()} MiB)`);

@@ -23,6 +23,9 @@ export interface GenerateOptions {
   readonly shape?: Shape | undefined;
   /** Told of each step: the small tables, the views, each file written (rows). */
   readonly progress?: Progress;
+  /** DuckDB's memory limit ('8GB'; default DuckDB's, 80% of the machine's memory): beyond
+   *  it the views' sort spills to a folder in `out`, removed at the end. */
+  readonly memoryLimit?: string | undefined;
 }
 
 export interface GenerateResult {
@@ -92,7 +95,11 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
   // Made in JavaScript in one go: no count to show while it runs, the rows once it is done.
   progress.phase('making countries, users and blogs');
   const dims = makeDimensions(sizes, options.seed, shape);
-  const db = await Database.open(':memory:', { connections: 1 });
+  mkdirSync(options.out, { recursive: true });
+  // Spilled sort runs go beside the output, not into the working folder (DuckDB's default
+  // for ':memory:'), and are removed with the database.
+  const spill = join(options.out, '.generate.tmp');
+  const db = await Database.open(':memory:', { connections: 1, tempDirectory: spill, ...(options.memoryLimit ? { memoryLimit: options.memoryLimit } : {}) });
   const end = options.end.toISOString().replace('T', ' ').replace('Z', '');
   const bind = bindNamed;
   try {
@@ -121,7 +128,6 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
     await db.query(viewsText, viewsParams);
     progress.tick(options.views);
 
-    mkdirSync(options.out, { recursive: true });
     const files: string[] = [];
     const rows: Record<string, number> = { country: dims.country.length, user: sizes.users, blog: sizes.blogs, blog_view: options.views };
     for (const table of ['country', 'user', 'blog', 'blog_view']) {
@@ -141,5 +147,6 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
     return { sizes, views: options.views, files };
   } finally {
     db.close();
+    rmSync(spill, { recursive: true, force: true });
   }
 }

@@ -5,7 +5,7 @@ import { clickhouseDatabase, loadConfig } from '../server/config.ts';
 import { ClickHouse } from '../engine/clickhouse/backend.ts';
 import { importSnapshot } from './import.ts';
 import { importToClickHouse } from './clickhouse-load.ts';
-import { command, parse, run } from './cli.ts';
+import { command, memorySize, parse, run, usageError } from './cli.ts';
 
 const program = command(
   'npm run import --',
@@ -13,6 +13,7 @@ const program = command(
   [
     'npm run import -- data/generated',
     'npm run import -- ./exports/csv --db /srv/analytics.duckdb',
+    'npm run import -- /tmp/views-100m --db /tmp/views-100m.duckdb --memory-limit 8GB',
     'npm run import -- ./old-service.sql',
     'npm run import -- postgres://postgres@127.0.0.1:5432/test --schema public',
     'npm run import -- data/generated-marketplace --dataset marketplace',
@@ -24,6 +25,7 @@ const program = command(
   .addOption(new Option('--dataset <name>', 'the dataset SOURCE holds').choices(Object.keys(DATASETS)).default('blog'))
   .option('--db <path>', 'the snapshot file to write (default: the blog\'s $ANALYTICS_DB, else data/analytics.duckdb; another dataset\'s <name>.duckdb in $DATA_DIR, else in data/)')
   .option('--schema <name>', 'the schema of a postgres:// source', 'public')
+  .option('--memory-limit <size>', "DuckDB's memory limit while importing (8GB, 512MiB); beyond it sorts spill to disk beside --db (default: DuckDB's, 80% of the memory)", memorySize)
   .addOption(
     new Option('--to <backend>', 'where the data go: a DuckDB snapshot file (--db), or ClickHouse ($CLICKHOUSE_URL, else chdb in this process; $CLICKHOUSE_DATABASE, $CLICKHOUSE_CLUSTER)')
       .choices(['duckdb', 'clickhouse'])
@@ -31,7 +33,8 @@ const program = command(
   );
 parse(program);
 const source = program.args[0]!;
-const o = program.opts<{ dataset: string; db?: string; schema: string; to: 'duckdb' | 'clickhouse' }>();
+const o = program.opts<{ dataset: string; db?: string; schema: string; to: 'duckdb' | 'clickhouse'; memoryLimit?: string }>();
+if (o.to === 'clickhouse' && o.memoryLimit) usageError(program, "option '--memory-limit' is DuckDB's: it does not apply to --to clickhouse");
 
 // One line a person can act on; the stack (DEBUG=1) only for whoever debugs the importer.
 await run(
@@ -55,7 +58,7 @@ await run(
     }
     const dbPath = o.db ?? loadConfig().snapshots.find((s) => s.dataset === dataset.name)!.path;
     const t0 = performance.now();
-    const meta = await importSnapshot({ source, dbPath, schema: o.schema, dataset, progress });
+    const meta = await importSnapshot({ source, dbPath, schema: o.schema, dataset, progress, memoryLimit: o.memoryLimit });
     progress.stop();
     const secs = (performance.now() - t0) / 1000;
     const counts = Object.entries(meta.rows).map(([t, n]) => `${t} ${n}`).join(', ');

@@ -47,6 +47,9 @@ export interface ImportOptions {
   readonly onStep?: (step: LayoutStep, ms: number) => void;
   /** Fact rows below which every rollup is built (default rollup-choice.ts's MIN_ROWS). */
   readonly chooseRollupsFrom?: number;
+  /** DuckDB's memory limit while importing ('8GB'; default DuckDB's, 80% of the machine's
+   *  memory): beyond it sorts and joins spill beside the new snapshot (`<tmp>.tmp`). */
+  readonly memoryLimit?: string | undefined;
 }
 
 /** The steps an import reports after loading, by the part of the layout they build. */
@@ -122,7 +125,7 @@ export async function importSnapshot(options: ImportOptions): Promise<SnapshotMe
     rmSync(`${tmp}.wal`, { force: true });
   };
   const started = Date.now();
-  let db: Database | undefined = await Database.open(tmp, { connections: 1 });
+  let db: Database | undefined = await Database.open(tmp, { connections: 1, ...(options.memoryLimit ? { memoryLimit: options.memoryLimit } : {}) });
   try {
     const sources = await sourceTables(db, catalog, kind, options, workDir);
     const synthetic = kind === 'parquet' && (await anySynthetic(db, sources.map((s) => s.origin)));

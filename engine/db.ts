@@ -31,6 +31,9 @@ export interface OpenOptions {
   readonly readOnly?: boolean;
   /** DuckDB's memory limit, e.g. '1GB'. */
   readonly memoryLimit?: string;
+  /** Where DuckDB spills what does not fit under the memory limit (default: DuckDB's own,
+   *  `<file>.tmp` beside a file, `.tmp` in the working folder for ':memory:'). */
+  readonly tempDirectory?: string;
   /** DuckDB worker threads for this instance; default: DuckDB's own (the core count). */
   readonly threads?: number;
   /** Connections handed out concurrently. */
@@ -124,6 +127,7 @@ export class Database {
     if (options.readOnly) config['access_mode'] = 'READ_ONLY';
     if (options.threads) config['threads'] = String(options.threads);
     if (options.memoryLimit) config['memory_limit'] = options.memoryLimit;
+    if (options.tempDirectory) config['temp_directory'] = options.tempDirectory;
     // Group keys are dense integer ids: up to 2^20 of them (viewers, blogs) are grouped in a
     // perfect hash table indexed by the id, which halves the time of a per-viewer grouping
     // against DuckDB's default of 2^12 (measured at 10M views).

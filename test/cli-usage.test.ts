@@ -33,8 +33,8 @@ function expectUsageError(r: CliResult, usage: string, ...named: string[]): void
 
 describe('--help', () => {
   it.each([
-    [GENERATE, ['--views <n>', '(default: 1000000)', '--seed <n>', '(default: 42)', '--out <dir>', '(default: "data/generated")', '--end <date>', '--shape <shape>', '"skewed", "uniform"', 'npm run generate -- --views']],
-    [IMPORT, ['<source>', '--db <path>', 'data/analytics.duckdb', '--schema <name>', '(default: "public")', 'npm run import -- data/generated']],
+    [GENERATE, ['--views <n>', '(default: 1000000)', '--seed <n>', '(default: 42)', '--out <dir>', '(default: "data/generated")', '--end <date>', '--shape <shape>', '"skewed", "uniform"', '--memory-limit <size>', 'npm run generate -- --views']],
+    [IMPORT, ['<source>', '--db <path>', 'data/analytics.duckdb', '--schema <name>', '(default: "public")', '--memory-limit <size>', 'npm run import -- data/generated']],
     [BENCH, ['--views <n>', '(default: 1000000)', '--shape <shape>', '"skewed", "uniform", "both"', '--quick', '--no-pg', '--readme', 'npm run bench -- --views', '--dataset <name>', '--orders <n>', 'npm run bench -- --dataset marketplace --orders']],
   ])('%s lists every option, its default and an example; exit 0', async (script, wanted) => {
     const r = await runCli(script, ['--help'], NO_DEBUG);
@@ -64,6 +64,9 @@ describe('a wrong command line: one line, the usage, exit 2', () => {
     [['--dataset', 'marketplace', '--views', '5'], ["'--views'", 'does not apply', 'marketplace']],
     [['--orders', '5'], ["'--orders'", 'does not apply', 'blog']],
     [['--dataset', 'marketplace', '--orders', '0'], ['--orders', "'0'", 'positive integer']],
+    [['--memory-limit', '8XB'], ['--memory-limit', "'8XB'", 'amount of memory']],
+    [['--memory-limit', 'lots'], ['--memory-limit', "'lots'", 'amount of memory']],
+    [['--dataset', 'members', '--memory-limit', '1GB'], ["'--memory-limit'", 'does not apply', 'members']],
   ])('generate %j', async (args, named) => {
     expectUsageError(await runCli(GENERATE, args, NO_DEBUG), gen, ...named);
   });
@@ -76,6 +79,8 @@ describe('a wrong command line: one line, the usage, exit 2', () => {
     expectUsageError(await runCli(IMPORT, [dir.path, '--database', 'x.duckdb'], NO_DEBUG), imp, "unknown option '--database'");
     expectUsageError(await runCli(IMPORT, [dir.path, dir.path], NO_DEBUG), imp, 'too many arguments');
     expectUsageError(await runCli(IMPORT, [dir.path, '--dataset', 'shop'], NO_DEBUG), imp, "'shop' is invalid", 'blog, marketplace, members');
+    expectUsageError(await runCli(IMPORT, [dir.path, '--memory-limit', '8'], NO_DEBUG), imp, '--memory-limit', "'8'", 'amount of memory');
+    expectUsageError(await runCli(IMPORT, [dir.path, '--to', 'clickhouse', '--memory-limit', '8GB'], NO_DEBUG), imp, '--memory-limit', 'does not apply', 'clickhouse');
   });
 
   const bench = 'npm run bench -- [options]';

@@ -17,6 +17,8 @@ beforeAll(async () => {
   await generate({ views: VIEWS, seed: 11, out: join(dir.path, 'a'), end: END });
   await generate({ views: VIEWS, seed: 11, out: join(dir.path, 'b'), end: END });
   await generate({ views: VIEWS, seed: 12, out: join(dir.path, 'c'), end: END });
+  // Under a memory limit (100M views are generated so: the sort spills to disk).
+  await generate({ views: VIEWS, seed: 11, out: join(dir.path, 'd'), end: END, memoryLimit: '64MB' });
   db = await Database.open(':memory:');
 });
 afterAll(() => db?.close());
@@ -29,6 +31,13 @@ describe('generator', () => {
   it('is deterministic for a seed: the same bytes', () => {
     for (const t of ['country', 'user', 'blog', 'blog_view']) {
       expect(readFileSync(file('a', t)).equals(readFileSync(file('b', t))), t).toBe(true);
+    }
+  });
+
+  it('gives the same bytes under a memory limit, and leaves no spill folder behind', () => {
+    expect(readdirSync(join(dir.path, 'd')).sort()).toEqual(['blog.parquet', 'blog_view.parquet', 'country.parquet', 'user.parquet']);
+    for (const t of ['country', 'user', 'blog', 'blog_view']) {
+      expect(readFileSync(file('a', t)).equals(readFileSync(file('d', t))), t).toBe(true);
     }
   });
 
