@@ -64,6 +64,10 @@ function daySetSql(ds: DatasetDef, set: DaySetDef, plan: { readonly window: Time
   return `(SELECT COALESCE(bit_count(bit_or(u.bits)), 0) FROM (\n    ${parts.join('\n    UNION ALL ')}\n  ) u)`;
 }
 
+const missing = (m: string): never => {
+  throw new Error(`counted segments: no measure '${m}'`);
+};
+
 export function countedSegmentsSource(
   ds: DatasetDef,
   plan: { readonly window: TimeWindow; readonly filter: FilterNode | undefined },
@@ -120,6 +124,11 @@ export function countedSegmentsSource(
     if (reads.some((xs) => xs.some((x) => x === undefined))) continue;
     const segments = decompose(plan.window, { day, month });
     if (!segments.some((s) => s.source.kind === 'rollup')) continue;
+    const setSql = new Map([...sets].map(([m, set]) => [m, daySetSql(ds, set, plan, fields, o, params, dialect)]));
+    // Every measure from a day set: each is one value over the whole window, read from a
+    // single row (read beside the segments' rows, with no sum to fold them into one, the
+    // answer would be a row per segment row, and no row at all in an empty window).
+    if (sets.size === measures.length) return { from: '(SELECT 1 AS one) f', measure: (m) => setSql.get(m) ?? missing(m) };
     const cols = [...needed].map((c) => ident(c));
     // Bound only where a fact segment reads it (an unused parameter is an error).
     let dayUnit: string | undefined;
@@ -139,12 +148,11 @@ export function countedSegmentsSource(
       const out = [...cols.map((c) => `r.${c} AS ${c}`), 'r.bucket AS t', ...measures.map((m, i) => `${sets.has(m) ? 'NULL' : `r.${ident(reads[i]![x]!)}`} AS ${part(i)}`)];
       return `SELECT ${out.join(', ')} FROM ${ident(s.source.table)} r WHERE ${conds.join(' AND ') || 'true'}`;
     });
-    const setSql = new Map([...sets].map(([m, set]) => [m, daySetSql(ds, set, plan, fields, o, params, dialect)]));
     const measure = (m: string) => {
       const fromSet = setSql.get(m);
       if (fromSet !== undefined) return fromSet;
       const i = measures.indexOf(m);
-      if (i < 0) throw new Error(`counted segments: no measure '${m}'`);
+      if (i < 0) return missing(m);
       const kind = ds.measures[m]!.kind;
       return kind === 'sum' ? `COALESCE(sum(f.${part(i)}), 0)` : `COALESCE(${dialect.cast(`sum(f.${part(i)})`, 'BIGINT')}, 0)`;
     };
