@@ -55,20 +55,18 @@ export function levelCtes(def: IntervalsDef, src: ActivitySources, utc: boolean,
   FROM ${ident(def.levels!)} v WHERE ${col(c.t)} > ${ws} AND ${col(c.t)} < ${we}
   UNION ALL SELECT ${ws}, 1, NULL, n, n FROM l0 WHERE n > 0
 )`,
-    // An event's bucket: the last bucket start at or before it. That is the start of its
-    // wall-clock tick, unless the clocks went back and the tick began before they did: then
-    // the last bucket start before they went back (a bucket holds the hour repeated).
+    // An event's bucket: the last bucket start at or before it (an ASOF join on instants).
+    // Where the clocks go back, the hour repeated is in the bucket that began before they
+    // did; an event's wall-clock tick may then lie outside the window's ticks (before the
+    // first, after the last), so the bucket is not found by its tick. In UTC it is.
     ...(utc
       ? [`eb AS (
   SELECT ${tick('t')} AS b, t, d, pe, level, n FROM ev
 )`]
       : [
-          `sg AS (
-  SELECT g.a, g.b, g.o, (SELECT max(bs) FROM bk WHERE bs < g.a) AS before FROM segs g
-)`,
           `eb AS (
-  SELECT CASE WHEN bk.bs < g.a AND g.before IS NOT NULL THEN greatest(bk.bs, g.before) ELSE bk.bs END AS b, ev.t, ev.d, ev.pe, ev.level, ev.n
-  FROM ev JOIN sg g ON g.a <= ev.t AND g.b > ev.t JOIN bk ON bk.w = ${tick('ev.t + g.o')}
+  SELECT k.bs AS b, ev.t, ev.d, ev.pe, ev.level, ev.n
+  FROM ev ASOF JOIN (SELECT DISTINCT bs FROM bk) k ON ev.t >= k.bs
 )`,
         ]),
     // Per bucket with events: the level after the changes at its start, the most inside it,
