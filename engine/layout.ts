@@ -1,12 +1,10 @@
 // The snapshot's physical layout, compiled from the catalog: the SQL that turns validated
 // staging tables into the tables queries read. Pure: returns statements, runs nothing.
-import type { Catalog, FactColumnDef, RollupDef } from './catalog.ts';
-import { ROLLUP_FIRST, ROLLUP_LAST, copiedColumn, rollupDistinct, rollupSum, tableDef, tableKey } from './catalog.ts';
-import { ident, sqlDeclaredText, sqlInteger } from './sql.ts';
+import type { Catalog, FactColumnDef } from './catalog.ts';
+import { tableDef, tableKey } from './catalog.ts';
+import { ident, sqlInteger } from './sql.ts';
 import { intervalsLayout } from './layout-intervals.ts';
-import { compileExpr } from './expr.ts';
-import { Params } from './params.ts';
-import { duckdb } from './dialect/duckdb.ts';
+import { rollupStatements, rollupWhereSql } from './layout-rollups.ts';
 
 /** What the layout needs to know of the staged data. */
 export interface LayoutFacts {
@@ -102,76 +100,6 @@ export interface LayoutStep {
   readonly sql: string;
 }
 
-const GRAINS: readonly RollupDef['grain'][] = ['day', 'month', 'all'];
-
-/** A summed column's value on a fact row: the fact column, or a computed column of the
- *  root (a line's amount) as its expression over the fact columns holding its inputs. */
-export function summedValueSql(catalog: Catalog, c: string): string {
-  if (catalog.fact.columns.some((x) => x.name === c)) return ident(c);
-  const root = tableDef(catalog, catalog.root);
-  const k = root.computed?.find((x) => x.name === c);
-  if (!k) throw new Error(`rollup sum: '${c}' is neither a fact column nor a computed column of ${root.name}`);
-  const factByPath = new Map(catalog.fact.columns.map((x) => [x.path, x.name]));
-  const factColumn = (col: string) => {
-    const f = factByPath.get(root.relations.find((r) => r.column === col)?.name ?? col);
-    if (!f) throw new Error(`rollup sum: ${root.name}.${col} is not in the fact table`);
-    return ident(f);
-  };
-  // Layout statements bind nothing: an expression with a literal is not summed in a rollup.
-  const params = new Params();
-  const sql = compileExpr(k.expr, factColumn, params, duckdb);
-  if (params.values.length) throw new Error(`rollup sum: computed column '${c}' has a literal`);
-  return sql;
-}
-
-/** A rollup's row condition as SQL over the fact table (its values are declared text). */
-export const rollupWhereSql = (w: NonNullable<RollupDef['where']>): string => `${ident(w.column)} IN (${w.in.map(sqlDeclaredText).join(', ')})`;
-
-const sameWhere = (a: RollupDef, b: RollupDef): boolean => JSON.stringify(a.where ?? null) === JSON.stringify(b.where ?? null);
-
-/** The statement building rollup `r`, from the finer rollup `from` of its family where one
- *  is built, else from the fact table. */
-function rollupSql(catalog: Catalog, r: RollupDef, from: RollupDef | undefined): string {
-  const viewed = ident(catalog.fact.time);
-  const all = r.grain === 'all';
-  const cols = r.columns.map((c) => ident(c));
-  const bucket = all ? [] : [from ? `date_trunc('${r.grain}', bucket) AS bucket` : `date_trunc('${r.grain}', ${viewed}) AS bucket`];
-  const sort = (r.sortKey ?? [...(all ? [] : ['bucket']), ...r.columns]).map((c) => ident(c));
-  const firsts = r.firsts === undefined ? [] : [from ? 'sum(f)::BIGINT AS f' : `count(*) FILTER (WHERE ${ident(r.firsts)} IS NULL) AS f`];
-  // Sums of the declared columns (exact: integers stay integers, decimals decimals). A sum
-  // of INTEGERs is kept as a BIGINT (DuckDB's HUGEINT is twice the bytes and slower to add
-  // up again): it would need 2^32 rows of one bucket and key to overflow.
-  const sumOf = (c: string) => {
-    const sum = `sum(${from ? ident(rollupSum(c)) : summedValueSql(catalog, c)})`;
-    return catalog.fact.columns.find((x) => x.name === c)?.sqlType === 'INTEGER' ? `${sum}::BIGINT` : sum;
-  };
-  const sums = (r.sums ?? []).map((c) => `${sumOf(c)} AS ${ident(rollupSum(c))}`);
-  const distinct = (r.distinct ?? []).map((c) => `count(DISTINCT ${ident(c)}) AS ${ident(rollupDistinct(c))}`);
-  const times = r.times ? (from ? [`min(${ident(ROLLUP_FIRST)})`, `max(${ident(ROLLUP_LAST)})`] : [`min(${viewed})`, `max(${viewed})`]).map((x, i) => `${x} AS ${ident([ROLLUP_FIRST, ROLLUP_LAST][i]!)}`) : [];
-  const select = [...bucket, ...cols, from ? 'sum(n)::BIGINT AS n' : 'count(*) AS n', ...firsts, ...sums, ...distinct, ...times];
-  // A finer rollup of the family already holds only the rows the condition keeps.
-  const source = from ? ident(from.name) : `${ident(catalog.fact.name)}${r.where ? ` WHERE ${rollupWhereSql(r.where)}` : ''}`;
-  const groupBy = bucket.length + cols.length > 0 ? ` GROUP BY ALL` : '';
-  return `CREATE TABLE ${ident(r.name)} AS SELECT ${select.join(', ')} FROM ${source}${groupBy}${sort.length ? ` ORDER BY ${sort.join(', ')}` : ''}`;
-}
-
-/** The statements copying a per-key rollup's rows into the rows of its RollupDef.copyTo
- *  table (a key without fact rows gets nulls, as a left join to the rollup reads it): the
- *  table rebuilt with the copied columns, still stored by its key. */
-function copySql(catalog: Catalog, r: RollupDef): string[] {
-  const t = tableDef(catalog, r.copyTo!);
-  if (r.grain !== 'all' || r.columns.length !== 1) throw new Error(`rollup ${r.name}: only an all grain of one column is copied into ${t.name}`);
-  const cols = ['n', ...(r.sums ?? []).map(rollupSum), ...(r.distinct ?? []).map(rollupDistinct), ...(r.times ? [ROLLUP_FIRST, ROLLUP_LAST] : [])];
-  const key = ident(tableKey(t));
-  const tmp = ident(`${t.name}__with_${r.name}`);
-  return [
-    `CREATE TABLE ${tmp} AS SELECT t.*, ${cols.map((c) => `f.${ident(c)} AS ${ident(copiedColumn(r.name, c))}`).join(', ')} ` +
-      `FROM ${ident(t.name)} t LEFT JOIN ${ident(r.name)} f ON f.${ident(r.columns[0]!)} = t.${key} ORDER BY t.${key}`,
-    `DROP TABLE ${ident(t.name)}`,
-    `ALTER TABLE ${tmp} RENAME TO ${ident(t.name)}`,
-  ];
-}
-
 /** Statements that build the final tables from `stage_<table>` tables, then drop those. */
 export function layoutStatements(catalog: Catalog, facts: LayoutFacts = {}): string[] {
   return layoutSteps(catalog, facts).map((s) => s.sql);
@@ -210,33 +138,7 @@ export function layoutSteps(catalog: Catalog, facts: LayoutFacts = {}): LayoutSt
   for (const def of catalog.intervals ?? []) for (const sql of intervalsLayout(catalog, def)) add('tables', sql);
   for (const p of catalog.fact.projections ?? [])
     add('projections', `CREATE TABLE ${ident(p.name)} AS SELECT * FROM ${ident(catalog.fact.name)} ORDER BY ${p.sortKey.map((k) => ident(k)).join(', ')}, ${rootKey}`);
-  const wanted = (r: RollupDef) => facts.rollups === undefined || facts.rollups.has(r.name);
-  const built: RollupDef[] = [];
-  for (const family of catalog.rollups) {
-    // Finest first, each grain from the finest one built before it (fewer rows to read):
-    // days from the fact table, months from days, `all` from months.
-    const mine: RollupDef[] = [];
-    for (const r of [...family].sort((a, b) => GRAINS.indexOf(a.grain) - GRAINS.indexOf(b.grain))) {
-      if (!wanted(r) || (r.distinct ?? []).length > 0) continue;
-      add('rollups', rollupSql(catalog, r, mine.at(-1)));
-      mine.push(r);
-    }
-    built.push(...mine);
-  }
-  // Distinct counts do not add up across rows: from the coarsest rollup built that holds the
-  // grouping and the counted columns (its rows are distinct in those), else the fact table.
-  for (const r of catalog.rollups.flat().filter((x) => wanted(x) && (x.distinct ?? []).length > 0)) {
-    const holds = (x: RollupDef) => sameWhere(x, r) && (!r.times || x.times === true) && [...r.columns, ...r.distinct!].every((c) => x.columns.includes(c)) && (r.grain === 'all' || x.grain === r.grain);
-    const from = [...built].sort((a, b) => GRAINS.indexOf(b.grain) - GRAINS.indexOf(a.grain)).find(holds);
-    add('rollups', rollupSql(catalog, r, from));
-    built.push(r);
-  }
-  for (const d of catalog.pairs ?? []) {
-    const [k, i] = [ident(d.basket), ident(d.item)];
-    const lines = `SELECT DISTINCT ${k} AS k, ${i} AS i FROM ${ident(catalog.fact.name)} WHERE ${rollupWhereSql(d.where)} AND ${k} IS NOT NULL AND ${i} IS NOT NULL`;
-    add('rollups', `CREATE TABLE ${ident(d.name)} AS WITH l AS (${lines}) SELECT a.i AS x, b.i AS y, count(*) AS together FROM l a JOIN l b ON a.k = b.k AND a.i <> b.i GROUP BY 1, 2 ORDER BY 1, 2`);
-  }
-  for (const r of built.filter((x) => x.copyTo !== undefined)) for (const sql of copySql(catalog, r)) add('rollups', sql);
+  for (const sql of rollupStatements(catalog, facts.rollups)) add('rollups', sql);
   for (const set of catalog.distinctSets) {
     const range = facts.idRanges?.[set.ids];
     if (!range) continue;
