@@ -69,9 +69,17 @@ export function folder(value: string): string {
 /** An option value that is an amount of memory as DuckDB reads it: a number and a unit
  *  ('8GB', '512MiB'); checked here so that a typo is a usage error, not a failed run. */
 export function memorySize(value: string): string {
-  if (!/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i.test(value.trim())) throw new InvalidArgumentError('Expected an amount of memory, such as 8GB or 512MiB.');
+  const m = /^(\d+(?:\.\d+)?)\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i.exec(value.trim());
+  if (!m) throw new InvalidArgumentError('Expected an amount of memory, such as 8GB or 512MiB.');
+  // DuckDB opens with less, then fails the first query: a usage error instead.
+  const unit = m[2]!.toUpperCase();
+  const bytes = Number(m[1]) * (unit.endsWith('IB') ? 1024 : 1000) ** ('KMGT'.indexOf(unit[0]!) + 1);
+  if (bytes < MIN_MEMORY_BYTES) throw new InvalidArgumentError('Expected at least 64MB: DuckDB cannot run with less.');
   return value.trim();
 }
+
+/** The least --memory-limit taken (the tests generate under 64 MB). */
+const MIN_MEMORY_BYTES = 64 * 1000 ** 2;
 
 /** An option value that must be an ISO 8601 date or instant. */
 export function isoDate(value: string): Date {

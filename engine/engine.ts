@@ -234,8 +234,11 @@ export class Engine {
         after = rows.at(-1)![key] as number | string;
       }
     } finally {
-      reader?.close();
-      release();
+      try {
+        reader?.close();
+      } finally {
+        release();
+      }
     }
   }
 

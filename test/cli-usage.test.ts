@@ -66,6 +66,7 @@ describe('a wrong command line: one line, the usage, exit 2', () => {
     [['--dataset', 'marketplace', '--orders', '0'], ['--orders', "'0'", 'positive integer']],
     [['--memory-limit', '8XB'], ['--memory-limit', "'8XB'", 'amount of memory']],
     [['--memory-limit', 'lots'], ['--memory-limit', "'lots'", 'amount of memory']],
+    [['--memory-limit', '16KB'], ['--memory-limit', "'16KB'", 'at least 64MB']],
     [['--dataset', 'members', '--memory-limit', '1GB'], ["'--memory-limit'", 'does not apply', 'members']],
   ])('generate %j', async (args, named) => {
     expectUsageError(await runCli(GENERATE, args, NO_DEBUG), gen, ...named);

@@ -130,14 +130,16 @@ let rendering = false;
 let again = false;
 
 function renderOnce(): void {
-  shown.abort();
-  shown = new AbortController();
+  const next = new AbortController();
   const s = state();
   let body: HTMLElement;
   if (s.view === 'sql') body = notebook(s);
   else if (!datasets) body = datasetsProblem ? problemView(datasetsProblem) : h('p', { class: 'muted' }, 'Loading…');
-  else body = dashboard(DASHBOARDS.find((d) => d.name === s.view) ?? DASHBOARDS[0]!, s, shown.signal);
+  else body = dashboard(DASHBOARDS.find((d) => d.name === s.view) ?? DASHBOARDS[0]!, s, next.signal);
   app.replaceChildren(h('header', { class: 'top' }, h('h1', null, 'Analytics'), tabs(s), keyBar()), h('main', null, body));
+  // Only once the new view is in place: should drawing it fail, the old one keeps its answers.
+  shown.abort();
+  shown = next;
 }
 
 /** Draws the view the state holds. A state change while drawing (a focused field taken out
