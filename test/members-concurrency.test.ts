@@ -90,7 +90,8 @@ describe('members concurrency', () => {
     }
     // Windows starting in the hour before the clocks go back: the hour repeated lies before
     // the window's first wall-clock tick, and its events still belong to the bucket that
-    // began before the change (found by review: placed by their tick, they were dropped).
+    // began before the change (found by review: placed by their tick, they were dropped);
+    // and windows ending in the hour after.
     const fallBacks: [string, string, string][] = [
       ['America/Santiago', '2024-04-07T02:24:00Z', '2024-04-07T04:30:00Z'],
       ['America/Santiago', '2024-04-07T02:05:00Z', '2024-04-08T01:00:00Z'],
@@ -98,6 +99,11 @@ describe('members concurrency', () => {
       ['America/Havana', '2024-11-03T04:10:00Z', '2024-11-03T09:00:00Z'],
       ['Europe/London', '2024-10-27T00:30:00Z', '2024-10-27T03:00:00Z'],
       ['Pacific/Chatham', '2024-04-06T13:30:00Z', '2024-04-06T16:00:00Z'],
+      // Ending within the hour after: the latest wall-clock time is just before the change,
+      // not the window's last instant's (the buckets up to it were missing, on every plan).
+      ['America/Santiago', '2024-04-07T02:00:00Z', '2024-04-07T03:05:00Z'],
+      ['America/Havana', '2024-11-03T01:00:00Z', '2024-11-03T05:30:00Z'],
+      ['Europe/London', '2024-10-26T22:10:00Z', '2024-10-27T01:20:00Z'],
     ];
     for (const [tz, s, e] of fallBacks) {
       for (const bucket of ['15m', 'hour'] as const) {

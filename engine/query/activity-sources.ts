@@ -163,7 +163,10 @@ export function wallRangeCte(name: string, plan: ActivityPlan, src: ActivitySour
   if (plan.zone.kind === 'fixed') {
     if (plan.zone.tz === 'UTC') return `${name} AS (SELECT ${src.ws} AS lo, ${last} AS hi)`;
     const tz = params.add(plan.zone.tz, 'VARCHAR');
-    return `${name} AS (SELECT ${wall(tz, src.ws)} AS lo, ${wall(tz, last)} AS hi)`;
+    // The latest wall-clock time in the window: its last instant's, unless the clocks went
+    // back within an hour or so before the end (the time just before the change is later).
+    // The earliest stays its first instant's: the first bucket is the one holding it.
+    return `${name} AS (SELECT ${wall(tz, src.ws)} AS lo, (SELECT max(least(g.b, ${src.we}) - 1 + g.o) FROM segs g WHERE g.a < ${src.we} AND g.b > ${src.ws}) AS hi)`;
   }
   return `${name} AS (
   SELECT coalesce(min(${wall('z', src.ws)}), ${src.ws}) AS lo, coalesce(max(${wall('z', last)}), ${last}) AS hi FROM (SELECT DISTINCT z FROM spans)
