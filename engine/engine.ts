@@ -58,6 +58,9 @@ export interface WalkOptions {
   /** Each query's time limit. */
   readonly timeoutMs?: number | undefined;
   readonly label?: string;
+  /** Told why the walk's later pages go through the snapshot's own DuckDB (its own reader
+   *  refused: MAX_READERS open, or it failed to open): for the server's log. */
+  readonly onNote?: (message: string) => void;
 }
 
 export interface RunOptions {
@@ -222,14 +225,20 @@ export class Engine {
       let after: number | string | undefined;
       for (let first = true; left > 0; first = false) {
         const n = Math.min(first ? Math.min(o.first ?? o.batch, o.batch) : o.batch, left);
-        const page: ListPlan = { ...plan, limit: n, offset: first ? o.offset : 0, walk: after === undefined ? {} : { after } };
+        // One row past the page says whether another page follows: a walk whose rows end
+        // exactly at a page's end then neither opens a reader nor asks for an empty page.
+        const ask = left > n ? n + 1 : n;
+        const page: ListPlan = { ...plan, limit: ask, offset: first ? o.offset : 0, walk: after === undefined ? {} : { after } };
         if (!first && !opened) {
           opened = true;
-          reader = await this.snapshot.openReader();
+          const got = await this.snapshot.openReader();
+          if (got && 'refused' in got) o.onNote?.(`reading the rest through the server's DuckDB: ${got.refused}`);
+          else reader = got;
         }
-        const { rows } = reader ? await runPlan(reader, page, o.timeoutMs, this.onQuery, o.label) : await this.execute(page, o.timeoutMs, undefined, o.label);
+        const { rows: got } = reader ? await runPlan(reader, page, o.timeoutMs, this.onQuery, o.label) : await this.execute(page, o.timeoutMs, undefined, o.label);
+        const rows = got.length > n ? got.slice(0, n) : got;
         if (rows.length > 0) yield rows;
-        if (rows.length < n) return;
+        if (got.length < ask) return;
         left -= rows.length;
         after = rows.at(-1)![key] as number | string;
       }

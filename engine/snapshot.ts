@@ -22,6 +22,11 @@ import type { QueryTarget } from './runner.ts';
 /** The buffer pool of a long read's own DuckDB (openReader): pages of 2,000 members with
  *  their periods need a few MiB; the rest would be cached blocks kept after the walk. */
 const READER_MEMORY = '32MB';
+/** Long reads with a DuckDB of their own at once, per snapshot: each holds a thread and up
+ *  to READER_MEMORY. Past this many, a long read goes through the snapshot's own DuckDB
+ *  (it then caches what it reads, as any query does) rather than open an instance per
+ *  concurrent /fetch/, which only the rate limit would bound. */
+export const MAX_READERS = 4;
 
 /** A DuckDB of its own on the pinned file, closed when the long read ends. */
 export interface SnapshotReader extends QueryTarget {
@@ -54,6 +59,7 @@ export class Snapshot {
   readonly fields: ReadonlyMap<string, FieldDef>;
   /** Queries under way; a retired snapshot closes when the last one ends. */
   private active = 0;
+  private openReaders = 0;
   private retired = false;
   private isClosed = false;
   private closing: Promise<void> | undefined;
@@ -140,14 +146,28 @@ export class Snapshot {
    *  evicted as it goes and all freed when it closes. Read through the snapshot's own
    *  DuckDB, every block of the table would stay cached in the server's memory after the
    *  walk (1M members' /fetch/: +80 MiB of its +220 MiB, kept). Undefined on ClickHouse
-   *  (nothing pinned, nothing cached here) or where it cannot be opened; the caller then
-   *  reads through the snapshot's DuckDB. The caller holds the snapshot (hold()) while the
+   *  (nothing pinned, nothing cached here); `refused`, saying why, where it cannot be
+   *  opened or MAX_READERS are open. The caller then reads through the snapshot's DuckDB. The caller holds the snapshot (hold()) while the
    *  reader is open and closes the reader before releasing it. */
-  async openReader(): Promise<SnapshotReader | undefined> {
+  async openReader(): Promise<SnapshotReader | { readonly refused: string } | undefined> {
     if (this.pin.file === '' || this.isClosed) return undefined;
-    const db = await Database.open(this.pin.file, { readOnly: true, threads: 1, memoryLimit: READER_MEMORY, connections: 1 }).catch(() => undefined);
-    if (!db) return undefined;
-    return { db, dialect: this.dialect, dataset: this.dataset, fields: this.fields, features: this.features, close: () => db.close() };
+    if (this.openReaders >= MAX_READERS) return { refused: `${MAX_READERS} long reads have a DuckDB of their own already` };
+    this.openReaders++;
+    let db: Database;
+    try {
+      db = await Database.open(this.pin.file, { readOnly: true, threads: 1, memoryLimit: READER_MEMORY, connections: 1 });
+    } catch (e) {
+      this.openReaders--;
+      return { refused: `its own DuckDB did not open: ${e instanceof Error ? e.message : String(e)}` };
+    }
+    let open = true;
+    const close = () => {
+      if (!open) return;
+      open = false;
+      this.openReaders--;
+      db.close();
+    };
+    return { db, dialect: this.dialect, dataset: this.dataset, fields: this.fields, features: this.features, close };
   }
 
   /** Registers a reader of the pinned file, stopped when this snapshot closes. */

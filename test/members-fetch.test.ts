@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { Engine } from '../engine/engine.ts';
-import { Snapshot } from '../engine/snapshot.ts';
+import { MAX_READERS, Snapshot } from '../engine/snapshot.ts';
 import type { SnapshotReader } from '../engine/snapshot.ts';
 import { membersDataset } from '../engine/datasets/members/declaration.ts';
 import { fetchMembers, fetchPlan } from '../engine/datasets/members/fetch.ts';
@@ -177,7 +177,7 @@ describe('the walk under /fetch/', () => {
     const open = Snapshot.prototype.openReader;
     const spy = vi.spyOn(Snapshot.prototype, 'openReader').mockImplementation(async function (this: Snapshot) {
       const r = await open.call(this);
-      if (!r) return r;
+      if (!r || 'refused' in r) return r;
       const seen = { closed: false, queries: 0 };
       opened.push(seen);
       const db = { query: (...a: Parameters<SnapshotReader['db']['query']>) => (seen.queries++, r.db.query(...a)) };
@@ -189,8 +189,9 @@ describe('the walk under /fetch/', () => {
       for await (const page of engine.walk(fetchPlan(), { batch: 4, first: 2, offset: 0 })) for (const r of page) rows.push(JSON.parse(fetchMembers.item(r)));
       expect(rows).toEqual(want);
       expect(opened).toHaveLength(1);
-      // Every page after the first, and the empty one that ends a walk of whole pages.
-      expect(opened[0]!.queries).toBe(Math.floor((want.length - 2) / 4) + 1);
+      // Every page after the first, and no empty one after a last full page: each page
+      // asks one row more, to know whether another follows.
+      expect(opened[0]!.queries).toBe(Math.ceil((want.length - 2) / 4));
       expect(opened[0]!.closed).toBe(true);
 
       const stopped = engine.walk(fetchPlan(), { batch: 3, first: 1, offset: 0 });
@@ -204,8 +205,34 @@ describe('the walk under /fetch/', () => {
       // One page answers it all: nothing is opened.
       for await (const page of engine.walk(fetchPlan(), { batch: 100, first: 5, offset: 0, limit: 5 })) expect(page).toHaveLength(5);
       expect(opened).toHaveLength(2);
+      // The rows end exactly at the first page's end: nothing is opened either.
+      const whole: unknown[] = [];
+      for await (const page of engine.walk(fetchPlan(), { batch: want.length, offset: 0 })) whole.push(...page);
+      expect(whole).toHaveLength(want.length);
+      expect(opened).toHaveLength(2);
     } finally {
       spy.mockRestore();
+    }
+  });
+
+  it('opens at most MAX_READERS DuckDBs at once; past them a walk reads through the snapshot and says why', async () => {
+    const want = (fetchReference(fx.members, fx.periods) as { members: unknown[] }).members;
+    const notes: string[] = [];
+    const walks = Array.from({ length: MAX_READERS + 1 }, () => engine.walk(fetchPlan(), { batch: 2, first: 1, offset: 0, onNote: (m) => notes.push(m) }));
+    const rows = walks.map(() => [] as unknown[]);
+    try {
+      // Two pages each: every walk is past its first page, so each has asked for a reader.
+      for (const [i, w] of walks.entries()) for (let k = 0; k < 2; k++) rows[i]!.push(...((await w.next()).value ?? []));
+      expect(notes).toHaveLength(1);
+      expect(notes[0]).toMatch(new RegExp(`^reading the rest through the server's DuckDB: ${MAX_READERS} long reads`));
+      for (const [i, w] of walks.entries()) for await (const page of { [Symbol.asyncIterator]: () => w }) rows[i]!.push(...page);
+      for (const r of rows) expect(r.map((x) => JSON.parse(fetchMembers.item(x as Record<string, unknown>)))).toEqual(want);
+      // All closed: a new walk gets a reader of its own again.
+      const again = engine.walk(fetchPlan(), { batch: 2, first: 1, offset: 0, onNote: (m) => notes.push(m) });
+      for await (const page of again) expect(page.length).toBeGreaterThan(0);
+      expect(notes).toHaveLength(1);
+    } finally {
+      for (const w of walks) await w.return(undefined);
     }
   });
 

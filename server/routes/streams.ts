@@ -51,7 +51,7 @@ export function streamRoutes(app: FastifyInstance, endpoints: readonly AnyStream
     const handler = async (request: FastifyRequest, reply: FastifyReply) => {
       const input = validate(e.schema, request.query as Record<string, unknown>) as { limit?: number; offset: number };
       const plan = e.plan(input);
-      const pages = engineOf(e.dataset).walk(plan, { batch: plan.limit, first: e.first, offset: input.offset, limit: input.limit, timeoutMs, label: e.operation });
+      const pages = engineOf(e.dataset).walk(plan, { batch: plan.limit, first: e.first, offset: input.offset, limit: input.limit, timeoutMs, label: e.operation, onNote: (m) => request.log.warn(m) });
       let first: IteratorResult<Rows>;
       try {
         first = await pages.next();
