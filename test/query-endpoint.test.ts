@@ -19,6 +19,7 @@ import type { Asked } from './query-questions.ts';
 import { DIMENSIONS, MEASURES, isoMicros, referenceQuery } from './query-reference.ts';
 import type { Answer, Question } from './query-reference.ts';
 import { GRANULARITIES, wallOf } from './query-calendar.ts';
+import { answersInBlocks } from './question-blocks.ts';
 
 const SEED = Number(process.env['QUERY_SEED'] ?? 20261114);
 const QUESTIONS = 520;
@@ -73,18 +74,7 @@ describe('query endpoint: random questions', () => {
     asked = Array.from({ length: QUESTIONS }, next);
   });
 
-  for (let from = 0; from < QUESTIONS; from += BLOCK) {
-    it(`answers random questions ${from}-${from + BLOCK - 1} as the reference does (seed ${SEED})`, async () => {
-      const failures: string[] = [];
-      for (let i = from; i < from + BLOCK; i++) {
-        const { question, answer } = asked[i]!;
-        const res = await post(question);
-        const diff = res.statusCode !== 200 ? `status ${res.statusCode}: ${res.body.slice(0, 300)}` : answerDifference(res.json() as Record<string, unknown>, answer);
-        if (diff !== null) failures.push(`seed ${SEED}, question ${i}: ${JSON.stringify(question)}\n${diff}`);
-      }
-      if (failures.length) expect.fail(`${failures.length} of ${BLOCK} questions answered wrong:\n\n${failures.join('\n\n')}`);
-    });
-  }
+  answersInBlocks({ seed: SEED, count: QUESTIONS, block: BLOCK, asked: () => asked, ask: post, differs: answerDifference });
 
   it('asked questions that cover the language, most of them not answered by empty rows', () => {
     const seen = new Set<string>();
