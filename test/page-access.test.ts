@@ -3,34 +3,14 @@
 // for bad SQL; with API keys set, the page asks for a key once, sends it as X-API-Key on
 // every call (never in a URL), and every view, download and the notebook work with it.
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { tempDir } from './helpers.ts';
-import { launchBrowser, openPage, panelsSettled, panelStates } from './page-browser.ts';
-import { AS_OF, pageData, servePage } from './page-server.ts';
-import type { PageData, PageServer } from './page-server.ts';
+import { describe, expect, it } from 'vitest';
+import { openPage, panelsSettled, panelStates } from './page-browser.ts';
+import { AS_OF } from './page-server.ts';
+import { usePageRig } from './page-rig.ts';
 
 const TOKEN = 'page-debug-token-0123456789';
 const KEY = 'page-api-key-abcdefghijklmnop';
-const dir = tempDir('page-access-');
-let data: PageData | undefined;
-let open: PageServer | undefined;
-let keyed: PageServer | undefined;
-let browser: Browser | undefined;
-
-beforeAll(async () => {
-  data = await pageData(dir.path, 3_000, 600);
-  open = await servePage(data, { debugToken: TOKEN });
-  keyed = await servePage(data, { debugToken: TOKEN, accessKeys: [{ name: 'dashboard', secret: KEY }] });
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close().catch(() => {});
-  await open?.close().catch(() => {});
-  await keyed?.close().catch(() => {});
-  await data?.close();
-  dir.cleanup();
-});
+const rig = usePageRig('page-access-', { views: 3_000, orders: 600, servers: [{ debugToken: TOKEN }, { debugToken: TOKEN, accessKeys: [{ name: 'dashboard', secret: KEY }] }] });
 
 const COUNT = 'SELECT count(*) AS n FROM blog_view';
 
@@ -41,13 +21,13 @@ async function sqlAnswer(base: string, sql: string, headers: Record<string, stri
 
 describe('the SQL notebook', () => {
   it('runs a query with the token, shows the API\'s 401 without it and its 400 for bad SQL; the token stays in the tab', async () => {
-    const { page, errors } = await openPage(browser!);
+    const { page, errors } = await openPage(rig.browser);
     try {
-      await page.goto(`${open!.base}/?view=sql`);
+      await page.goto(`${rig.servers[0]!.base}/?view=sql`);
       await page.locator('textarea[name="sql"]').fill(COUNT);
       await page.locator('button.run').click();
       await page.locator('.results[data-state="error"]').waitFor();
-      const refused = await sqlAnswer(open!.base, COUNT, {});
+      const refused = await sqlAnswer(rig.servers[0]!.base, COUNT, {});
       expect(refused.status).toBe(401);
       expect(await page.locator('.results').getAttribute('data-status')).toBe('401');
       expect(await page.locator('.results .problem').getAttribute('data-code')).toBe(refused.body.code);
@@ -56,7 +36,7 @@ describe('the SQL notebook', () => {
       await page.locator('input[name="token"]').fill(TOKEN);
       await page.locator('button.run').click();
       await page.locator('.results[data-state="ready"]').waitFor();
-      expect(await page.locator('.results td').first().getAttribute('data-value')).toBe(String(data!.views));
+      expect(await page.locator('.results td').first().getAttribute('data-value')).toBe(String(rig.data.views));
       expect(new URL(page.url()).searchParams.get('sql')).toBe(COUNT);
       expect(page.url()).not.toContain(TOKEN);
 
@@ -64,7 +44,7 @@ describe('the SQL notebook', () => {
       await page.locator('textarea[name="sql"]').fill(bad);
       await page.locator('button.run').click();
       await page.locator('.results[data-state="error"]').waitFor();
-      const answer = await sqlAnswer(open!.base, bad, { authorization: `Bearer ${TOKEN}` });
+      const answer = await sqlAnswer(rig.servers[0]!.base, bad, { authorization: `Bearer ${TOKEN}` });
       expect(answer.status).toBe(400);
       expect(await page.locator('.results').getAttribute('data-status')).toBe('400');
       expect(await page.locator('.results .problem').textContent()).toContain(answer.body.error);
@@ -75,8 +55,8 @@ describe('the SQL notebook', () => {
       await page.locator('.results[data-state="ready"]').waitFor();
       await page.reload();
       await page.locator('.results[data-state="ready"]').waitFor();
-      expect(await page.locator('.results td').first().getAttribute('data-value')).toBe(String(data!.views));
-      const other = await openPage(browser!);
+      expect(await page.locator('.results td').first().getAttribute('data-value')).toBe(String(rig.data.views));
+      const other = await openPage(rig.browser);
       try {
         await other.page.goto(page.url());
         await other.page.locator('textarea[name="sql"]').waitFor();
@@ -95,13 +75,13 @@ describe('the SQL notebook', () => {
 
 describe('with API keys set', () => {
   it('asks for the key once, sends it as X-API-Key on every call, and every view works with it', async () => {
-    const { page, errors } = await openPage(browser!);
+    const { page, errors } = await openPage(rig.browser);
     const sent: { url: string; key: string | undefined }[] = [];
     page.on('request', (r) => {
       if (new URL(r.url()).pathname.startsWith('/api/')) sent.push({ url: r.url(), key: r.headers()['x-api-key'] });
     });
     try {
-      await page.goto(`${keyed!.base}/?as_of=${AS_OF}`);
+      await page.goto(`${rig.servers[1]!.base}/?as_of=${AS_OF}`);
       await page.locator('.key-form').waitFor();
       expect(await page.locator('.panel').count()).toBe(0);
       await page.locator('.key-form input[name="api_key"]').fill('not-the-key-0123456789');
@@ -130,7 +110,7 @@ describe('with API keys set', () => {
       await page.locator('input[name="token"]').fill(TOKEN);
       await page.locator('button.run').click();
       await page.locator('.results[data-state="ready"]').waitFor();
-      expect(await page.locator('.results td').first().getAttribute('data-value')).toBe(String(data!.views));
+      expect(await page.locator('.results td').first().getAttribute('data-value')).toBe(String(rig.data.views));
 
       // After the key was given, every call carried it, in the header only.
       const after = sent.slice(sent.findIndex((s) => s.key === KEY));

@@ -5,46 +5,29 @@
 // API's own CSV; refusals are shown as the API gave them. Screenshots go to test/output/.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { tempDir } from './helpers.ts';
+import { describe, expect, it } from 'vitest';
 import { apiAnswer, expectPanelsShowTheApi, rowsOf } from './page-answers.ts';
 import type { Json } from './page-answers.ts';
-import { launchBrowser, openPage, OUTPUT, panelsSettled, panelStates } from './page-browser.ts';
-import { AS_OF, pageData, servePage } from './page-server.ts';
-import type { PageData, PageServer } from './page-server.ts';
+import { openPage, OUTPUT, panelsSettled, panelStates } from './page-browser.ts';
+import { AS_OF } from './page-server.ts';
+import { usePageRig } from './page-rig.ts';
 
-const dir = tempDir('page-dash-');
-let data: PageData | undefined;
-let server: PageServer | undefined;
-let browser: Browser | undefined;
+const rig = usePageRig('page-dash-');
 
-beforeAll(async () => {
-  data = await pageData(dir.path);
-  server = await servePage(data);
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close().catch(() => {});
-  await server?.close().catch(() => {});
-  await data?.close();
-  dir.cleanup();
-});
-
-const api = (url: string): Promise<Json> => apiAnswer(server!.base, url);
+const api = (url: string): Promise<Json> => apiAnswer(rig.server.base, url);
 const fromApi = async (_id: string, url: string): Promise<Json[]> => rowsOf(await api(url));
 
 describe('the dashboards', () => {
   it('blog: totals, views by country and by viewer, performance with growth, the top lists, all from the API', async () => {
-    const { page, errors } = await openPage(browser!);
+    const { page, errors } = await openPage(rig.browser);
     try {
-      await page.goto(`${server!.base}/?as_of=${AS_OF}`);
+      await page.goto(`${rig.server.base}/?as_of=${AS_OF}`);
       await panelsSettled(page);
       // As a person first sees it (before the tests open the data tables).
       await page.screenshot({ path: join(OUTPUT, 'page-blog.png'), fullPage: true });
       await expectPanelsShowTheApi(page, ['totals', 'countries', 'viewers', 'performance', 'authors', 'top-countries', 'blogs'], fromApi);
       // The totals count every view of the snapshot (the query endpoint's default: all time).
-      expect(await page.locator('.panel[data-panel="totals"] .kpi[data-key="views"]').getAttribute('data-value')).toBe(String(data!.views));
+      expect(await page.locator('.panel[data-panel="totals"] .kpi[data-key="views"]').getAttribute('data-value')).toBe(String(rig.data.views));
       expect(errors).toEqual([]);
     } finally {
       await page.context().close();
@@ -52,9 +35,9 @@ describe('the dashboards', () => {
   });
 
   it('marketplace: totals, revenue with its running total, top products, categories, ranked customers, cohorts', async () => {
-    const { page, errors } = await openPage(browser!);
+    const { page, errors } = await openPage(rig.browser);
     try {
-      await page.goto(`${server!.base}/?view=marketplace&as_of=${AS_OF}`);
+      await page.goto(`${rig.server.base}/?view=marketplace&as_of=${AS_OF}`);
       await panelsSettled(page);
       // As a person first sees it (before the tests open the data tables).
       await page.screenshot({ path: join(OUTPUT, 'page-marketplace.png'), fullPage: true });
@@ -70,11 +53,11 @@ describe('the dashboards', () => {
   });
 
   it('members: "not available", with the reason, on a server without a members snapshot', async () => {
-    const { page, errors, requests } = await openPage(browser!);
+    const { page, errors, requests } = await openPage(rig.browser);
     try {
       const listed = ((await api('/api/v1/datasets'))['datasets'] as Json[]).find((d) => d['name'] === 'members');
       expect(listed?.['available']).toBe(false);
-      await page.goto(`${server!.base}/?view=members`);
+      await page.goto(`${rig.server.base}/?view=members`);
       await page.locator('.unavailable').waitFor();
       expect(await page.locator('.unavailable').textContent()).toContain('no snapshot of the members dataset is loaded');
       expect(await page.locator('.tab[data-view="members"]').getAttribute('class')).toContain('disabled');
@@ -87,14 +70,14 @@ describe('the dashboards', () => {
   });
 
   it('downloads any chart\'s data as the API\'s own CSV, named as the API names it', async () => {
-    const { page, errors } = await openPage(browser!);
+    const { page, errors } = await openPage(rig.browser);
     try {
-      await page.goto(`${server!.base}/?view=marketplace&as_of=${AS_OF}&products.by=quantity`);
+      await page.goto(`${rig.server.base}/?view=marketplace&as_of=${AS_OF}&products.by=quantity`);
       await panelsSettled(page);
       for (const id of ['products', 'revenue', 'cohorts']) {
         const url = (await panelStates(page)).find((s) => s.id === id)!.url;
         const [download] = await Promise.all([page.waitForEvent('download'), page.locator(`.panel[data-panel="${id}"] button.csv`).click()]);
-        const r = await fetch(`${server!.base}${url}&format=csv`);
+        const r = await fetch(`${rig.server.base}${url}&format=csv`);
         const expected = await r.text();
         expect(readFileSync((await download.path())!, 'utf8'), id).toBe(expected);
         expect(expected.split('\n').length, id).toBeGreaterThan(2);
@@ -107,13 +90,13 @@ describe('the dashboards', () => {
   });
 
   it('shows a refusal as the API gives it: status, code, message, the path and the suggestion', async () => {
-    const { page } = await openPage(browser!);
+    const { page } = await openPage(rig.browser);
     try {
       const filters = encodeURIComponent(JSON.stringify({ field: 'country__cod', op: 'eq', value: 'USA' }));
-      await page.goto(`${server!.base}/?as_of=${AS_OF}&filters=${filters}`);
+      await page.goto(`${rig.server.base}/?as_of=${AS_OF}&filters=${filters}`);
       await panelsSettled(page);
       const states = await panelStates(page);
-      const r = await fetch(`${server!.base}${states[1]!.url}`);
+      const r = await fetch(`${rig.server.base}${states[1]!.url}`);
       const body = (await r.json()) as { code: string; error: string; details: { path: string; suggestion?: string }[] };
       expect(r.status).toBe(400);
       for (const s of states) expect(s.state, s.id).toBe('error');

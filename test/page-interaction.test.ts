@@ -2,33 +2,17 @@
 // typed values, a text field's frequent values offered) is sent as the API's filter and the panels show the API's numbers for that
 // same filter; the window and zone pickers change the requests; the URL holds the view, so
 // a reload (or the link in a new tab) shows the same, and Back undoes a change.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { tempDir } from './helpers.ts';
-import { launchBrowser, openPage, panelsSettled, panelStates, panelTable } from './page-browser.ts';
-import { AS_OF, pageData, servePage } from './page-server.ts';
-import type { PageData, PageServer } from './page-server.ts';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { openPage, panelsSettled, panelStates, panelTable } from './page-browser.ts';
+import { AS_OF } from './page-server.ts';
+import { usePageRig } from './page-rig.ts';
 
-const dir = tempDir('page-ui-');
-let data: PageData | undefined;
-let server: PageServer | undefined;
-let browser: Browser | undefined;
-
-beforeAll(async () => {
-  data = await pageData(dir.path);
-  server = await servePage(data);
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close().catch(() => {});
-  await server?.close().catch(() => {});
-  await data?.close();
-  dir.cleanup();
-});
+const rig = usePageRig('page-ui-');
 
 type Json = Record<string, unknown>;
 async function api(path: string, params: Record<string, string>): Promise<Json[]> {
-  const r = await fetch(`${server!.base}/api/v1/${path}?${new URLSearchParams(params)}`);
+  const r = await fetch(`${rig.server.base}/api/v1/${path}?${new URLSearchParams(params)}`);
   expect(r.status, path).toBe(200);
   const body = (await r.json()) as Json;
   return Array.isArray(body['data']) ? (body['data'] as Json[]) : [body['data'] as Json];
@@ -56,11 +40,11 @@ async function addCondition(g: ReturnType<typeof group>, field: string, op: stri
 
 describe('the filter builder', () => {
   it('builds and/or/not groups of typed conditions; the panels show the API\'s numbers for the same filter', async () => {
-    const { page, errors } = await openPage(browser!);
+    const { page, errors } = await openPage(rig.browser);
     try {
       const window = { as_of: AS_OF, range: 'all' };
       const codes = (await api('blog/query', { measures: 'views', dimensions: 'country__code', limit: '2' })).map((r) => String(r['country__code']));
-      await page.goto(`${server!.base}/?as_of=${AS_OF}&range=all`);
+      await page.goto(`${rig.server.base}/?as_of=${AS_OF}&range=all`);
       await panelsSettled(page);
       // A text field offers its most frequent values (the query endpoint's, grouped by it).
       await addCondition(group(page, []), 'country__code', 'eq', '');
@@ -99,7 +83,7 @@ describe('the filter builder', () => {
       // The filter took effect: some views, not all, and only the two countries.
       const views = Number(await page.locator('.kpi[data-key="views"]').getAttribute('data-value'));
       expect(views).toBeGreaterThan(0);
-      expect(views).toBeLessThan(data!.views);
+      expect(views).toBeLessThan(rig.data.views);
       expect((await panelTable(page, 'countries')).length).toBe(2);
       expect(errors).toEqual([]);
     } finally {
@@ -110,9 +94,9 @@ describe('the filter builder', () => {
 
 describe('the window and zone pickers', () => {
   it('send range, tz, start and end with every request, and the panels show those answers', async () => {
-    const { page, errors, requests } = await openPage(browser!);
+    const { page, errors, requests } = await openPage(rig.browser);
     try {
-      await page.goto(`${server!.base}/?view=marketplace&as_of=${AS_OF}`);
+      await page.goto(`${rig.server.base}/?view=marketplace&as_of=${AS_OF}`);
       await panelsSettled(page);
       const paths = (await panelStates(page)).map((s) => s.url.split('?')[0]!);
       const since = (n: number, check: (q: URLSearchParams) => boolean) => {
@@ -157,7 +141,7 @@ describe('the window and zone pickers', () => {
 
 describe('requests no longer needed', () => {
   it('are aborted when the view changes before they are answered; the new view shows its own answers', async () => {
-    const { page, errors } = await openPage(browser!);
+    const { page, errors } = await openPage(rig.browser);
     try {
       // Answers held back, so that the first view's requests are still open when it changes.
       const held: string[] = [];
@@ -172,7 +156,7 @@ describe('requests no longer needed', () => {
       page.on('requestfailed', (r) => {
         if (r.url().includes('/api/v1/marketplace/') && /ABORTED|cancel/i.test(r.failure()?.errorText ?? '')) aborted.push(r.url());
       });
-      await page.goto(`${server!.base}/?view=marketplace&as_of=${AS_OF}`);
+      await page.goto(`${rig.server.base}/?view=marketplace&as_of=${AS_OF}`);
       await page.waitForFunction(() => document.querySelectorAll('.panel[data-state="loading"]').length > 0);
       const first = (await panelStates(page)).map((p) => p.url);
       await page.locator('select[name="range"]').selectOption('year');
@@ -193,9 +177,9 @@ describe('requests no longer needed', () => {
 
 describe('the URL', () => {
   it('reproduces the view after a reload and in a new tab; Back undoes the last change', async () => {
-    const { page, errors } = await openPage(browser!);
+    const { page, errors } = await openPage(rig.browser);
     try {
-      await page.goto(`${server!.base}/?as_of=${AS_OF}`);
+      await page.goto(`${rig.server.base}/?as_of=${AS_OF}`);
       await panelsSettled(page);
       await page.locator('select[name="range"]').selectOption('year');
       await panelsSettled(page, 'range=year');
@@ -228,7 +212,7 @@ describe('the URL', () => {
       await page.locator('.leaf').waitFor();
       expect(await view(page)).toEqual(before);
 
-      const other = await openPage(browser!);
+      const other = await openPage(rig.browser);
       try {
         await other.page.goto(page.url());
         await panelsSettled(other.page, 'filters=');

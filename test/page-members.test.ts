@@ -5,37 +5,21 @@
 // one-to-many path gives the API's numbers for that filter; the per-week choice draws what
 // the answer holds. The "not available" view is page-dashboards.test.ts's (no members there).
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { tempDir } from './helpers.ts';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import { apiAnswer, expectPanelsShowTheApi, rowsOf } from './page-answers.ts';
 import type { Json } from './page-answers.ts';
-import { launchBrowser, openPage, OUTPUT, panelsSettled, panelStates, panelTable } from './page-browser.ts';
-import { AS_OF, pageData, servePage } from './page-server.ts';
-import type { PageData, PageServer } from './page-server.ts';
+import { openPage, OUTPUT, panelsSettled, panelStates, panelTable } from './page-browser.ts';
+import { AS_OF } from './page-server.ts';
+import { usePageRig } from './page-rig.ts';
 
 const MEMBERS = 2_000;
 const PANELS = ['active', 'concurrency', 'sessions', 'heatmap', 'members'];
 const ACTIVITY = ['/api/v1/members/active', '/api/v1/members/concurrency', '/api/v1/members/sessions', '/api/v1/members/heatmap'];
 
-const dir = tempDir('page-members-');
-let data: PageData | undefined;
-let server: PageServer | undefined;
-let browser: Browser | undefined;
+const rig = usePageRig('page-members-', { views: 2_000, orders: 300, members: MEMBERS });
 
-beforeAll(async () => {
-  data = await pageData(dir.path, 2_000, 300, MEMBERS);
-  server = await servePage(data);
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close().catch(() => {});
-  await server?.close().catch(() => {});
-  await data?.close();
-  dir.cleanup();
-});
-
-const api = (url: string): Promise<Json> => apiAnswer(server!.base, url);
+const api = (url: string): Promise<Json> => apiAnswer(rig.server.base, url);
 
 /** The rows each panel should show for its request: the answer's own, and for the members
  *  list each member's figures, counted here from the periods the answer lists. */
@@ -56,9 +40,9 @@ const legend = (page: Page, id: string): Promise<string[]> => page.locator(`.pan
 
 describe('the members dashboard', () => {
   it('draws active members with WAU/MAU, concurrency, session lengths, the heatmap and the members from the API, each member on their own clock', async () => {
-    const { page, errors, requests } = await openPage(browser!);
+    const { page, errors, requests } = await openPage(rig.browser);
     try {
-      await page.goto(`${server!.base}/?view=members&as_of=${AS_OF}&tz=member`);
+      await page.goto(`${rig.server.base}/?view=members&as_of=${AS_OF}&tz=member`);
       await panelsSettled(page);
       await page.screenshot({ path: join(OUTPUT, 'page-members.png'), fullPage: true });
       await expectPanelsShowTheApi(page, PANELS, expected);
@@ -108,9 +92,9 @@ describe('the members dashboard', () => {
   });
 
   it('a filter built on a one-to-many path (a period longer than an hour) gives the API\'s numbers for it', async () => {
-    const { page, errors } = await openPage(browser!);
+    const { page, errors } = await openPage(rig.browser);
     try {
-      await page.goto(`${server!.base}/?view=members&as_of=${AS_OF}&range=year`);
+      await page.goto(`${rig.server.base}/?view=members&as_of=${AS_OF}&range=year`);
       await panelsSettled(page);
       const before = await api(await urlOf(page, 'sessions'));
       const membersBefore = await api(await urlOf(page, 'members'));
@@ -142,9 +126,9 @@ describe('the members dashboard', () => {
   });
 
   it('per week, and in an IANA zone: the answers the choices ask for, WAU and MAU left out where the answer has none', async () => {
-    const { page, errors, requests } = await openPage(browser!);
+    const { page, errors, requests } = await openPage(rig.browser);
     try {
-      await page.goto(`${server!.base}/?view=members&as_of=${AS_OF}&range=year`);
+      await page.goto(`${rig.server.base}/?view=members&as_of=${AS_OF}&range=year`);
       await panelsSettled(page);
       await page.locator('.panel[data-panel="active"] select[data-choice="compare"]').selectOption('week');
       await panelsSettled(page);
