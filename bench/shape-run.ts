@@ -1,9 +1,7 @@
 // The whole benchmark over one data shape: generates (or reuses) its data set, starts the
 // real server, measures every variant (ids picked from this data set), then the mixed
 // workloads; writes bench/results/bench-<tag>.{json,md,svg} and returns the report.
-import { execSync } from 'node:child_process';
-import { closeSync, existsSync, openSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { closeSync, existsSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { askBlog } from '../engine/index.ts';
@@ -22,6 +20,7 @@ import { freePort, rss, startServer, warm } from './server.ts';
 import type { BenchServer } from './server.ts';
 import { assertCompleted } from './completed.ts';
 import { pgPeer } from './pg-peer.ts';
+import { runStamp, writeReport } from './run-stamp.ts';
 
 export const END = new Date('2026-11-01T00:00:00Z');
 
@@ -129,17 +128,12 @@ export async function runShape(o: ShapeRunOptions, progress: Reporter): Promise<
       views,
       shape,
       quick,
-      commit: commit(root),
-      date: new Date().toISOString().slice(0, 10),
-      machine: `${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
+      ...runStamp(root),
       serverRssMiB: serverRss,
       variants: results,
       load: loads,
     };
-    writeFileSync(`${p.stem}.json`, JSON.stringify(report, null, 2));
-    writeFileSync(`${p.stem}.md`, markdown(report));
-    writeFileSync(`${p.stem}.svg`, svg(report));
-    progress.note(`wrote ${p.stem}.{json,md,svg}`);
+    progress.note(writeReport(p.stem, report, { md: markdown, svg }));
     return report;
   } finally {
     closeAgent();
@@ -150,10 +144,3 @@ export async function runShape(o: ShapeRunOptions, progress: Reporter): Promise<
   }
 }
 
-export function commit(root: string): string {
-  try {
-    return execSync('git rev-parse --short HEAD', { cwd: root }).toString().trim();
-  } catch {
-    return 'unknown';
-  }
-}

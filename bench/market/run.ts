@@ -2,8 +2,7 @@
 // imports them, loads the same files into PostgreSQL's Django schema, starts the real server
 // on the snapshot, measures every variant (an endpoint not served yet gets a row saying so),
 // then the mixed workloads; writes bench/results/bench-marketplace-<N>.{json,md,svg}.
-import { closeSync, existsSync, mkdirSync, openSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { generateMarketplace } from '../../data/marketplace/generate.ts';
@@ -14,7 +13,8 @@ import type { LoadResult } from '../report.ts';
 import { assertCompleted } from '../completed.ts';
 import { freePort, rss, startServer } from '../server.ts';
 import type { BenchServer } from '../server.ts';
-import { commit, END } from '../shape-run.ts';
+import { END } from '../shape-run.ts';
+import { runStamp, writeReport } from '../run-stamp.ts';
 import { closeMarketAgent, measureMarket } from './measure.ts';
 import type { MarketResult, MarketServed } from './measure.ts';
 import { dataFacts, marketPgPeer } from './pg-peer.ts';
@@ -128,17 +128,12 @@ export async function runMarket(o: MarketRunOptions, progress: Reporter): Promis
       orders: o.orders,
       rows,
       quick: o.quick,
-      commit: commit(o.root),
-      date: new Date().toISOString().slice(0, 10),
-      machine: `${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
+      ...runStamp(o.root),
       serverRssMiB: serverRss,
       variants: results,
       load: loads,
     };
-    writeFileSync(`${p.stem}.json`, JSON.stringify(report, null, 2));
-    writeFileSync(`${p.stem}.md`, marketMarkdown(report));
-    writeFileSync(`${p.stem}.svg`, marketSvg(report));
-    progress.note(`wrote ${p.stem}.{json,md,svg}`);
+    progress.note(writeReport(p.stem, report, { md: marketMarkdown, svg: marketSvg }));
     return report;
   } finally {
     closeMarketAgent();

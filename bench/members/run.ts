@@ -3,15 +3,15 @@
 // the real server on the snapshot, measures /fetch/ (first byte, whole answer, memory), then
 // every other variant with the marketplace's measuring function; writes
 // bench/results/bench-members-<N>[-p<P>][-quick].{json,md}.
-import { closeSync, existsSync, mkdirSync, openSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_PERIODS, PERIOD_SPAN, generateMembers } from '../../data/members/generate.ts';
 import { importSnapshot } from '../../data/import.ts';
 import { membersDataset } from '../../engine/datasets/members/declaration.ts';
 import type { Reporter } from '../../data/progress-report.ts';
 import { freePort, rss, startServer } from '../server.ts';
-import { commit, END } from '../shape-run.ts';
+import { END } from '../shape-run.ts';
+import { runStamp, writeReport } from '../run-stamp.ts';
 import { closeMarketAgent, marketRequest, measureMarket } from '../market/measure.ts';
 import type { MarketMeasureContext } from '../market/measure.ts';
 import { marketDifference } from '../market/compare.ts';
@@ -114,17 +114,13 @@ export async function runMembers(o: MembersRunOptions, progress: Reporter): Prom
       periods: o.periods,
       rows,
       quick: o.quick,
-      commit: commit(o.root),
-      date: new Date().toISOString().slice(0, 10),
-      machine: `${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
+      ...runStamp(o.root),
       fetch: fetchResult,
       variants: results,
       zonesDisagreeing: zones ?? [],
       serverRssMiB: rss(server.child.pid),
     };
-    writeFileSync(`${p.stem}.json`, JSON.stringify(report, null, 2));
-    writeFileSync(`${p.stem}.md`, membersMarkdown(report));
-    progress.note(`wrote ${p.stem}.{json,md}`);
+    progress.note(writeReport(p.stem, report, { md: membersMarkdown }));
     return report;
   } finally {
     closeMarketAgent();
