@@ -95,11 +95,17 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
   // Made in JavaScript in one go: no count to show while it runs, the rows once it is done.
   progress.phase('making countries, users and blogs');
   const dims = makeDimensions(sizes, options.seed, shape);
-  mkdirSync(options.out, { recursive: true });
+  // The first folder this made (undefined: --out was there already).
+  const made = mkdirSync(options.out, { recursive: true });
   // Spilled sort runs go beside the output, not into the working folder (DuckDB's default
   // for ':memory:'), and are removed with the database.
   const spill = join(options.out, '.generate.tmp');
-  const db = await Database.open(':memory:', { connections: 1, tempDirectory: spill, ...(options.memoryLimit ? { memoryLimit: options.memoryLimit } : {}) });
+  const db = await Database.open(':memory:', { connections: 1, tempDirectory: spill, ...(options.memoryLimit ? { memoryLimit: options.memoryLimit } : {}) }).catch((e: unknown) => {
+    // Refused before writing anything (a memory limit DuckDB does not take): leave no
+    // empty --out folder behind.
+    if (made) rmSync(made, { recursive: true, force: true });
+    throw e;
+  });
   const end = options.end.toISOString().replace('T', ' ').replace('Z', '');
   const bind = bindNamed;
   try {

@@ -1,4 +1,4 @@
-import { readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Database } from '../engine/db.ts';
@@ -32,6 +32,12 @@ describe('generator', () => {
     for (const t of ['country', 'user', 'blog', 'blog_view']) {
       expect(readFileSync(file('a', t)).equals(readFileSync(file('b', t))), t).toBe(true);
     }
+  });
+
+  it('leaves no --out folder it made when DuckDB refuses to open (a memory limit it cannot read)', async () => {
+    const out = join(dir.path, 'refused', 'inner');
+    await expect(generate({ views: VIEWS, seed: 11, out, end: END, memoryLimit: 'lots' })).rejects.toThrow();
+    expect(existsSync(join(dir.path, 'refused'))).toBe(false);
   });
 
   it('gives the same bytes under a memory limit, and leaves no spill folder behind', () => {
