@@ -40,7 +40,7 @@ export function compileCohort(plan: CohortPlan, ds: DatasetDef, fields: Readonly
   const keyColumn = key && key.hops.length === 0 && key.value.kind === 'column' ? key.value.column : undefined;
   const counted =
     utc && p.rollup !== 'none' && keyColumn !== undefined
-      ? countedSegmentsSource(ds, { window: plan.window, filter: ds.counts }, [plan.entity], new Set([keyColumn]), [plan.measure], fields, o, params, dialect, p.rollup === 'month' ? ['day', 'month'] : ['day'])
+      ? countedSegmentsSource({ ds, plan: { window: plan.window, filter: ds.counts }, dimensions: [plan.entity], needed: new Set([keyColumn]), measures: [plan.measure], fields, o, params, dialect }, p.rollup === 'month' ? ['day', 'month'] : ['day'])
       : undefined;
   // The window and the counting rule are the counted rows' own (bound only where read).
   const conds = [...(counted ? [] : [windowSql(time, plan.window, params)]), `${entity.sql} IS NOT NULL`];

@@ -141,6 +141,14 @@ export const marketplaceCatalog: Catalog = {
       { name: 'rollup_counted_category_month', grain: 'month', columns: ['category_id'], where: { column: 'status', in: COUNTED }, sums: ['quantity', 'line_total'], distinct: ['order_id'] },
       { name: 'rollup_counted_category_all', grain: 'all', columns: ['category_id'], where: { column: 'status', in: COUNTED }, sums: ['quantity', 'line_total'], distinct: ['order_id'] },
     ],
+    // Orders per parent category (the query grouped by the parent's name, by month): an
+    // order holds lines of several categories under one parent, so the category grains'
+    // distinct orders do not add up to a parent's; these grains are keyed by the parent's
+    // name itself (RollupDef.paths), their distinct orders counted per name at import.
+    [
+      { name: 'rollup_counted_parent_name_day', grain: 'day', columns: [], paths: ['product__category__parent__name'], where: { column: 'status', in: COUNTED }, sums: ['quantity', 'line_total'], distinct: ['order_id'] },
+      { name: 'rollup_counted_parent_name_month', grain: 'month', columns: [], paths: ['product__category__parent__name'], where: { column: 'status', in: COUNTED }, sums: ['quantity', 'line_total'], distinct: ['order_id'] },
+    ],
     [{ name: 'rollup_counted_product_all', grain: 'all', columns: ['product_id', 'category_id'], where: { column: 'status', in: COUNTED }, sums: ['quantity', 'line_total'], distinct: ['order_id'], times: true }],
     // One customer's top categories: sorted by customer, so that one customer's rows are a
     // few row groups.
