@@ -33,6 +33,11 @@ export interface CountedSource {
   measure(name: string): string;
   /** A grouped path whose value the rows hold (RollupDef.paths), read instead of joining. */
   path(p: string): ReadPath | undefined;
+  /** Where the rows are already one per group and UTC day or month (a single segment of a
+   *  rollup whose rows are one per group and bucket): that grain; `row` then reads a
+   *  measure's value on one row, with no aggregate. */
+  readonly rowsPer?: 'day' | 'month' | undefined;
+  row?(name: string): string;
 }
 
 const part = (i: number) => ident(`__m${i}`);
@@ -172,7 +177,10 @@ export function countedSegmentsSource(
       const f = paths.includes(p) ? fieldAt(fields, p) : undefined;
       return f && { sql: `f.${ident(rollupPath(p))}`, type: f.type, nullable: f.nullable };
     };
-    return { from: `(\n  ${selects.join('\n  UNION ALL ')}\n) f`, measure, path };
+    const only = segments.length === 1 && segments[0]!.source.kind === 'rollup' ? [day, month].find((x) => x?.name === (segments[0]!.source as { table: string }).table) : undefined;
+    const rowsPer = only && sets.size === 0 && oneRowPerGroup(only) && only.grain !== 'all' ? only.grain : undefined;
+    const row = (m: string) => `COALESCE(f.${part(measures.indexOf(m))}, 0)`;
+    return { from: `(\n  ${selects.join('\n  UNION ALL ')}\n) f`, measure, path, rowsPer, row };
   }
   return undefined;
 }

@@ -162,7 +162,10 @@ export const marketplaceCatalog: Catalog = {
     // Cohorts: per customer and month (the (customer, bucket) figures of a cohort by month
     // in UTC; built where it shrinks the fact table 3x, data/rollup-choice.ts).
     [{ name: 'rollup_counted_customer_month', grain: 'month', columns: ['customer_id'], where: { column: 'status', in: COUNTED }, sums: ['quantity', 'line_total'], distinct: ['order_id'] }],
-    [{ name: 'rollup_counted_customer_all', grain: 'all', columns: ['customer_id'], where: { column: 'status', in: COUNTED }, sums: ['quantity', 'line_total'], distinct: ['order_id'], times: true }],
+    // Copied into the `customer` rows too (`copyTo`): the customers list over `min_spent`
+    // filters, ranks and pages them on their own columns, and cohorts read each customer's
+    // first counted order there rather than grouping the (customer, month) rows per customer.
+    [{ name: 'rollup_counted_customer_all', grain: 'all', columns: ['customer_id'], where: { column: 'status', in: COUNTED }, sums: ['quantity', 'line_total'], distinct: ['order_id'], times: true, copyTo: 'customer' }],
   ],
   distinctSets: [],
   // A window's distinct buyers and products (the summary of the last 30 days): per UTC day,
