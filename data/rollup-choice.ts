@@ -6,6 +6,7 @@ import type { Catalog, RollupDef } from '../engine/catalog.ts';
 import type { Database } from '../engine/db.ts';
 import { fieldColumns } from '../engine/fields.ts';
 import { fieldAt, fieldsFrom } from '../engine/query/paths.ts';
+import { NARROW_DIGITS, summedScale, summedValueSql } from '../engine/layout-rollups.ts';
 import { ident } from '../engine/sql.ts';
 
 /** A day or month grain is built when its estimated rows are at most this share of the
@@ -26,6 +27,9 @@ export interface RollupChoice {
   /** Per estimated rollup, its estimated rows (for the import's log and the README). */
   readonly estimates: Readonly<Record<string, number>>;
   readonly factRows: number;
+  /** Decimal summed columns whose sum of absolute values over every fact row has at most
+   *  NARROW_DIGITS digits: every rollup row's sum, a part of it, then does too. */
+  readonly narrowSums: ReadonlySet<string>;
 }
 
 export async function chooseRollups(db: Database, catalog: Catalog, minRows = MIN_ROWS): Promise<RollupChoice> {
@@ -37,7 +41,13 @@ export async function chooseRollups(db: Database, catalog: Catalog, minRows = MI
   const fields = fieldsFrom(catalog, catalog.root);
   const keys = (r: RollupDef) => [...new Set([...r.columns, ...(r.paths ?? []).flatMap((p) => fieldColumns(fieldAt(fields, p)))])];
   const est = estimated.map((r, i) => `approx_count_distinct(hash(date_trunc('${r.grain}', ${time})${keys(r).map((c) => `, ${ident(c)}`).join('')})) AS e${i}`);
-  const row = (await db.query(`SELECT count(*) AS rows${est.map((e) => `, ${e}`).join('')} FROM ${ident(catalog.fact.name)}`)).rows[0] ?? {};
+  const decimals = [...new Set(rollups.flatMap((r) => r.sums ?? []))].flatMap((c) => {
+    const scale = summedScale(catalog, c);
+    return scale === undefined ? [] : [{ c, scale }];
+  });
+  const fits = decimals.map((d, i) => `COALESCE(sum(abs(${summedValueSql(catalog, d.c)})) < ${10n ** BigInt(NARROW_DIGITS - d.scale)}, true) AS n${i}`);
+  const row = (await db.query(`SELECT count(*) AS rows${[...est, ...fits].map((e) => `, ${e}`).join('')} FROM ${ident(catalog.fact.name)}`)).rows[0] ?? {};
+  const narrowSums = new Set(decimals.filter((_, i) => row[`n${i}`] === true).map((d) => d.c));
   const factRows = Number(row['rows'] ?? 0);
   const estimates: Record<string, number> = {};
   const build = new Set(rollups.filter(alwaysBuilt).map((r) => r.name));
@@ -46,5 +56,5 @@ export async function chooseRollups(db: Database, catalog: Catalog, minRows = MI
     estimates[r.name] = n;
     if (factRows < minRows || n <= SHRINK * factRows) build.add(r.name);
   });
-  return { build, estimates, factRows };
+  return { build, estimates, factRows, narrowSums };
 }
