@@ -285,8 +285,9 @@ describe('cohorts by month from the (customer, month) rollup', () => {
     expect(month).toContain('"rollup_counted_customer_month"');
     // The partial days at the window's edges.
     expect(month).toContain('"fact_order_item"');
-    expect(sql(plan('week', 'UTC'), plain.features)).not.toContain('rollup_counted');
-    expect(sql(plan('month', 'Europe/Berlin'), plain.features)).not.toContain('rollup_counted');
+    // (The first orders may still come from the customer rows: market-customer-copies.)
+    expect(sql(plan('week', 'UTC'), plain.features)).not.toContain('"rollup_counted_customer_month"');
+    expect(sql(plan('month', 'Europe/Berlin'), plain.features)).not.toContain('"rollup_counted_customer_month"');
     expect(sql(plan('month', 'UTC'), { rollups: false })).not.toContain('rollup_counted');
   });
 
