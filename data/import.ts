@@ -146,7 +146,7 @@ export async function importSnapshot(options: ImportOptions): Promise<SnapshotMe
         const choice = await chooseRollups(db, catalog, options.chooseRollupsFrom);
         const skipped = Object.entries(choice.estimates).filter(([name]) => !choice.build.has(name));
         if (skipped.length > 0) log(`rollups not built (estimated rows against ${choice.factRows} fact rows): ${skipped.map(([n, e]) => `${n} ~${e}`).join(', ')}`);
-        steps = layoutSteps(catalog, { ...staged, rollups: choice.build });
+        steps = layoutSteps(catalog, { ...staged, rollups: choice.build, narrowSums: choice.narrowSums });
       }
       const mine = steps.filter((s) => s.part === part);
       if (mine.length === 0) continue;

@@ -135,6 +135,13 @@ export interface RollupDef {
    *  copiedColumn(rollup, column), so that a list of the table filters, orders and counts
    *  by the figures without joining one rollup row to each of its rows. */
   readonly copyTo?: string;
+  /** Field paths from the root (reached from fact columns through relations: a product's
+   *  category's parent's name) each row is also keyed by, stored as rollupPath(path): groups
+   *  that are no fact column and whose distinct counts a rollup of the fact column cannot
+   *  add up (an order holds lines of several categories under one parent). A day or month
+   *  grain with them answers questions grouped by every one of these paths exactly, distinct
+   *  counts of one-time columns included (counted-segments.ts). */
+  readonly paths?: readonly string[];
 }
 
 /** The name of a rollup's column as copied into its RollupDef.copyTo table (no declared
@@ -281,6 +288,9 @@ export const tableKey = (t: TableDef): string => t.key ?? 'id';
 
 /** The rollup column holding the distinct count of a fact column (RollupDef.distinct). */
 export const rollupDistinct = (column: string): string => `distinct_${column}`;
+
+/** The column of a rollup holding a RollupDef.paths value. */
+export const rollupPath = (path: string): string => `path_${path}`;
 
 /** The rollup column holding the sum of a fact column (RollupDef.sums). */
 export const rollupSum = (column: string): string => `sum_${column}`;

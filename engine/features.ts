@@ -2,7 +2,7 @@
 // before a structure existed (or whose import judged it not worth building) is still
 // served, by the plans that do without it.
 import type { Catalog, RollupDef } from './catalog.ts';
-import { ROLLUP_FIRST, ROLLUP_LAST, copiedColumn, rollupDistinct, rollupSum, tableDef, tableKey } from './catalog.ts';
+import { ROLLUP_FIRST, ROLLUP_LAST, copiedColumn, rollupDistinct, rollupPath, rollupSum, tableDef, tableKey } from './catalog.ts';
 import type { Database } from './db.ts';
 import { MAX_SET_BITS } from './layout.ts';
 import type { CompileOptions } from './query/compile-plan.ts';
@@ -31,6 +31,7 @@ export async function snapshotFeatures(db: Database, catalog: Catalog, wanted: b
   const built = (r: RollupDef) =>
     tables.has(r.name) &&
     r.columns.every((c) => has(r, c)) &&
+    (r.paths ?? []).every((p) => has(r, rollupPath(p))) &&
     (r.distinct ?? []).every((c) => has(r, rollupDistinct(c))) &&
     (!r.times || (has(r, ROLLUP_FIRST) && has(r, ROLLUP_LAST)));
   const rollupTables = new Set(declared.filter(built).map((r) => r.name));

@@ -16,6 +16,8 @@ export interface LayoutFacts {
   /** Per table of ids, the key range day sets over it span (catalog.daySets); a set whose
    *  table has none is not built. */
   readonly daySetIds?: Readonly<Record<string, { readonly min: number; readonly max: number }>> | undefined;
+  /** Decimal summed columns whose rollup sums fit DECIMAL(18,s), stored so (data/rollup-choice.ts). */
+  readonly narrowSums?: ReadonlySet<string> | undefined;
 }
 
 /** The longest bitstring a distinct set may be, stored or built on the fly. */
@@ -138,7 +140,7 @@ export function layoutSteps(catalog: Catalog, facts: LayoutFacts = {}): LayoutSt
   for (const def of catalog.intervals ?? []) for (const sql of intervalsLayout(catalog, def)) add('tables', sql);
   for (const p of catalog.fact.projections ?? [])
     add('projections', `CREATE TABLE ${ident(p.name)} AS SELECT * FROM ${ident(catalog.fact.name)} ORDER BY ${p.sortKey.map((k) => ident(k)).join(', ')}, ${rootKey}`);
-  for (const sql of rollupStatements(catalog, facts.rollups)) add('rollups', sql);
+  for (const sql of rollupStatements(catalog, facts.rollups, facts.narrowSums)) add('rollups', sql);
   for (const set of catalog.distinctSets) {
     const range = facts.idRanges?.[set.ids];
     if (!range) continue;

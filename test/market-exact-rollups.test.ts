@@ -5,42 +5,24 @@
 // the plans that should read the rollups do. MARKET_EXACT_SEED=<n> replays another seed.
 import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { Engine } from '../engine/engine.ts';
 import { Database } from '../engine/db.ts';
-import { marketplaceDataset } from '../engine/datasets/marketplace/declaration.ts';
 import { snapshotFeatures } from '../engine/features.ts';
+import { marketplaceDataset } from '../engine/datasets/marketplace/declaration.ts';
 import { compilePlan } from '../engine/query/compile-plan.ts';
 import type { CompileOptions } from '../engine/query/compile-plan.ts';
 import { fieldsFrom } from '../engine/query/paths.ts';
 import type { AggregatePlan } from '../engine/query/nodes.ts';
 import { buildApp } from '../server/app.ts';
 import { STEADY_LIMITS, rng, tempDir } from './helpers.ts';
-import { useMarketApp } from './market-fixture.ts';
+import { useMarketApp, usePlainMarket } from './market-fixture.ts';
 
 const SEED = Number(process.env['MARKET_EXACT_SEED'] ?? 20261207);
 const CASES = 165;
 const m = useMarketApp('mexact-', 600, 5, { cacheEntries: 0, threads: 1 });
-let plain: Engine;
-let plainApp: FastifyInstance;
-let features: CompileOptions;
-
-beforeAll(async () => {
-  plain = await Engine.open(m.fx.db, { dataset: marketplaceDataset, cacheEntries: 0, rollups: false, threads: 1 });
-  plainApp = await buildApp({ engine: () => undefined, engines: (name) => (name === 'marketplace' ? plain : undefined), limits: STEADY_LIMITS });
-  const db = await Database.open(m.fx.db, { readOnly: true });
-  try {
-    features = await snapshotFeatures(db, marketplaceDataset.catalog, true);
-  } finally {
-    db.close();
-  }
-});
-
-afterAll(async () => {
-  await plainApp?.close();
-  await plain?.close();
-});
+const plain = usePlainMarket(m);
 
 type Leaf = { field: string; op: string; value: unknown };
 
@@ -124,27 +106,27 @@ describe('rollups of counted lines: the same answers as the fact table', () => {
       dimensions, measures, labels: [], order: [], nulls: 'keep', limit: 10, offset: 0,
     });
     const sql = (p: AggregatePlan, o: CompileOptions) => compilePlan(p, marketplaceDataset, fields, o).sql;
-    expect(sql(plan([], ['revenue', 'orders', 'customers', 'products', 'items_sold']), features)).toContain('"rollup_counted_all"');
-    expect(sql(plan(['product'], ['revenue', 'orders']), features)).toContain('"rollup_counted_product_all"');
-    expect(sql(plan(['product__category'], ['revenue', 'items_sold']), features)).toContain('"rollup_counted_category_all"');
+    expect(sql(plan([], ['revenue', 'orders', 'customers', 'products', 'items_sold']), plain.features)).toContain('"rollup_counted_all"');
+    expect(sql(plan(['product'], ['revenue', 'orders']), plain.features)).toContain('"rollup_counted_product_all"');
+    expect(sql(plan(['product__category'], ['revenue', 'items_sold']), plain.features)).toContain('"rollup_counted_category_all"');
     // A window short of all time: the whole months and days of the day and month grains
     // (counted-segments.ts, test/market-counted-grains.test.ts), not the `all` grain.
-    const since2026 = sql({ ...plan([], ['revenue']), window: { start: '2026-01-01 00:00:00.000000', end: '2030-01-01 00:00:00.000000' } }, features);
+    const since2026 = sql({ ...plan([], ['revenue']), window: { start: '2026-01-01 00:00:00.000000', end: '2030-01-01 00:00:00.000000' } }, plain.features);
     expect(since2026).toContain('"rollup_counted_month"');
     expect(since2026).not.toContain('"rollup_counted_all"');
     // A grouping coarser than a rollup's rows, the plain options: the fact table.
-    expect(sql(plan(['product__category__parent'], ['orders']), features)).not.toContain('rollup_counted');
+    expect(sql(plan(['product__category__parent'], ['orders']), plain.features)).not.toContain('rollup_counted');
     // Sums add up over the rows of a coarser group, and a filter on a column a rollup holds.
-    expect(sql(plan(['product__category__parent'], ['revenue', 'items_sold']), features)).toContain('"rollup_counted_');
+    expect(sql(plan(['product__category__parent'], ['revenue', 'items_sold']), plain.features)).toContain('"rollup_counted_');
     const one = { ...plan(['product__category'], ['revenue']), filter: { kind: 'leaf' as const, field: 'order__customer', operator: 'eq', value: 1002 } };
-    expect(sql(one, features)).toContain('"rollup_counted_customer_category_all"');
+    expect(sql(one, plain.features)).toContain('"rollup_counted_customer_category_all"');
     expect(sql(plan([], ['revenue']), { rollups: false })).not.toContain('rollup_counted');
     const list = (table: string, via: string) => ({
       kind: 'list' as const, dataset: 'marketplace', table, filter: undefined, columns: ['id'], children: [], order: [], limit: 10, offset: 0,
       measures: { via, window: { start: null, end: '2030-01-01 00:00:00.000000' }, counted: true, measures: [{ name: 'revenue', measure: 'revenue' }, { name: 'last', time: 'last' as const }], having: [] },
     });
-    expect(sql(list('product', 'product') as never, features)).toContain('"rollup_counted_product_all"');
-    expect(sql(list('customer', 'order__customer') as never, features)).toContain('"rollup_counted_customer_all"');
+    expect(sql(list('product', 'product') as never, plain.features)).toContain('"rollup_counted_product_all"');
+    expect(sql(list('customer', 'order__customer') as never, plain.features)).toContain('"rollup_counted_customer_all"');
   });
 
   it(`answers ${CASES} random filters over ${REQUESTS.length} requests as the plain plan does`, async () => {
@@ -156,7 +138,7 @@ describe('rollups of counted lines: the same answers as the fact table', () => {
       const range = r() < 0.8 ? 'all' : 'year';
       const payload = { ...req.members, range, as_of: '2026-11-01T00:00:00Z', ...(filters === undefined ? {} : { filters }) };
       const fast = await ask(m.app, req.path, payload);
-      const slow = await ask(plainApp, req.path, payload);
+      const slow = await ask(plain.app, req.path, payload);
       const what = `case ${i} (seed ${SEED}): POST ${req.path} ${JSON.stringify(payload)}`;
       expect(fast.status, what).toBe(slow.status);
       expect(fast.body, what).toEqual(slow.body);
@@ -170,7 +152,7 @@ describe('rollups of counted lines: the same answers as the fact table', () => {
     for (const id of [...ids, 1001, 1003]) {
       const url = `/api/v1/marketplace/customers/${id}?as_of=2026-11-01T00:00:00Z`;
       const fast = await m.app.inject({ url });
-      const slow = await plainApp.inject({ url });
+      const slow = await plain.app.inject({ url });
       expect(fast.statusCode, url).toBe(slow.statusCode);
       expect(fast.json(), url).toEqual(slow.json());
     }
@@ -192,13 +174,13 @@ describe('a snapshot imported before a rollup column was declared', () => {
       } finally {
         db.close();
       }
-      expect(features.rollupTables?.has('rollup_counted_customer_all')).toBe(true);
+      expect(plain.features.rollupTables?.has('rollup_counted_customer_all')).toBe(true);
       const engine = await Engine.open(file, { dataset: marketplaceDataset, cacheEntries: 0, threads: 1 });
       const app = await buildApp({ engine: () => undefined, engines: (name) => (name === 'marketplace' ? engine : undefined), limits: STEADY_LIMITS });
       try {
         for (const url of ['/api/v1/marketplace/customers?as_of=2026-11-01T00:00:00Z&range=all', '/api/v1/marketplace/customers/1?as_of=2026-11-01T00:00:00Z']) {
           const got = await app.inject({ url });
-          const want = await plainApp.inject({ url });
+          const want = await plain.app.inject({ url });
           expect(got.statusCode, url).toBe(want.statusCode);
           expect(got.json(), url).toEqual(want.json());
         }

@@ -18,6 +18,8 @@ import { marketplaceDataset } from '../engine/datasets/marketplace/declaration.t
 import { importSnapshot } from '../data/import.ts';
 import { generateMarketplace } from '../data/marketplace/generate.ts';
 import { buildApp } from '../server/app.ts';
+import { snapshotFeatures } from '../engine/features.ts';
+import type { CompileOptions } from '../engine/query/compile-plan.ts';
 import { END, STEADY_LIMITS, tempDir } from './helpers.ts';
 
 const EXTRA: Record<string, string> = {
@@ -125,6 +127,35 @@ export function useMarketApp(prefix: string, orders?: number, seed?: number, opt
     } finally {
       dir.cleanup();
     }
+  });
+  return state;
+}
+
+export interface PlainMarket {
+  readonly engine: Engine;
+  readonly app: FastifyInstance;
+  /** The snapshot's features (what the fast plans may read), as the engine over it sees them. */
+  readonly features: CompileOptions;
+}
+
+/** Beside a fixture's app: an engine over the same snapshot reading the fact table alone
+ *  (rollups: false), its app, and the snapshot's features, for differential tests of the
+ *  accelerators. Opened before the file's tests (after `m`'s), closed after them. */
+export function usePlainMarket(m: MarketApp): PlainMarket {
+  const state = {} as { engine: Engine; app: FastifyInstance; features: CompileOptions };
+  beforeAll(async () => {
+    state.engine = await Engine.open(m.fx.db, { dataset: marketplaceDataset, cacheEntries: 0, rollups: false, threads: 1 });
+    state.app = await buildApp({ engine: () => undefined, engines: (name) => (name === 'marketplace' ? state.engine : undefined), limits: STEADY_LIMITS });
+    const db = await Database.open(m.fx.db, { readOnly: true });
+    try {
+      state.features = await snapshotFeatures(db, marketplaceDataset.catalog, true);
+    } finally {
+      db.close();
+    }
+  });
+  afterAll(async () => {
+    await state.app?.close();
+    await state.engine?.close();
   });
   return state;
 }

@@ -30,7 +30,7 @@ export function storedPairsCtes(plan: BasketPlan, ds: DatasetDef, fields: Readon
   const filter = plan.filter;
   const pairs = (ds.catalog.pairs ?? []).find((d: PairsDef) => d.basket === basket && d.item === item && o.pairTables?.has(d.name) && isCondition(filter, d.where, fields));
   if (!pairs || !holdsAll(plan.window, o.span)) return undefined;
-  const held = (r: RollupDef) => r.grain === 'all' && (o.rollupTables === undefined || o.rollupTables.has(r.name)) && JSON.stringify(r.where) === JSON.stringify(pairs.where) && (r.distinct ?? []).includes(basket);
+  const held = (r: RollupDef) => r.grain === 'all' && (r.paths ?? []).length === 0 && (o.rollupTables === undefined || o.rollupTables.has(r.name)) && JSON.stringify(r.where) === JSON.stringify(pairs.where) && (r.distinct ?? []).includes(basket);
   const rollups = ds.catalog.rollups.flat().filter(held);
   const whole = rollups.find((r) => r.columns.length === 0);
   // One row per item: its other columns are the same within it.

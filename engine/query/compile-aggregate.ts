@@ -21,6 +21,7 @@ import type { ReadPath } from './paths.ts';
 import { chooseFamily, decompose } from './rollups.ts';
 import { exactRollupSource } from './exact-rollup.ts';
 import { countedSegmentsSource } from './counted-segments.ts';
+import type { SourceRequest } from './source-request.ts';
 import { subtreeSql } from './subtree.ts';
 import { lateLabels, lateLabelsSql } from './late-labels.ts';
 import { additiveSegmentsSql, windowSql } from './segments.ts';
@@ -33,22 +34,16 @@ export const factColumnsOf = (fields: ReadonlyMap<string, FieldDef>, paths: read
 export interface RowSource {
   readonly from: string;
   measure(name: string): string;
+  /** A grouped path whose value the rows hold (a rollup keyed by it), read instead of joining. */
+  path?(p: string): ReadPath | undefined;
 }
 
-export function rowSource(
-  ds: DatasetDef,
-  plan: { readonly window: AggregatePlan['window']; readonly filter: AggregatePlan['filter']; readonly dimensions: AggregatePlan['dimensions'] },
-  needed: ReadonlySet<string>,
-  measures: readonly string[],
-  fields: ReadonlyMap<string, FieldDef>,
-  o: CompileOptions,
-  params: Params,
-  dialect: Dialect,
-): RowSource {
+export function rowSource(req: SourceRequest): RowSource {
+  const { ds, plan, needed, measures, fields, o, params, dialect } = req;
   // Whole answers of the counted rows from a rollup of them, where one holds the groups.
-  const exact = exactRollupSource(ds, plan, plan.dimensions, needed, measures, fields, o, params, dialect);
+  const exact = exactRollupSource(req);
   if (exact) return exact;
-  const counted = countedSegmentsSource(ds, plan, plan.dimensions, needed, measures, fields, o, params, dialect, ['day', 'month'], plan.dimensions.length === 0);
+  const counted = countedSegmentsSource(req, ['day', 'month'], req.dimensions.length === 0);
   if (counted) return counted;
   const catalog = ds.catalog;
   const cols = filterColumns(plan.filter, fields);
@@ -85,9 +80,10 @@ export function compileAggregate(plan: AggregatePlan, ds: DatasetDef, fields: Re
   const late = lateLabels(plan, ds, terms);
   const groupPaths = [...plan.dimensions, ...(late ? [] : plan.labels.map((l) => l.path))];
   const needed = new Set(factColumnsOf(fields, groupPaths));
-  const src = rowSource(ds, plan, needed, base, fields, o, params, dialect);
+  const labels = late ? [] : plan.labels.map((l) => l.path);
+  const src = rowSource({ ds, plan, dimensions: plan.dimensions, needed, labels, measures: base, fields, o, params, dialect });
   const joins = new JoinSet();
-  const reads = groupPaths.map((p) => readPath(fields, p, 'f', joins, params, dialect));
+  const reads = groupPaths.map((p) => src.path?.(p) ?? readPath(fields, p, 'f', joins, params, dialect));
   const dimCols = reads.map((r, i) => `${r.sql} AS g${i}`);
   const measureCols = base.map((m, i) => `${src.measure(m)} AS m${i}`);
   const groupBy = reads.length ? ` GROUP BY ${reads.map((_, i) => i + 1).join(', ')}` : '';

@@ -22,6 +22,7 @@ import { PERIODS } from './periods.ts';
 import { windowSql } from './segments.ts';
 import type { CompileOptions } from './compile-options.ts';
 import { countedSegmentsSource } from './counted-segments.ts';
+import { copiedFirsts } from './cohort-firsts.ts';
 
 export function compileCohort(plan: CohortPlan, ds: DatasetDef, fields: ReadonlyMap<string, FieldDef>, params: Params, dialect: Dialect, o: CompileOptions = { rollups: false }): string {
   const catalog = ds.catalog;
@@ -40,7 +41,7 @@ export function compileCohort(plan: CohortPlan, ds: DatasetDef, fields: Readonly
   const keyColumn = key && key.hops.length === 0 && key.value.kind === 'column' ? key.value.column : undefined;
   const counted =
     utc && p.rollup !== 'none' && keyColumn !== undefined
-      ? countedSegmentsSource(ds, { window: plan.window, filter: ds.counts }, [plan.entity], new Set([keyColumn]), [plan.measure], fields, o, params, dialect, p.rollup === 'month' ? ['day', 'month'] : ['day'])
+      ? countedSegmentsSource({ ds, plan: { window: plan.window, filter: ds.counts }, dimensions: [plan.entity], needed: new Set([keyColumn]), measures: [plan.measure], fields, o, params, dialect }, p.rollup === 'month' ? ['day', 'month'] : ['day'])
       : undefined;
   // The window and the counting rule are the counted rows' own (bound only where read).
   const conds = [...(counted ? [] : [windowSql(time, plan.window, params)]), `${entity.sql} IS NOT NULL`];
@@ -53,7 +54,10 @@ export function compileCohort(plan: CohortPlan, ds: DatasetDef, fields: Readonly
   // Converting every row to local time is the costly part: outside UTC the rows are first
   // summed per entity and instant (an order's lines share both), and only those converted.
   let per: string;
-  if (counted) {
+  if (counted?.rowsPer !== undefined && counted.rowsPer === p.unit && counted.row) {
+    // The rollup's rows are one per entity and bucket already: read as they are.
+    per = `SELECT ${entity.sql} AS e, f.t AS b, ${counted.row(plan.measure)} AS m FROM ${counted.from} WHERE ${conds.join(' AND ')}`;
+  } else if (counted) {
     per = `SELECT ${entity.sql} AS e, ${trunc('f.t')} AS b, ${counted.measure(plan.measure)} AS m FROM ${counted.from} WHERE ${conds.join(' AND ')} GROUP BY 1, 2`;
   } else {
     const measure = aggregateSql(ds, plan.measure, 'f', params, dialect);
@@ -64,6 +68,7 @@ export function compileCohort(plan: CohortPlan, ds: DatasetDef, fields: Readonly
     SELECT ${entity.sql} AS e, ${time} AS t, ${measure} AS m FROM ${from} GROUP BY 1, 2
   ) GROUP BY 1, 2`;
   }
+  const firsts = copiedFirsts(plan, ds, fields, o, params, dialect, trunc, keyColumn);
   const label = p.label === null ? dialect.quarterLabel('co.c') : dialect.formatTime('co.c', params.add(p.label, 'VARCHAR'));
   const periods = params.add(plan.periods, 'BIGINT');
   // The last bucket holding an instant of the window: that of the window's last microsecond.
@@ -72,7 +77,7 @@ export function compileCohort(plan: CohortPlan, ds: DatasetDef, fields: Readonly
   return `WITH per AS${dialect.cteHint('materialized')} (
   ${per}
 ), firsts AS (
-  SELECT e, min(b) AS c FROM per GROUP BY e
+  ${firsts ?? 'SELECT e, min(b) AS c FROM per GROUP BY e'}
 ), cohorts AS (
   SELECT c, count(*) AS n FROM firsts GROUP BY c
 ), cells AS (

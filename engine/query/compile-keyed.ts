@@ -179,7 +179,7 @@ function wholeSql(plan: AggregatePlan, k: Keyed, ds: DatasetDef, fields: Readonl
   const perKey = new Set([k.key, ...sameWithin(catalog, k.key)]);
   const firstSeen = catalog.firstSeen.find((f) => f.key === k.key && f.distinct === k.distinct)?.column;
   for (const r of catalog.rollups.flat()) {
-    if (r.grain !== 'all' || r.where !== undefined || (o.rollupTables !== undefined && !o.rollupTables.has(r.name))) continue;
+    if (r.grain !== 'all' || r.where !== undefined || (r.paths ?? []).length > 0 || (o.rollupTables !== undefined && !o.rollupTables.has(r.name))) continue;
     if (!r.columns.includes(k.key) || !r.columns.every((c) => perKey.has(c)) || ![...cols].every((c) => r.columns.includes(c))) continue;
     const distinct =
       k.distinct === undefined ? d.nullOf('BIGINT')

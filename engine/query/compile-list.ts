@@ -18,6 +18,8 @@ import { JoinSet, fieldsFrom, readWith } from './paths.ts';
 import type { ColumnRef } from '../sql.ts';
 import type { RowMeasureSql } from './row-measures.ts';
 import { ROW_MEASURE_KEY } from './row-measures.ts';
+import { earlyFigures, figureColumn } from './list-figures.ts';
+import type { Output } from './list-figures.ts';
 
 /** Output columns beside the requested ones. No field path can be named like them (a path
  *  has no empty segment), and compileList refuses them as child list names. */
@@ -27,16 +29,9 @@ const KEY = '__key';
 const FILTERED = ident('__filtered');
 const orderColumn = (i: number): string => ident(`__o${i}`);
 const childCte = (i: number): string => ident(`__child${i}`);
-const ROWS = ident('__rows');
 const MEASURES = ident('__measures');
-const figureColumn = (i: number): string => ident(`__f${i}`);
 const WALK_KEYS = ident('__keys');
 
-/** An output column: its name and SQL. */
-interface Output {
-  readonly name: string;
-  readonly sql: string;
-}
 
 
 /** The output names of a plan's figures and ranks. */
@@ -138,23 +133,14 @@ export function compileList(
   const ctes: string[] = [];
   let source = FILTERED;
   let figures: Output[] = [];
+  let rankJoin = '';
   if (m && early) {
-    // Figures the listed rows hold themselves (a copied rollup) need no CTE and no join:
-    // 2.5M orders joined to their 2.5M rollup rows took seconds, a scan of them milliseconds.
-    const onRow = m.sql.rowValue;
-    const keys = plan.filter ? `SELECT r.${key} FROM ${FILTERED} AS r` : undefined;
-    if (!onRow) ctes.push(`${MEASURES} AS (\n  ${m.sql.select(keys, true)}\n)`);
-    const value = (name: string) => (onRow ? onRow(name, 'r') : m.sql.value(name, 'm'));
-    const rank = m.plan.rank;
-    const by = rank ? `${value(rank.by)} DESC NULLS LAST` : '';
-    const ranks = rank ? [...(rank.rank ? [`rank() OVER (ORDER BY ${by})`] : []), ...(rank.denseRank ? [`dense_rank() OVER (ORDER BY ${by})`] : [])] : [];
-    const having = m.sql.having(value);
-    const inner = `SELECT r.*, ${[...m.sql.names.map(value), ...ranks].map((v, i) => `${v} AS ${figureColumn(i)}`).join(', ')}
-    FROM ${FILTERED} AS r${onRow ? '' : ` LEFT JOIN ${MEASURES} AS m ON m.${ROW_MEASURE_KEY} = r.${key}`}${having ? `\n    WHERE ${having}` : ''}`;
-    ctes.push(`${ROWS} AS${dialect.cteHint('inlined')} (\n  ${pick ? `SELECT * FROM (\n    ${inner}\n  ) AS r WHERE ${pick}` : inner}\n)`);
-    source = ROWS;
-    names.forEach((_, i) => carried.add(`__f${i}`));
-    figures = names.map((n, i) => ({ name: n, sql: figureOut(n, `r.${figureColumn(i)}`) }));
+    const e = earlyFigures(plan, m, names, key, FILTERED, pick, readPage, figureOut, dialect);
+    ctes.push(...e.ctes);
+    source = e.source;
+    e.carried.forEach((c) => carried.add(c));
+    figures = e.figures;
+    rankJoin = e.join;
   }
 
   const pageJoins = new JoinSet();
@@ -208,7 +194,7 @@ export function compileList(
 )${before}, ${page}${after}
 SELECT ${walk ? '-1' : `(SELECT count(*) FROM ${source})`} AS ${ident(TOTAL)}, r.${key} AS ${ident(KEY)}${selected.map((c) => `, ${c.sql} AS ${ident(c.name)}`).join('')}
 FROM (SELECT 1) AS one
-  LEFT JOIN ${PAGE} AS r ON true${outJoins.lines}${lateJoin}${childJoins}
+  LEFT JOIN ${PAGE} AS r ON true${outJoins.lines}${lateJoin}${rankJoin}${childJoins}
 ORDER BY ${pageOrder.join(', ')}`;
 }
 

@@ -80,7 +80,13 @@ export function compileSeries(plan: SeriesPlan, ds: DatasetDef, fields: Readonly
   /** Averages compared with their previous bucket: their sums and counts travel beside. */
   const exact = plan.compare.filter((m) => ds.measures[m]!.kind === 'avg');
   const joins = new JoinSet();
-  const reads = plan.dimensions.map((d) => readPath(fields, d, 'f', joins, params, dialect));
+  // The counted rows' day and month grains (counted-segments.ts), where the filter is their condition.
+  const counted =
+    utc && p.rollup !== 'none' && exact.length === 0
+      ? countedSegmentsSource({ ds, plan, dimensions: plan.dimensions, needed: new Set(factColumnsOf(fields, plan.dimensions)), measures: base, fields, o, params, dialect }, p.rollup === 'month' ? ['day', 'month'] : ['day'])
+      : undefined;
+  // A family keyed by a grouped path (RollupDef.paths) holds its value: no join.
+  const reads = plan.dimensions.map((d) => counted?.path(d) ?? readPath(fields, d, 'f', joins, params, dialect));
   const dims = reads.map((r, i) => `${r.sql} AS g${i}`);
   const g = reads.map((_, i) => `g${i}`);
   const groupBy = (extra: number) => `GROUP BY ${[...Array(extra + reads.length).keys()].map((i) => i + 1).join(', ')}`;
@@ -98,11 +104,6 @@ export function compileSeries(plan: SeriesPlan, ds: DatasetDef, fields: Readonly
   const additive = sums !== undefined && (sums.length === 0 || o.rollupSums === true) && exact.length === 0;
   const family = utc && p.rollup !== 'none' && additive && o.rollups !== false ? chooseFamily(catalog, needed, new Set(sums), o.rollupTables, ['day', 'month']) : undefined;
   const segments = family ? decompose(plan.window, p.rollup === 'month' ? family : { day: family.day }) : [];
-  // The counted rows' day and month grains (counted-segments.ts), where the filter is their condition.
-  const counted =
-    utc && p.rollup !== 'none' && exact.length === 0
-      ? countedSegmentsSource(ds, plan, plan.dimensions, new Set(factColumnsOf(fields, plan.dimensions)), base, fields, o, params, dialect, p.rollup === 'month' ? ['day', 'month'] : ['day'])
-      : undefined;
   if (counted) {
     v = `SELECT ${dialect.truncate(unit, 'f.t')} AS b${g.length ? ', ' : ''}${dims.join(', ')}, ${base.map((m, i) => `${counted.measure(m)} AS m${i}`).join(', ')}
   FROM ${counted.from} ${joins.sql} ${groupBy(1)}`;

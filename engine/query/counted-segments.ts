@@ -8,6 +8,8 @@
 // and where each group is one rollup row per bucket: the rows of different buckets, days
 // and the edges then hold different values, and their counts add up exactly. Pure.
 import type { DaySetDef, RollupDef, RollupWhere } from '../catalog.ts';
+import { rollupPath } from '../catalog.ts';
+import { fieldColumns } from '../fields.ts';
 import type { DatasetDef } from '../dataset.ts';
 import type { Dialect } from '../dialect/dialect.ts';
 import type { FieldDef } from '../fields.ts';
@@ -18,7 +20,10 @@ import { ident, sqlInteger } from '../sql.ts';
 import type { CompileOptions } from './compile-options.ts';
 import { isCondition, rollupColumn, sameWithin } from './exact-rollup.ts';
 import { aggregateSql } from './measures.ts';
+import { JoinSet, fieldAt, readPath } from './paths.ts';
+import type { ReadPath } from './paths.ts';
 import { decompose } from './rollups.ts';
+import type { SourceRequest } from './source-request.ts';
 import type { TimeWindow } from './spec.ts';
 
 /** Rows of every segment (alias f): the needed columns, `t` (the UTC day or month the row
@@ -26,6 +31,13 @@ import type { TimeWindow } from './spec.ts';
 export interface CountedSource {
   readonly from: string;
   measure(name: string): string;
+  /** A grouped path whose value the rows hold (RollupDef.paths), read instead of joining. */
+  path(p: string): ReadPath | undefined;
+  /** Where the rows are already one per group and UTC day or month (a single segment of a
+   *  rollup whose rows are one per group and bucket): that grain; `row` then reads a
+   *  measure's value on one row, with no aggregate. */
+  readonly rowsPer?: 'day' | 'month' | undefined;
+  row?(name: string): string;
 }
 
 const part = (i: number) => ident(`__m${i}`);
@@ -69,54 +81,55 @@ const missing = (m: string): never => {
 };
 
 export function countedSegmentsSource(
-  ds: DatasetDef,
-  plan: { readonly window: TimeWindow; readonly filter: FilterNode | undefined },
-  /** The grouped paths (dimensions). */
-  dimensions: readonly string[],
-  /** The fact columns the grouped and label paths read. */
-  needed: ReadonlySet<string>,
-  measures: readonly string[],
-  fields: ReadonlyMap<string, FieldDef>,
-  o: CompileOptions,
-  params: Params,
-  dialect: Dialect,
+  req: SourceRequest,
   /** The grains the caller's buckets are whole in (a series by week: days only). */
   grains: readonly ('day' | 'month')[],
   /** The caller adds every row up into one answer (no groups, no time buckets): distinct
    *  counts may then come from day sets (catalog.daySets) over the whole window. */
   oneAnswer = false,
 ): CountedSource | undefined {
+  const { ds, plan, dimensions, needed, measures, fields, o, params, dialect } = req;
   const catalog = ds.catalog;
   if (o.rollups === false || o.rollupSums !== true) return undefined;
   const declared = catalog.rollups.map((f) => f.filter((r) => r.where !== undefined && r.grain !== 'all' && (o.rollupTables === undefined || o.rollupTables.has(r.name))));
   if (!declared.some((f) => f.length > 0)) return undefined;
   const conjuncts = plan.filter === undefined ? [] : plan.filter.kind === 'and' ? plan.filter.children : [plan.filter];
-  // The columns the same within each group: each dimension a fact column itself.
-  const dimColumns: string[] = [];
-  let direct = true;
-  for (const d of dimensions) {
-    const s = fields.get(d)?.storage;
-    if (!s || s.hops.length > 0 || s.value.kind !== 'column') direct = false;
-    else dimColumns.push(s.value.column);
-  }
-  const perGroup = new Set(dimColumns.flatMap((c) => sameWithin(catalog, c)));
-  const oneRowPerGroup = (r: RollupDef) => direct && [...needed].every((c) => perGroup.has(c)) && r.columns.every((c) => perGroup.has(c));
+  // The columns the same within each group (each dimension a fact column itself), over the
+  // dimensions a family does not hold as paths (RollupDef.paths).
+  const groupsOf = (dims: readonly string[]) => {
+    const dimColumns: string[] = [];
+    let direct = true;
+    for (const d of dims) {
+      const s = fields.get(d)?.storage;
+      if (!s || s.hops.length > 0 || s.value.kind !== 'column') direct = false;
+      else dimColumns.push(s.value.column);
+    }
+    return { direct, perGroup: new Set(dimColumns.flatMap((c) => sameWithin(catalog, c))) };
+  };
   for (const family of declared) {
     const pick = (g: 'day' | 'month') => (grains.includes(g) ? family.find((r) => r.grain === g) : undefined);
     const [day, month] = [pick('day'), pick('month')];
     const r = day ?? month;
-    if (r === undefined || (day && month && JSON.stringify(day.where) !== JSON.stringify(month.where))) continue;
+    if (r === undefined || (day && month && (JSON.stringify(day.where) !== JSON.stringify(month.where) || JSON.stringify(day.paths ?? []) !== JSON.stringify(month.paths ?? [])))) continue;
+    // A family keyed by paths serves only questions grouped by every one of them; the fact
+    // columns the rows need are then those of the other dimensions and of the labels.
+    const paths = r.paths ?? [];
+    if (!paths.every((p) => dimensions.includes(p))) continue;
+    const others = dimensions.filter((d) => !paths.includes(d));
+    const need = paths.length === 0 ? needed : new Set([...others, ...(req.labels ?? [])].flatMap((p) => (paths.includes(p) ? [] : fieldColumns(fieldAt(fields, p)))));
+    const { direct, perGroup } = groupsOf(others);
+    const oneRowPerGroup = (x: RollupDef) => direct && [...need].every((c) => perGroup.has(c)) && x.columns.every((c) => perGroup.has(c));
     const w = r.where!;
     const at = conjuncts.findIndex((c) => isCondition(c, w, fields));
     if (at < 0) continue;
     const rest = conjuncts.filter((_, i) => i !== at);
     const restColumns = filterColumns({ kind: 'and', children: rest }, fields);
-    const holds = (x: RollupDef | undefined) => x === undefined || [...needed, ...restColumns].every((c) => x.columns.includes(c));
+    const holds = (x: RollupDef | undefined) => x === undefined || [...need, ...restColumns].every((c) => x.columns.includes(c));
     if (!holds(day) || !holds(month)) continue;
     // Distinct counts that do not add up across buckets, from a day set of the same rows.
     const sets = new Map(
       measures.flatMap((m) => {
-        const set = oneAnswer && dimensions.length === 0 && needed.size === 0 && rest.length === 0 ? daySetFor(ds, m, w, o) : undefined;
+        const set = oneAnswer && dimensions.length === 0 && need.size === 0 && rest.length === 0 ? daySetFor(ds, m, w, o) : undefined;
         return set ? [[m, set] as const] : [];
       }),
     );
@@ -128,8 +141,9 @@ export function countedSegmentsSource(
     // Every measure from a day set: each is one value over the whole window, read from a
     // single row (read beside the segments' rows, with no sum to fold them into one, the
     // answer would be a row per segment row, and no row at all in an empty window).
-    if (sets.size === measures.length) return { from: '(SELECT 1 AS one) f', measure: (m) => setSql.get(m) ?? missing(m) };
-    const cols = [...needed].map((c) => ident(c));
+    if (sets.size === measures.length) return { from: '(SELECT 1 AS one) f', measure: (m) => setSql.get(m) ?? missing(m), path: () => undefined };
+    const cols = [...need].map((c) => ident(c));
+    const pathCols = paths.map((p) => ident(rollupPath(p)));
     // Bound only where a fact segment reads it (an unused parameter is an error).
     let dayUnit: string | undefined;
     const time = `f.${ident(catalog.fact.time)}`;
@@ -140,12 +154,15 @@ export function countedSegmentsSource(
     const selects = segments.map((s) => {
       if (s.source.kind === 'fact') {
         const conds = [...window(time, s), ...(plan.filter ? [compileFilter(plan.filter, fields, params, (c) => `f.${ident(c)}`, dialect)] : [])];
-        const out = [...cols.map((c) => `f.${c} AS ${c}`), `${dialect.truncate((dayUnit ??= params.add('day', 'VARCHAR')), time)} AS t`, ...measures.map((m, i) => `${sets.has(m) ? 'NULL' : aggregateSql(ds, m, 'f', params, dialect)} AS ${part(i)}`)];
-        return `SELECT ${out.join(', ')} FROM ${ident(catalog.fact.name)} f WHERE ${conds.join(' AND ')} GROUP BY ${[...cols.keys(), cols.length].map((i) => i + 1).join(', ')}`;
+        // The edge days' rows with their paths' values, read as a query reads them.
+        const joins = new JoinSet();
+        const values = paths.map((p, i) => `${readPath(fields, p, 'f', joins, params, dialect).sql} AS ${pathCols[i]!}`);
+        const out = [...cols.map((c) => `f.${c} AS ${c}`), ...values, `${dialect.truncate((dayUnit ??= params.add('day', 'VARCHAR')), time)} AS t`, ...measures.map((m, i) => `${sets.has(m) ? 'NULL' : aggregateSql(ds, m, 'f', params, dialect)} AS ${part(i)}`)];
+        return `SELECT ${out.join(', ')} FROM ${ident(catalog.fact.name)} f ${joins.sql} WHERE ${conds.join(' AND ')} GROUP BY ${[...Array(cols.length + paths.length + 1).keys()].map((i) => i + 1).join(', ')}`;
       }
       const x = s.source.table === day?.name ? 0 : 1;
       const conds = [...window('r.bucket', s), ...(rest.length ? [compileFilter({ kind: 'and', children: rest }, fields, params, (c) => `r.${ident(c)}`, dialect)] : [])];
-      const out = [...cols.map((c) => `r.${c} AS ${c}`), 'r.bucket AS t', ...measures.map((m, i) => `${sets.has(m) ? 'NULL' : `r.${ident(reads[i]![x]!)}`} AS ${part(i)}`)];
+      const out = [...cols.map((c) => `r.${c} AS ${c}`), ...pathCols.map((c) => `r.${c} AS ${c}`), 'r.bucket AS t', ...measures.map((m, i) => `${sets.has(m) ? 'NULL' : `r.${ident(reads[i]![x]!)}`} AS ${part(i)}`)];
       return `SELECT ${out.join(', ')} FROM ${ident(s.source.table)} r WHERE ${conds.join(' AND ') || 'true'}`;
     });
     const measure = (m: string) => {
@@ -156,7 +173,14 @@ export function countedSegmentsSource(
       const kind = ds.measures[m]!.kind;
       return kind === 'sum' ? `COALESCE(sum(f.${part(i)}), 0)` : `COALESCE(${dialect.cast(`sum(f.${part(i)})`, 'BIGINT')}, 0)`;
     };
-    return { from: `(\n  ${selects.join('\n  UNION ALL ')}\n) f`, measure };
+    const path = (p: string): ReadPath | undefined => {
+      const f = paths.includes(p) ? fieldAt(fields, p) : undefined;
+      return f && { sql: `f.${ident(rollupPath(p))}`, type: f.type, nullable: f.nullable };
+    };
+    const only = segments.length === 1 && segments[0]!.source.kind === 'rollup' ? [day, month].find((x) => x?.name === (segments[0]!.source as { table: string }).table) : undefined;
+    const rowsPer = only && sets.size === 0 && oneRowPerGroup(only) && only.grain !== 'all' ? only.grain : undefined;
+    const row = (m: string) => `COALESCE(f.${part(measures.indexOf(m))}, 0)`;
+    return { from: `(\n  ${selects.join('\n  UNION ALL ')}\n) f`, measure, path, rowsPer, row };
   }
   return undefined;
 }

@@ -16,6 +16,7 @@ import { ident } from '../sql.ts';
 import type { CompileOptions } from './compile-options.ts';
 import { additive as isAdditive } from './measures.ts';
 import { holdsAll } from './rollups.ts';
+import type { SourceRequest } from './source-request.ts';
 import type { TimeWindow } from './spec.ts';
 
 /** Fact columns whose value is the same on every row sharing `column`'s value: itself and
@@ -71,18 +72,8 @@ export interface ExactSource {
   measure(name: string): string;
 }
 
-export function exactRollupSource(
-  ds: DatasetDef,
-  plan: { readonly window: TimeWindow; readonly filter: FilterNode | undefined },
-  /** The grouped paths (dimensions) and the fact columns every grouped or label path reads. */
-  dimensions: readonly string[],
-  needed: ReadonlySet<string>,
-  measures: readonly string[],
-  fields: ReadonlyMap<string, FieldDef>,
-  o: CompileOptions,
-  params: Params,
-  dialect: Dialect,
-): ExactSource | undefined {
+export function exactRollupSource(req: SourceRequest): ExactSource | undefined {
+  const { ds, plan, dimensions, needed, measures, fields, o, params, dialect } = req;
   const catalog = ds.catalog;
   // Only a dataset that declares rollups of counted rows has any to read.
   if (o.rollups === false || o.rollupSums !== true || !catalog.rollups.flat().some((r) => r.where !== undefined) || !holdsAll(plan.window, o.span)) return undefined;
@@ -105,7 +96,8 @@ export function exactRollupSource(
   if (!additive && ![...needed].every((c) => perGroup.has(c))) return undefined;
   for (const r of catalog.rollups.flat()) {
     const w = r.where;
-    if (r.grain !== 'all' || w === undefined || (o.rollupTables !== undefined && !o.rollupTables.has(r.name))) continue;
+    // A rollup keyed by paths too (RollupDef.paths) has rows per path value: read by counted-segments.ts alone.
+    if (r.grain !== 'all' || w === undefined || (r.paths ?? []).length > 0 || (o.rollupTables !== undefined && !o.rollupTables.has(r.name))) continue;
     const at = conjuncts.findIndex((c) => isCondition(c, w, fields));
     if (at < 0) continue;
     const rest = conjuncts.filter((_, i) => i !== at);
@@ -141,7 +133,7 @@ export function perKeyRollup(ds: DatasetDef, key: string, measures: readonly str
   const same = new Set(sameWithin(ds.catalog, key));
   for (const r of ds.catalog.rollups.flat()) {
     const w = r.where;
-    if (r.grain !== 'all' || (o.rollupTables !== undefined && !o.rollupTables.has(r.name))) continue;
+    if (r.grain !== 'all' || (r.paths ?? []).length > 0 || (o.rollupTables !== undefined && !o.rollupTables.has(r.name))) continue;
     const rows = counted ? w !== undefined && counts !== undefined && isCondition(counts, w, fields) : w === undefined;
     if (!rows || !r.columns.includes(key) || !r.columns.every((c) => same.has(c)) || (times && r.times !== true)) continue;
     const reads = new Map(measures.map((m) => [m, measureRead(ds, m, r, dialect)]));

@@ -60,9 +60,11 @@ export function chooseFamily(
   built?: ReadonlySet<string>,
   grains: readonly RollupDef['grain'][] = ['day', 'month', 'all'],
 ): Family | undefined {
-  // A rollup of some rows only (RollupDef.where) is read by exact-rollup.ts alone.
+  // A rollup of some rows only (RollupDef.where) is read by exact-rollup.ts and
+  // counted-segments.ts alone; one keyed by paths too (RollupDef.paths), by the latter.
   const holds = (r: RollupDef) =>
     r.where === undefined &&
+    (r.paths ?? []).length === 0 &&
     (built === undefined || built.has(r.name)) && grains.includes(r.grain) && [...needed].every((c) => r.columns.includes(c)) && [...sums].every((c) => r.sums?.includes(c));
   for (const family of catalog.rollups) {
     const pick = (g: RollupDef['grain']) => family.find((r) => r.grain === g && holds(r));

@@ -8,6 +8,7 @@ import type { FieldDef } from '../fields.ts';
 import { compileFilter } from '../filter/compile.ts';
 import type { Params } from '../params.ts';
 import { ident } from '../sql.ts';
+import type { ColumnRef } from '../sql.ts';
 import { aggregateSql, baseMeasures, measureType, ratioSql, zeroWhenEmpty } from './measures.ts';
 import type { MeasureType } from './measures.ts';
 import type { MeasureCondition, RowMeasure, RowMeasures } from './nodes.ts';
@@ -67,8 +68,8 @@ export interface RowMeasureSql {
   /** A figure's value read from the CTE's row at `alias` (no row: zero, or null). */
   value(name: string, alias: string): string;
   /** Where the listed table's rows hold the figures themselves (a copied rollup): a
-   *  figure's value read on the listed row at `alias`, with no CTE or join. */
-  readonly rowValue?: ((name: string, alias: string) => string) | undefined;
+   *  figure's value read on the listed row (`column` reads its columns), with no CTE or join. */
+  readonly rowValue?: ((name: string, column: ColumnRef) => string) | undefined;
   /** Whether a name is a figure's. */
   has(name: string): boolean;
   /** The conditions, ANDed, over the figures as `read` reads them ('' when none). */
@@ -123,8 +124,7 @@ export function rowMeasureSql(m: RowMeasures, table: string, ds: DatasetDef, fac
   // join; outside the window (its first instant) a key has no figures, as the CTE reads it.
   const copy = rollup?.copy?.table === table ? rollup.copy : undefined;
   const rowValue = copy
-    ? (name: string, alias: string): string => {
-        const on = (c: string) => `${alias}.${ident(c)}`;
+    ? (name: string, on: ColumnRef): string => {
         const inWindow = (v: string) => (all ? v : `CASE WHEN ${windowSql(on(copy.time('first')), m.window, params)} THEN ${v} END`);
         const x = figure(name);
         if ('time' in x) return inWindow(on(copy.time(x.time)));

@@ -141,6 +141,14 @@ export const marketplaceCatalog: Catalog = {
       { name: 'rollup_counted_category_month', grain: 'month', columns: ['category_id'], where: { column: 'status', in: COUNTED }, sums: ['quantity', 'line_total'], distinct: ['order_id'] },
       { name: 'rollup_counted_category_all', grain: 'all', columns: ['category_id'], where: { column: 'status', in: COUNTED }, sums: ['quantity', 'line_total'], distinct: ['order_id'] },
     ],
+    // Orders per parent category (the query grouped by the parent's name, by month): an
+    // order holds lines of several categories under one parent, so the category grains'
+    // distinct orders do not add up to a parent's; these grains are keyed by the parent's
+    // name itself (RollupDef.paths), their distinct orders counted per name at import.
+    [
+      { name: 'rollup_counted_parent_name_day', grain: 'day', columns: [], paths: ['product__category__parent__name'], where: { column: 'status', in: COUNTED }, sums: ['quantity', 'line_total'], distinct: ['order_id'] },
+      { name: 'rollup_counted_parent_name_month', grain: 'month', columns: [], paths: ['product__category__parent__name'], where: { column: 'status', in: COUNTED }, sums: ['quantity', 'line_total'], distinct: ['order_id'] },
+    ],
     [{ name: 'rollup_counted_product_all', grain: 'all', columns: ['product_id', 'category_id'], where: { column: 'status', in: COUNTED }, sums: ['quantity', 'line_total'], distinct: ['order_id'], times: true }],
     // One customer's top categories: sorted by customer, so that one customer's rows are a
     // few row groups.
@@ -154,7 +162,10 @@ export const marketplaceCatalog: Catalog = {
     // Cohorts: per customer and month (the (customer, bucket) figures of a cohort by month
     // in UTC; built where it shrinks the fact table 3x, data/rollup-choice.ts).
     [{ name: 'rollup_counted_customer_month', grain: 'month', columns: ['customer_id'], where: { column: 'status', in: COUNTED }, sums: ['quantity', 'line_total'], distinct: ['order_id'] }],
-    [{ name: 'rollup_counted_customer_all', grain: 'all', columns: ['customer_id'], where: { column: 'status', in: COUNTED }, sums: ['quantity', 'line_total'], distinct: ['order_id'], times: true }],
+    // Copied into the `customer` rows too (`copyTo`): the customers list over `min_spent`
+    // filters, ranks and pages them on their own columns, and cohorts read each customer's
+    // first counted order there rather than grouping the (customer, month) rows per customer.
+    [{ name: 'rollup_counted_customer_all', grain: 'all', columns: ['customer_id'], where: { column: 'status', in: COUNTED }, sums: ['quantity', 'line_total'], distinct: ['order_id'], times: true, copyTo: 'customer' }],
   ],
   distinctSets: [],
   // A window's distinct buyers and products (the summary of the last 30 days): per UTC day,
