@@ -208,13 +208,13 @@ export interface PairsDef {
   readonly basket: string;
   readonly item: string;
   readonly where: RollupWhere;
-  /** Optional: the pairs stored only for the items x held by at least `minShare` of all
-   *  baskets (the ones whose baskets hold most of the rows, where counting them per
-   *  question costs most), each such x marked by its row (x, x, baskets holding x). The
-   *  other items' pairs are counted per question from table `lines`: the distinct (item,
-   *  basket) rows, columns (i, k), stored by item, so that an item's baskets are a range.
-   *  Absent: every item's pairs are stored. */
-  readonly partial?: { readonly minShare: number; readonly lines: string };
+  /** Optional: the pairs stored only for the `top` items x in most baskets (ties by the
+   *  smaller item: the ones whose baskets hold most of the rows, where counting them per
+   *  question costs most; at most `top` times the items' number of rows), each such x
+   *  marked by its row (x, x, baskets holding x). The other items' pairs are counted per
+   *  question from table `lines`: the distinct (item, basket) rows, columns (i, k), stored
+   *  by item, so that an item's baskets are a range. Absent: every item's pairs are stored. */
+  readonly partial?: { readonly top: number; readonly lines: string };
 }
 
 /** A fact column holding, for each fact row, the time of the previous row with the same
