@@ -76,6 +76,7 @@ describe('also bought by customer from stored pairs and distinct lines', () => {
     const fast = sql(basket('order__customer', all), plain.features);
     expect(fast).toContain('"pairs_counted_customer_product"');
     expect(fast).toContain('"lines_counted_product_customer"');
+    expect(fast).toContain('"rollup_counted_product_buyers_all"');
     expect(fast).not.toContain('"fact_order_item"');
     expect(sql(basket('order', all), plain.features)).not.toContain('_customer_product');
     expect(sql(basket('order__customer', { start: '2026-01-01 00:00:00.000000', end: '2030-01-01 00:00:00.000000' }), plain.features)).toContain('"fact_order_item"');

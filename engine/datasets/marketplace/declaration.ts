@@ -149,8 +149,11 @@ export const marketplaceCatalog: Catalog = {
       { name: 'rollup_counted_parent_name_day', grain: 'day', columns: [], paths: ['product__category__parent__name'], where: { column: 'status', in: COUNTED }, sums: ['quantity', 'line_total'], distinct: ['order_id'] },
       { name: 'rollup_counted_parent_name_month', grain: 'month', columns: [], paths: ['product__category__parent__name'], where: { column: 'status', in: COUNTED }, sums: ['quantity', 'line_total'], distinct: ['order_id'] },
     ],
-    // Its distinct buyers: the baskets by customer holding each product (also bought).
-    [{ name: 'rollup_counted_product_all', grain: 'all', columns: ['product_id', 'category_id'], where: { column: 'status', in: COUNTED }, sums: ['quantity', 'line_total'], distinct: ['order_id', 'customer_id'], times: true }],
+    [{ name: 'rollup_counted_product_all', grain: 'all', columns: ['product_id', 'category_id'], where: { column: 'status', in: COUNTED }, sums: ['quantity', 'line_total'], distinct: ['order_id'], times: true }],
+    // Each product's distinct buyers: the baskets by customer holding it (also bought from
+    // the stored pairs). Its own rollup, so that a snapshot imported before it keeps the one
+    // above (a rollup missing a declared column is not read).
+    [{ name: 'rollup_counted_product_buyers_all', grain: 'all', columns: ['product_id'], where: { column: 'status', in: COUNTED }, distinct: ['customer_id'] }],
     // One customer's top categories: sorted by customer, so that one customer's rows are a
     // few row groups.
     [{ name: 'rollup_counted_customer_category_all', grain: 'all', columns: ['customer_id', 'category_id'], where: { column: 'status', in: COUNTED }, sums: ['quantity', 'line_total'] }],
