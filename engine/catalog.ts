@@ -201,12 +201,20 @@ export interface DaySetDef {
 /** Pairs of items found in one basket, over all time, among some rows (a dataset's
  *  counting rule): table `name` holds (x, y, together), every ordered pair of distinct
  *  `item` values with the number of distinct `basket` values holding both, stored by x, so
- *  that "baskets with X, counted by their other items" reads X's rows only. */
+ *  that "baskets with X, counted by their other items" reads X's rows only (of some x
+ *  only: `partial`). */
 export interface PairsDef {
   readonly name: string;
   readonly basket: string;
   readonly item: string;
   readonly where: RollupWhere;
+  /** Optional: the pairs stored only for the `top` items x in most baskets (ties by the
+   *  smaller item: the ones whose baskets hold most of the rows, where counting them per
+   *  question costs most; at most `top` times the items' number of rows), each such x
+   *  marked by its row (x, x, baskets holding x). The other items' pairs are counted per
+   *  question from table `lines`: the distinct (item, basket) rows, columns (i, k), stored
+   *  by item, so that an item's baskets are a range. Absent: every item's pairs are stored. */
+  readonly partial?: { readonly top: number; readonly lines: string };
 }
 
 /** A fact column holding, for each fact row, the time of the previous row with the same

@@ -92,7 +92,8 @@ export async function snapshotFeatures(db: Database, catalog: Catalog, wanted: b
     rollupTables,
     rollupCopies,
     daySets,
-    pairTables: new Set((catalog.pairs ?? []).map((d) => d.name).filter((n) => columns.has(`${n}.together`))),
+    // Pairs stored for some items only count the others from their lines table: both or none.
+    pairTables: new Set((catalog.pairs ?? []).filter((d) => columns.has(`${d.name}.together`) && (!d.partial || (columns.has(`${d.partial.lines}.i`) && columns.has(`${d.partial.lines}.k`)))).map((d) => d.name)),
     setTables,
     firstSeen,
     rollupSums,

@@ -1,10 +1,10 @@
 // The rollups of the snapshot's layout (layout.ts): each family's grains, finest first and
 // each from the finest built before it; distinct counts from the coarsest rollup holding
 // their columns; stored pairs; per-key rollups copied into their table's rows. Pure.
-import type { Catalog, RollupDef } from './catalog.ts';
+import type { Catalog, PairsDef, RollupDef } from './catalog.ts';
 import { ROLLUP_FIRST, ROLLUP_LAST, copiedColumn, rollupDistinct, rollupPath, rollupSum, tableDef, tableKey } from './catalog.ts';
 import { JoinSet, fieldsFrom, readPath } from './query/paths.ts';
-import { ident, sqlDeclaredText } from './sql.ts';
+import { ident, sqlDeclaredText, sqlInteger } from './sql.ts';
 import { compileExpr } from './expr.ts';
 import { Params } from './params.ts';
 import { duckdb } from './dialect/duckdb.ts';
@@ -109,6 +109,22 @@ function copySql(catalog: Catalog, r: RollupDef): string[] {
   ];
 }
 
+/** The statements building stored pairs (PairsDef): every ordered pair of distinct items
+ *  of the basket's distinct lines; with `partial`, the distinct lines kept as their own
+ *  table by item, and the pairs of the `top` items in most baskets only, with their (x, x)
+ *  rows (the join keeps them: the marks of the items stored). */
+function pairsSql(catalog: Catalog, d: PairsDef): string[] {
+  const [k, i] = [ident(d.basket), ident(d.item)];
+  const lines = `SELECT DISTINCT ${k} AS k, ${i} AS i FROM ${ident(catalog.fact.name)} WHERE ${rollupWhereSql(d.where)} AND ${k} IS NOT NULL AND ${i} IS NOT NULL`;
+  if (!d.partial) return [`CREATE TABLE ${ident(d.name)} AS WITH l AS (${lines}) SELECT a.i AS x, b.i AS y, count(*) AS together FROM l a JOIN l b ON a.k = b.k AND a.i <> b.i GROUP BY 1, 2 ORDER BY 1, 2`];
+  const l = ident(d.partial.lines);
+  const top = `SELECT i FROM ${l} GROUP BY i ORDER BY count(*) DESC, i LIMIT ${sqlInteger(d.partial.top)}`;
+  return [
+    `CREATE TABLE ${l} AS SELECT i, k FROM (${lines}) ORDER BY i, k`,
+    `CREATE TABLE ${ident(d.name)} AS WITH h AS (SELECT k, i FROM ${l} WHERE i IN (${top})) SELECT h.i AS x, b.i AS y, count(*) AS together FROM h JOIN ${l} b ON b.k = h.k GROUP BY 1, 2 ORDER BY 1, 2`,
+  ];
+}
+
 /** The statements building every rollup the layout keeps (`chosen`: the ones the import
  *  chose, LayoutFacts.rollups; undefined: all), then the stored pairs and the copies into
  *  tables' rows. */
@@ -141,11 +157,7 @@ export function rollupStatements(
     out.push(rollupSql(catalog, r, from, narrow));
     built.push(r);
   }
-  for (const d of catalog.pairs ?? []) {
-    const [k, i] = [ident(d.basket), ident(d.item)];
-    const lines = `SELECT DISTINCT ${k} AS k, ${i} AS i FROM ${ident(catalog.fact.name)} WHERE ${rollupWhereSql(d.where)} AND ${k} IS NOT NULL AND ${i} IS NOT NULL`;
-    out.push(`CREATE TABLE ${ident(d.name)} AS WITH l AS (${lines}) SELECT a.i AS x, b.i AS y, count(*) AS together FROM l a JOIN l b ON a.k = b.k AND a.i <> b.i GROUP BY 1, 2 ORDER BY 1, 2`);
-  }
+  for (const d of catalog.pairs ?? []) out.push(...pairsSql(catalog, d));
   for (const r of built.filter((x) => x.copyTo !== undefined)) out.push(...copySql(catalog, r));
   return out;
 }

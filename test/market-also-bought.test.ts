@@ -150,7 +150,8 @@ describe('GET/POST /api/v1/marketplace/products/{id}/also-bought', () => {
   });
 
   it('compiles to one scan of the window\'s lines, X\'s baskets as a semi-join, values bound', async () => {
-    const plan = { kind: 'basket', dataset: 'marketplace', window: { start: null, end: '2026-11-01 00:00:00' }, filter: undefined, basis: 'order__customer', item: 'product', of: 1001, minTogether: 2, decimals: 4, labels: [{ name: 'name', path: 'product__name' }], limit: 10 } as const;
+    // A window short of all time (over all time the stored pairs answer: market-also-bought-customer).
+    const plan = { kind: 'basket', dataset: 'marketplace', window: { start: '2026-01-01 00:00:00.000000', end: '2026-11-01 00:00:00' }, filter: undefined, basis: 'order__customer', item: 'product', of: 1001, minTogether: 2, decimals: 4, labels: [{ name: 'name', path: 'product__name' }], limit: 10 } as const;
     const { sql, params } = m.engine.compile(plan);
     expect(sql.match(/FROM "fact_order_item"/g)?.length).toBe(1);
     expect(sql).toContain('WHERE k IN (SELECT k FROM holding)');

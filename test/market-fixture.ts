@@ -74,7 +74,10 @@ FROM ${f('order_item')} i JOIN ${f('order')} o ON o.id = i.order_id JOIN ${f('cu
 JOIN ${f('product')} p ON p.id = i.product_id JOIN ${f('category')} k ON k.id = p.category_id LEFT JOIN ${f('category')} pk ON pk.id = k.parent_id
 ORDER BY i.id`;
 
-export async function marketFixture(dir: string, orders = 1500, seed = 21): Promise<MarketFixture> {
+/** Rows a test adds to the source beside EXTRA's, per table (a SELECT of its columns). */
+export type MoreRows = Readonly<Record<string, string>>;
+
+export async function marketFixture(dir: string, orders = 1500, seed = 21, more: MoreRows = {}): Promise<MarketFixture> {
   const gen = join(dir, 'gen');
   const source = join(dir, 'parquet');
   mkdirSync(source, { recursive: true });
@@ -82,7 +85,8 @@ export async function marketFixture(dir: string, orders = 1500, seed = 21): Prom
   const scratch = await Database.open(':memory:');
   try {
     for (const [table, extra] of Object.entries(EXTRA)) {
-      await scratch.query(`COPY (SELECT * FROM read_parquet($1) UNION ALL ${extra} ORDER BY id) TO $2 (FORMAT parquet)`, [join(gen, `${table}.parquet`), join(source, `${table}.parquet`)]);
+      const added = more[table] === undefined ? '' : ` UNION ALL ${more[table]}`;
+      await scratch.query(`COPY (SELECT * FROM read_parquet($1) UNION ALL ${extra}${added} ORDER BY id) TO $2 (FORMAT parquet)`, [join(gen, `${table}.parquet`), join(source, `${table}.parquet`)]);
     }
     const db = join(dir, 'market.duckdb');
     await importSnapshot({ source, dbPath: db, dataset: marketplaceDataset });
@@ -100,8 +104,8 @@ export interface MarketApp {
 }
 
 /** The fixture in `dir`, an engine over its snapshot and the app serving it (inject). */
-export async function openMarket(dir: string, orders?: number, seed?: number, options: Omit<EngineOptions, 'dataset'> = {}): Promise<MarketApp> {
-  const fx = await marketFixture(dir, orders, seed);
+export async function openMarket(dir: string, orders?: number, seed?: number, options: Omit<EngineOptions, 'dataset'> = {}, more?: MoreRows): Promise<MarketApp> {
+  const fx = await marketFixture(dir, orders, seed, more);
   const engine = await Engine.open(fx.db, { ...options, dataset: marketplaceDataset });
   try {
     const app = await buildApp({ engine: () => undefined, engines: (name) => (name === 'marketplace' ? engine : undefined), limits: STEADY_LIMITS });
@@ -114,11 +118,11 @@ export async function openMarket(dir: string, orders?: number, seed?: number, op
 
 /** The fixture served by an app, for a test file or block: built before its tests, closed
  *  and removed after them (also when they fail). Members are set once beforeAll has run. */
-export function useMarketApp(prefix: string, orders?: number, seed?: number, options?: Omit<EngineOptions, 'dataset'>): MarketApp {
+export function useMarketApp(prefix: string, orders?: number, seed?: number, options?: Omit<EngineOptions, 'dataset'>, more?: MoreRows): MarketApp {
   const dir = tempDir(prefix);
   const state = {} as { fx: MarketFixture; engine: Engine; app: FastifyInstance };
   beforeAll(async () => {
-    Object.assign(state, await openMarket(dir.path, orders, seed, options));
+    Object.assign(state, await openMarket(dir.path, orders, seed, options, more));
   });
   afterAll(async () => {
     try {

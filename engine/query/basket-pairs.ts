@@ -3,7 +3,8 @@
 // rows give the baskets (their distinct count of the basket column) and each item's
 // baskets (the per-item rollup's). The same CTEs as compile-basket.ts's plain ones (co,
 // cut, candidates, sizes, totals), exact: a pair's `together` is the number of distinct
-// baskets holding both. Pure.
+// baskets holding both. Pairs stored for some items only (the ones in most baskets) count
+// the others' from the distinct (item, basket) lines, X's baskets a range of them. Pure.
 import type { PairsDef, RollupDef } from '../catalog.ts';
 import { rollupDistinct } from '../catalog.ts';
 import type { DatasetDef } from '../dataset.ts';
@@ -18,6 +19,17 @@ const factColumn = (fields: ReadonlyMap<string, FieldDef>, path: string): string
   const s = fields.get(path)?.storage;
   return s && s.hops.length === 0 && s.value.kind === 'column' ? s.value.column : undefined;
 };
+
+/** `co` where the pairs are stored for some x only (PairsDef.partial): X's stored rows, or,
+ *  where X has none (no (X, X) row), the other items of X's baskets counted from the
+ *  distinct lines; X's baskets are then none, and the join on them reads nothing. */
+function partialCo(pairs: string, lines: string, x: string, min: string): string {
+  const stored = `SELECT count(*) FROM ${ident(pairs)} s WHERE s.x = ${x} AND s.y = ${x}`;
+  const holding = `SELECT h.k FROM ${ident(lines)} h WHERE h.i = ${x} AND (${stored}) = 0`;
+  return `SELECT p.y AS i, p.together FROM ${ident(pairs)} p WHERE p.x = ${x} AND p.y <> ${x} AND p.together >= ${min}
+  UNION ALL
+  SELECT l.i, count(*) AS together FROM ${ident(lines)} l WHERE l.k IN (${holding}) AND l.i <> ${x} GROUP BY l.i HAVING count(*) >= ${min}`;
+}
 
 /** The CTEs co .. totals from stored pairs, or undefined where they do not answer the plan
  *  (a window short of all time, a filter beyond the pairs' condition, no such pairs or
@@ -40,7 +52,7 @@ export function storedPairsCtes(plan: BasketPlan, ds: DatasetDef, fields: Readon
   const n = ident(rollupDistinct(basket));
   const i = ident(item);
   return `co AS (
-  SELECT p.y AS i, p.together FROM ${ident(pairs.name)} p WHERE p.x = ${x} AND p.together >= ${min}
+  ${pairs.partial ? partialCo(pairs.name, pairs.partial.lines, x, min) : `SELECT p.y AS i, p.together FROM ${ident(pairs.name)} p WHERE p.x = ${x} AND p.together >= ${min}`}
 ), cut AS (
   SELECT min(together) AS t FROM (SELECT together FROM co ORDER BY together DESC LIMIT ${limit})
 ), candidates AS (
