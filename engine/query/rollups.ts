@@ -85,6 +85,12 @@ export function holdsAll(w: TimeWindow, span: TimeSpan | undefined): boolean {
   return (w.start === null || !lt(parse(span.min), parse(w.start))) && lt(parse(span.max), parse(w.end));
 }
 
+/** Whether no row of data spanning `span` is at or after the window's end (a window ending
+ *  now): every pair with a row in the window has its last row there or later. */
+export function endsAfterAll(w: TimeWindow, span: TimeSpan | undefined): boolean {
+  return span !== undefined && lt(parse(span.max), parse(w.end));
+}
+
 /** The window without its start where that start is at or before the first row of data
  *  spanning `span` (the same rows either way). */
 export function unbounded(w: TimeWindow, span: TimeSpan | undefined): TimeWindow {

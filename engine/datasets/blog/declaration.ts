@@ -150,10 +150,11 @@ export const blogCatalog: Catalog = {
   ],
   distinctSets: [{ key: 'country_id', distinct: 'blog_id', ids: 'blog', month: 'blogset_country_month', day: 'blogset_country_day', progressName: 'blog sets' }],
   // (viewer, blog) and (viewer country, blog) pairs do not shrink under any rollup on even
-  // traffic: each view carries its pairs' previous view times instead.
+  // traffic: each view carries its pairs' previous view times instead, and whether it is
+  // its pairs' last view (windows ending now count their pairs from the rollups' `l`).
   firstSeen: [
-    { column: 'prev_user_blog_at', key: 'user_id', distinct: 'blog_id' },
-    { column: 'prev_country_blog_at', key: 'country_id', distinct: 'blog_id' },
+    { column: 'prev_user_blog_at', key: 'user_id', distinct: 'blog_id', last: 'last_user_blog' },
+    { column: 'prev_country_blog_at', key: 'country_id', distinct: 'blog_id', last: 'last_country_blog' },
   ],
 };
 
