@@ -19,7 +19,7 @@ import { chooseFamily, decompose, holdsAll, unbounded } from './rollups.ts';
 import { sameWithin } from './exact-rollup.ts';
 import type { Segment } from './rollups.ts';
 import { segmentsSql, unionSegments, windowSql } from './segments.ts';
-import { firstSeenSql } from './first-seen.ts';
+import { countingRollups, firstSeenSql } from './first-seen.ts';
 
 /** What a keyed plan groups by and counts. */
 export interface Keyed {
@@ -75,9 +75,10 @@ const storedSet = (set: DistinctSetDef, o: CompileOptions) =>
 /** Whether the snapshot holds first-seen column `column` (and its rollups' counts). */
 const holdsFirstSeen = (o: CompileOptions, column: string) => o.firstSeen === true || (typeof o.firstSeen === 'object' && o.firstSeen.has(column));
 
-/** The cheapest exact strategy, by cost: stored sets read a few small rows per key and
- *  bucket; a first-seen count reads each row of the window once (or a rollup's firsts
- *  where the window has no lower bound); sets built on the fly cost a bit per row; pairs
+/** The cheapest exact strategy, by cost: a rollup's first- or last-ever counts (a window
+ *  with no lower bound, or none of whose rows are at or after its end) read a few integers
+ *  per key and bucket; stored sets a bitstring per key and bucket; a first-seen count reads
+ *  each row of the window once; sets built on the fly cost a bit per row; pairs
  *  hash every (key, value) pair of the window. */
 export function strategyFor(plan: AggregatePlan, ds: DatasetDef, fields: ReadonlyMap<string, FieldDef>, o: CompileOptions): Strategy {
   const k = keyedShape(plan, ds);
@@ -89,9 +90,13 @@ export function strategyFor(plan: AggregatePlan, ds: DatasetDef, fields: Readonl
   const cols = filterColumns(plan.filter, fields);
   const set = setFor(catalog, k);
   const onlyKey = subset(cols, new Set([k.key]));
-  if (set && o.idRanges?.[set.ids] && storedSet(set, o) && onlyKey) return 'distinct-sets';
   const first = catalog.firstSeen.find((f) => f.key === k.key && f.distinct === k.distinct);
-  if (first && holdsFirstSeen(o, first.column) && subset(cols, new Set([k.key, ...sameWithin(catalog, k.distinct)]))) return 'first-seen';
+  const firstExact = first !== undefined && holdsFirstSeen(o, first.column) && subset(cols, new Set([k.key, ...sameWithin(catalog, k.distinct)]));
+  // Rollups' first- or last-ever counts read a few integers per key and bucket where stored
+  // sets read a bitstring per key and bucket.
+  if (firstExact && countingRollups(plan, k.key, k.distinct, catalog, cols, o)) return 'first-seen';
+  if (set && o.idRanges?.[set.ids] && storedSet(set, o) && onlyKey) return 'distinct-sets';
+  if (firstExact) return 'first-seen';
   if (set && o.idRanges?.[set.ids]) return 'distinct-sets';
   return 'pairs';
 }

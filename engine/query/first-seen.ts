@@ -22,6 +22,20 @@ function rollupCount(plan: AggregatePlan, column: string, o: CompileOptions): 'f
   return o.lastSeen?.has(column) && endsAfterAll(plan.window, o.span) ? 'l' : undefined;
 }
 
+/** The rollups (day, month, all) whose counts answer a first-seen count of the window
+ *  with this filter's columns, with the count they read, if any: a few integers per key
+ *  and bucket, cheaper than any set or scan. */
+export function countingRollups(plan: AggregatePlan, keyName: string, distinct: string, catalog: Catalog, cols: ReadonlySet<string>, o: CompileOptions) {
+  const def = catalog.firstSeen.find((f) => f.key === keyName && f.distinct === distinct);
+  const count = def && rollupCount(plan, def.column, o);
+  const fam = count === undefined ? undefined : chooseFamily(catalog, new Set([keyName, ...cols]), new Set(), o.rollupTables);
+  const counting = (r: RollupDef | undefined) => (r?.firsts === def!.column ? r : undefined);
+  const family = fam && { day: counting(fam.day), month: counting(fam.month), all: counting(fam.all) };
+  // An `all` grain alone answers only windows holding every row (compile-keyed.ts reads
+  // those whole): any other window would be read from the fact table whole.
+  return family && (family.day || family.month) ? { family, count: count! } : undefined;
+}
+
 /** SQL for (id, d, z): per non-null key, its distinct values d and rows z in the window. */
 export function firstSeenSql(
   plan: AggregatePlan,
@@ -37,11 +51,9 @@ export function firstSeenSql(
   const def = catalog.firstSeen.find((f) => f.key === keyName && f.distinct === distinct)!;
   const key = ident(keyName);
   const prev = ident(def.column);
-  const count = rollupCount(plan, def.column, o);
-  const fam = count === undefined ? undefined : chooseFamily(catalog, new Set([keyName, ...cols]), new Set(), o.rollupTables);
-  const counting = (r: RollupDef | undefined) => (r?.firsts === def.column ? r : undefined);
-  const family = fam && { day: counting(fam.day), month: counting(fam.month), all: counting(fam.all) };
-  if (family && (family.day || family.month || family.all)) {
+  const rollups = countingRollups(plan, keyName, distinct, catalog, cols, o);
+  if (rollups) {
+    const { family, count } = rollups;
     // A fact segment's rows that its rollups would have counted: firsts ever, or lasts ever.
     const counted = count === 'l' ? ident(def.last!) : `${prev} IS NULL`;
     const src = unionSegments(decompose(plan.window, family, o.span), catalog, where, params, (r) =>
