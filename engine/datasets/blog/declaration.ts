@@ -98,8 +98,13 @@ export const blogCatalog: Catalog = {
     time: 'viewed_at',
     sortKey: ['viewed_at'],
     // One author's questions (their performance series, their top countries) read a copy
-    // stored by author: a few row groups instead of every view, whatever the window.
-    projections: [{ name: 'fact_view_by_author', sortKey: ['author_id', 'viewed_at'] }],
+    // stored by author: a few row groups instead of every view, whatever the window; one
+    // viewer country's (a per-view filter, which no rollup or first-seen count answers
+    // exactly over a long window) a copy stored by country.
+    projections: [
+      { name: 'fact_view_by_author', sortKey: ['author_id', 'viewed_at'] },
+      { name: 'fact_view_by_country', sortKey: ['country_id', 'viewed_at'] },
+    ],
     columns: [
       { name: 'id', path: 'id', sqlType: 'BIGINT', nullable: false },
       { name: 'viewed_at', path: 'viewed_at', sqlType: 'TIMESTAMP', nullable: false },
