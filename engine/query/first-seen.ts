@@ -11,8 +11,9 @@ import type { Params } from '../params.ts';
 import { ident } from '../sql.ts';
 import type { CompileOptions } from './compile-options.ts';
 import type { AggregatePlan } from './nodes.ts';
-import { chooseFamily, decompose, endsAfterAll } from './rollups.ts';
+import { chooseFamily, decompose, endsAfterAll, subtractedStart } from './rollups.ts';
 import { unionSegments, windowSql } from './segments.ts';
+import type { SegmentRead } from './segments.ts';
 
 /** Which rollup count answers the window: first-ever counts (no lower bound), last-ever
  *  counts (no row at or after the end, and the snapshot holds them), or none. */
@@ -56,11 +57,15 @@ export function firstSeenSql(
     const { family, count } = rollups;
     // A fact segment's rows that its rollups would have counted: firsts ever, or lasts ever.
     const counted = count === 'l' ? ident(def.last!) : `${prev} IS NULL`;
-    const src = unionSegments(decompose(plan.window, family, o.span), catalog, where, params, (r) =>
-      r.fact
-        ? `SELECT ${key} AS id, ${d.countIf(counted)} AS f, ${d.bigCount('count(*)')} AS n FROM ${r.table} WHERE ${r.conds} GROUP BY ${key}`
-        : `SELECT ${key} AS id, ${count} AS f, n FROM ${r.table} WHERE ${r.conds}`);
-    return `SELECT id, ${d.cast('sum(f)', 'BIGINT')} AS d, ${d.cast('sum(n)', 'BIGINT')} AS z FROM (\n  ${src}\n) GROUP BY id`;
+    const factRows = (r: SegmentRead, sign: string) =>
+      `SELECT ${key} AS id, ${sign}${d.countIf(counted)} AS f, ${sign}${d.bigCount('count(*)')} AS n FROM ${r.table} WHERE ${r.conds} GROUP BY ${key}`;
+    // Both counts add up over rows, so they subtract too (a key whose rows all fall in the
+    // subtracted part nets no row, and is no group).
+    const signed = subtractedStart(plan.window, family, o.span);
+    const src = unionSegments(signed?.add ?? decompose(plan.window, family, o.span), catalog, where, params, (r) =>
+      r.fact ? factRows(r, '') : `SELECT ${key} AS id, ${count} AS f, n FROM ${r.table} WHERE ${r.conds}`);
+    const less = signed ? `\n  UNION ALL ${unionSegments([signed.subtract], catalog, where, params, (r) => factRows(r, '-'))}` : '';
+    return `SELECT id, ${d.cast('sum(f)', 'BIGINT')} AS d, ${d.cast('sum(n)', 'BIGINT')} AS z FROM (\n  ${src}${less}\n) GROUP BY id${signed ? ' HAVING sum(n) > 0' : ''}`;
   }
   const conds = [windowSql(ident(catalog.fact.time), plan.window, params), ...where(params)];
   const first = plan.window.start === null ? `${prev} IS NULL` : `${prev} IS NULL OR ${prev} < ${params.add(plan.window.start, 'TIMESTAMP')}`;

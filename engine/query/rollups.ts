@@ -136,3 +136,16 @@ export function decompose(w: TimeWindow, family: { month?: Named | undefined; da
   if (lt(d1, e)) out.push({ source: fact, from: fmt(d1), to: w.end });
   return out;
 }
+
+/** For counts that add up over rows (views, first- and last-ever counts), from a family
+ *  with months and no days: a window starting inside a month and ending past it, read as
+ *  from that month's start (added) less the part before the start (subtracted, from the
+ *  fact table), where that part is the shorter side of the start: a month's rollup rows
+ *  and a day's views instead of 29 days' views. Undefined where it would read no less. */
+export function subtractedStart(w: TimeWindow, family: { month?: Named | undefined; day?: Named | undefined; all?: Named | undefined }, span?: TimeSpan): { add: Segment[]; subtract: Segment } | undefined {
+  if (w.start === null || family.day || !family.month) return undefined;
+  const s = parse(w.start);
+  const [m0, m1] = [floorMonth(s), ceilMonth(s)];
+  if (!lt(m0, s) || lt(parse(w.end), m1) || s.ms - m0.ms >= m1.ms - s.ms) return undefined;
+  return { add: decompose({ start: fmt(m0), end: w.end }, family, span), subtract: { source: { kind: 'fact' }, from: fmt(m0), to: w.start } };
+}
