@@ -110,7 +110,8 @@ export interface RollupDef {
   readonly columns: readonly string[];
   /** A first-seen column (catalog.firstSeen): each row also counts, as `f`, its rows that
    *  are their pair's first ever (that column null), so that windows with no lower bound
-   *  count distinct pairs from the rollup. */
+   *  count distinct pairs from the rollup; and, where that column declares `last`
+   *  (FirstSeenDef.last), as `l`, its rows that are their pair's last ever. */
   readonly firsts?: string;
   /** Fact columns whose sums each row also holds (as `sum_<column>`, rollupSum()): sums of
    *  them are additive, so a `sum` measure of such a column reads the rollup too. */
@@ -226,6 +227,13 @@ export interface FirstSeenDef {
   readonly column: string;
   readonly key: string;
   readonly distinct: string;
+  /** A BOOLEAN fact column, true on each pair's last row (no later row with the same `key`
+   *  and `distinct` value; null where the key is null), and the rollups that declare
+   *  `column` count those rows as `l`: a window with no row at or after its end (one ending
+   *  now) holds a pair exactly when the pair's last row is at or after the window's start,
+   *  so its distinct pairs are sums of `l` over whole months and days (mirroring `f` for
+   *  windows with no lower bound). */
+  readonly last?: string;
 }
 
 /** Periods of activity of an entity (a member's logins): rows of `table` holding the

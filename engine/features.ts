@@ -43,6 +43,14 @@ export async function snapshotFeatures(db: Database, catalog: Catalog, wanted: b
       .filter((f) => declared.every((r) => r.firsts !== f.column || !rollupTables.has(r.name) || columns.has(`${r.name}.f`)))
       .map((f) => f.column),
   );
+  // The first-seen columns whose last-row column the fact table holds too, with the `l`
+  // counts of every built rollup declaring them (snapshots from before lack both).
+  const lastSeen = new Set(
+    catalog.firstSeen
+      .filter((f) => firstSeen.has(f.column) && f.last !== undefined && columns.has(`${catalog.fact.name}.${f.last}`))
+      .filter((f) => declared.every((r) => r.firsts !== f.column || !rollupTables.has(r.name) || columns.has(`${r.name}.l`)))
+      .map((f) => f.column),
+  );
   // Copies of per-key rollups into their table's rows: where that table has them all.
   const copied = (r: RollupDef) =>
     ['n', ...(r.sums ?? []).map(rollupSum), ...(r.distinct ?? []).map(rollupDistinct), ...(r.times ? [ROLLUP_FIRST, ROLLUP_LAST] : [])].every((c) => columns.has(`${r.copyTo}.${copiedColumn(r.name, c)}`));
@@ -96,6 +104,7 @@ export async function snapshotFeatures(db: Database, catalog: Catalog, wanted: b
     pairTables: new Set((catalog.pairs ?? []).filter((d) => columns.has(`${d.name}.together`) && (!d.partial || (columns.has(`${d.partial.lines}.i`) && columns.has(`${d.partial.lines}.k`)))).map((d) => d.name)),
     setTables,
     firstSeen,
+    lastSeen,
     rollupSums,
     projections,
     intervalTables,

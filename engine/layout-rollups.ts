@@ -71,6 +71,8 @@ function rollupSql(catalog: Catalog, r: RollupDef, from: RollupDef | undefined, 
   const bucket = all ? [] : [from ? `date_trunc('${r.grain}', bucket) AS bucket` : `date_trunc('${r.grain}', ${viewed}) AS bucket`];
   const sort = (r.sortKey ?? [...(all ? [] : ['bucket']), ...r.columns, ...(r.paths ?? []).map(rollupPath)]).map((c) => ident(c));
   const firsts = r.firsts === undefined ? [] : [from ? 'sum(f)::BIGINT AS f' : `count(*) FILTER (WHERE ${ident(r.firsts)} IS NULL) AS f`];
+  const last = catalog.firstSeen.find((f) => f.column === r.firsts)?.last;
+  const lasts = last === undefined ? [] : [from ? 'sum(l)::BIGINT AS l' : `count(*) FILTER (WHERE ${ident(last)}) AS l`];
   // Sums of the declared columns (exact: integers stay integers, decimals decimals). A sum
   // of INTEGERs is kept as a BIGINT (DuckDB's HUGEINT is twice the bytes and slower to add
   // up again): it would need 2^32 rows of one bucket and key to overflow.
@@ -85,7 +87,7 @@ function rollupSql(catalog: Catalog, r: RollupDef, from: RollupDef | undefined, 
   const sums = (r.sums ?? []).map((c) => `${sumOf(c)} AS ${ident(rollupSum(c))}`);
   const distinct = (r.distinct ?? []).map((c) => `count(DISTINCT ${ident(c)}) AS ${ident(rollupDistinct(c))}`);
   const times = r.times ? (from ? [`min(${ident(ROLLUP_FIRST)})`, `max(${ident(ROLLUP_LAST)})`] : [`min(${viewed})`, `max(${viewed})`]).map((x, i) => `${x} AS ${ident([ROLLUP_FIRST, ROLLUP_LAST][i]!)}`) : [];
-  const select = [...bucket, ...cols, from ? 'sum(n)::BIGINT AS n' : 'count(*) AS n', ...firsts, ...sums, ...distinct, ...times];
+  const select = [...bucket, ...cols, from ? 'sum(n)::BIGINT AS n' : 'count(*) AS n', ...firsts, ...lasts, ...sums, ...distinct, ...times];
   // A finer rollup of the family already holds only the rows the condition keeps.
   const source = from ? ident(from.name) : r.paths?.length ? rowsWithPaths(catalog, r) : `${ident(catalog.fact.name)}${r.where ? ` WHERE ${rollupWhereSql(r.where)}` : ''}`;
   const groupBy = bucket.length + cols.length > 0 ? ` GROUP BY ALL` : '';

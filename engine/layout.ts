@@ -124,9 +124,13 @@ export function layoutSteps(catalog: Catalog, facts: LayoutFacts = {}): LayoutSt
   const viewed = ident(catalog.fact.time);
   // The root's key as the fact table holds it: ties in the sort and in first-seen order.
   const rootKey = ident(catalog.fact.columns.find((c) => c.path === tableKey(tableDef(catalog, catalog.root)))?.name ?? tableKey(tableDef(catalog, catalog.root)));
-  const firstSeen = catalog.firstSeen.map((f) => {
+  // A pair's previous row and whether it is its last, over one window: DuckDB sorts each
+  // partitioning once for both.
+  const firstSeen = catalog.firstSeen.flatMap((f) => {
     const key = ident(f.key);
-    return `CASE WHEN ${key} IS NOT NULL THEN lag(${viewed}) OVER (PARTITION BY ${key}, ${ident(f.distinct)} ORDER BY ${viewed}, ${rootKey}) END AS ${ident(f.column)}`;
+    const over = `OVER (PARTITION BY ${key}, ${ident(f.distinct)} ORDER BY ${viewed}, ${rootKey})`;
+    const last = f.last === undefined ? [] : [`CASE WHEN ${key} IS NOT NULL THEN lead(${viewed}) ${over} IS NULL END AS ${ident(f.last)}`];
+    return [`CASE WHEN ${key} IS NOT NULL THEN lag(${viewed}) ${over} END AS ${ident(f.column)}`, ...last];
   });
   add(
     'tables',

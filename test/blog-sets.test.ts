@@ -114,16 +114,24 @@ describe('how distinct blogs are counted', () => {
   const fields = buildFields(blogCatalog);
   // The groupings of the fixed endpoints, as their plans (legacy.ts) ask them.
   const OF = { viewer_country: ['blog-views', 'country'], viewer: ['blog-views', 'user'], author: ['top', 'user'], blog: ['top', 'blog'] } as const;
-  const plan = (grouping: keyof typeof OF, filter?: unknown): AggregatePlan => {
+  const plan = (grouping: keyof typeof OF, filter?: unknown, start: string | null = null): AggregatePlan => {
     const [kind, type] = OF[grouping];
-    const window = { start: null, end: '2026-11-01 00:00:00.000000' };
+    const window = { start, end: '2026-11-01 00:00:00.000000' };
     const f = parseFilter(filter, blogCatalog, fields, '/filters');
     const spec: QuerySpec = kind === 'top' ? { kind, topType: type, window, filter: f, limit: 10 } : { kind, objectType: type as 'country' | 'user', window, filter: f, limit: 10, offset: 0 };
     return blogPlan(spec) as AggregatePlan;
   };
   const all = { idRanges: { blog: { min: 1, max: 100 } }, firstSeen: true };
   it('picks the way each plan can be exact with, from what the snapshot has', () => {
-    expect(strategyFor(plan('viewer_country'), blogDataset, fields, all)).toBe('distinct-sets');
+    // With no lower bound (or no view at or after the end), the rollups' first- (last-)ever
+    // counts: a few integers per country and bucket, less than a bitstring each.
+    expect(strategyFor(plan('viewer_country'), blogDataset, fields, all)).toBe('first-seen');
+    const mid = '2026-06-01 12:00:00.000000';
+    expect(strategyFor(plan('viewer_country', undefined, mid), blogDataset, fields, all)).toBe('distinct-sets');
+    const span = { min: '2025-01-01 00:00:00.000000', max: '2026-10-31 23:59:59.000000' };
+    expect(strategyFor(plan('viewer_country', undefined, mid), blogDataset, fields, { ...all, span })).toBe('distinct-sets');
+    expect(strategyFor(plan('viewer_country', undefined, mid), blogDataset, fields, { ...all, span, lastSeen: new Set(['prev_country_blog_at']) })).toBe('first-seen');
+    expect(strategyFor(plan('viewer_country', undefined, mid), blogDataset, fields, { ...all, span: { ...span, max: '2026-11-01 00:00:00.000000' }, lastSeen: new Set(['prev_country_blog_at']) })).toBe('distinct-sets');
     expect(strategyFor(plan('viewer_country', { field: 'duration', op: 'gt', value: 5 }), blogDataset, fields, all)).toBe('distinct-sets');
     // Without stored sets: the (viewer country, blog) first-seen column where the filter is
     // constant within a pair, sets built on the fly where it is not, pairs without a range.

@@ -25,6 +25,11 @@ const FACT: Record<string, string> = {
                         AND (w.viewed_at < v.viewed_at OR (w.viewed_at = v.viewed_at AND w.id < v.id)))`,
   prev_country_blog_at: `(SELECT max(w.viewed_at) FROM blog_view w WHERE w.country_id = v.country_id AND w.blog_id = v.blog_id
                         AND (w.viewed_at < v.viewed_at OR (w.viewed_at = v.viewed_at AND w.id < v.id)))`,
+  // A view is its pair's last when no view of the same pair follows it in (viewed_at, id).
+  last_user_blog: `CASE WHEN v.user_id IS NOT NULL THEN NOT EXISTS (SELECT 1 FROM blog_view w WHERE w.user_id = v.user_id AND w.blog_id = v.blog_id
+                    AND (w.viewed_at > v.viewed_at OR (w.viewed_at = v.viewed_at AND w.id > v.id))) END`,
+  last_country_blog: `CASE WHEN v.country_id IS NOT NULL THEN NOT EXISTS (SELECT 1 FROM blog_view w WHERE w.country_id = v.country_id AND w.blog_id = v.blog_id
+                       AND (w.viewed_at > v.viewed_at OR (w.viewed_at = v.viewed_at AND w.id > v.id))) END`,
 };
 const FACT_SQL = `SELECT ${Object.entries(FACT).map(([c, e]) => `${e} AS "${c}"`).join(', ')} FROM blog_view v JOIN blog b ON b.id = v.blog_id`;
 
@@ -93,13 +98,14 @@ export async function expectSnapshotMatchesSource(snapshot: string, ref: Databas
           if (!(c in FACT)) throw new Error(`rollup ${r.name}: no reference for column ${c}`);
           return `"${c}"`;
         });
-        const firsts = r.firsts === undefined ? '' : `, count(*) FILTER (WHERE "${r.firsts}" IS NULL) AS f`;
+        const last = blogCatalog.firstSeen.find((f) => f.column === r.firsts)?.last;
+        const firsts = r.firsts === undefined ? '' : `, count(*) FILTER (WHERE "${r.firsts}" IS NULL) AS f${last === undefined ? '' : `, count(*) FILTER (WHERE "${last}") AS l`}`;
         // The sums and distinct counts a rollup declares, from the reference's own rows.
         const sums = (r.sums ?? []).map((c) => `, sum("${c}") AS "sum_${c}"`).join('');
         const distinct = (r.distinct ?? []).map((c) => `, count(DISTINCT "${c}") AS "distinct_${c}"`).join('');
         const all = r.grain === 'all';
         const want = `SELECT ${all ? '' : `date_trunc('${r.grain}', viewed_at) AS bucket, `}${keys.map((k) => `${k}, `).join('')}count(*) AS n${firsts}${sums}${distinct} FROM expected_fact${all && keys.length === 0 ? '' : ' GROUP BY ALL'}`;
-        const got = `SELECT ${all ? '' : 'bucket, '}${keys.map((k) => `${k}, `).join('')}n${r.firsts === undefined ? '' : ', f'}${(r.sums ?? []).map((c) => `, "sum_${c}"`).join('')}${(r.distinct ?? []).map((c) => `, "distinct_${c}"`).join('')} FROM "${r.name}"`;
+        const got = `SELECT ${all ? '' : 'bucket, '}${keys.map((k) => `${k}, `).join('')}n${r.firsts === undefined ? '' : `, f${last === undefined ? '' : ', l'}`}${(r.sums ?? []).map((c) => `, "sum_${c}"`).join('')}${(r.distinct ?? []).map((c) => `, "distinct_${c}"`).join('')} FROM "${r.name}"`;
         expectSameRows(await textRows(snap, got), await textRows(ref, want), r.name);
       }
     }

@@ -19,6 +19,7 @@ import { chooseFamily, decompose, holdsAll, unbounded } from './rollups.ts';
 import { sameWithin } from './exact-rollup.ts';
 import type { Segment } from './rollups.ts';
 import { segmentsSql, unionSegments, windowSql } from './segments.ts';
+import { countingRollups, firstSeenSql } from './first-seen.ts';
 
 /** What a keyed plan groups by and counts. */
 export interface Keyed {
@@ -74,9 +75,10 @@ const storedSet = (set: DistinctSetDef, o: CompileOptions) =>
 /** Whether the snapshot holds first-seen column `column` (and its rollups' counts). */
 const holdsFirstSeen = (o: CompileOptions, column: string) => o.firstSeen === true || (typeof o.firstSeen === 'object' && o.firstSeen.has(column));
 
-/** The cheapest exact strategy, by cost: stored sets read a few small rows per key and
- *  bucket; a first-seen count reads each row of the window once (or a rollup's firsts
- *  where the window has no lower bound); sets built on the fly cost a bit per row; pairs
+/** The cheapest exact strategy, by cost: a rollup's first- or last-ever counts (a window
+ *  with no lower bound, or none of whose rows are at or after its end) read a few integers
+ *  per key and bucket; stored sets a bitstring per key and bucket; a first-seen count reads
+ *  each row of the window once; sets built on the fly cost a bit per row; pairs
  *  hash every (key, value) pair of the window. */
 export function strategyFor(plan: AggregatePlan, ds: DatasetDef, fields: ReadonlyMap<string, FieldDef>, o: CompileOptions): Strategy {
   const k = keyedShape(plan, ds);
@@ -88,9 +90,13 @@ export function strategyFor(plan: AggregatePlan, ds: DatasetDef, fields: Readonl
   const cols = filterColumns(plan.filter, fields);
   const set = setFor(catalog, k);
   const onlyKey = subset(cols, new Set([k.key]));
-  if (set && o.idRanges?.[set.ids] && storedSet(set, o) && onlyKey) return 'distinct-sets';
   const first = catalog.firstSeen.find((f) => f.key === k.key && f.distinct === k.distinct);
-  if (first && holdsFirstSeen(o, first.column) && subset(cols, new Set([k.key, ...sameWithin(catalog, k.distinct)]))) return 'first-seen';
+  const firstExact = first !== undefined && holdsFirstSeen(o, first.column) && subset(cols, new Set([k.key, ...sameWithin(catalog, k.distinct)]));
+  // Rollups' first- or last-ever counts read a few integers per key and bucket where stored
+  // sets read a bitstring per key and bucket.
+  if (firstExact && countingRollups(plan, k.key, k.distinct, catalog, cols, o)) return 'first-seen';
+  if (set && o.idRanges?.[set.ids] && storedSet(set, o) && onlyKey) return 'distinct-sets';
+  if (firstExact) return 'first-seen';
   if (set && o.idRanges?.[set.ids]) return 'distinct-sets';
   return 'pairs';
 }
@@ -130,26 +136,8 @@ function groupsSql(plan: AggregatePlan, k: Keyed, strategy: Strategy, ds: Datase
           : `SELECT ${key} AS id, ${d.cast(r.fact ? 'count(*)' : 'sum(n)', 'BIGINT')} AS n, ${bits} AS bits FROM ${r.table} WHERE ${r.conds} GROUP BY ${key}`);
       return `SELECT id, ${d.bitsetUnionCount('bits')} AS d, ${d.cast('sum(n)', 'BIGINT')} AS z FROM (\n  ${src}\n) GROUP BY id`;
     }
-    case 'first-seen': {
-      const column = catalog.firstSeen.find((f) => f.key === keyName && f.distinct === k.distinct)!.column;
-      const prev = ident(column);
-      // With no lower bound, a row is a first exactly when it is its pair's first ever:
-      // rollups that count those answer for all the data, whole months and whole days.
-      const fam = plan.window.start === null && o.rollups !== false ? chooseFamily(catalog, new Set([keyName, ...cols]), new Set(), o.rollupTables) : undefined;
-      const counting = (r: RollupDef | undefined) => (r?.firsts === column ? r : undefined);
-      const family = fam && { day: counting(fam.day), month: counting(fam.month), all: counting(fam.all) };
-      if (family && (family.day || family.month || family.all)) {
-        const src = unionSegments(decompose(plan.window, family, o.span), catalog, where, params, (r) =>
-          r.fact
-            ? `SELECT ${key} AS id, ${d.countIf(`${prev} IS NULL`)} AS f, ${d.bigCount('count(*)')} AS n FROM ${r.table} WHERE ${r.conds} GROUP BY ${key}`
-            : `SELECT ${key} AS id, f, n FROM ${r.table} WHERE ${r.conds}`);
-        return `SELECT id, ${d.cast('sum(f)', 'BIGINT')} AS d, ${d.cast('sum(n)', 'BIGINT')} AS z FROM (\n  ${src}\n) GROUP BY id`;
-      }
-      const conds = [windowSql(ident(catalog.fact.time), plan.window, params), ...where(params)];
-      const first = plan.window.start === null ? `${prev} IS NULL` : `${prev} IS NULL OR ${prev} < ${params.add(plan.window.start, 'TIMESTAMP')}`;
-      return `SELECT ${key} AS id, ${d.countIf(first)} AS d, ${d.bigCount('count(*)')} AS z FROM ${ident(catalog.fact.name)}
-  WHERE ${conds.join(' AND ')} GROUP BY ${key}`;
-    }
+    case 'first-seen':
+      return firstSeenSql(plan, keyName, k.distinct!, catalog, cols, where, o, params, d);
     case 'pairs': {
       // Two phases: (key, value) pairs first, then per key. DuckDB does this faster than
       // count(DISTINCT) over the raw rows, and both give the same distinct counts.

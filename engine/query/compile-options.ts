@@ -16,6 +16,9 @@ export interface CompileOptions {
    *  of the rollups that declare them: `true`, all of them; a set, those named (a snapshot
    *  made before a column was declared holds the others only). */
   readonly firstSeen?: boolean | ReadonlySet<string>;
+  /** The first-seen columns whose last-row column (FirstSeenDef.last) the fact table also
+   *  holds, with the `l` counts of the rollups that declare them; absent: none. */
+  readonly lastSeen?: ReadonlySet<string> | undefined;
   /** The rollups hold the sums they declare (RollupDef.sums; snapshots before them do not). */
   readonly rollupSums?: boolean;
   /** The rollup tables the snapshot holds (an import builds only the grains that pay,

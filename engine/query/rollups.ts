@@ -87,6 +87,12 @@ export function holdsAll(w: TimeWindow, span: TimeSpan | undefined): boolean {
   return (w.start === null || !lt(parse(span.min), parse(w.start))) && lt(parse(span.max), parse(w.end));
 }
 
+/** Whether no row of data spanning `span` is at or after the window's end (a window ending
+ *  now): every pair with a row in the window has its last row there or later. */
+export function endsAfterAll(w: TimeWindow, span: TimeSpan | undefined): boolean {
+  return span !== undefined && lt(parse(span.max), parse(w.end));
+}
+
 /** The window without its start where that start is at or before the first row of data
  *  spanning `span` (the same rows either way). */
 export function unbounded(w: TimeWindow, span: TimeSpan | undefined): TimeWindow {
@@ -131,4 +137,17 @@ export function decompose(w: TimeWindow, family: { month?: Named | undefined; da
   }
   if (lt(d1, e)) out.push({ source: fact, from: fmt(d1), to: w.end });
   return out;
+}
+
+/** For counts that add up over rows (views, first- and last-ever counts), from a family
+ *  with months and no days: a window starting inside a month and ending past it, read as
+ *  from that month's start (added) less the part before the start (subtracted, from the
+ *  fact table), where that part is the shorter side of the start: a month's rollup rows
+ *  and a day's views instead of 29 days' views. Undefined where it would read no less. */
+export function subtractedStart(w: TimeWindow, family: { month?: Named | undefined; day?: Named | undefined; all?: Named | undefined }, span?: TimeSpan): { add: Segment[]; subtract: Segment } | undefined {
+  if (w.start === null || family.day || !family.month) return undefined;
+  const s = parse(w.start);
+  const [m0, m1] = [floorMonth(s), ceilMonth(s)];
+  if (!lt(m0, s) || lt(parse(w.end), m1) || s.ms - m0.ms >= m1.ms - s.ms) return undefined;
+  return { add: decompose({ start: fmt(m0), end: w.end }, family, span), subtract: { source: { kind: 'fact' }, from: fmt(m0), to: w.start } };
 }

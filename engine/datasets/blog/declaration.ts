@@ -98,8 +98,13 @@ export const blogCatalog: Catalog = {
     time: 'viewed_at',
     sortKey: ['viewed_at'],
     // One author's questions (their performance series, their top countries) read a copy
-    // stored by author: a few row groups instead of every view, whatever the window.
-    projections: [{ name: 'fact_view_by_author', sortKey: ['author_id', 'viewed_at'] }],
+    // stored by author: a few row groups instead of every view, whatever the window; one
+    // viewer country's (a per-view filter, which no rollup or first-seen count answers
+    // exactly over a long window) a copy stored by country.
+    projections: [
+      { name: 'fact_view_by_author', sortKey: ['author_id', 'viewed_at'] },
+      { name: 'fact_view_by_country', sortKey: ['country_id', 'viewed_at'] },
+    ],
     columns: [
       { name: 'id', path: 'id', sqlType: 'BIGINT', nullable: false },
       { name: 'viewed_at', path: 'viewed_at', sqlType: 'TIMESTAMP', nullable: false },
@@ -150,10 +155,11 @@ export const blogCatalog: Catalog = {
   ],
   distinctSets: [{ key: 'country_id', distinct: 'blog_id', ids: 'blog', month: 'blogset_country_month', day: 'blogset_country_day', progressName: 'blog sets' }],
   // (viewer, blog) and (viewer country, blog) pairs do not shrink under any rollup on even
-  // traffic: each view carries its pairs' previous view times instead.
+  // traffic: each view carries its pairs' previous view times instead, and whether it is
+  // its pairs' last view (windows ending now count their pairs from the rollups' `l`).
   firstSeen: [
-    { column: 'prev_user_blog_at', key: 'user_id', distinct: 'blog_id' },
-    { column: 'prev_country_blog_at', key: 'country_id', distinct: 'blog_id' },
+    { column: 'prev_user_blog_at', key: 'user_id', distinct: 'blog_id', last: 'last_user_blog' },
+    { column: 'prev_country_blog_at', key: 'country_id', distinct: 'blog_id', last: 'last_country_blog' },
   ],
 };
 
