@@ -43,7 +43,8 @@ export async function chooseRollups(db: Database, catalog: Catalog, minRows = MI
   const est = estimated.map((r, i) => `approx_count_distinct(hash(date_trunc('${r.grain}', ${time})${keys(r).map((c) => `, ${ident(c)}`).join('')})) AS e${i}`);
   const decimals = [...new Set(rollups.flatMap((r) => r.sums ?? []))].flatMap((c) => {
     const scale = summedScale(catalog, c);
-    return scale === undefined ? [] : [{ c, scale }];
+    // A scale of NARROW_DIGITS or more leaves no digit before the point: never narrowed.
+    return scale === undefined || scale >= NARROW_DIGITS ? [] : [{ c, scale }];
   });
   const fits = decimals.map((d, i) => `COALESCE(sum(abs(${summedValueSql(catalog, d.c)})) < ${10n ** BigInt(NARROW_DIGITS - d.scale)}, true) AS n${i}`);
   const row = (await db.query(`SELECT count(*) AS rows${[...est, ...fits].map((e) => `, ${e}`).join('')} FROM ${ident(catalog.fact.name)}`)).rows[0] ?? {};

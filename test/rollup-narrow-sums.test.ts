@@ -4,7 +4,9 @@
 // DECIMAL(38,s) as DuckDB sums them. Either way the sums are the exact ones.
 import { describe, expect, it } from 'vitest';
 import { Database } from '../engine/db.ts';
-import { marketplaceCatalog } from '../engine/datasets/marketplace/declaration.ts';
+import { marketplaceCatalog, marketplaceDataset } from '../engine/datasets/marketplace/declaration.ts';
+import { duckdb } from '../engine/dialect/duckdb.ts';
+import { ratioSql } from '../engine/query/measures.ts';
 import { rollupStatements } from '../engine/layout-rollups.ts';
 import { chooseRollups } from '../data/rollup-choice.ts';
 
@@ -42,6 +44,19 @@ describe('narrow rollup sums', () => {
       // Each line fits 18 digits (16 before the point); their sum has 17 before it.
       await factOf(db, [[900_000, '9999999999.99'], [900_000, '9999999999.99'], [1, '0.01']]);
       expect(await builtTotal(db)).toEqual({ type: 'DECIMAL(38,2)', total: '17999999999982000.01' });
+    } finally {
+      db.close();
+    }
+  });
+
+  it('divides a narrow sum read from one row without overflow (the average order value of a customer)', async () => {
+    // A row of the per-customer rollup (or its copy) is read without a sum() that would widen
+    // it: DECIMAL(18,2) * 100 overflowed from 10^14 up, a 500 where the plain plan answered.
+    const db = await Database.open(':memory:');
+    try {
+      await db.exec(`CREATE TABLE r AS SELECT 199999999999800.00::DECIMAL(18,2) AS revenue, 2::BIGINT AS orders`);
+      const sql = ratioSql(marketplaceDataset, 'average_order_value', (m) => `r.${m}`, duckdb);
+      expect((await db.query(`SELECT (${sql})::VARCHAR AS v FROM r`)).rows[0]!['v']).toBe('9999999999990000');
     } finally {
       db.close();
     }

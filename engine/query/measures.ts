@@ -152,7 +152,9 @@ export function ratioSql(ds: DatasetDef, name: string, col: (measure: string) =>
   const ns = measureType(ds, m.numerator).scale ?? 0;
   const ds_ = measureType(ds, m.denominator).scale ?? 0;
   const s = Math.max(ns, ds_);
-  const int = (x: string) => dialect.cast(s === 0 ? x : `${x} * ${sqlInteger(10 ** s)}`, 'HUGEINT');
+  // Widened before scaling: a part read straight from a rollup row may be a narrow
+  // DECIMAL(18,s) (layout-rollups.ts), where x * 10^s overflows from 10^16 / 10^s up.
+  const int = (x: string) => dialect.cast(s === 0 ? x : `${dialect.cast(x, `DECIMAL(38,${s})`)} * ${sqlInteger(10 ** s)}`, 'HUGEINT');
   const n = int(num);
   const d = int(den);
   const k = sqlInteger(10 ** m.decimals);
