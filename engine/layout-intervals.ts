@@ -33,5 +33,5 @@ FROM spans ORDER BY s, m`;
   const last = `(SELECT max(${d.epochMicros(end)}) FROM ${ident(def.table)})`;
   const zones = `CREATE TABLE ${ident(def.zones)} AS WITH ${zoneSegmentCtes('segs', `SELECT DISTINCT ${zone} AS z FROM ${ident(entity.name)}`, span, last, d)}
 SELECT z AS ${ident(c.zone)}, a AS ${ident(c.from)}, b AS ${ident(c.to)}, o AS ${ident(c.offset)} FROM segs ORDER BY z, a`;
-  return [merged, zones, ...(def.days === undefined ? [] : [daysTableSql(def, def.days, d)]), ...(def.levels === undefined ? [] : [levelsTableSql(def, def.levels, d)]), ...(def.hours === undefined ? [] : [hoursTableSql(def, def.hours, d)])];
+  return [merged, zones, ...(def.days === undefined ? [] : [daysTableSql(def, def.days, d)]), ...(def.levels === undefined ? [] : [levelsTableSql(def, def.levels, d)]), ...(def.hours === undefined ? [] : hoursTableSql(def, def.hours, d))];
 }
