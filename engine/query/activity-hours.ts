@@ -2,9 +2,11 @@
 // (IntervalsDef.hours), on the two clocks of the days table (activity-days.ts: UTC's, and
 // the entity's own zone's): a row per entity and day with activity holds the microseconds
 // of each of its 24 wall-clock hours (the repeated hour where clocks go back holds both
-// hours' time, a skipped hour none), the hours with any as a 24-bit mask, and the day's
-// first and last active instants (UTC epoch microseconds, whatever the clock), by which a
-// window tells the days it holds whole from those it cuts.
+// hours' time, a skipped hour none), the hours with any as a 24-bit mask, the day's first
+// and last active instants (UTC epoch microseconds, whatever the clock), by which a window
+// tells the days it holds whole from those it cuts, and the entity's previous and next
+// active days of the same weekday (on that clock), by which it tells the days alone in
+// their weekday among those it reads.
 //
 // The heatmap (activity-heatmap.ts) then sums the window's whole days per weekday instead
 // of cutting every run into hours, and its distinct entities per cell are the entities'
@@ -25,7 +27,7 @@ import type { ActivityPlan } from './nodes.ts';
 import { DAY_US, HOUR_US } from './zone-segments.ts';
 import { offsetsOnWholeHours } from '../zones.ts';
 
-export const HOUR_COLUMNS = { clock: 'clock', day: 'day', first: 'first_us', last: 'last_us', mask: 'hour_mask' } as const;
+export const HOUR_COLUMNS = { clock: 'clock', day: 'day', first: 'first_us', last: 'last_us', mask: 'hour_mask', previous: 'previous_same_weekday', next: 'next_same_weekday' } as const;
 /** The 24 columns of an hour's microseconds: h00 to h23. */
 export const HOUR_US_COLUMNS: readonly string[] = Array.from({ length: 24 }, (_, i) => `h${String(i).padStart(2, '0')}`);
 
@@ -91,8 +93,9 @@ function hoursPartSql(def: IntervalsDef, clock: DayClock, part: number, d: Diale
   SELECT d, m, min(lo - o) AS f, max(hi - o) AS l, ${sums} FROM dp GROUP BY d, m
 )
 SELECT CAST(${clock} AS TINYINT) AS ${ident(c.clock)}, CAST(d AS INTEGER) AS ${ident(c.day)}, m AS ${ident(NUMBER_COLUMN)}, f AS ${ident(c.first)}, l AS ${ident(c.last)},
-  CAST(${mask} AS INTEGER) AS ${ident(c.mask)}, ${HOUR_US_COLUMNS.map(ident).join(', ')}
-FROM dm ORDER BY d, m`;
+  CAST(${mask} AS INTEGER) AS ${ident(c.mask)}, ${HOUR_US_COLUMNS.map(ident).join(', ')},
+  CAST(lag(d) OVER s7 AS INTEGER) AS ${ident(c.previous)}, CAST(lead(d) OVER s7 AS INTEGER) AS ${ident(c.next)}
+FROM dm WINDOW s7 AS (PARTITION BY m, ${d.floorMod('d', '7')} ORDER BY d) ORDER BY d, m`;
 }
 
 /** CTEs ending in `cells (c, us, members)` for the cells with activity (c: weekday from
@@ -166,9 +169,11 @@ export function hourCtes(def: IntervalsDef, clock: DayClock, src: ActivitySource
       `wl AS (
   SELECT r.m, r.d * 24 + dz.oh AS b, CAST(r.mk AS BIGINT) & dz.pm AS x FROM (${read(`${col(NUMBER_COLUMN)} AS m, ${col(c.day)} AS d, ${col(c.mask)} AS mk`, whole)}) r JOIN dz ON dz.d = r.d
 )`,
+      // Two UTC days of an entity may share a local weekday (one's late hours, the next's
+      // early ones): every row is grouped.
       `wrows AS (
-  SELECT m, ${weekday(d.floorDiv('b', '24'))} AS w, CAST((x << CAST(${d.floorMod('b', '24')} AS BIGINT)) & 16777215 AS INTEGER) AS mk FROM wl
-  UNION ALL SELECT m, ${weekday(`${d.floorDiv('b', '24')} + 1`)}, CAST(x >> CAST(24 - ${d.floorMod('b', '24')} AS BIGINT) AS INTEGER) FROM wl WHERE ${d.floorMod('b', '24')} > 0
+  SELECT m, ${weekday(d.floorDiv('b', '24'))} AS w, CAST((x << CAST(${d.floorMod('b', '24')} AS BIGINT)) & 16777215 AS INTEGER) AS mk, false AS alone FROM wl
+  UNION ALL SELECT m, ${weekday(`${d.floorDiv('b', '24')} + 1`)}, CAST(x >> CAST(24 - ${d.floorMod('b', '24')} AS BIGINT) AS INTEGER), false FROM wl WHERE ${d.floorMod('b', '24')} > 0
 )`,
     );
   } else
@@ -176,21 +181,25 @@ export function hourCtes(def: IntervalsDef, clock: DayClock, src: ActivitySource
       `wsum AS (
   SELECT d * 24 + i AS l, us FROM (SELECT d, unnest(range(24)) AS i, unnest(${list(u)}) AS us FROM (SELECT d, ${sums} FROM (${read(`${col(c.day)} AS d, ${hours}`, whole)}) GROUP BY d))
 )`,
+      // A day whose entity has no other active day of its weekday in the days read is
+      // alone in its (entity, weekday): counted as it is, not grouped (most are).
       `wrows AS (
-  ${read(`${col(NUMBER_COLUMN)} AS m, ${weekday(col(c.day))} AS w, ${col(c.mask)} AS mk`, whole)}
+  ${read(`${col(NUMBER_COLUMN)} AS m, ${weekday(col(c.day))} AS w, ${col(c.mask)} AS mk, NOT (coalesce(${col(c.previous)} >= ${d0}, false) OR coalesce(${col(c.next)} <= ${d1}, false)) AS alone`, whole)}
 )`,
     );
   const cell = (l: string) => d.floorMod(`${l} + 72`, '168');
   ctes.push(
     `wm AS (
   SELECT w, bit_or(mk) AS mk FROM (
-    SELECT m, w, mk FROM wrows WHERE mk <> 0
+    SELECT m, w, mk FROM wrows WHERE NOT alone AND mk <> 0
     UNION ALL SELECT m, ${weekday(d.floorDiv('l', '24'))}, CAST(1 AS INTEGER) << CAST(${d.floorMod('l', '24')} AS INTEGER) FROM edge
   ) GROUP BY m, w
 )`,
     // Entities per weekday and hour: the masks counted per weekday, then their bits.
     `wn AS (
-  SELECT w, ${u.map((x, i) => `sum(((mk >> ${i}) & 1) * n) AS ${x}`).join(', ')} FROM (SELECT w, mk, count(*) AS n FROM wm GROUP BY w, mk) GROUP BY w
+  SELECT w, ${u.map((x, i) => `sum(((mk >> ${i}) & 1) * n) AS ${x}`).join(', ')} FROM (
+    SELECT w, mk, count(*) AS n FROM wrows WHERE alone GROUP BY w, mk UNION ALL SELECT w, mk, count(*) FROM wm GROUP BY w, mk
+  ) GROUP BY w
 )`,
     `cells AS (
   SELECT c, sum(us) AS us, sum(n) AS members FROM (
