@@ -176,8 +176,10 @@ export function wallRangeCte(name: string, plan: ActivityPlan, src: ActivitySour
   // segments run on without one), the ends' times from the zone library.
   const inside = (t: string) => `g.${t} > ${src.ws} AND g.${t} < ${src.we}`;
   const zs = `(SELECT DISTINCT z FROM spans)`;
+  // (No change inside: the subquery is null, which ClickHouse's least and greatest return.)
+  const [lo, hi] = [`min(${wall('z', src.ws)})`, `max(${wall('z', last)})`];
   return `${name} AS (
-  SELECT coalesce(least(min(${wall('z', src.ws)}), (SELECT min(g.a + g.o) FROM segs g WHERE g.z IN ${zs} AND ${inside('a')})), ${src.ws}) AS lo,
-    coalesce(greatest(max(${wall('z', last)}), (SELECT max(g.b - 1 + g.o) FROM segs g WHERE g.z IN ${zs} AND ${inside('b')})), ${last}) AS hi FROM ${zs}
+  SELECT coalesce(least(${lo}, coalesce((SELECT min(g.a + g.o) FROM segs g WHERE g.z IN ${zs} AND ${inside('a')}), ${lo})), ${src.ws}) AS lo,
+    coalesce(greatest(${hi}, coalesce((SELECT max(g.b - 1 + g.o) FROM segs g WHERE g.z IN ${zs} AND ${inside('b')}), ${hi})), ${last}) AS hi FROM ${zs}
 )`;
 }
