@@ -262,6 +262,9 @@ export interface IntervalsDef {
   /** Optional: the table of the runs' starts and ends in time order with the number active
    *  after each (activity-levels.ts); absent: none is built. */
   readonly levels?: string;
+  /** Optional: the table of active time per entity, calendar day and wall-clock hour, on
+   *  the days table's two clocks (activity-hours.ts); absent: none is built. */
+  readonly hours?: string;
 }
 
 export interface Catalog {

@@ -68,3 +68,25 @@ export function zonedToUtc(localMs: number, tz: string): number {
   }
   return hi;
 }
+
+/** Whether, from `fromMs` to `toMs`, the zone's offset is a whole number of hours and
+ *  changes only at whole UTC hours: then each UTC hour is one hour of its wall clock. The
+ *  offset read at each UTC midnight, and every hour of the days it differs between. */
+export function offsetsOnWholeHours(tz: string, fromMs: number, toMs: number): boolean {
+  const DAY = 24 * HOUR;
+  const first = Math.floor(fromMs / DAY) * DAY;
+  let before = offsetAt(tz, first);
+  if (before % HOUR !== 0) return false;
+  for (let day = first; day < toMs; day += DAY) {
+    const after = offsetAt(tz, day + DAY);
+    if (after % HOUR !== 0) return false;
+    if (after !== before)
+      for (let h = day; h < day + DAY; h += HOUR) {
+        // Constant through the hour: its first and last second read the same.
+        const o = offsetAt(tz, h);
+        if (o % HOUR !== 0 || offsetAt(tz, h + HOUR - 1000) !== o) return false;
+      }
+    before = after;
+  }
+  return true;
+}

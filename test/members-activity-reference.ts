@@ -56,13 +56,22 @@ function windowStart(act: Map<FxMember, number[]>, a: RefAsk): number | null {
 }
 
 /** The wall-clock range of the window: over the zones of the active members for `member`
- *  (UTC where none). */
+ *  (UTC where none); for a fixed zone, from its first instant's wall-clock time. The earliest
+ *  and latest wall-clock times the window's instants show: where clocks go back, the time
+ *  just before is later than the window's last instant's, and the time just after earlier
+ *  than its first instant's. Offsets change on quarter hours: each quarter's first and last
+ *  minute in the window stand for it. */
 function wallRange(act: Map<FxMember, number[]>, a: RefAsk): [number, number] | null {
   const ws = windowStart(act, a);
   if (ws === null) return null;
   const zones = a.tz === 'member' ? [...new Set([...act.keys()].map((m) => m.tz))] : [a.tz];
   if (zones.length === 0) zones.push('UTC');
-  return [Math.min(...zones.map((z) => wall(ws, z))), Math.max(...zones.map((z) => wall(a.end - 1, z)))];
+  const Q = 15 * MIN;
+  const times = [ws, a.end - 1];
+  for (let q = Math.floor(ws / Q) * Q; q < a.end; q += Q) times.push(Math.max(q, ws), Math.min(q + Q, a.end) - 1);
+  const walls = zones.flatMap((z) => times.map((t) => wall(t, z)));
+  const lo = a.tz === 'member' ? Math.min(...walls) : wall(ws, a.tz);
+  return [lo, Math.max(...walls)];
 }
 
 export interface ActiveRow {

@@ -111,6 +111,14 @@ describe('members concurrency', () => {
         const want = refConcurrency(fx, { start, end, tz }, bucket);
         const plan = activityPlan({ kind: 'concurrency', bucket }, { start: sqlTime(start), end: sqlTime(end) }, tz);
         for (const [db, o] of [[merged, MERGED], [plain, PLAIN]] as const) expect(answerOf(await runActivity(db, plan, o)), `${tz} ${s} ${bucket} ${o === MERGED}`).toEqual(want);
+        // Each member's own clock, with only that zone's members: the window's wall-clock
+        // range is its zone's (earlier, the latest was its last instant's, and the earliest its
+        // first's: the buckets after and before were missing, their minutes put in the last
+        // bucket or dropped).
+        const only = { json: { field: 'tz', op: 'eq', value: tz }, keep: (m: { tz: string }) => m.tz === tz };
+        const own = refConcurrency(fx, { start, end, tz: 'member', keep: only.keep }, bucket);
+        const ownPlan = activityPlan({ kind: 'concurrency', bucket }, { start: sqlTime(start), end: sqlTime(end) }, 'member', parsedFilter(only.json));
+        for (const [db, o] of [[merged, MERGED], [plain, PLAIN]] as const) expect(answerOf(await runActivity(db, ownPlan, o)), `member ${tz} ${s} ${bucket} ${o === MERGED}`).toEqual(own);
       }
     }
   });

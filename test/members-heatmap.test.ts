@@ -8,9 +8,9 @@
 // POST, CSV, Arrow, the OpenAPI schema, 400s.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../engine/db.ts';
-import { membersFixture } from './members-activity-fixture.ts';
+import { membersFixture, sqlTime } from './members-activity-fixture.ts';
 import type { MembersFixture } from './members-activity-fixture.ts';
-import { MERGED, PLAIN, activityPlan, compileActivityPlan, membersDatabase, runActivity } from './members-activity-db.ts';
+import { MERGED, PLAIN, RUNS, activityPlan, compileActivityPlan, membersDatabase, runActivity } from './members-activity-db.ts';
 import { refHeatmap } from './members-activity-reference.ts';
 import { FIXED_ZONES, WINDOWS, filterCases, parsedFilter } from './members-activity-cases.ts';
 import { serveFixture } from './members-activity-serve.ts';
@@ -64,6 +64,39 @@ describe('members heatmap', () => {
         expect((await runActivity(plain, plan, PLAIN)).rows, what).toEqual(want);
         n += want.filter((c) => c.members > 0).length;
       }
+    }
+    expect(n).toBeGreaterThan(1000);
+  });
+
+  it('reads the hours table in UTC, members\' zones and zones on whole hours over a week or more without a filter; else the plan before', async () => {
+    const w = WINDOWS[2]!;
+    const plan = (tz: string, f?: ReturnType<typeof parsedFilter>) => activityPlan({ kind: 'heatmap' }, w.plan, tz, f);
+    for (const tz of ['UTC', 'member']) {
+      expect(compileActivityPlan(plan(tz), MERGED).sql, tz).toMatch(/FROM "activity_hour" t/);
+      // A snapshot without the table (ClickHouse's, older ones) compiles the plan it did before.
+      const without = { intervalTables: new Set([...MERGED.intervalTables!].filter((t) => t !== 'activity_hour')) };
+      expect(compileActivityPlan(plan(tz), without), tz).toEqual(compileActivityPlan(plan(tz), RUNS));
+      expect(compileActivityPlan(plan(tz), RUNS).sql).not.toMatch(/activity_hour/);
+    }
+    // A zone whose offsets are whole hours (changing at whole hours) reads UTC's clock, moved.
+    expect(compileActivityPlan(plan('Europe/London'), MERGED).sql).toMatch(/FROM "activity_hour" t/);
+    for (const tz of ['Asia/Kolkata', 'Pacific/Chatham']) expect(compileActivityPlan(plan(tz), MERGED).sql, tz).not.toMatch(/activity_hour/);
+    expect(compileActivityPlan(plan('member', parsedFilter(filterCases(fx)[0]!.json)), MERGED).sql).not.toMatch(/activity_hour/);
+    expect(compileActivityPlan(activityPlan({ kind: 'heatmap' }, WINDOWS[3]!.plan, 'member'), MERGED).sql).not.toMatch(/activity_hour/);
+    // Windows whose ends cut the days of many members (the fixture's periods gather around
+    // these changes), at many hours and minutes of the day, three ways.
+    const pairs = [['2024-03-31T01:00:00Z', '2024-04-07T03:00:00Z'], ['2024-10-27T01:00:00Z', '2024-11-03T09:00:00Z'], ['2024-09-08T04:00:00Z', '2024-09-28T14:00:00Z'], ['2024-04-06T20:00:00Z', '2024-04-13T23:00:00Z']] as const;
+    let n = 0;
+    for (let i = 0; i < 40; i++) {
+      const [a, b] = pairs[i % 4]!;
+      const start = Date.parse(a) + ((Math.floor(i / 4) % 9) - 4) * 5 * 3600_000 + (i % 7) * 60_000;
+      const end = Date.parse(b) + (((Math.floor(i / 4) * 7) % 9) - 4) * 5 * 3600_000 + (i % 5) * 60_000;
+      const tz = ['member', 'UTC', 'Europe/London', 'member', 'America/Santiago', 'America/Havana', 'US/Pacific', 'Pacific/Chatham'][i % 8]!;
+      const want = refHeatmap(fx, { start, end, tz });
+      const p = activityPlan({ kind: 'heatmap' }, { start: sqlTime(start), end: sqlTime(end) }, tz);
+      expect(compileActivityPlan(p, MERGED).sql.includes('activity_hour'), `${i}`).toBe(end - start >= 7 * 86_400_000 && tz !== 'Pacific/Chatham');
+      for (const [db, o] of [[merged, MERGED], [merged, RUNS], [plain, PLAIN]] as const) expect((await runActivity(db, p, o)).rows, `${i} ${tz} ${o === MERGED}`).toEqual(want);
+      n += want.filter((c) => c.members > 0).length;
     }
     expect(n).toBeGreaterThan(1000);
   });

@@ -12,16 +12,38 @@
 // of different weeks), and counted with a difference array.
 // Where clocks go back, the repeated hour's cell gets both hours' time; where they go
 // forward, the skipped hour's cell gets none.
+// Where the import's hours table serves the plan (activity-hours.ts: UTC, the entities' own
+// zones, or a zone whose offsets are whole hours; a week or more, no filter), the cells come
+// from its whole days and the cut days' pieces instead.
 import type { Catalog } from '../catalog.ts';
 import type { Dialect } from '../dialect/dialect.ts';
 import type { Params } from '../params.ts';
 import { sqlInteger } from '../sql.ts';
-import { activitySources, mergeCtes } from './activity-sources.ts';
+import { nearEnds } from './activity-days.ts';
+import { hourCtes, hoursPlan } from './activity-hours.ts';
+import { activitySources, intervalsDef, mergeCtes } from './activity-sources.ts';
 import type { CompileOptions } from './compile-options.ts';
 import type { ActivityPlan } from './nodes.ts';
 import { HOUR_US } from './zone-segments.ts';
 
 export function heatmapSql(plan: ActivityPlan, catalog: Catalog, options: CompileOptions, params: Params, dialect: Dialect): string {
+  const def = intervalsDef(catalog, plan.intervals);
+  const hp = hoursPlan(plan, def, options);
+  if (hp !== null) {
+    const near = activitySources(plan, catalog, options, params, dialect, { ...(hp.zoned ? { segs: true } : { pieces: true }), near: nearEnds(hp.clock, dialect) });
+    const H = sqlInteger(HOUR_US);
+    // In a zone: its segments must have whole-hour offsets changing at whole hours over the
+    // window (hoursPlan checked with Intl's zone data; the database's could differ): else
+    // an error, not a wrong answer.
+    const zoned = hp.zoned
+      ? [`up AS (SELECT m, s AS lo, e AS hi FROM spans)`, `zg AS (
+  SELECT ${dialect.raiseIf(`EXISTS (SELECT 1 FROM segs g WHERE g.a < ${near.we} AND g.b > ${near.ws} AND (${dialect.floorMod('g.o', H)} <> 0 OR (g.a > ${near.ws} AND ${dialect.floorMod('g.a', H)} <> 0)))`, 'zone_offsets_off_the_hour')} AS refused
+)`]
+      : [];
+    return `WITH ${[...near.ctes, ...zoned, ...hourCtes(def, hp.clock, near, dialect, hp.zoned ? 'up' : 'pieces', hp.zoned)].join(', ')}
+SELECT ${dialect.intDiv('cs.c', '24')} + 1 AS weekday, cs.c % 24 AS hour, coalesce(x.us, 0) AS us, ${dialect.cast('coalesce(x.members, 0)', 'BIGINT')} AS members
+FROM (SELECT ${dialect.integerSeries('0', '168')} AS c) cs LEFT JOIN cells x ON x.c = cs.c${hp.zoned ? ' WHERE (SELECT refused FROM zg) IS NULL' : ''} ORDER BY cs.c`;
+  }
   const src = activitySources(plan, catalog, options, params, dialect, { pieces: true });
   const H = sqlInteger(HOUR_US);
   const hour = (x: string) => dialect.floorDiv(x, H);

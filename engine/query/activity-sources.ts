@@ -156,7 +156,7 @@ export function segmentAt(alias: string, t: string, entityZone: boolean): string
 
 /** A CTE `name` of one row (lo, hi): the first and the last wall-clock instant of the window
  *  in the plan's zone, or, for entities' own zones, the earliest and the latest over the
- *  zones of the spans (UTC's where there are none). Few zones: read from the zone library. */
+ *  zones of the spans (UTC's where there are none). Needs `segs` (not in UTC). */
 export function wallRangeCte(name: string, plan: ActivityPlan, src: ActivitySources, params: Params, dialect: Dialect): string {
   const last = `(${src.we} - 1)`;
   const wall = (z: string, t: string) => `${t} + ${dialect.zoneOffsetMicros(z, dialect.fromEpochMicros(t))}`;
@@ -168,7 +168,18 @@ export function wallRangeCte(name: string, plan: ActivityPlan, src: ActivitySour
     // The earliest stays its first instant's: the first bucket is the one holding it.
     return `${name} AS (SELECT ${wall(tz, src.ws)} AS lo, (SELECT max(least(g.b, ${src.we}) - 1 + g.o) FROM segs g WHERE g.a < ${src.we} AND g.b > ${src.ws}) AS hi)`;
   }
+  // Wall-clock time, one timeline for all zones: the earliest and latest times any zone's
+  // clock shows in the window. Besides its first and last instants', those just after and
+  // just before each offset change inside it (where clocks go back, the time before the
+  // change is later than the last instant's, the time after earlier than the first's). The
+  // changes are the segments' bounds (exact where the data reach; beyond, the first and last
+  // segments run on without one), the ends' times from the zone library.
+  const inside = (t: string) => `g.${t} > ${src.ws} AND g.${t} < ${src.we}`;
+  const zs = `(SELECT DISTINCT z FROM spans)`;
+  // (No change inside: the subquery is null, which ClickHouse's least and greatest return.)
+  const [lo, hi] = [`min(${wall('z', src.ws)})`, `max(${wall('z', last)})`];
   return `${name} AS (
-  SELECT coalesce(min(${wall('z', src.ws)}), ${src.ws}) AS lo, coalesce(max(${wall('z', last)}), ${last}) AS hi FROM (SELECT DISTINCT z FROM spans)
+  SELECT coalesce(least(${lo}, coalesce((SELECT min(g.a + g.o) FROM segs g WHERE g.z IN ${zs} AND ${inside('a')}), ${lo})), ${src.ws}) AS lo,
+    coalesce(greatest(${hi}, coalesce((SELECT max(g.b - 1 + g.o) FROM segs g WHERE g.z IN ${zs} AND ${inside('b')}), ${hi})), ${last}) AS hi FROM ${zs}
 )`;
 }

@@ -4,7 +4,8 @@
 // (`activity_run`) with the offsets of the members' zones (`zone_offset`), and the active
 // time per member and calendar day, UTC's and the member's own (`activity_day`), and the
 // runs' starts and ends in time order with the number of members active after each
-// (`activity_level`).
+// (`activity_level`), and the active time per member, day and hour of the day, UTC's and
+// the member's own (`activity_hour`).
 import type { IntervalsDef } from '../../catalog.ts';
 
 export const MEMBER_ACTIVITY: IntervalsDef = {
@@ -19,4 +20,5 @@ export const MEMBER_ACTIVITY: IntervalsDef = {
   zones: 'zone_offset',
   days: 'activity_day',
   levels: 'activity_level',
+  hours: 'activity_hour',
 };
