@@ -6,7 +6,10 @@ import { membersDataset } from '../engine/datasets/members/declaration.ts';
 import { Engine } from '../engine/engine.ts';
 import { buildApp } from '../server/app.ts';
 import { STEADY_LIMITS, tempDir } from './helpers.ts';
-import { importedFixture } from './members-activity-db.ts';
+import { afterAll, beforeAll } from 'vitest';
+import type { Database } from '../engine/db.ts';
+import { importedFixture, membersDatabase } from './members-activity-db.ts';
+import { membersFixture } from './members-activity-fixture.ts';
 import type { MembersFixture } from './members-activity-fixture.ts';
 
 export interface ServedFixture {
@@ -36,4 +39,30 @@ export async function serveFixture(fx: MembersFixture): Promise<ServedFixture> {
       dir.cleanup();
     },
   };
+}
+
+/** What the activity tests read: the fixture, a database of its periods read plainly and
+ *  one with the import's merged runs (membersDatabase), and the fixture served. */
+export interface ActivityRig {
+  readonly fx: MembersFixture;
+  readonly plain: Database;
+  readonly merged: Database;
+  readonly served: ServedFixture;
+}
+
+/** Builds the rig before the file's tests (handed to `take`) and closes it after them,
+ *  also when they fail. */
+export function useActivityRig(take: (rig: ActivityRig) => void): void {
+  let rig: Partial<ActivityRig> = {};
+  beforeAll(async () => {
+    const fx = membersFixture();
+    const [plain, merged, served] = await Promise.all([membersDatabase(fx, false), membersDatabase(fx, true), serveFixture(fx)]);
+    rig = { fx, plain, merged, served };
+    take(rig as ActivityRig);
+  });
+  afterAll(async () => {
+    rig.plain?.close();
+    rig.merged?.close();
+    await rig.served?.close();
+  });
 }

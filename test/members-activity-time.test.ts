@@ -4,14 +4,14 @@
 // days of 23 and 25 hours, Havana's repeated midnight, Chatham's +12:45/+13:45 and Kolkata's
 // +5:30 midnights; ordered by date then member id (lowercase text order), paged with count
 // and links; both ways of reading; the SQL's shape; HTTP, POST, CSV, Arrow, OpenAPI, 400s.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Database } from '../engine/db.ts';
-import { membersFixture, sqlTime } from './members-activity-fixture.ts';
+import { sqlTime } from './members-activity-fixture.ts';
 import type { MembersFixture } from './members-activity-fixture.ts';
-import { MERGED, PLAIN, RUNS, activityPlan, compileActivityPlan, membersDatabase, runActivity } from './members-activity-db.ts';
+import { MERGED, PLAIN, RUNS, activityPlan, compileActivityPlan, runActivity } from './members-activity-db.ts';
 import { refTime } from './members-activity-reference.ts';
 import { FIXED_ZONES, WINDOWS, filterCases, parsedFilter } from './members-activity-cases.ts';
-import { serveFixture } from './members-activity-serve.ts';
+import { useActivityRig } from './members-activity-serve.ts';
 import type { ServedFixture } from './members-activity-serve.ts';
 import { expectArrowEqualsJson, expectCsvEqualsJson } from './query-formats.ts';
 import { answerMatchesSchema } from './market-openapi.ts';
@@ -21,15 +21,7 @@ let plain: Database;
 let merged: Database;
 let served: ServedFixture;
 
-beforeAll(async () => {
-  fx = membersFixture();
-  [plain, merged, served] = await Promise.all([membersDatabase(fx, false), membersDatabase(fx, true), serveFixture(fx)]);
-});
-afterAll(async () => {
-  plain?.close();
-  merged?.close();
-  await served?.close();
-});
+useActivityRig((rig) => ({ fx, plain, merged, served } = rig));
 
 const ALL = { kind: 'time', labels: ['real_name'], limit: 100_000, offset: 0 } as const;
 

@@ -6,15 +6,15 @@
 // and 25 hours, the two-hour bucket of a repeated hour, zones at +5:30 and +12:45; with
 // `tz=member` everything on each member's wall clock; both ways of reading; the SQL's
 // shape; HTTP, POST, CSV, Arrow, OpenAPI, the bucket limit, 400s.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Database } from '../engine/db.ts';
 import type { ActivityBucket } from '../engine/query/nodes.ts';
-import { membersFixture, sqlTime } from './members-activity-fixture.ts';
+import { sqlTime } from './members-activity-fixture.ts';
 import type { MembersFixture } from './members-activity-fixture.ts';
-import { MERGED, PLAIN, RUNS, activityPlan, compileActivityPlan, membersDatabase, runActivity } from './members-activity-db.ts';
+import { MERGED, PLAIN, RUNS, activityPlan, compileActivityPlan, runActivity } from './members-activity-db.ts';
 import { refConcurrency } from './members-activity-reference.ts';
 import { FIXED_ZONES, WINDOWS, filterCases, parsedFilter } from './members-activity-cases.ts';
-import { serveFixture } from './members-activity-serve.ts';
+import { useActivityRig } from './members-activity-serve.ts';
 import type { ServedFixture } from './members-activity-serve.ts';
 import { expectArrowEqualsJson, expectCsvEqualsJson } from './query-formats.ts';
 import { answerMatchesSchema } from './market-openapi.ts';
@@ -24,15 +24,7 @@ let plain: Database;
 let merged: Database;
 let served: ServedFixture;
 
-beforeAll(async () => {
-  fx = membersFixture();
-  [plain, merged, served] = await Promise.all([membersDatabase(fx, false), membersDatabase(fx, true), serveFixture(fx)]);
-});
-afterAll(async () => {
-  plain?.close();
-  merged?.close();
-  await served?.close();
-});
+useActivityRig((rig) => ({ fx, plain, merged, served } = rig));
 
 const BUCKETS: readonly ActivityBucket[] = ['hour', 'day', '15m', '5m', 'minute'];
 const answerOf = (r: Awaited<ReturnType<typeof runActivity>>) => ({ rows: r.rows, peak: r.parts!['peak']!.rows[0] });

@@ -6,14 +6,14 @@
 // endpoint's default) and member filters; both ways of reading (merged runs and zone
 // offsets from the import, or merged and computed in the query); the SQL's shape; HTTP,
 // POST, CSV, Arrow, the OpenAPI schema, 400s.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Database } from '../engine/db.ts';
-import { membersFixture, sqlTime } from './members-activity-fixture.ts';
+import { sqlTime } from './members-activity-fixture.ts';
 import type { MembersFixture } from './members-activity-fixture.ts';
-import { MERGED, PLAIN, RUNS, activityPlan, compileActivityPlan, membersDatabase, runActivity } from './members-activity-db.ts';
+import { MERGED, PLAIN, RUNS, activityPlan, compileActivityPlan, runActivity } from './members-activity-db.ts';
 import { refHeatmap } from './members-activity-reference.ts';
 import { FIXED_ZONES, WINDOWS, filterCases, parsedFilter } from './members-activity-cases.ts';
-import { serveFixture } from './members-activity-serve.ts';
+import { useActivityRig } from './members-activity-serve.ts';
 import type { ServedFixture } from './members-activity-serve.ts';
 import { expectArrowEqualsJson, expectCsvEqualsJson } from './query-formats.ts';
 import { answerMatchesSchema } from './market-openapi.ts';
@@ -23,15 +23,7 @@ let plain: Database;
 let merged: Database;
 let served: ServedFixture;
 
-beforeAll(async () => {
-  fx = membersFixture();
-  [plain, merged, served] = await Promise.all([membersDatabase(fx, false), membersDatabase(fx, true), serveFixture(fx)]);
-});
-afterAll(async () => {
-  plain?.close();
-  merged?.close();
-  await served?.close();
-});
+useActivityRig((rig) => ({ fx, plain, merged, served } = rig));
 
 describe('members heatmap', () => {
   it('compiles to one statement: the zone\'s offsets as segments (no zone library call per run), values bound', () => {

@@ -6,14 +6,13 @@
 // reading: the import's merged runs and the plain periods merged in the query; the SQL's
 // shape; the endpoint over an imported snapshot (zones do not change lengths), POST, CSV,
 // Arrow, the OpenAPI schema, 400s.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Database } from '../engine/db.ts';
-import { membersFixture } from './members-activity-fixture.ts';
 import type { MembersFixture } from './members-activity-fixture.ts';
-import { MERGED, PLAIN, activityPlan, compileActivityPlan, membersDatabase, runActivity } from './members-activity-db.ts';
+import { MERGED, PLAIN, activityPlan, compileActivityPlan, runActivity } from './members-activity-db.ts';
 import { refSessions } from './members-activity-reference.ts';
 import { WINDOWS, filterCases, parsedFilter } from './members-activity-cases.ts';
-import { serveFixture } from './members-activity-serve.ts';
+import { useActivityRig } from './members-activity-serve.ts';
 import type { ServedFixture } from './members-activity-serve.ts';
 import { expectArrowEqualsJson, expectCsvEqualsJson } from './query-formats.ts';
 import { answerMatchesSchema } from './market-openapi.ts';
@@ -23,15 +22,7 @@ let plain: Database;
 let merged: Database;
 let served: ServedFixture;
 
-beforeAll(async () => {
-  fx = membersFixture();
-  [plain, merged, served] = await Promise.all([membersDatabase(fx, false), membersDatabase(fx, true), serveFixture(fx)]);
-});
-afterAll(async () => {
-  plain?.close();
-  merged?.close();
-  await served?.close();
-});
+useActivityRig((rig) => ({ fx, plain, merged, served } = rig));
 
 const asAnswer = (r: Awaited<ReturnType<typeof runActivity>>) => ({ buckets: r.rows, ...r.parts!['summary']!.rows[0] });
 
