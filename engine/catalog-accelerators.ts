@@ -170,6 +170,10 @@ export interface IntervalsDef {
   /** Optional: the table of active time per entity, calendar day and wall-clock hour, on
    *  the days table's two clocks (activity-hours.ts); absent: none is built. */
   readonly hours?: string;
+  /** Optional: the table of the entities active per clock and day of the days table, by
+   *  their previous active day (activity-gaps.ts); built from the days table, read only
+   *  with it; absent: none is built. */
+  readonly gaps?: string;
 }
 
 /** The rollup column holding the distinct count of a fact column (RollupDef.distinct). */

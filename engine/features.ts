@@ -92,6 +92,7 @@ export async function snapshotFeatures(db: Database, catalog: Catalog, wanted: b
       ...(d.days !== undefined && tables.has(d.days) ? [d.days] : []),
       ...(d.levels !== undefined && tables.has(d.levels) ? [d.levels] : []),
       ...(d.hours !== undefined && tables.has(d.hours) ? [d.hours] : []),
+      ...(d.gaps !== undefined && tables.has(d.gaps) ? [d.gaps] : []),
     ]),
   );
   const time = ident(catalog.fact.time);

@@ -66,11 +66,14 @@ describe('members active', () => {
 
   it('reads the days table with members\' zones over a week or more, each day with activity a span', async () => {
     const w = WINDOWS[4]!;
-    const { sql } = compileActivityPlan(activityPlan({ kind: 'active', granularity: 'day' }, w.plan, 'member'), MERGED);
-    expect(sql).toMatch(/CASE WHEN pl > epoch_us\(\$1::TIMESTAMP\) THEN pd END AS dp FROM \(SELECT t\."entity_no" AS m, t\."day" AS d/);
+    const named = parsedFilter({ field: 'real_name', op: 'startswith', value: 'Zo' });
+    const { sql } = compileActivityPlan(activityPlan({ kind: 'active', granularity: 'day' }, w.plan, 'member', named), MERGED);
+    expect(sql).toMatch(/CASE WHEN pl > epoch_us\(\$1::TIMESTAMP\) THEN pd END AS dp, 1 AS wt FROM \(SELECT t\."entity_no" AS m, t\."day" AS d/);
+    expect(sql).not.toMatch(/activity_gap/);
     expect(compileActivityPlan(activityPlan({ kind: 'active', granularity: 'day' }, w.plan, 'member'), RUNS).sql).not.toMatch(/activity_day/);
-    // UTC (its days are arithmetic) and other zones: from the runs.
-    for (const tz of ['UTC', 'Europe/London']) expect(compileActivityPlan(activityPlan({ kind: 'active', granularity: 'day' }, w.plan, tz), MERGED).sql, tz).not.toMatch(/activity_day/);
+    // UTC with a filter (its days are arithmetic) and other zones: from the runs.
+    expect(compileActivityPlan(activityPlan({ kind: 'active', granularity: 'day' }, w.plan, 'UTC', named), MERGED).sql).not.toMatch(/activity_day/);
+    expect(compileActivityPlan(activityPlan({ kind: 'active', granularity: 'day' }, w.plan, 'Europe/London'), MERGED).sql).not.toMatch(/activity_day|activity_gap/);
     // Windows whose ends cut the days of many members (the fixture's periods gather around
     // these changes), at many hours of the day, each way.
     const filters = [undefined, ...filterCases(fx)];
@@ -84,9 +87,39 @@ describe('members active', () => {
       const f = filters[i % filters.length];
       const want = refActive(fx, { start, end, tz, ...(f ? { keep: f.keep } : {}) }, g);
       const plan = activityPlan({ kind: 'active', granularity: g }, { start: sqlTime(start), end: sqlTime(end) }, tz, f && parsedFilter(f.json));
-      expect(compileActivityPlan(plan, MERGED).sql.includes('activity_day')).toBe(tz === 'member' && end - start >= 7 * 86_400_000);
+      const long = end - start >= 7 * 86_400_000;
+      expect(compileActivityPlan(plan, MERGED).sql.includes('activity_day')).toBe(long && (tz === 'member' || f === undefined));
+      expect(compileActivityPlan(plan, MERGED).sql.includes('activity_gap')).toBe(long && f === undefined);
       for (const [db, o] of [[merged, MERGED], [plain, PLAIN]] as const) expect((await runActivity(db, plan, o)).rows, `${i} ${tz} ${g} ${o === MERGED}`).toEqual(want);
     }
+  });
+
+  it('counts the whole days of unfiltered windows from the days-by-previous-day table, on both clocks', async () => {
+    // Windows from a week to six weeks long whose starts fall at many hours around the
+    // fixture's busy days (the previous days of the days after them are then the cut days
+    // of the start, or days just before it), each clock, each granularity.
+    const w = WINDOWS[4]!;
+    const { sql, params } = compileActivityPlan(activityPlan({ kind: 'active', granularity: 'day' }, w.plan, 'UTC'), MERGED);
+    expect(sql).toMatch(/FROM "activity_gap" t WHERE t\."clock" = 0 AND t\."day" >= /);
+    expect(sql).toMatch(/THEN t\."previous_day" END AS dp, t\."entities" AS wt/);
+    expect(params.slice(0, 2)).toEqual([w.plan.start, w.plan.end]);
+    expect(compileActivityPlan(activityPlan({ kind: 'active', granularity: 'day' }, w.plan, 'member'), MERGED).sql).toMatch(/FROM "activity_gap" t WHERE t\."clock" = 1 AND/);
+    const DAYS: typeof MERGED = { intervalTables: new Set([...MERGED.intervalTables!].filter((t) => t !== 'activity_gap')) };
+    expect(compileActivityPlan(activityPlan({ kind: 'active', granularity: 'day' }, w.plan, 'member'), DAYS).sql).not.toMatch(/activity_gap/);
+    const starts = ['2024-03-31T01:00:00Z', '2024-04-06T20:00:00Z', '2024-10-27T01:00:00Z', '2024-11-03T06:00:00Z', '2024-09-08T04:00:00Z', '2024-03-10T09:00:00Z'];
+    let checked = 0;
+    for (let i = 0; i < 48; i++) {
+      const start = Date.parse(starts[i % starts.length]!) + ((i * 11) % 97 - 48) * 3600_000 + (i % 4) * 15 * 60_000;
+      const end = start + (7 + ((i * 5) % 36)) * 86_400_000 + ((i * 7) % 24) * 3600_000 + (i % 3) * 60_000;
+      const tz = i % 2 === 0 ? 'member' : 'UTC';
+      const g = GRANULARITIES[Math.floor(i / 2) % 3]!;
+      const want = refActive(fx, { start, end, tz }, g);
+      const plan = activityPlan({ kind: 'active', granularity: g }, { start: sqlTime(start), end: sqlTime(end) }, tz);
+      expect(compileActivityPlan(plan, MERGED).sql).toMatch(/activity_gap/);
+      expect((await runActivity(merged, plan, MERGED)).rows, `${i} ${tz} ${g} ${sqlTime(start)}`).toEqual(want);
+      checked += want.filter((r) => r.active > 0).length;
+    }
+    expect(checked).toBeGreaterThan(150);
   });
 
   it('puts Santiago\'s member 1 on its local dates: Apr 6 has 25 hours, Sep 8 begins at 01:00', async () => {

@@ -9,12 +9,14 @@
 // begins, -1 after it ends) summed over the buckets counts each entity once. The 7- and
 // 30-day counts are the same with each span's days reaching 6 (29) days further. With the
 // entities' zones, where the import's days table serves the plan, its days with activity
-// in the window stand for the spans (a day each).
+// in the window stand for the spans (a day each); without a filter, in UTC too, the
+// window's whole days are counts of days alike (activity-gaps.ts), a span of weight `wt`.
 import type { Catalog } from '../catalog.ts';
 import type { Dialect } from '../dialect/dialect.ts';
 import type { Params } from '../params.ts';
 import { sqlInteger } from '../sql.ts';
 import { DAY_COLUMNS, daysClock, daysRead } from './activity-days.ts';
+import { gapSpans, gapsClock } from './activity-gaps.ts';
 import { activitySources, intervalsDef, wallRangeCte } from './activity-sources.ts';
 import type { CompileOptions } from './compile-options.ts';
 import type { ActivityPlan, ActivityQuestion } from './nodes.ts';
@@ -48,19 +50,27 @@ export function activeSql(plan: ActivityPlan, q: Active, catalog: Catalog, optio
   const withPrevious = src.previousEnd ? 'spans' : `(SELECT *, lag(e) OVER (PARTITION BY m ORDER BY s) AS pe FROM spans)`;
   // The days table pays with the entities' zones (no zone joins per span); in UTC, where
   // a span's days are arithmetic, it cost more than it saved (bench/sql-ab.ts, 1M members).
-  const clock = daysClock(plan, intervalsDef(catalog, plan.intervals), options) === 1 ? 1 : null;
+  // The counts of days by the day before (activity-gaps.ts) pay on both clocks: the window's
+  // whole days are a few hundred rows of them.
+  const def = intervalsDef(catalog, plan.intervals);
+  const gaps = gapsClock(plan, def, options);
+  const clock = daysClock(plan, def, options) === 1 ? 1 : null;
   const ctes = [
     ...src.ctes,
-    clock === null
+    gaps !== null
+      ? `sd AS (
+  ${gapSpans(def, gaps, src, dialect)}
+)`
+      : clock === null
       ? `sd AS (
   -- Each span's first and last day, and the last day of its entity's span before (in the window).
-  SELECT ${wallDay('g1', 'sp.s')} AS d0, ${wallDay('g2', '(sp.e - 1)')} AS d1, ${wallDay('g3', '(sp.pe - 1)')} AS dp
+  SELECT ${wallDay('g1', 'sp.s')} AS d0, ${wallDay('g2', '(sp.e - 1)')} AS d1, ${wallDay('g3', '(sp.pe - 1)')} AS dp, 1 AS wt
   FROM ${withPrevious} sp${utc ? '' : ` ${at('g1', 'sp.s', 'JOIN')} ${at('g2', 'sp.e - 1', 'JOIN')} ${at('g3', 'coalesce(sp.pe - 1, sp.s)', 'JOIN')}`}
 )`
       : // The import's days with activity in the window (activity-days.ts) as spans of one day
         // each: the entity's previous one counts where it had activity in the window.
         `sd AS (
-  SELECT d AS d0, d AS d1, CASE WHEN pl > ${src.ws} THEN pd END AS dp FROM (${daysRead(intervalsDef(catalog, plan.intervals), clock, src, dialect, { d: DAY_COLUMNS.day, pd: DAY_COLUMNS.previousDay, pl: DAY_COLUMNS.previousLast })})
+  SELECT d AS d0, d AS d1, CASE WHEN pl > ${src.ws} THEN pd END AS dp, 1 AS wt FROM (${daysRead(def, clock, src, dialect, { d: DAY_COLUMNS.day, pd: DAY_COLUMNS.previousDay, pl: DAY_COLUMNS.previousLast })})
 )`,
     wallRangeCte('wr', plan, src, params, dialect),
     // A window of more buckets than a chart can hold (0001 to 9999 by day) is refused before
@@ -81,8 +91,8 @@ export function activeSql(plan: ActivityPlan, q: Active, catalog: Catalog, optio
   const stretch = (col: string, reach: number) => {
     const r = sqlInteger(reach);
     const from = `greatest(${bucket('d0')}, coalesce(${bucket(`(dp + ${r})`)} + 1, ${bucket('d0')}))`;
-    return `SELECT ${from} AS i, 1 AS ${col} FROM sd WHERE ${from} <= ${bucket(`(d1 + ${r})`)}
-    UNION ALL SELECT ${bucket(`(d1 + ${r})`)} + 1, -1 FROM sd WHERE ${from} <= ${bucket(`(d1 + ${r})`)}`;
+    return `SELECT ${from} AS i, wt AS ${col} FROM sd WHERE ${from} <= ${bucket(`(d1 + ${r})`)}
+    UNION ALL SELECT ${bucket(`(d1 + ${r})`)} + 1, -wt FROM sd WHERE ${from} <= ${bucket(`(d1 + ${r})`)}`;
   };
   const daily = q.granularity === 'day';
   const firstWall = utc ? `SELECT f AS w FROM firsts` : `SELECT sp.f + g.o AS w FROM firsts sp ${at('g', 'sp.f', 'JOIN')}`;

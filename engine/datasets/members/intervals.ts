@@ -5,7 +5,8 @@
 // time per member and calendar day, UTC's and the member's own (`activity_day`), and the
 // runs' starts and ends in time order with the number of members active after each
 // (`activity_level`), and the active time per member, day and hour of the day, UTC's and
-// the member's own (`activity_hour`).
+// the member's own (`activity_hour`), and the members active per day of those two clocks by
+// their previous active day (`activity_gap`).
 import type { IntervalsDef } from '../../catalog.ts';
 
 export const MEMBER_ACTIVITY: IntervalsDef = {
@@ -21,4 +22,5 @@ export const MEMBER_ACTIVITY: IntervalsDef = {
   days: 'activity_day',
   levels: 'activity_level',
   hours: 'activity_hour',
+  gaps: 'activity_gap',
 };
