@@ -235,7 +235,20 @@ export class Engine {
           if (got && 'refused' in got) o.onNote?.(`reading the rest through the server's DuckDB: ${got.refused}`);
           else reader = got;
         }
-        const { rows: got } = reader ? await runPlan(reader, page, o.timeoutMs, this.onQuery, o.label) : await this.execute(page, o.timeoutMs, undefined, o.label);
+        let answer: Awaited<ReturnType<typeof runPlan>> | undefined;
+        if (reader)
+          try {
+            answer = await runPlan(reader, page, o.timeoutMs, this.onQuery, o.label);
+          } catch (e) {
+            // A page too large for the reader's small buffer pool (many children per row)
+            // is read again, with the rest, through the snapshot's DuckDB: a whole answer
+            // rather than one cut short.
+            if (!/Out of Memory Error/.test(e instanceof Error ? e.message : String(e))) throw e;
+            reader.close();
+            reader = undefined;
+            o.onNote?.(`reading the rest through the server's DuckDB: a page needed more than its own DuckDB's ${this.snapshot.readerMemory}`);
+          }
+        const { rows: got } = answer ?? (await this.execute(page, o.timeoutMs, undefined, o.label));
         const rows = got.length > n ? got.slice(0, n) : got;
         if (rows.length > 0) yield rows;
         if (got.length < ask) return;

@@ -19,9 +19,12 @@ import { snapshotFeatures } from './features.ts';
 import type { CompileOptions } from './query/compile-plan.ts';
 import type { QueryTarget } from './runner.ts';
 
-/** The buffer pool of a long read's own DuckDB (openReader): pages of 2,000 members with
- *  their periods need a few MiB; the rest would be cached blocks kept after the walk. */
-const READER_MEMORY = '32MB';
+/** The buffer pool of a long read's own DuckDB (openReader): a page of 2,000 members with
+ *  their periods needs a few MiB of data, but DuckDB's operators reserve more (at 11
+ *  periods a member, 32 MB ran out on the first page: an 8 MiB allocation beside 23 MiB
+ *  of blocks); the rest would be cached blocks kept after the walk. A page that still runs
+ *  out is read again through the snapshot's own DuckDB (engine walk()). */
+export const READER_MEMORY = '64MB';
 /** Long reads with a DuckDB of their own at once, per snapshot: each holds a thread and up
  *  to READER_MEMORY. Past this many, a long read goes through the snapshot's own DuckDB
  *  (it then caches what it reads, as any query does) rather than open an instance per
@@ -41,6 +44,8 @@ export interface SnapshotOptions {
   /** Read rollups, blog sets and first-seen columns where the snapshot has them (default);
    *  false: the fact table alone, the plain way (the reference for differential tests). */
   readonly rollups?: boolean;
+  /** The buffer pool of a long read's own DuckDB (default READER_MEMORY; tests set less). */
+  readonly readerMemory?: string;
 }
 
 /** What queries run on: DuckDB's Database, or a ClickHouse backend (clickhouse/). */
@@ -60,6 +65,8 @@ export class Snapshot {
   /** Queries under way; a retired snapshot closes when the last one ends. */
   private active = 0;
   private openReaders = 0;
+  /** The buffer pool of each long read's own DuckDB. */
+  readerMemory = READER_MEMORY;
   private retired = false;
   private isClosed = false;
   private closing: Promise<void> | undefined;
@@ -125,7 +132,9 @@ export class Snapshot {
       const holds = meta.dataset ?? DEFAULT_DATASET.name;
       if (holds !== dataset.name) throw new Error(`snapshot ${pin.file} holds the ${holds} dataset, not ${dataset.name}`);
       const features = await snapshotFeatures(db, dataset.catalog, options.rollups ?? true);
-      return new Snapshot(db, dataset, meta, features, pin);
+      const snapshot = new Snapshot(db, dataset, meta, features, pin);
+      if (options.readerMemory) snapshot.readerMemory = options.readerMemory;
+      return snapshot;
     } catch (e) {
       db.close();
       throw e;
@@ -155,7 +164,7 @@ export class Snapshot {
     this.openReaders++;
     let db: Database;
     try {
-      db = await Database.open(this.pin.file, { readOnly: true, threads: 1, memoryLimit: READER_MEMORY, connections: 1 });
+      db = await Database.open(this.pin.file, { readOnly: true, threads: 1, memoryLimit: this.readerMemory, connections: 1 });
     } catch (e) {
       this.openReaders--;
       return { refused: `its own DuckDB did not open: ${e instanceof Error ? e.message : String(e)}` };

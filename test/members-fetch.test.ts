@@ -236,6 +236,22 @@ describe('the walk under /fetch/', () => {
     }
   });
 
+  it('reads a page its own DuckDB has too little memory for again through the snapshot, whole, and says why', async () => {
+    // At 11 periods a member, 2,000 members' page ran out of a 32 MB reader (10M periods:
+    // /fetch/ was cut short). A reader with next to no memory stands for any page too large.
+    const e = await Engine.open(fx.db, { dataset: membersDataset, readerMemory: '1MB' });
+    try {
+      const want = (fetchReference(fx.members, fx.periods) as { members: unknown[] }).members;
+      const notes: string[] = [];
+      const rows: unknown[] = [];
+      for await (const page of e.walk(fetchPlan(), { batch: 16, first: 2, offset: 0, onNote: (m) => notes.push(m) })) for (const r of page) rows.push(JSON.parse(fetchMembers.item(r)));
+      expect(rows).toEqual(want);
+      expect(notes).toEqual(["reading the rest through the server's DuckDB: a page needed more than its own DuckDB's 1MB"]);
+    } finally {
+      await e.close();
+    }
+  });
+
   it('holds its snapshot until the walk ends, even when the engine is retired meanwhile', async () => {
     const e = await Engine.open(fx.db, { dataset: membersDataset });
     const pages = e.walk(fetchPlan(), { batch: 100, offset: 0 });
