@@ -16,6 +16,7 @@ import { useActivityRig } from './members-activity-serve.ts';
 import type { ServedFixture } from './members-activity-serve.ts';
 import { expectArrowEqualsJson, expectCsvEqualsJson } from './query-formats.ts';
 import { answerMatchesSchema } from './market-openapi.ts';
+import { duckdb } from '../engine/dialect/duckdb.ts';
 
 let fx: MembersFixture;
 let plain: Database;
@@ -39,6 +40,21 @@ describe('members sessions', () => {
     expect(p.sql).toMatch(/max\(e\) OVER \(PARTITION BY m ORDER BY s, e ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING\)/);
     expect(p.sql).not.toMatch(/"activity_run"/);
     expect(p.params).toEqual(m.params);
+  });
+
+  it('selects the median and p90 without a window on DuckDB, at exactly the nearest rank for every count', async () => {
+    const { sql } = compileActivityPlan(activityPlan({ kind: 'sessions' }, WINDOWS[0]!.plan, 'UTC'), MERGED);
+    expect(sql).toMatch(/quantile_disc\(len, \[CAST\('0\.50' AS DECIMAL\(3,2\)\), CAST\('0\.90' AS DECIMAL\(3,2\)\)\]\) AS q/);
+    expect(sql).not.toMatch(/row_number/);
+    // The rank ceil(p / 100 * n) of 1..n is itself: every n to 1,500, and large ones whose
+    // p * n is whole (where a binary fraction could round up past it).
+    const { rows } = await plain.query(`WITH t AS (SELECT n, i FROM (SELECT unnest(range(1, 1501)) AS n UNION ALL SELECT unnest([1479950, 2999990])) a, LATERAL (SELECT unnest(range(1, n + 1)) AS i))
+      SELECT n, q[1] AS m, q[2] AS p FROM (SELECT n, ${duckdb.nearestRanks('i', [50, 90])} AS q FROM t GROUP BY n)`);
+    expect(rows).toHaveLength(1502);
+    for (const r of rows) {
+      const n = Number(r['n']);
+      expect([Number(r['m']), Number(r['p'])], `${n}`).toEqual([Math.ceil(n / 2), Math.ceil((n * 9) / 10)]);
+    }
   });
 
   it('answers as the brute-force reference over windows and member filters, both ways', async () => {

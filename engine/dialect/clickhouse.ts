@@ -135,6 +135,8 @@ export const clickhouse: Dialect = {
   intDiv: (a, b) => `intDiv(${a}, ${b})`,
   bigCount: (c) => `toInt64(${c})`,
   countIf: (c) => `toInt64(countIf(${c}))`,
+  // None is relied on here to pick exactly the nearest rank: callers rank the values.
+  nearestRanks: () => null,
   // avg() of a decimal divides a double made from the decimal (1.1 * 3 / 3 is not 1.1):
   // the exact sum in units of 10^-scale over the count, one rounding, as DuckDB's.
   avg: (e, scale) => {

@@ -39,6 +39,11 @@ export interface Dialect {
   bigCount(count: string): string;
   /** Rows for which `cond` holds, in an aggregate. */
   countIf(cond: string): string;
+  /** An aggregate: the list of the values at ranks ceil(p / 100 * n), for each p of
+   *  `percents`, of the n values in ascending order (nearest-rank percentiles; null over
+   *  none), where the database has one that selects them without sorting every value;
+   *  null: it has none (callers rank the values). */
+  nearestRanks(value: string, percents: readonly number[]): string | null;
   /** The mean of the non-null values of `expr` (with `scale` digits after the point: 0 for
    *  integers), as a double, in an aggregate; null over none. */
   avg(expr: string, scale: number): string;

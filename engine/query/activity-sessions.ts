@@ -29,7 +29,19 @@ export function sessionsSql(plan: ActivityPlan, catalog: Catalog, options: Compi
   const rank = (pct: number) => dialect.intDiv(`(tot.n * ${sqlInteger(pct)} + 99)`, '100');
   const h = (e: string) => dialect.cast(e, 'HUGEINT');
   // The mean in hundredths of a second: total / n / 10^4 microseconds, half up.
-  const mean = dialect.intDiv(`(2 * ${h('tot.total')} + ${h('tot.n')} * 10000)`, `(2 * ${h('tot.n')} * 10000)`);
+  const meanOf = (n: string, total: string) => dialect.intDiv(`(2 * ${h(total)} + ${h(n)} * 10000)`, `(2 * ${h(n)} * 10000)`);
+  const mean = meanOf('tot.n', 'tot.total');
+  const ranks = dialect.nearestRanks('len', [50, 90]);
+  if (ranks !== null)
+    // The database selects the ranks without ordering every length (a window's sort of the
+    // 1.5M runs of a month at 10M periods took 260-690 ms, the selection 180-220 ms).
+    return `WITH ${src.ctes.join(', ')}, lens AS (
+  SELECT e - s AS len FROM spans
+), agg AS (
+  SELECT count(*) AS n, sum(len) AS total, ${ranks} AS q, ${counts.join(', ')} FROM lens
+)
+SELECT n, CASE WHEN n > 0 THEN ${dialect.cast(meanOf('n', 'total'), 'BIGINT')} END AS mean_centis, q[1] AS median, q[2] AS p90, ${SESSION_BUCKETS.map((_, i) => `c${i}`).join(', ')}
+FROM agg`;
   return `WITH ${src.ctes.join(', ')}, lens AS (
   SELECT e - s AS len, row_number() OVER (ORDER BY e - s) AS r FROM spans
 ), tot AS (
