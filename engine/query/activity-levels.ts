@@ -50,7 +50,9 @@ export function levelCtes(def: IntervalsDef, src: ActivitySources, utc: boolean,
     `l0 AS (
   SELECT count(*) AS n FROM ${ident(def.merged)} p WHERE ${r(def.start)} <= ${startTs} AND ${r(def.end)} > ${startTs}
 )`,
-    `ev AS (
+    // Inlined into both readers (the buckets, and the first instant at the peak): the
+    // levels table scanned twice costs less than the window's events copied once.
+    `ev AS${d.cteHint('inlined')} (
   SELECT ${col(c.t)} AS t, ${col(c.delta)} AS d, CASE WHEN ${col(c.previous)} > ${ws} THEN ${col(c.previous)} END AS pe, ${col(c.level)} AS level, 1 AS n
   FROM ${ident(def.levels!)} v WHERE ${col(c.t)} > ${ws} AND ${col(c.t)} < ${we}
   UNION ALL SELECT ${ws}, 1, NULL, n, n FROM l0 WHERE n > 0
@@ -70,12 +72,13 @@ export function levelCtes(def: IntervalsDef, src: ActivitySources, utc: boolean,
 )`,
         ]),
     // Per bucket with events: the level after the changes at its start, the most inside it,
-    // the starts of entities not active before it, the last level, and the most with the
-    // first instant reaching it (the larger level, then the earlier instant).
+    // the starts of entities not active before it, the last level, and the most. (The
+    // first instant at the window's peak is read from the events, not carried per bucket:
+    // an arg_max over a HUGEINT key per event cost more.)
     `pa AS (
   SELECT b, max(level) FILTER (WHERE t = b) AS at0, max(level) FILTER (WHERE t > b) AS inside,
     ${d.cast('sum(n) FILTER (WHERE d = 1 AND t > b AND (pe IS NULL OR pe <= b))', 'BIGINT')} AS starts, arg_max(level, t) AS last,
-    max(level) AS mx, arg_max(t, ${d.cast('level', 'HUGEINT')} * 1000000000000000000 - t) AS mt
+    max(level) AS mx
   FROM eb GROUP BY b
 )`,
     // The level at a bucket's start: after its changes at that instant, else the last
@@ -91,7 +94,7 @@ export function levelCtes(def: IntervalsDef, src: ActivitySources, utc: boolean,
   SELECT coalesce(max(mx), 0) AS peak FROM pa
 )`,
     `topat AS (
-  SELECT min(mt) AS at FROM pa WHERE mx = (SELECT peak FROM top)
+  SELECT min(t) AS at FROM ev WHERE level = (SELECT peak FROM top)
 )`,
   ];
 }
