@@ -22,6 +22,9 @@ export interface QueryResult {
   readonly rows: Row[];
 }
 
+/** Whether DuckDB refused a query for want of memory (its memory limit reached). */
+export const isOutOfMemory = (e: unknown): boolean => /^Out of Memory Error/.test(e instanceof Error ? e.message : String(e));
+
 /** A query stopped by its time limit. */
 export class QueryInterrupted extends Error {
   override readonly name = 'QueryInterrupted';

@@ -4,6 +4,7 @@
 // answers cache (answer-cache.ts), the worker pool (pool.ts), ad-hoc SQL (sandbox/).
 import type { ClickHouse } from './clickhouse/backend.ts';
 import { clickhouse } from './dialect/clickhouse.ts';
+import { isOutOfMemory } from './db.ts';
 import { SandboxError } from './sandbox/protocol.ts';
 import type { QueryDb } from './snapshot.ts';
 import { startPool } from './pool.ts';
@@ -243,7 +244,7 @@ export class Engine {
             // A page too large for the reader's small buffer pool (many children per row)
             // is read again, with the rest, through the snapshot's DuckDB: a whole answer
             // rather than one cut short.
-            if (!/Out of Memory Error/.test(e instanceof Error ? e.message : String(e))) throw e;
+            if (!isOutOfMemory(e)) throw e;
             reader.close();
             reader = undefined;
             o.onNote?.(`reading the rest through the server's DuckDB: a page needed more than its own DuckDB's ${this.snapshot.readerMemory}`);

@@ -24,7 +24,7 @@ import type { QueryTarget } from './runner.ts';
  *  periods a member, 32 MB ran out on the first page: an 8 MiB allocation beside 23 MiB
  *  of blocks); the rest would be cached blocks kept after the walk. A page that still runs
  *  out is read again through the snapshot's own DuckDB (engine walk()). */
-export const READER_MEMORY = '64MB';
+const READER_MEMORY = '64MB';
 /** Long reads with a DuckDB of their own at once, per snapshot: each holds a thread and up
  *  to READER_MEMORY. Past this many, a long read goes through the snapshot's own DuckDB
  *  (it then caches what it reads, as any query does) rather than open an instance per

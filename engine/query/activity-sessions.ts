@@ -26,11 +26,9 @@ export function sessionsSql(plan: ActivityPlan, catalog: Catalog, options: Compi
   const src = activitySources(plan, catalog, options, params, dialect, {});
   const us = (seconds: number) => sqlInteger(seconds * 1_000_000);
   const counts = SESSION_BUCKETS.map((b, i) => `${dialect.countIf(`len >= ${us(b.min)}${b.max === null ? '' : ` AND len < ${us(b.max)}`}`)} AS c${i}`);
-  const rank = (pct: number) => dialect.intDiv(`(tot.n * ${sqlInteger(pct)} + 99)`, '100');
   const h = (e: string) => dialect.cast(e, 'HUGEINT');
   // The mean in hundredths of a second: total / n / 10^4 microseconds, half up.
   const meanOf = (n: string, total: string) => dialect.intDiv(`(2 * ${h(total)} + ${h(n)} * 10000)`, `(2 * ${h(n)} * 10000)`);
-  const mean = meanOf('tot.n', 'tot.total');
   const ranks = dialect.nearestRanks('len', [50, 90]);
   if (ranks !== null)
     // The database selects the ranks without ordering every length (a window's sort of the
@@ -42,6 +40,8 @@ export function sessionsSql(plan: ActivityPlan, catalog: Catalog, options: Compi
 )
 SELECT n, CASE WHEN n > 0 THEN ${dialect.cast(meanOf('n', 'total'), 'BIGINT')} END AS mean_centis, q[1] AS median, q[2] AS p90, ${SESSION_BUCKETS.map((_, i) => `c${i}`).join(', ')}
 FROM agg`;
+  const rank = (pct: number) => dialect.intDiv(`(tot.n * ${sqlInteger(pct)} + 99)`, '100');
+  const mean = meanOf('tot.n', 'tot.total');
   return `WITH ${src.ctes.join(', ')}, lens AS (
   SELECT e - s AS len, row_number() OVER (ORDER BY e - s) AS r FROM spans
 ), tot AS (

@@ -3,6 +3,7 @@
 // bounded all along. Errors are SandboxErrors with their reason.
 import { DuckDBTypeId, StatementType } from '@duckdb/node-api';
 import type { DuckDBConnection, DuckDBDataChunk, DuckDBPreparedStatement, DuckDBType, DuckDBValue, DuckDBVector } from '@duckdb/node-api';
+import { isOutOfMemory } from '../db.ts';
 import { SandboxError } from './protocol.ts';
 import type { AdhocAnswer, AdhocRequest } from './protocol.ts';
 import { shaper } from './shape.ts';
@@ -49,7 +50,7 @@ function classify(e: unknown, cancelled: () => boolean): SandboxError {
   if (e instanceof SandboxError) return e;
   if (cancelled()) return new SandboxError('timeout', 'the query ran past its time limit and was stopped');
   const message = e instanceof Error ? e.message : String(e);
-  if (/^Out of Memory Error/.test(message)) return new SandboxError('memory', `the query needs more memory than the sandbox has: ${message.split('\n')[0]}`);
+  if (isOutOfMemory(e)) return new SandboxError('memory', `the query needs more memory than the sandbox has: ${message.split('\n')[0]}`);
   // A value or batch beyond what JavaScript can hold (string length, buffer size).
   if (e instanceof RangeError) return new SandboxError('too_large', `the answer cannot be shaped: ${message}`);
   return new SandboxError('invalid', message);
