@@ -167,6 +167,10 @@ export interface IntervalsDef {
   /** Optional: the table of the runs' starts and ends in time order with the number active
    *  after each (activity-levels.ts); absent: none is built. */
   readonly levels?: string;
+  /** Optional: the levels rolled up per UTC hour (activity-level-hours.ts): concurrency per
+   *  hour in UTC over a window of whole hours reads a row per hour; built from the levels
+   *  table, read only with it; absent: none is built. */
+  readonly levelHours?: string;
   /** Optional: the table of active time per entity, calendar day and wall-clock hour, on
    *  the days table's two clocks (activity-hours.ts); absent: none is built. */
   readonly hours?: string;

@@ -77,6 +77,10 @@ export function membersFixture(seed = 17): MembersFixture {
   for (let k = 0; k < 3; k++) add(9, at('2024-04-03T23:15:00Z'), at('2024-04-04T01:45:00Z'));
   // Member 10: first activity long before every window.
   add(10, at('2023-01-01T00:00:00Z'), at('2023-01-01T01:00:00Z'));
+  // ... and, in a window, a run ending on the hour and the next starting inside that hour
+  // (a start of a member not active at the hour's first instant).
+  add(10, at('2024-10-29T08:00:00Z'), at('2024-10-29T09:00:00Z'));
+  add(10, at('2024-10-29T09:20:00Z'), at('2024-10-29T09:40:00Z'));
   // Random periods near the DST changes for the others (and some more for all).
   const anchors = ['2024-03-31T01:00:00Z', '2024-04-07T03:00:00Z', '2024-04-06T14:00:00Z', '2024-09-08T04:00:00Z', '2024-09-28T14:00:00Z', '2024-10-27T01:00:00Z', '2024-11-03T09:00:00Z', '2024-11-03T05:00:00Z', '2024-03-10T10:00:00Z'].map(at);
   const lengths = [0, 1, 7, 30, 59, 61, 240, 600, 1439, 1500, 4000];

@@ -39,17 +39,24 @@ FROM ev ORDER BY t`;
 /** CTEs ending in `per (b, peak, members)`, `top (peak)` and `topat (at)`, from the
  *  bucket starts `bk (w, bs)` (w: a tick of the wall clock; ticks the clock skips share the
  *  next one's start) and the window's events. `tick(x)` is the tick of the wall-clock time
- *  x. DuckDB's arg_max and IGNORE NULLS: the table is built by DuckDB imports only. */
-export function levelCtes(def: IntervalsDef, src: ActivitySources, utc: boolean, tick: (x: string) => string, startTs: string, d: Dialect): string[] {
+ *  x. DuckDB's arg_max and IGNORE NULLS: the table is built by DuckDB imports only.
+ *  `hourly`: CTEs making `pa` (with `mx_at`, each bucket's first instant at its most) from
+ *  the hours' rollup (activity-level-hours.ts) instead of from the events. */
+export function levelCtes(def: IntervalsDef, src: ActivitySources, utc: boolean, tick: (x: string) => string, startTs: string, d: Dialect, hourly: readonly string[] | null): string[] {
   const c = LEVEL_COLUMNS;
   const col = (x: string) => `v.${ident(x)}`;
   const r = (x: string) => `p.${ident(x)}`;
   const { ws, we } = src;
-  return [
-    // The runs holding the window's start: clipped, they start there together.
-    `l0 AS (
+  // The runs holding the window's start: clipped, they start there together.
+  const l0 = `l0 AS (
   SELECT count(*) AS n FROM ${ident(def.merged)} p WHERE ${r(def.start)} <= ${startTs} AND ${r(def.end)} > ${startTs}
-)`,
+)`;
+  if (hourly !== null)
+    return [l0, ...hourly, ...levelTail(), `topat AS (
+  SELECT min(mx_at) AS at FROM pa WHERE mx = (SELECT peak FROM top)
+)`];
+  return [
+    l0,
     // Inlined into both readers (the buckets, and the first instant at the peak): the
     // levels table scanned twice costs less than the window's events copied once.
     `ev AS${d.cteHint('inlined')} (
@@ -81,6 +88,16 @@ export function levelCtes(def: IntervalsDef, src: ActivitySources, utc: boolean,
     max(level) AS mx
   FROM eb GROUP BY b
 )`,
+    ...levelTail(),
+    `topat AS (
+  SELECT min(t) AS at FROM ev WHERE level = (SELECT peak FROM top)
+)`,
+  ];
+}
+
+/** From `pa` and `bk`: `ps`, `per (b, peak, members)` and `top (peak)`. */
+function levelTail(): string[] {
+  return [
     // The level at a bucket's start: after its changes at that instant, else the last
     // level of the buckets before (0 before the first event).
     `ps AS (
@@ -92,9 +109,6 @@ export function levelCtes(def: IntervalsDef, src: ActivitySources, utc: boolean,
 )`,
     `top AS (
   SELECT coalesce(max(mx), 0) AS peak FROM pa
-)`,
-    `topat AS (
-  SELECT min(t) AS at FROM ev WHERE level = (SELECT peak FROM top)
 )`,
   ];
 }

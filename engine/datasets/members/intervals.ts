@@ -6,7 +6,8 @@
 // runs' starts and ends in time order with the number of members active after each
 // (`activity_level`), and the active time per member, day and hour of the day, UTC's and
 // the member's own (`activity_hour`), and the members active per day of those two clocks by
-// their previous active day (`activity_gap`).
+// their previous active day (`activity_gap`), and the levels rolled up per UTC hour
+// (`activity_level_hour`).
 import type { IntervalsDef } from '../../catalog.ts';
 
 export const MEMBER_ACTIVITY: IntervalsDef = {
@@ -23,4 +24,5 @@ export const MEMBER_ACTIVITY: IntervalsDef = {
   levels: 'activity_level',
   hours: 'activity_hour',
   gaps: 'activity_gap',
+  levelHours: 'activity_level_hour',
 };
