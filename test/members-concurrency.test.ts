@@ -115,28 +115,36 @@ describe('members concurrency', () => {
     }
   });
 
-  it('reads the import\'s rollup of the levels per UTC hour for hours in UTC over whole hours, as the reference', async () => {
+  it('reads the import\'s rollup of the levels per UTC hour for hours in UTC, the edge hours from their events, as the reference', async () => {
     const hourly = (start: number, end: number, tz = 'UTC', bucket: ActivityBucket = 'hour') =>
       compileActivityPlan(activityPlan({ kind: 'concurrency', bucket }, { start: sqlTime(start), end: sqlTime(end) }, tz), MERGED).sql;
     const H = 3600_000;
     const t0 = Date.parse('2024-10-25T00:00:00Z');
-    expect(hourly(t0, t0 + 48 * H)).toMatch(/FROM "activity_level_hour" v WHERE v\."hour_us" >= epoch_us\(\$1::TIMESTAMP\) AND v\."hour_us" < epoch_us\(\$2::TIMESTAMP\)/);
-    expect(hourly(t0, t0 + 48 * H)).not.toMatch(/FROM "activity_level" v/);
-    // Another bucket, a zone, or an end or start within an hour: the events.
-    for (const sql of [hourly(t0, t0 + 48 * H, 'UTC', 'day'), hourly(t0, t0 + 48 * H, 'Europe/London'), hourly(t0, t0 + 48 * H - 60_000), hourly(t0 + 60_000, t0 + 48 * H)]) {
-      expect(sql).not.toMatch(/activity_level_hour/);
-      expect(sql).toMatch(/FROM "activity_level" v/);
+    // The stored hours from the one after the start's to the one before the end's; the events
+    // of those two hours only (the levels table read in two ranges, not the window's).
+    const sql = hourly(t0, t0 + 48 * H);
+    expect(sql).toMatch(/FROM "activity_level_hour" v WHERE v\."hour_us" >= \(\(\(epoch_us\(\$1::TIMESTAMP\) - .* \+ 3600000000\) AND v\."hour_us" < \(\(\(epoch_us\(\$2::TIMESTAMP\)/);
+    expect(sql).toMatch(/FROM "activity_level" v WHERE v\."t_us" > epoch_us\(\$1::TIMESTAMP\) AND v\."t_us" < least\(/);
+    expect(sql).toMatch(/FROM "activity_level" v WHERE v\."t_us" > epoch_us\(\$1::TIMESTAMP\) AND v\."t_us" >= greatest\(/);
+    // Another bucket or a zone: the events.
+    for (const other of [hourly(t0, t0 + 48 * H, 'UTC', 'day'), hourly(t0, t0 + 48 * H, 'Europe/London')]) {
+      expect(other).not.toMatch(/activity_level_hour/);
+      expect(other).toMatch(/FROM "activity_level" v WHERE v\."t_us" > epoch_us\(\$1::TIMESTAMP\) AND v\."t_us" < epoch_us\(\$2::TIMESTAMP\)/);
     }
     // Windows starting on the hour of periods' starts and ends (where the level changes at the
-    // window's first instant), and at hours with nobody active; 1 hour to 9 days long.
+    // window's first instant), and at hours with nobody active; 1 hour to 9 days long; every
+    // third one's start and end moved off the hour (by minutes, by one, within one hour).
     const hours = [...new Set(fx.periods.flatMap((p) => [p.start, p.end]).map((t) => Math.floor(t / H) * H))].sort((a, b) => a - b);
     const before = hours[0]! - 24 * H;
     // First: the hour in which member 10's run ended on its first instant and the next began.
     hours.unshift(Date.parse('2024-10-29T09:00:00Z'));
     let read = 0;
     for (let i = 0; i < 40; i++) {
-      const start = i % 8 === 7 ? before - i * 24 * H : hours[(i * 37) % hours.length]!;
-      const end = start + (1 + ((i * 13) % 216)) * H;
+      const on = i % 8 === 7 ? before - i * 24 * H : hours[(i * 37) % hours.length]!;
+      const off = i % 3 === 1 ? [(i % 59) * 60_000, ((i * 7) % 60) * 60_000 - H] : [0, 0];
+      // One within an hour, around member 10's run inside it.
+      const start = i === 4 ? Date.parse('2024-10-29T09:10:00Z') : on + off[0]!;
+      const end = i === 4 ? start + 40 * 60_000 : on + (1 + ((i * 13) % 216)) * H + off[1]!;
       const want = refConcurrency(fx, { start, end, tz: 'UTC' }, 'hour');
       const plan = activityPlan({ kind: 'concurrency', bucket: 'hour' }, { start: sqlTime(start), end: sqlTime(end) }, 'UTC');
       expect(answerOf(await runActivity(merged, plan, MERGED)), `${sqlTime(start)} ${sqlTime(end)}`).toEqual(want);

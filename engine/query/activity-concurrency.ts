@@ -21,7 +21,7 @@ import type { Params } from '../params.ts';
 import { sqlInteger } from '../sql.ts';
 import { activitySources, intervalsDef, mergeCtes, wallRangeCte } from './activity-sources.ts';
 import { levelCtes, readsLevels } from './activity-levels.ts';
-import { levelHourCtes, readsLevelHours } from './activity-level-hours.ts';
+import { readsLevelHours } from './activity-level-hours.ts';
 import type { CompileOptions } from './compile-options.ts';
 import type { ActivityBucket, ActivityPlan } from './nodes.ts';
 import { BUCKETS_TOO_MANY } from './refusals.ts';
@@ -63,8 +63,7 @@ export function concurrencySql(plan: ActivityPlan, bucket: ActivityBucket, catal
   if (levels) {
     // The import's levels (activity-levels.ts): the window's events grouped by bucket.
     // Per hour in UTC, over whole hours: the import's rollup of them (activity-level-hours.ts).
-    const hourly = readsLevelHours(plan, bucket, def, options) ? levelHourCtes(def, src) : null;
-    ctes.push(...levelCtes(def, src, utc, (x) => `${tick(x)} * ${W}`, params.add(plan.window.start!, 'TIMESTAMP'), dialect, hourly));
+    ctes.push(...levelCtes(def, src, utc, (x) => `${tick(x)} * ${W}`, params.add(plan.window.start!, 'TIMESTAMP'), dialect, readsLevelHours(plan, bucket, def, options)));
     return `WITH ${ctes.join(', ')}
 SELECT per.b AS period, ${dialect.cast('per.peak', 'BIGINT')} AS peak, ${dialect.cast('per.members', 'BIGINT')} AS members,
   ${dialect.cast('top.peak', 'BIGINT')} AS top_peak, topat.at AS top_at

@@ -11,12 +11,26 @@
 import type { CompileOptions } from './compile-options.ts';
 import type { IntervalsDef } from '../catalog.ts';
 import type { Dialect } from '../dialect/dialect.ts';
-import { ident } from '../sql.ts';
+import { ident, sqlInteger } from '../sql.ts';
 import { PREVIOUS_END_COLUMN, readsMerged } from './activity-sources.ts';
 import type { ActivitySources } from './activity-sources.ts';
 import type { ActivityPlan } from './nodes.ts';
+import { HOUR_US } from './zone-segments.ts';
 
 export const LEVEL_COLUMNS = { t: 't_us', delta: 'delta', previous: 'previous_end_us', level: 'level' } as const;
+/** The rollup per UTC hour (activity-level-hours.ts): an hour's `bucketAggregates` and the
+ *  first instant at its most. */
+export const LEVEL_HOUR_COLUMNS = { hour: 'hour_us', at0: 'at_start', inside: 'inside', starts: 'starts', last: 'last', most: 'most', mostAt: 'most_at' } as const;
+
+/** Per bucket `b` of events `(t, d, pe, level, n)` with events: the level after the changes
+ *  at its start, the most inside it, the starts of entities not active before it, the last
+ *  level, and the most. */
+export function bucketAggregates(from: string, d: Dialect): string {
+  return `SELECT b, max(level) FILTER (WHERE t = b) AS at0, max(level) FILTER (WHERE t > b) AS inside,
+    ${d.cast('sum(n) FILTER (WHERE d = 1 AND t > b AND (pe IS NULL OR pe <= b))', 'BIGINT')} AS starts, arg_max(level, t) AS last,
+    max(level) AS mx
+  FROM ${from} GROUP BY b`;
+}
 
 /** Whether the plan reads the levels table. */
 export function readsLevels(plan: ActivityPlan, def: IntervalsDef, options: CompileOptions): boolean {
@@ -40,9 +54,10 @@ FROM ev ORDER BY t`;
  *  bucket starts `bk (w, bs)` (w: a tick of the wall clock; ticks the clock skips share the
  *  next one's start) and the window's events. `tick(x)` is the tick of the wall-clock time
  *  x. DuckDB's arg_max and IGNORE NULLS: the table is built by DuckDB imports only.
- *  `hourly`: CTEs making `pa` (with `mx_at`, each bucket's first instant at its most) from
- *  the hours' rollup (activity-level-hours.ts) instead of from the events. */
-export function levelCtes(def: IntervalsDef, src: ActivitySources, utc: boolean, tick: (x: string) => string, startTs: string, d: Dialect, hourly: readonly string[] | null): string[] {
+ *  `hourly` (UTC's hours): the hours wholly inside the window after the hour of its first
+ *  instant read from the import's rollup of them (activity-level-hours.ts), the rest from
+ *  their events. */
+export function levelCtes(def: IntervalsDef, src: ActivitySources, utc: boolean, tick: (x: string) => string, startTs: string, d: Dialect, hourly: boolean): string[] {
   const c = LEVEL_COLUMNS;
   const col = (x: string) => `v.${ident(x)}`;
   const r = (x: string) => `p.${ident(x)}`;
@@ -51,18 +66,45 @@ export function levelCtes(def: IntervalsDef, src: ActivitySources, utc: boolean,
   const l0 = `l0 AS (
   SELECT count(*) AS n FROM ${ident(def.merged)} p WHERE ${r(def.start)} <= ${startTs} AND ${r(def.end)} > ${startTs}
 )`;
-  if (hourly !== null)
-    return [l0, ...hourly, ...levelTail(), `topat AS (
-  SELECT min(mx_at) AS at FROM pa WHERE mx = (SELECT peak FROM top)
-)`];
+  // The window's events in [lo, hi) (and after its start).
+  const events = (lo: string | null, hi: string) =>
+    `SELECT ${col(c.t)} AS t, ${col(c.delta)} AS d, CASE WHEN ${col(c.previous)} > ${ws} THEN ${col(c.previous)} END AS pe, ${col(c.level)} AS level, 1 AS n
+  FROM ${ident(def.levels!)} v WHERE ${col(c.t)} > ${ws}${lo === null ? '' : ` AND ${col(c.t)} >= ${lo}`} AND ${col(c.t)} < ${hi}`;
+  const synthetic = `SELECT ${ws}, 1, NULL, n, n FROM l0 WHERE n > 0`;
+  if (hourly) {
+    const h = LEVEL_HOUR_COLUMNS;
+    const H = sqlInteger(HOUR_US);
+    // The first stored hour: the one after the hour holding the start; the last: before the
+    // hour holding the end (none where the end is on the hour: that hour is not in the window).
+    const [b1, bl] = [`(${d.floorDiv(ws, H)} * ${H} + ${H})`, `(${d.floorDiv(we, H)} * ${H})`];
+    const stored = `FROM ${ident(def.levelHours!)} v WHERE ${col(h.hour)} >= ${b1} AND ${col(h.hour)} < ${bl}`;
+    return [
+      l0,
+      `ev AS${d.cteHint('inlined')} (
+  ${events(null, `least(${b1}, ${we})`)}
+  UNION ALL ${events(`greatest(${bl}, ${b1})`, we)}
+  UNION ALL ${synthetic}
+)`,
+      `eb AS (
+  SELECT ${tick('t')} AS b, t, d, pe, level, n FROM ev
+)`,
+      `pa AS (
+  ${bucketAggregates('eb', d)}
+  UNION ALL SELECT ${[h.hour, h.at0, h.inside, h.starts, h.last, h.most].map(col).join(', ')} ${stored}
+)`,
+      ...levelTail(),
+      `topat AS (
+  SELECT least((SELECT min(t) FROM ev WHERE level = (SELECT peak FROM top)), (SELECT min(${col(h.mostAt)}) ${stored} AND ${col(h.most)} = (SELECT peak FROM top))) AS at
+)`,
+    ];
+  }
   return [
     l0,
     // Inlined into both readers (the buckets, and the first instant at the peak): the
     // levels table scanned twice costs less than the window's events copied once.
     `ev AS${d.cteHint('inlined')} (
-  SELECT ${col(c.t)} AS t, ${col(c.delta)} AS d, CASE WHEN ${col(c.previous)} > ${ws} THEN ${col(c.previous)} END AS pe, ${col(c.level)} AS level, 1 AS n
-  FROM ${ident(def.levels!)} v WHERE ${col(c.t)} > ${ws} AND ${col(c.t)} < ${we}
-  UNION ALL SELECT ${ws}, 1, NULL, n, n FROM l0 WHERE n > 0
+  ${events(null, we)}
+  UNION ALL ${synthetic}
 )`,
     // An event's bucket: the last bucket start at or before it (an ASOF join on instants).
     // Where the clocks go back, the hour repeated is in the bucket that began before they
@@ -83,10 +125,7 @@ export function levelCtes(def: IntervalsDef, src: ActivitySources, utc: boolean,
     // first instant at the window's peak is read from the events, not carried per bucket:
     // an arg_max over a HUGEINT key per event cost more.)
     `pa AS (
-  SELECT b, max(level) FILTER (WHERE t = b) AS at0, max(level) FILTER (WHERE t > b) AS inside,
-    ${d.cast('sum(n) FILTER (WHERE d = 1 AND t > b AND (pe IS NULL OR pe <= b))', 'BIGINT')} AS starts, arg_max(level, t) AS last,
-    max(level) AS mx
-  FROM eb GROUP BY b
+  ${bucketAggregates('eb', d)}
 )`,
     ...levelTail(),
     `topat AS (
