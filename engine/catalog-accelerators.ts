@@ -178,6 +178,10 @@ export interface IntervalsDef {
    *  their previous active day (activity-gaps.ts); built from the days table, read only
    *  with it; absent: none is built. */
   readonly gaps?: string;
+  /** Optional: the hours table's 24 sums summed over the entities per clock and day
+   *  (activity-hour-totals.ts): the heatmap's time in the days a window holds whole; built
+   *  from the hours table, read only with it; absent: none is built. */
+  readonly hourTotals?: string;
 }
 
 /** The rollup column holding the distinct count of a fact column (RollupDef.distinct). */

@@ -25,6 +25,9 @@ let served: ServedFixture;
 
 useActivityRig((rig) => ({ fx, plain, merged, served } = rig));
 
+// Without the sums per day: every whole day from the hours table's rows.
+const NO_TOTALS = { intervalTables: new Set([...MERGED.intervalTables!].filter((t) => t !== 'activity_hour_total')) };
+
 describe('members heatmap', () => {
   it('compiles to one statement: the zone\'s offsets as segments (no zone library call per run), values bound', () => {
     const w = WINDOWS[0]!;
@@ -63,6 +66,11 @@ describe('members heatmap', () => {
   it('reads the hours table in UTC, members\' zones and zones on whole hours over a week or more without a filter; else the plan before', async () => {
     const w = WINDOWS[2]!;
     const plan = (tz: string, f?: ReturnType<typeof parsedFilter>) => activityPlan({ kind: 'heatmap' }, w.plan, tz, f);
+    for (const tz of ['UTC', 'member', 'Europe/London']) {
+      // The days every member's activity holds whole: the sums over the members per day.
+      expect(compileActivityPlan(plan(tz), MERGED).sql, tz).toMatch(/FROM "activity_hour_total" t\s+WHERE t\."clock" = [01] AND t\."day" >= /);
+      expect(compileActivityPlan(plan(tz), NO_TOTALS).sql, tz).not.toMatch(/activity_hour_total/);
+    }
     for (const tz of ['UTC', 'member']) {
       expect(compileActivityPlan(plan(tz), MERGED).sql, tz).toMatch(/FROM "activity_hour" t/);
       // A snapshot without the table (ClickHouse's, older ones) compiles the plan it did before.
@@ -87,7 +95,7 @@ describe('members heatmap', () => {
       const want = refHeatmap(fx, { start, end, tz });
       const p = activityPlan({ kind: 'heatmap' }, { start: sqlTime(start), end: sqlTime(end) }, tz);
       expect(compileActivityPlan(p, MERGED).sql.includes('activity_hour'), `${i}`).toBe(end - start >= 7 * 86_400_000 && tz !== 'Pacific/Chatham');
-      for (const [db, o] of [[merged, MERGED], [merged, RUNS], [plain, PLAIN]] as const) expect((await runActivity(db, p, o)).rows, `${i} ${tz} ${o === MERGED}`).toEqual(want);
+      for (const [db, o] of [[merged, MERGED], [merged, NO_TOTALS], [merged, RUNS], [plain, PLAIN]] as const) expect((await runActivity(db, p, o)).rows, `${i} ${tz} ${o === MERGED} ${o === NO_TOTALS}`).toEqual(want);
       n += want.filter((c) => c.members > 0).length;
     }
     expect(n).toBeGreaterThan(1000);

@@ -75,6 +75,14 @@ export function nearEnds(clock: DayClock, d: Dialect): (ws: string, we: string) 
     : (ws, we) => ({ lo: `(${ws} + ${E})`, hi: `(${we} - ${E})` });
 }
 
+/** The days [i0, i1] every entity's activity holds whole in the window [ws, we) (SQL
+ *  expressions): UTC's clock, the days between its ends; the entities' zones, two days in
+ *  from its ends' UTC days (offsets are under a day). */
+export function wholeDays(clock: DayClock, ws: string, we: string, d: Dialect): [string, string] {
+  const DAY = sqlInteger(DAY_US);
+  return clock === 0 ? [`${d.floorDiv(`${ws} + ${DAY} - 1`, DAY)}`, `(${d.floorDiv(we, DAY)} - 1)`] : [`(${d.floorDiv(ws, DAY)} + 2)`, `(${d.floorDiv(we, DAY)} - 2)`];
+}
+
 /** The statement building the table (DuckDB, at import), after the merged runs and the zone
  *  segments; ordered by clock, day and entity number, so that a window reads its own days. */
 export function daysTableSql(def: IntervalsDef, days: string, d: Dialect): string {

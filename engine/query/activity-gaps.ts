@@ -15,7 +15,7 @@
 import type { IntervalsDef } from '../catalog.ts';
 import type { Dialect } from '../dialect/dialect.ts';
 import { ident, sqlInteger } from '../sql.ts';
-import { DAY_COLUMNS, daysClock } from './activity-days.ts';
+import { DAY_COLUMNS, daysClock, wholeDays } from './activity-days.ts';
 import type { DayClock } from './activity-days.ts';
 import type { ActivitySources } from './activity-sources.ts';
 import type { CompileOptions } from './compile-options.ts';
@@ -56,7 +56,7 @@ export function gapSpans(def: IntervalsDef, clock: DayClock, src: ActivitySource
   const DAY = sqlInteger(DAY_US);
   const { ws, we } = src;
   const [lo, hi] = [`(${d.floorDiv(ws, DAY)} - 2)`, `(${d.floorDiv(we, DAY)} + 2)`];
-  const [i0, i1] = clock === 0 ? [`${d.floorDiv(`${ws} + ${DAY} - 1`, DAY)}`, `(${d.floorDiv(we, DAY)} - 1)`] : [`(${d.floorDiv(ws, DAY)} + 2)`, `(${d.floorDiv(we, DAY)} - 2)`];
+  const [i0, i1] = wholeDays(clock, ws, we, d);
   const t = (x: string) => `t.${ident(x)}`;
   const days = `${ident(def.days!)} t WHERE ${t(c.clock)} = ${clock}`;
   // A previous day from lo to before i0 counts where it had activity in the window: its

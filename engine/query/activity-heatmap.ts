@@ -30,7 +30,9 @@ export function heatmapSql(plan: ActivityPlan, catalog: Catalog, options: Compil
   const def = intervalsDef(catalog, plan.intervals);
   const hp = hoursPlan(plan, def, options);
   if (hp !== null) {
-    const near = activitySources(plan, catalog, options, params, dialect, { ...(hp.zoned ? { segs: true } : { pieces: true }), near: nearEnds(hp.clock, dialect) });
+    // The runs near the window's ends of the entities with a day it cuts (`cut`, read from
+    // the hours table alone: placed first).
+    const near = activitySources(plan, catalog, options, params, dialect, { ...(hp.zoned ? { segs: true } : { pieces: true }), near: nearEnds(hp.clock, dialect), only: 'cut' });
     const H = sqlInteger(HOUR_US);
     // In a zone: its segments must have whole-hour offsets changing at whole hours over the
     // window (hoursPlan checked with Intl's zone data; the database's could differ): else
@@ -40,7 +42,8 @@ export function heatmapSql(plan: ActivityPlan, catalog: Catalog, options: Compil
   SELECT ${dialect.raiseIf(`EXISTS (SELECT 1 FROM segs g WHERE g.a < ${near.we} AND g.b > ${near.ws} AND (${dialect.floorMod('g.o', H)} <> 0 OR (g.a > ${near.ws} AND ${dialect.floorMod('g.a', H)} <> 0)))`, 'zone_offsets_off_the_hour')} AS refused
 )`]
       : [];
-    return `WITH ${[...near.ctes, ...zoned, ...hourCtes(def, hp.clock, near, dialect, hp.zoned ? 'up' : 'pieces', hp.zoned)].join(', ')}
+    const [cut, ...hours] = hourCtes(def, hp.clock, near, dialect, hp.zoned ? 'up' : 'pieces', hp.zoned, hp.totals);
+    return `WITH ${[cut!, ...near.ctes, ...zoned, ...hours].join(', ')}
 SELECT ${dialect.intDiv('cs.c', '24')} + 1 AS weekday, cs.c % 24 AS hour, coalesce(x.us, 0) AS us, ${dialect.cast('coalesce(x.members, 0)', 'BIGINT')} AS members
 FROM (SELECT ${dialect.integerSeries('0', '168')} AS c) cs LEFT JOIN cells x ON x.c = cs.c${hp.zoned ? ' WHERE (SELECT refused FROM zg) IS NULL' : ''} ORDER BY cs.c`;
   }

@@ -72,7 +72,7 @@ export function mergeCtes(name: string, from: string, zoned: boolean): string {
 
 /** The CTEs of a plan's sources; `firsts`, `segs` (none in UTC) and `pieces` (with segs)
  *  only where asked. */
-export function activitySources(plan: ActivityPlan, catalog: Catalog, options: CompileOptions, params: Params, dialect: Dialect, want: { firsts?: boolean; segs?: boolean; pieces?: boolean; key?: boolean; previous?: boolean; near?: (ws: string, we: string) => { lo: string; hi: string } }): ActivitySources {
+export function activitySources(plan: ActivityPlan, catalog: Catalog, options: CompileOptions, params: Params, dialect: Dialect, want: { firsts?: boolean; segs?: boolean; pieces?: boolean; key?: boolean; previous?: boolean; near?: (ws: string, we: string) => { lo: string; hi: string }; only?: string }): ActivitySources {
   const def = intervalsDef(catalog, plan.intervals);
   const merged = readsMerged(def, options);
   const entity = tableDef(catalog, def.entity);
@@ -104,8 +104,11 @@ export function activitySources(plan: ActivityPlan, catalog: Catalog, options: C
     // A previous run that ended before the window is none in it.
     const prev = us(`p.${ident(PREVIOUS_END_COLUMN)}`);
     const pe = !want.previous ? '' : startTs === null ? `, ${prev} AS pe` : `, CASE WHEN ${prev} > ${us(startTs)} THEN ${prev} END AS pe`;
+    // With `only` (a CTE of entity numbers `m` the caller places before these): their runs
+    // alone, before anything is joined to them.
+    const only = want.only === undefined ? [] : [`${no} IN (SELECT m FROM ${want.only})`];
     ctes.push(`spans AS (
-  SELECT ${no} AS m${want.key ? `, ${key} AS k` : ''}${z}, ${clip(start, end)}${pe} FROM ${ident(def.merged)} p WHERE ${[...overlaps(start, end), ...keep(key)].join(' AND ')}
+  SELECT ${no} AS m${want.key ? `, ${key} AS k` : ''}${z}, ${clip(start, end)}${pe} FROM ${ident(def.merged)} p WHERE ${[...overlaps(start, end), ...keep(key), ...only].join(' AND ')}
 )`);
     if (want.firsts)
       ctes.push(`firsts AS (

@@ -6,8 +6,9 @@
 // runs' starts and ends in time order with the number of members active after each
 // (`activity_level`), and the active time per member, day and hour of the day, UTC's and
 // the member's own (`activity_hour`), and the members active per day of those two clocks by
-// their previous active day (`activity_gap`), and the levels rolled up per UTC hour
-// (`activity_level_hour`).
+// their previous active day (`activity_gap`), the levels rolled up per UTC hour
+// (`activity_level_hour`), and the hours' time summed over the members per day
+// (`activity_hour_total`).
 import type { IntervalsDef } from '../../catalog.ts';
 
 export const MEMBER_ACTIVITY: IntervalsDef = {
@@ -25,4 +26,5 @@ export const MEMBER_ACTIVITY: IntervalsDef = {
   hours: 'activity_hour',
   gaps: 'activity_gap',
   levelHours: 'activity_level_hour',
+  hourTotals: 'activity_hour_total',
 };
