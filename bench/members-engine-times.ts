@@ -1,6 +1,6 @@
 // Engine-only timings of the members dataset (issue 17's speed targets), for working on the
 // plans: the first page of /fetch/ (what its first byte waits for) and each activity
-// endpoint over the data's last month, in UTC, a fixed zone and tz=member; median of N
+// endpoint over the data's last month, in UTC, two fixed zones and tz=member; median of N
 // uncached runs each. `--raw`: the plain plans (no import-time tables), the reference.
 //   npm run generate -- --dataset members --members 1000000 --out /tmp/m
 //   npm run import -- /tmp/m --dataset members --db /tmp/m.duckdb
@@ -79,7 +79,7 @@ const questions: [string, ActivityQuestion][] = [
   ['heatmap', { kind: 'heatmap' }],
 ];
 for (const [name, q] of questions)
-  for (const tz of ['UTC', 'America/New_York', 'member']) {
+  for (const tz of ['UTC', 'Europe/London', 'America/New_York', 'member']) {
     if (name === 'sessions' && tz !== 'UTC') continue;
     await time(`${name} tz=${tz}`, () => engine.run(plan(q, tz), { noCache: true }));
   }
