@@ -151,6 +151,12 @@ describe('members concurrency', () => {
       read += want.rows.filter((r) => r.members > 0).length;
     }
     expect(read).toBeGreaterThan(200);
+    // Off the hour and ending at the next hour or inside it: no stored hour, both event ranges.
+    for (const [s, e] of [['09:10', '10:00'], ['09:10', '10:30'], ['08:59', '09:21']]) {
+      const [start, end] = [Date.parse(`2024-10-29T${s}:00Z`), Date.parse(`2024-10-29T${e}:00Z`)];
+      const plan = activityPlan({ kind: 'concurrency', bucket: 'hour' }, { start: sqlTime(start), end: sqlTime(end) }, 'UTC');
+      expect(answerOf(await runActivity(merged, plan, MERGED)), `${s} ${e}`).toEqual(refConcurrency(fx, { start, end, tz: 'UTC' }, 'hour'));
+    }
   });
 
   it('makes the hour London repeats one two-hour bucket, and Havana\'s day of 25 hours one bucket', async () => {

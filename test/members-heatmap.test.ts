@@ -61,6 +61,15 @@ describe('members heatmap', () => {
       }
     }
     expect(n).toBeGreaterThan(1000);
+    // Windows on UTC midnights (no UTC day cut; the members' clocks still cut theirs), and
+    // the cut days' hours per member and end of the window.
+    for (const [a, b] of [['2024-03-30', '2024-04-08'], ['2024-10-26', '2024-11-04']])
+      for (const tz of ['UTC', 'member', 'Europe/London']) {
+        const [start, end] = [Date.parse(`${a}T00:00:00Z`), Date.parse(`${b}T00:00:00Z`)];
+        const p = activityPlan({ kind: 'heatmap' }, { start: sqlTime(start), end: sqlTime(end) }, tz);
+        expect(compileActivityPlan(p, MERGED).sql).toMatch(/FROM cut GROUP BY m, d < /);
+        for (const o of [MERGED, NO_TOTALS]) expect((await runActivity(merged, p, o)).rows, `${a} ${tz}`).toEqual(refHeatmap(fx, { start, end, tz }));
+      }
   });
 
   it('reads the hours table in UTC, members\' zones and zones on whole hours over a week or more without a filter; else the plan before', async () => {
