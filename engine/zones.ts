@@ -90,3 +90,53 @@ export function offsetsOnWholeHours(tz: string, fromMs: number, toMs: number): b
   }
   return true;
 }
+
+/** Whether the zone's calendar date, over the UTC days around [fromMs, toMs], never goes
+ *  back or skips a date and changes at most once strictly inside each UTC day: so that a
+ *  UTC day's instants lie on one local date up to a start of the next, and on that after it
+ *  (activity-zoned-days.ts). Not so where the clocks go back over midnight (Santiago's
+ *  autumn) or a date is skipped (Samoa, 2011), nor for offsets a little behind UTC's around
+ *  a DST change (two local midnights in one UTC day). The offset is read per UTC day, per
+ *  hour on a day it changes, per minute in an hour it changes. */
+export function zoneDaysSplitOnce(tz: string, fromMs: number, toMs: number): boolean {
+  const DAY = 24 * HOUR;
+  // Asked per request (a few ms over a month with a change): remembered per zone and days.
+  const key = `${tz} ${Math.floor(fromMs / DAY)} ${Math.floor(toMs / DAY)}`;
+  const known = splitChecks.get(key);
+  if (known !== undefined) return known;
+  if (splitChecks.size >= 4096) splitChecks.clear();
+  const answer = splitOnce(tz, fromMs, toMs);
+  splitChecks.set(key, answer);
+  return answer;
+}
+const splitChecks = new Map<string, boolean>();
+
+function splitOnce(tz: string, fromMs: number, toMs: number): boolean {
+  const DAY = 24 * HOUR;
+  const MINUTE = 60_000;
+  const date = (t: number, o: number) => Math.floor((t + o) / DAY);
+  let previous: number | undefined;
+  for (let day = Math.floor(fromMs / DAY) * DAY - DAY; day <= toMs + DAY; day += DAY) {
+    // The day's pieces of one offset: [first instant, offset].
+    const pieces: [number, number][] = [[day, offsetAt(tz, day)]];
+    const add = (t: number) => {
+      const o = offsetAt(tz, t);
+      if (o !== pieces[pieces.length - 1]![1]) pieces.push([t, o]);
+    };
+    if (offsetAt(tz, day + DAY) !== pieces[0]![1])
+      for (let h = day + HOUR; h <= day + DAY; h += HOUR)
+        if (offsetAt(tz, h) !== offsetAt(tz, h - HOUR)) for (let m = h - HOUR + MINUTE; m <= h; m += MINUTE) add(m);
+    const dates: number[] = previous === undefined ? [] : [previous];
+    pieces.forEach(([t, o], i) => dates.push(date(t, o), date((i + 1 < pieces.length ? pieces[i + 1]![0] : day + DAY) - 1, o)));
+    let rises = 0;
+    for (let i = 1; i < dates.length; i++) {
+      const step = dates[i]! - dates[i - 1]!;
+      if (step < 0 || step > 1) return false;
+      // The step from the day before's last instant is at this day's first: not inside it.
+      if (i > (previous === undefined ? 0 : 1)) rises += step;
+    }
+    if (rises > 1) return false;
+    previous = dates[dates.length - 1];
+  }
+  return true;
+}

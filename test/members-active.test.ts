@@ -64,6 +64,39 @@ describe('members active', () => {
     expect(sticky).toBeGreaterThan(20);
   });
 
+  it('answers a zone other than UTC from UTC\'s days over a week or more (the cut UTC days from the runs), as the reference', async () => {
+    const zoned = (start: number, end: number, tz: string, f?: ReturnType<typeof parsedFilter>) =>
+      activityPlan({ kind: 'active', granularity: 'day' }, { start: sqlTime(start), end: sqlTime(end) }, tz, f);
+    const t0 = Date.parse('2024-10-25T00:00:00Z');
+    const { sql } = compileActivityPlan(zoned(t0, t0 + 14 * 86_400_000, 'Europe/London'), MERGED);
+    expect(sql).toMatch(/FROM "activity_day" t WHERE t\."clock" = 0 AND/);
+    expect(sql).toMatch(/zl AS \(\n  SELECT k\.l, min\(CASE WHEN g\.a \+ g\.o <= k\.l \* 86400000000/);
+    // A week or less, or a zone whose dates go back or skip (Samoa's 2011): from the runs.
+    expect(compileActivityPlan(zoned(t0, t0 + 6 * 86_400_000, 'Europe/London'), MERGED).sql).not.toMatch(/activity_day/);
+    expect(compileActivityPlan(zoned(Date.parse('2011-12-20T00:00:00Z'), Date.parse('2012-01-05T00:00:00Z'), 'Pacific/Apia'), MERGED).sql).not.toMatch(/activity_day/);
+    // Windows around the fixture's DST changes, starting and ending at many hours and minutes
+    // (UTC days cut at both ends) and on UTC midnights, in zones that repeat and skip hours
+    // and midnights, at +05:30 and +12:45; filtered or not; days, weeks and months.
+    const filters = [undefined, ...filterCases(fx)];
+    const zones = ['Europe/London', 'America/Santiago', 'America/Havana', 'Pacific/Chatham', 'Asia/Kolkata', 'US/Pacific', 'Asia/Tokyo'];
+    const pairs = [['2024-03-28T00:00:00Z', '2024-04-12T00:00:00Z'], ['2024-10-24T00:00:00Z', '2024-11-08T00:00:00Z'], ['2024-09-02T00:00:00Z', '2024-09-30T00:00:00Z']] as const;
+    let active = 0;
+    for (let i = 0; i < 42; i++) {
+      const [a, b] = pairs[i % 3]!;
+      const shift = i % 6 === 0 ? 0 : ((i * 5) % 23) * 3600_000 + ((i * 7) % 60) * 60_000;
+      const [start, end] = [Date.parse(a) + shift, Date.parse(b) - (i % 4 === 1 ? 0 : ((i * 11) % 23) * 3600_000 + (i % 3) * 60_000)];
+      const tz = zones[i % zones.length]!;
+      const g = GRANULARITIES[Math.floor(i / 3) % 3]!;
+      const f = filters[i % filters.length];
+      const want = refActive(fx, { start, end, tz, ...(f ? { keep: f.keep } : {}) }, g);
+      const plan = activityPlan({ kind: 'active', granularity: g }, { start: sqlTime(start), end: sqlTime(end) }, tz, f && parsedFilter(f.json));
+      expect(compileActivityPlan(plan, MERGED).sql.includes('activity_day'), `${i} ${tz}`).toBe(true);
+      for (const [db, o] of [[merged, MERGED], [merged, RUNS]] as const) expect((await runActivity(db, plan, o)).rows, `${i} ${tz} ${g} ${sqlTime(start)} ${sqlTime(end)} ${o === MERGED}`).toEqual(want);
+      active += want.reduce((s, r) => s + r.active, 0);
+    }
+    expect(active).toBeGreaterThan(300);
+  });
+
   it('reads the days table with members\' zones over a week or more, each day with activity a span', async () => {
     const w = WINDOWS[4]!;
     const named = parsedFilter({ field: 'real_name', op: 'startswith', value: 'Zo' });
@@ -71,9 +104,10 @@ describe('members active', () => {
     expect(sql).toMatch(/CASE WHEN pl > epoch_us\(\$1::TIMESTAMP\) THEN pd END AS dp, 1 AS wt FROM \(SELECT t\."entity_no" AS m, t\."day" AS d/);
     expect(sql).not.toMatch(/activity_gap/);
     expect(compileActivityPlan(activityPlan({ kind: 'active', granularity: 'day' }, w.plan, 'member'), RUNS).sql).not.toMatch(/activity_day/);
-    // UTC with a filter (its days are arithmetic) and other zones: from the runs.
+    // UTC with a filter (its days are arithmetic): from the runs; other zones from UTC's days
+    // (the next test), never from the counts.
     expect(compileActivityPlan(activityPlan({ kind: 'active', granularity: 'day' }, w.plan, 'UTC', named), MERGED).sql).not.toMatch(/activity_day/);
-    expect(compileActivityPlan(activityPlan({ kind: 'active', granularity: 'day' }, w.plan, 'Europe/London'), MERGED).sql).not.toMatch(/activity_day|activity_gap/);
+    expect(compileActivityPlan(activityPlan({ kind: 'active', granularity: 'day' }, w.plan, 'Europe/London'), MERGED).sql).not.toMatch(/activity_gap/);
     // Windows whose ends cut the days of many members (the fixture's periods gather around
     // these changes), at many hours of the day, each way.
     const filters = [undefined, ...filterCases(fx)];

@@ -15,7 +15,8 @@ import type { Catalog } from '../catalog.ts';
 import type { Dialect } from '../dialect/dialect.ts';
 import type { Params } from '../params.ts';
 import { sqlInteger } from '../sql.ts';
-import { DAY_COLUMNS, daysClock, daysRead } from './activity-days.ts';
+import { DAY_COLUMNS, daysClock, daysRead, nearEnds } from './activity-days.ts';
+import { zonedDaySpans, zonedDaysPlan } from './activity-zoned-days.ts';
 import { gapSpans, gapsClock } from './activity-gaps.ts';
 import { activitySources, intervalsDef, wallRangeCte } from './activity-sources.ts';
 import type { CompileOptions } from './compile-options.ts';
@@ -28,7 +29,11 @@ import { DAY_US } from './zone-segments.ts';
 type Active = Extract<ActivityQuestion, { kind: 'active' }>;
 
 export function activeSql(plan: ActivityPlan, q: Active, catalog: Catalog, options: CompileOptions, params: Params, dialect: Dialect): string {
-  const src = activitySources(plan, catalog, options, params, dialect, { firsts: true, segs: true, previous: true });
+  const def = intervalsDef(catalog, plan.intervals);
+  // A zone other than UTC from UTC's days (activity-zoned-days.ts): the runs near the
+  // window's ends only, for the UTC days it cuts.
+  const zoned = zonedDaysPlan(plan, def, options);
+  const src = activitySources(plan, catalog, options, params, dialect, { firsts: true, segs: true, previous: true, ...(zoned ? { near: nearEnds(0, dialect) } : {}) });
   const p = PERIODS[q.granularity];
   const day = (x: string) => dialect.floorDiv(x, sqlInteger(DAY_US));
   const epoch = dialect.dateOfDay('0');
@@ -52,11 +57,12 @@ export function activeSql(plan: ActivityPlan, q: Active, catalog: Catalog, optio
   // a span's days are arithmetic, it cost more than it saved (bench/sql-ab.ts, 1M members).
   // The counts of days by the day before (activity-gaps.ts) pay on both clocks: the window's
   // whole days are a few hundred rows of them.
-  const def = intervalsDef(catalog, plan.intervals);
   const gaps = gapsClock(plan, def, options);
+  const zonedSd = zoned ? zonedDaySpans(def, src, dialect) : null;
   const clock = daysClock(plan, def, options) === 1 ? 1 : null;
   const ctes = [
     ...src.ctes,
+    ...(zonedSd ?? [
     gaps !== null
       ? `sd AS (
   ${gapSpans(def, gaps, src, dialect)}
@@ -72,6 +78,7 @@ export function activeSql(plan: ActivityPlan, q: Active, catalog: Catalog, optio
         `sd AS (
   SELECT d AS d0, d AS d1, CASE WHEN pl > ${src.ws} THEN pd END AS dp, 1 AS wt FROM (${daysRead(def, clock, src, dialect, { d: DAY_COLUMNS.day, pd: DAY_COLUMNS.previousDay, pl: DAY_COLUMNS.previousLast })})
 )`,
+    ]),
     wallRangeCte('wr', plan, src, params, dialect),
     // A window of more buckets than a chart can hold (0001 to 9999 by day) is refused before
     // the series is built, as concurrency's is. The check is part of the range's value (0, or
@@ -91,12 +98,17 @@ export function activeSql(plan: ActivityPlan, q: Active, catalog: Catalog, optio
   const stretch = (col: string, reach: number) => {
     const r = sqlInteger(reach);
     const from = `greatest(${bucket('d0')}, coalesce(${bucket(`(dp + ${r})`)} + 1, ${bucket('d0')}))`;
-    return `SELECT ${from} AS i, wt AS ${col} FROM sd WHERE ${from} <= ${bucket(`(d1 + ${r})`)}
-    UNION ALL SELECT ${bucket(`(d1 + ${r})`)} + 1, -wt FROM sd WHERE ${from} <= ${bucket(`(d1 + ${r})`)}`;
+    return `SELECT ${from} AS i, wt AS ${col} FROM sw WHERE ${from} <= ${bucket(`(d1 + ${r})`)}
+    UNION ALL SELECT ${bucket(`(d1 + ${r})`)} + 1, -wt FROM sw WHERE ${from} <= ${bucket(`(d1 + ${r})`)}`;
   };
   const daily = q.granularity === 'day';
   const firstWall = utc ? `SELECT f AS w FROM firsts` : `SELECT sp.f + g.o AS w FROM firsts sp ${at('g', 'sp.f', 'JOIN')}`;
   ctes.push(
+    // Spans alike (first day, last day, day before) counted once: a few thousand rows for
+    // the stretches' six readers instead of a row per span or entity-day.
+    `sw AS (
+  SELECT d0, d1, dp, ${dialect.cast('sum(wt)', 'BIGINT')} AS wt FROM sd GROUP BY d0, d1, dp
+)`,
     `steps AS (
   SELECT i, sum(a) AS a${daily ? ', sum(w7) AS w7, sum(w30) AS w30' : ''} FROM (
     SELECT i, a${daily ? ', 0 AS w7, 0 AS w30' : ''} FROM (${stretch('a', 0)})${

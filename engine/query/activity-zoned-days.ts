@@ -1,0 +1,81 @@
+// A fixed zone's calendar days from UTC's days table (activity-days.ts, clock 0): `active`
+// in a zone other than UTC without a span cut per zone offset at request time.
+//
+// A UTC day holds at most one start of a day of the zone strictly inside it (zones whose
+// days all last more than the hour a UTC day's start may lie after one: every zone the
+// plan checks, with Intl's data, over the window; the query checks again): its instants
+// before that start are one local day (`la`), those after it the next (`lb`). So an
+// entity's activity in a UTC day lies on `la`, `lb` or both, and which follows from its
+// first and last active instants; the day before (the last local day of its previous
+// activity) from the stored previous day's last instant. Each stored UTC day of the window
+// is then a span of one or two local days, `(d0, d1, dp)`, for active's stretches. The UTC
+// days the window cuts (at most its first and last) are its runs there, clipped to them.
+// Pure: SQL text.
+import type { IntervalsDef } from '../catalog.ts';
+import type { Dialect } from '../dialect/dialect.ts';
+import { sqlInteger } from '../sql.ts';
+import { zoneDaysSplitOnce } from '../zones.ts';
+import { DAY_COLUMNS, DAYS_MIN_WINDOW_US, daysRead } from './activity-days.ts';
+import { readsMerged } from './activity-sources.ts';
+import type { ActivitySources } from './activity-sources.ts';
+import type { CompileOptions } from './compile-options.ts';
+import type { ActivityPlan } from './nodes.ts';
+import { DAY_US } from './zone-segments.ts';
+
+const epochUs = (ts: string): number => Date.parse(`${ts.replace(' ', 'T')}Z`) * 1000;
+
+/** Whether `active` reads UTC's days for the plan's fixed zone: the days table is there
+ *  (with the merged runs), the zone is not UTC, the window bounded and a week or more, and
+ *  no UTC day of it holds two starts of the zone's days. */
+export function zonedDaysPlan(plan: ActivityPlan, def: IntervalsDef, options: CompileOptions): boolean {
+  if (def.days === undefined || !readsMerged(def, options) || options.intervalTables?.has(def.days) !== true) return false;
+  if (plan.zone.kind !== 'fixed' || plan.zone.tz === 'UTC' || plan.window.start === null) return false;
+  const [ws, we] = [epochUs(plan.window.start), epochUs(plan.window.end)];
+  return Number.isFinite(we - ws) && we - ws >= DAYS_MIN_WINDOW_US && zoneDaysSplitOnce(plan.zone.tz, ws / 1000, we / 1000);
+}
+
+/** CTEs ending in `sd (d0, d1, dp, wt)`, from the sources' `segs` (the zone's segments) and
+ *  `spans` (with `pe`, read near the window's ends: nearEnds(0)). */
+export function zonedDaySpans(def: IntervalsDef, src: ActivitySources, d: Dialect): string[] {
+  const c = DAY_COLUMNS;
+  const DAY = sqlInteger(DAY_US);
+  const { ws, we } = src;
+  const day = (x: string) => d.floorDiv(x, DAY);
+  const [u0, u1] = [day(ws), day(we)];
+  // The first and last instants of the UTC days the window holds whole.
+  const [lo, hi] = [`(${day(`${ws} + ${DAY} - 1`)} * ${DAY})`, `(${u1} * ${DAY})`];
+  const inside = (k: string) => `z.s > ${k} * ${DAY} AND z.s < (${k} + 1) * ${DAY}`;
+  /** The local day of instant x, with `x`'s UTC day's row of zu as alias `g`. */
+  const local = (g: string, x: string) => `CASE WHEN ${g}.c IS NULL OR ${x} < ${g}.c THEN ${g}.la ELSE ${g}.lb END`;
+  return [
+    // The zone's days around the window and their first instants: the first instant the
+    // clock shows its midnight or later (as concurrency's day buckets start).
+    `zl AS (
+  SELECT k.l, min(CASE WHEN g.a + g.o <= k.l * ${DAY} AND k.l * ${DAY} < g.b + g.o THEN k.l * ${DAY} - g.o WHEN g.a + g.o > k.l * ${DAY} THEN g.a END) AS s
+  FROM (SELECT ${d.integerSeries(`${u0} - 1`, `${u1} + 2`)} AS l) k CROSS JOIN segs g GROUP BY k.l
+)`,
+    // Per UTC day: the local day of its first instant, and the start of the next one inside it.
+    `zu AS (
+  SELECT k.u, max(CASE WHEN z.s <= k.u * ${DAY} THEN z.l END) AS la, min(CASE WHEN ${inside('k.u')} THEN z.s END) AS c,
+    min(CASE WHEN ${inside('k.u')} THEN z.l END) AS lb, ${d.countIf(inside('k.u'))} AS n
+  FROM (SELECT ${d.integerSeries(u0, `${u1} + 1`)} AS u) k CROSS JOIN zl z GROUP BY k.u
+)`,
+    `zg AS (
+  SELECT ${d.raiseIf('EXISTS (SELECT 1 FROM zu WHERE n > 1)', 'zone_days_split_twice')} AS refused
+)`,
+    // The UTC days the window cuts: its runs there, each UTC day's part apart; a part after
+    // the stored days' end follows activity up to it where its run began before.
+    `zc AS (
+  SELECT s, least(e, ${lo}) AS e, pe FROM spans WHERE s < ${lo}
+  UNION ALL SELECT greatest(s, ${hi}), e, CASE WHEN s < ${hi} THEN ${hi} ELSE pe END FROM spans WHERE e > ${hi}
+)`,
+    `sd AS (
+  SELECT ${local('x', 'r.f')} AS d0, ${local('x', '(r.l - 1)')} AS d1, CASE WHEN r.pl > ${ws} THEN ${local('p', '(r.pl - 1)')} END AS dp, 1 AS wt
+  FROM (${daysRead(def, 0, src, d, { u: c.day, f: c.first, l: c.last, pd: c.previousDay, pl: c.previousLast })}) r
+  JOIN zu x ON x.u = r.u LEFT JOIN zu p ON p.u = r.pd
+  WHERE r.u >= ${day(lo)} AND r.u < ${u1} AND (SELECT refused FROM zg) IS NULL
+  UNION ALL SELECT ${local('x', 'z.s')}, ${local('x', '(z.e - 1)')}, CASE WHEN z.pe IS NOT NULL THEN ${local('p', '(z.pe - 1)')} END, 1
+  FROM zc z JOIN zu x ON x.u = ${day('z.s')} LEFT JOIN zu p ON p.u = ${day('(z.pe - 1)')}
+)`,
+  ];
+}
