@@ -29,7 +29,7 @@ describe('members activity-time', () => {
   it('compiles to one statement, paged in SQL, the page\'s names read after paging, values bound', () => {
     const w = WINDOWS[1]!;
     const filter = parsedFilter({ field: 'tz', op: 'eq', value: 'US/Pacific' });
-    const { sql, params } = compileActivityPlan(activityPlan({ ...ALL, limit: 10, offset: 20 }, w.plan, 'America/Havana', filter), MERGED);
+    const { sql, params } = compileActivityPlan(activityPlan({ ...ALL, limit: 10, offset: 20 }, w.plan, 'America/Havana', filter), RUNS);
     expect(sql).toMatch(/ORDER BY d, m LIMIT \$\d+::BIGINT OFFSET \$\d+::BIGINT/);
     // Grouped and sorted by the runs' member numbers (in id order); the page's ids and names after.
     expect(sql).toMatch(/SELECT p\."entity_no" AS m, p\."member_id" AS k/);
@@ -70,9 +70,10 @@ describe('members activity-time', () => {
       expect(sql, tz).toMatch(tz === 'UTC' ? /< \(\(\(epoch_us\(\$1::TIMESTAMP\) \+ 86400000000 - 1 - / : /< \(epoch_us\(\$1::TIMESTAMP\) \+ 172800000000\) OR/);
       expect(compileActivityPlan(activityPlan(ALL, w.plan, tz), RUNS).sql, tz).not.toMatch(/activity_day/);
     }
-    // Another zone, or a window of less than a week: from the runs.
-    expect(compileActivityPlan(activityPlan(ALL, w.plan, 'Asia/Kolkata'), MERGED).sql).not.toMatch(/activity_day/);
+    // Another zone: from UTC's days (the next test); a window of less than a week: from the runs.
+    expect(compileActivityPlan(activityPlan(ALL, w.plan, 'Asia/Kolkata'), MERGED).sql).toMatch(/FROM "activity_day" t WHERE t\."clock" = 0/);
     expect(compileActivityPlan(activityPlan(ALL, WINDOWS[3]!.plan, 'UTC'), MERGED).sql).not.toMatch(/activity_day/);
+    expect(compileActivityPlan(activityPlan(ALL, WINDOWS[3]!.plan, 'Asia/Kolkata'), MERGED).sql).not.toMatch(/activity_day/);
     // Windows whose ends cut the days of many members (the fixture's periods gather around
     // these changes), at many hours of the day, each way.
     const filters = [undefined, ...filterCases(fx)];
@@ -88,6 +89,41 @@ describe('members activity-time', () => {
       expect(compileActivityPlan(plan, MERGED).sql.includes('activity_day')).toBe(end - start >= 7 * 86_400_000);
       for (const [db, o] of [[merged, MERGED], [plain, PLAIN]] as const) expect((await runActivity(db, plan, o)).rows, `${i} ${tz} ${o === MERGED}`).toEqual(want);
     }
+  });
+
+  it('pages a zone other than UTC from UTC\'s days: the count from spans of local days, the days up to the page\'s last from the runs', async () => {
+    const t0 = Date.parse('2024-10-25T00:00:00Z');
+    const { sql } = compileActivityPlan(activityPlan({ ...ALL, limit: 10, offset: 20 }, { start: sqlTime(t0), end: sqlTime(t0 + 14 * 86_400_000) }, 'Europe/London'), MERGED);
+    expect(sql).toMatch(/SELECT \(SELECT CAST\(coalesce\(sum\(\(b - a \+ 1\) \* wt\), 0\) AS BIGINT\) FROM cnt\) AS total/);
+    expect(sql).toMatch(/FROM pp WHERE lo < \(\(SELECT i FROM lastday\) \+ 1\) \* 86400000000/);
+    expect(sql).toMatch(/FROM spans sp JOIN segs g ON g\.a < sp\.e AND g\.b > sp\.s WHERE sp\.s < \(\(SELECT i FROM lastday\) \+ 2\) \* 86400000000/);
+    expect(sql).toMatch(/^WITH spans AS NOT MATERIALIZED \(/);
+    expect(sql).not.toMatch(/count\(\*\) FROM per/);
+    // Windows around the fixture's DST changes, cut at many hours and minutes and on UTC
+    // midnights, in zones that repeat and skip hours and midnights, at +05:30 and +12:45,
+    // filtered or not; pages from the first to past the last row.
+    const filters = [undefined, ...filterCases(fx)];
+    const zones = ['Europe/London', 'America/Santiago', 'America/Havana', 'Pacific/Chatham', 'Asia/Kolkata', 'US/Pacific', 'Asia/Tokyo'];
+    const pairs = [['2024-03-28T00:00:00Z', '2024-04-12T00:00:00Z'], ['2024-10-24T00:00:00Z', '2024-11-08T00:00:00Z'], ['2024-09-02T00:00:00Z', '2024-09-30T00:00:00Z']] as const;
+    let rows = 0;
+    for (let i = 0; i < 42; i++) {
+      const [a, b] = pairs[i % 3]!;
+      const shift = i % 6 === 0 ? 0 : ((i * 5) % 23) * 3600_000 + ((i * 7) % 60) * 60_000;
+      const [start, end] = [Date.parse(a) + shift, Date.parse(b) - (i % 4 === 1 ? 0 : ((i * 11) % 23) * 3600_000 + (i % 3) * 60_000)];
+      const tz = zones[i % zones.length]!;
+      const f = filters[i % filters.length];
+      const all = refTime(fx, { start, end, tz, ...(f ? { keep: f.keep } : {}) });
+      const [limit, offset] = [[1, 5, 25, 100_000][i % 4]!, [0, 3, 17, 40, 200][i % 5]!];
+      const plan = activityPlan({ ...ALL, limit, offset }, { start: sqlTime(start), end: sqlTime(end) }, tz, f && parsedFilter(f.json));
+      expect(compileActivityPlan(plan, MERGED).sql.includes('activity_day'), `${i} ${tz}`).toBe(true);
+      for (const o of [MERGED, RUNS]) {
+        const r = await runActivity(merged, plan, o);
+        expect(r.rows, `${i} ${tz} ${limit} ${offset} ${sqlTime(start)} ${sqlTime(end)} ${o === MERGED}`).toEqual(all.slice(offset, offset + limit));
+        expect(r.total, `${i} ${tz}`).toBe(all.length);
+      }
+      rows += all.length;
+    }
+    expect(rows).toBeGreaterThan(500);
   });
 
   it('splits at each zone\'s midnight: Kolkata\'s member 3 from 18:00Z to 20:00Z next day', async () => {

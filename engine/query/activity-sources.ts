@@ -72,7 +72,7 @@ export function mergeCtes(name: string, from: string, zoned: boolean): string {
 
 /** The CTEs of a plan's sources; `firsts`, `segs` (none in UTC) and `pieces` (with segs)
  *  only where asked. */
-export function activitySources(plan: ActivityPlan, catalog: Catalog, options: CompileOptions, params: Params, dialect: Dialect, want: { firsts?: boolean; segs?: boolean; pieces?: boolean; key?: boolean; previous?: boolean; near?: (ws: string, we: string) => { lo: string; hi: string }; only?: string }): ActivitySources {
+export function activitySources(plan: ActivityPlan, catalog: Catalog, options: CompileOptions, params: Params, dialect: Dialect, want: { firsts?: boolean; segs?: boolean; pieces?: boolean; key?: boolean; previous?: boolean; near?: (ws: string, we: string) => { lo: string; hi: string }; only?: string; inline?: boolean }): ActivitySources {
   const def = intervalsDef(catalog, plan.intervals);
   const merged = readsMerged(def, options);
   const entity = tableDef(catalog, def.entity);
@@ -107,7 +107,9 @@ export function activitySources(plan: ActivityPlan, catalog: Catalog, options: C
     // With `only` (a CTE of entity numbers `m` the caller places before these): their runs
     // alone, before anything is joined to them.
     const only = want.only === undefined ? [] : [`${no} IN (SELECT m FROM ${want.only})`];
-    ctes.push(`spans AS (
+    // With `inline`: each reader scans the runs for its own rows (their zone maps on the
+    // window's start and end), nothing materialized.
+    ctes.push(`spans AS${want.inline ? dialect.cteHint('inlined') : ''} (
   SELECT ${no} AS m${want.key ? `, ${key} AS k` : ''}${z}, ${clip(start, end)}${pe} FROM ${ident(def.merged)} p WHERE ${[...overlaps(start, end), ...keep(key), ...only].join(' AND ')}
 )`);
     if (want.firsts)

@@ -45,8 +45,13 @@ export function zonedDaySpans(def: IntervalsDef, src: ActivitySources, d: Dialec
   // The first and last instants of the UTC days the window holds whole.
   const [lo, hi] = [`(${day(`${ws} + ${DAY} - 1`)} * ${DAY})`, `(${u1} * ${DAY})`];
   const inside = (k: string) => `z.s > ${k} * ${DAY} AND z.s < (${k} + 1) * ${DAY}`;
-  /** The local day of instant x, with `x`'s UTC day's row of zu as alias `g`. */
-  const local = (g: string, x: string) => `CASE WHEN ${g}.c IS NULL OR ${x} < ${g}.c THEN ${g}.la ELSE ${g}.lb END`;
+  /** The local day of instant x, with `x`'s UTC day's row of zu as alias `g`: la, or the
+   *  next from the start of the next inside the day (c: past the day where none is). */
+  // The same for a stored day's instants, by position in lists of the UTC days: a hash join
+  // per stored row (two, with the day before) cost more (DuckDB's lists: the days table is
+  // built by DuckDB imports only).
+  const lx = (u: string, x: string) => `v.las[${u} - ${u0} + 1] + CAST(${x} >= v.cs[${u} - ${u0} + 1] AS INTEGER)`;
+  const local = (g: string, x: string) => `${g}.la + ${d.cast(`${x} >= ${g}.c`, 'INTEGER')}`;
   return [
     // The zone's days around the window and their first instants: the first instant the
     // clock shows its midnight or later (as concurrency's day buckets start).
@@ -56,10 +61,12 @@ export function zonedDaySpans(def: IntervalsDef, src: ActivitySources, d: Dialec
 )`,
     // Per UTC day: the local day of its first instant, and the start of the next one inside it.
     `zu AS (
-  SELECT k.u, max(CASE WHEN z.s <= k.u * ${DAY} THEN z.l END) AS la, min(CASE WHEN ${inside('k.u')} THEN z.s END) AS c,
-    min(CASE WHEN ${inside('k.u')} THEN z.l END) AS lb, ${d.countIf(inside('k.u'))} AS n
+  SELECT k.u, max(CASE WHEN z.s <= k.u * ${DAY} THEN z.l END) AS la, coalesce(min(CASE WHEN ${inside('k.u')} THEN z.s END), (k.u + 1) * ${DAY}) AS c,
+    ${d.countIf(inside('k.u'))} AS n
   FROM (SELECT ${d.integerSeries(u0, `${u1} + 1`)} AS u) k CROSS JOIN zl z GROUP BY k.u
 )`,
+    // The next local day is la + 1 (the zone check: no date skipped); two starts in a UTC
+    // day would be a wrong answer: refused.
     `zg AS (
   SELECT ${d.raiseIf('EXISTS (SELECT 1 FROM zu WHERE n > 1)', 'zone_days_split_twice')} AS refused
 )`,
@@ -69,10 +76,12 @@ export function zonedDaySpans(def: IntervalsDef, src: ActivitySources, d: Dialec
   SELECT s, least(e, ${lo}) AS e, pe FROM spans WHERE s < ${lo}
   UNION ALL SELECT greatest(s, ${hi}), e, CASE WHEN s < ${hi} THEN ${hi} ELSE pe END FROM spans WHERE e > ${hi}
 )`,
+    `zv AS (
+  SELECT list(la ORDER BY u) AS las, list(c ORDER BY u) AS cs FROM zu
+)`,
     `sd AS (
-  SELECT ${local('x', 'r.f')} AS d0, ${local('x', '(r.l - 1)')} AS d1, CASE WHEN r.pl > ${ws} THEN ${local('p', '(r.pl - 1)')} END AS dp, 1 AS wt
-  FROM (${daysRead(def, 0, src, d, { u: c.day, f: c.first, l: c.last, pd: c.previousDay, pl: c.previousLast })}) r
-  JOIN zu x ON x.u = r.u LEFT JOIN zu p ON p.u = r.pd
+  SELECT ${lx('r.u', 'r.f')} AS d0, ${lx('r.u', '(r.l - 1)')} AS d1, CASE WHEN r.pl > ${ws} THEN ${lx('r.pd', '(r.pl - 1)')} END AS dp, 1 AS wt
+  FROM (${daysRead(def, 0, src, d, { u: c.day, f: c.first, l: c.last, pd: c.previousDay, pl: c.previousLast })}) r CROSS JOIN zv v
   WHERE r.u >= ${day(lo)} AND r.u < ${u1} AND (SELECT refused FROM zg) IS NULL
   UNION ALL SELECT ${local('x', 'z.s')}, ${local('x', '(z.e - 1)')}, CASE WHEN z.pe IS NOT NULL THEN ${local('p', '(z.pe - 1)')} END, 1
   FROM zc z JOIN zu x ON x.u = ${day('z.s')} LEFT JOIN zu p ON p.u = ${day('(z.pe - 1)')}
