@@ -94,10 +94,11 @@ export function offsetsOnWholeHours(tz: string, fromMs: number, toMs: number): b
 /** Whether the zone's calendar date, over the UTC days around [fromMs, toMs], never goes
  *  back or skips a date and changes at most once strictly inside each UTC day: so that a
  *  UTC day's instants lie on one local date up to a start of the next, and on that after it
- *  (activity-zoned-days.ts). Not so where the clocks go back over midnight (Santiago's
- *  autumn) or a date is skipped (Samoa, 2011), nor for offsets a little behind UTC's around
- *  a DST change (two local midnights in one UTC day). The offset is read per UTC day, per
- *  hour on a day it changes, per minute in an hour it changes. */
+ *  (activity-zoned-days.ts). Not so where the clocks went back over midnight to the day
+ *  before (Sitka, 1867) or a date was skipped (Samoa, 2011), nor where an offset change put
+ *  two local midnights in one UTC day (Dublin, 1916). The offset is read per UTC day, per
+ *  hour on a day it changes, per minute in an hour it changes (a change at an odd second,
+ *  or at a UTC midnight, may be refused though sound: the plans before then answer). */
 export function zoneDaysSplitOnce(tz: string, fromMs: number, toMs: number): boolean {
   const DAY = 24 * HOUR;
   // Asked per request (a few ms over a month with a change): remembered per zone and days.

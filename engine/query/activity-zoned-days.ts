@@ -24,14 +24,20 @@ import { DAY_US } from './zone-segments.ts';
 
 const epochUs = (ts: string): number => Date.parse(`${ts.replace(' ', 'T')}Z`) * 1000;
 
+/** The longest window read this way: the zone check reads Intl's offsets per day of the
+ *  window at compile time, and the days' table (zu) pairs every UTC day with every local
+ *  day (a window of years cost seconds either way, found by review; the runs' plan takes
+ *  ~0.1 s there on small data). */
+export const ZONED_DAYS_MAX_US = 400 * DAY_US;
+
 /** Whether `active` reads UTC's days for the plan's fixed zone: the days table is there
- *  (with the merged runs), the zone is not UTC, the window bounded and a week or more, and
- *  no UTC day of it holds two starts of the zone's days. */
+ *  (with the merged runs), the zone is not UTC, the window bounded, a week to 400 days
+ *  long, and no UTC day of it holds two starts of the zone's days. */
 export function zonedDaysPlan(plan: ActivityPlan, def: IntervalsDef, options: CompileOptions): boolean {
   if (def.days === undefined || !readsMerged(def, options) || options.intervalTables?.has(def.days) !== true) return false;
   if (plan.zone.kind !== 'fixed' || plan.zone.tz === 'UTC' || plan.window.start === null) return false;
   const [ws, we] = [epochUs(plan.window.start), epochUs(plan.window.end)];
-  return Number.isFinite(we - ws) && we - ws >= DAYS_MIN_WINDOW_US && zoneDaysSplitOnce(plan.zone.tz, ws / 1000, we / 1000);
+  return Number.isFinite(we - ws) && we - ws >= DAYS_MIN_WINDOW_US && we - ws <= ZONED_DAYS_MAX_US && zoneDaysSplitOnce(plan.zone.tz, ws / 1000, we / 1000);
 }
 
 /** CTEs ending in `sd (d0, d1, dp, wt)`, from the sources' `segs` (the zone's segments) and
