@@ -35,6 +35,19 @@ export const WINDOWS: readonly WindowCase[] = [
 
 export const FIXED_ZONES = ['Europe/London', 'America/Santiago', 'Pacific/Chatham', 'Asia/Kolkata', 'US/Pacific', 'America/Havana'] as const;
 
+/** Window i of those a zone other than UTC reads from UTC's days with (activity-zoned-days.ts):
+ *  around the fixture's DST changes, cut at many hours and minutes (every sixth start and
+ *  every fourth end on a UTC midnight), in zones that repeat and skip hours and midnights,
+ *  at +05:30, +09:00 and +12:45. Epoch milliseconds. */
+export function zonedWindow(i: number): { start: number; end: number; tz: string } {
+  const zones = ['Europe/London', 'America/Santiago', 'America/Havana', 'Pacific/Chatham', 'Asia/Kolkata', 'US/Pacific', 'Asia/Tokyo'];
+  const pairs = [['2024-03-28T00:00:00Z', '2024-04-12T00:00:00Z'], ['2024-10-24T00:00:00Z', '2024-11-08T00:00:00Z'], ['2024-09-02T00:00:00Z', '2024-09-30T00:00:00Z']] as const;
+  const [a, b] = pairs[i % 3]!;
+  const shift = i % 6 === 0 ? 0 : ((i * 5) % 23) * 3600_000 + ((i * 7) % 60) * 60_000;
+  const cut = i % 4 === 1 ? 0 : ((i * 11) % 23) * 3600_000 + (i % 3) * 60_000;
+  return { start: Date.parse(a) + shift, end: Date.parse(b) - cut, tz: zones[i % zones.length]! };
+}
+
 export interface FilterCase {
   readonly json: Json;
   readonly keep: (m: FxMember) => boolean;

@@ -10,7 +10,7 @@ import { sqlTime } from './members-activity-fixture.ts';
 import type { MembersFixture } from './members-activity-fixture.ts';
 import { MERGED, PLAIN, RUNS, activityPlan, compileActivityPlan, runActivity } from './members-activity-db.ts';
 import { refTime } from './members-activity-reference.ts';
-import { FIXED_ZONES, WINDOWS, filterCases, parsedFilter } from './members-activity-cases.ts';
+import { FIXED_ZONES, WINDOWS, filterCases, parsedFilter, zonedWindow } from './members-activity-cases.ts';
 import { useActivityRig } from './members-activity-serve.ts';
 import type { ServedFixture } from './members-activity-serve.ts';
 import { expectArrowEqualsJson, expectCsvEqualsJson } from './query-formats.ts';
@@ -103,14 +103,9 @@ describe('members activity-time', () => {
     // midnights, in zones that repeat and skip hours and midnights, at +05:30 and +12:45,
     // filtered or not; pages from the first to past the last row.
     const filters = [undefined, ...filterCases(fx)];
-    const zones = ['Europe/London', 'America/Santiago', 'America/Havana', 'Pacific/Chatham', 'Asia/Kolkata', 'US/Pacific', 'Asia/Tokyo'];
-    const pairs = [['2024-03-28T00:00:00Z', '2024-04-12T00:00:00Z'], ['2024-10-24T00:00:00Z', '2024-11-08T00:00:00Z'], ['2024-09-02T00:00:00Z', '2024-09-30T00:00:00Z']] as const;
     let rows = 0;
     for (let i = 0; i < 42; i++) {
-      const [a, b] = pairs[i % 3]!;
-      const shift = i % 6 === 0 ? 0 : ((i * 5) % 23) * 3600_000 + ((i * 7) % 60) * 60_000;
-      const [start, end] = [Date.parse(a) + shift, Date.parse(b) - (i % 4 === 1 ? 0 : ((i * 11) % 23) * 3600_000 + (i % 3) * 60_000)];
-      const tz = zones[i % zones.length]!;
+      const { start, end, tz } = zonedWindow(i);
       const f = filters[i % filters.length];
       const all = refTime(fx, { start, end, tz, ...(f ? { keep: f.keep } : {}) });
       const [limit, offset] = [[1, 5, 25, 100_000][i % 4]!, [0, 3, 17, 40, 200][i % 5]!];
