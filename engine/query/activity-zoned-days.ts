@@ -51,13 +51,11 @@ export function zonedDaySpans(def: IntervalsDef, src: ActivitySources, d: Dialec
   // The first and last instants of the UTC days the window holds whole.
   const [lo, hi] = [`(${day(`${ws} + ${DAY} - 1`)} * ${DAY})`, `(${u1} * ${DAY})`];
   const inside = (k: string) => `z.s > ${k} * ${DAY} AND z.s < (${k} + 1) * ${DAY}`;
-  /** The local day of instant x, with `x`'s UTC day's row of zu as alias `g`: la, or the
-   *  next from the start of the next inside the day (c: past the day where none is). */
-  // The same for a stored day's instants, by position in lists of the UTC days: a hash join
-  // per stored row (two, with the day before) cost more (DuckDB's lists: the days table is
-  // built by DuckDB imports only).
+  /** The local day of instant x in UTC day u: la, or the next from the start of the next
+   *  inside the day (c: past the day where none is), read by position in lists of the UTC
+   *  days (a hash join per stored row, two with the day before, cost more; DuckDB's lists:
+   *  the days table is built by DuckDB imports only). */
   const lx = (u: string, x: string) => `v.las[${u} - ${u0} + 1] + CAST(${x} >= v.cs[${u} - ${u0} + 1] AS INTEGER)`;
-  const local = (g: string, x: string) => `${g}.la + ${d.cast(`${x} >= ${g}.c`, 'INTEGER')}`;
   return [
     // The zone's days around the window and their first instants: the first instant the
     // clock shows its midnight or later (as concurrency's day buckets start).
@@ -89,8 +87,8 @@ export function zonedDaySpans(def: IntervalsDef, src: ActivitySources, d: Dialec
   SELECT ${lx('r.u', 'r.f')} AS d0, ${lx('r.u', '(r.l - 1)')} AS d1, CASE WHEN r.pl > ${ws} THEN ${lx('r.pd', '(r.pl - 1)')} END AS dp, 1 AS wt
   FROM (${daysRead(def, 0, src, d, { u: c.day, f: c.first, l: c.last, pd: c.previousDay, pl: c.previousLast })}) r CROSS JOIN zv v
   WHERE r.u >= ${day(lo)} AND r.u < ${u1} AND (SELECT refused FROM zg) IS NULL
-  UNION ALL SELECT ${local('x', 'z.s')}, ${local('x', '(z.e - 1)')}, CASE WHEN z.pe IS NOT NULL THEN ${local('p', '(z.pe - 1)')} END, 1
-  FROM zc z JOIN zu x ON x.u = ${day('z.s')} LEFT JOIN zu p ON p.u = ${day('(z.pe - 1)')}
+  UNION ALL SELECT ${lx(day('z.s'), 'z.s')}, ${lx(day('z.s'), '(z.e - 1)')}, CASE WHEN z.pe IS NOT NULL THEN ${lx(day('(z.pe - 1)'), '(z.pe - 1)')} END, 1
+  FROM zc z CROSS JOIN zv v
 )`,
   ];
 }
