@@ -6,6 +6,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { MarketResult } from '../market/measure.ts';
 import { ms, variantTable, withReadmeSection } from '../market/report.ts';
+import { PG_ONE_RUN_MS } from '../market/measure.ts';
 import type { FetchResult } from './fetch.ts';
 
 /** A variant's result, and the zones set aside where the answers agree only without them. */
@@ -48,6 +49,7 @@ export function membersMarkdown(r: MembersReport): string {
     `Latency in ms over HTTP on loopback, uncached (\`Cache-Control: no-cache\`) unless stated, windows the default month (the 30 days before as_of). ` +
       `Engine p50: the server's own time (\`Server-Timing\`). PostgreSQL: the old service's Django tables (task_user, task_activityperiod: ` +
       `primary keys and the foreign-key index) and plain SQL (periods merged with window functions, days split with AT TIME ZONE); ` +
+      `PostgreSQL p50 of 3 runs after a checked one, or the checked run alone where it took more than ${PG_ONE_RUN_MS / 1000} s; ` +
       `"PG agrees": the same answer, cell by cell.`,
     '',
     '| /fetch/ (every member, streamed) | first byte p50 | whole answer p50 | size | server RSS before / after / peak | PostgreSQL first byte p50 | PostgreSQL whole p50 | PG agrees |',
