@@ -171,6 +171,11 @@ export interface IntervalsDef {
    *  hour in UTC over a window of whole hours reads a row per hour; built from the levels
    *  table, read only with it; absent: none is built. */
   readonly levelHours?: string;
+  /** Optional: the levels on the entities' own wall clocks, and their rollup per wall-clock
+   *  hour (activity-wall-levels.ts): concurrency with the entities' zones; absent: none is
+   *  built (the hours only with the levels). */
+  readonly wallLevels?: string;
+  readonly wallLevelHours?: string;
   /** Optional: the table of active time per entity, calendar day and wall-clock hour, on
    *  the days table's two clocks (activity-hours.ts); absent: none is built. */
   readonly hours?: string;

@@ -92,6 +92,8 @@ export async function snapshotFeatures(db: Database, catalog: Catalog, wanted: b
       ...(d.days !== undefined && tables.has(d.days) ? [d.days] : []),
       ...(d.levels !== undefined && tables.has(d.levels) ? [d.levels] : []),
       ...(d.levelHours !== undefined && tables.has(d.levelHours) ? [d.levelHours] : []),
+      ...(d.wallLevels !== undefined && tables.has(d.wallLevels) ? [d.wallLevels] : []),
+      ...(d.wallLevelHours !== undefined && tables.has(d.wallLevelHours) ? [d.wallLevelHours] : []),
       ...(d.hourTotals !== undefined && tables.has(d.hourTotals) ? [d.hourTotals] : []),
       ...(d.hours !== undefined && tables.has(d.hours) ? [d.hours] : []),
       ...(d.gaps !== undefined && tables.has(d.gaps) ? [d.gaps] : []),

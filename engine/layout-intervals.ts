@@ -5,8 +5,9 @@
 // (zone-segments.ts); where declared, the active time per entity and calendar day
 // (activity-days.ts), the activity levels (activity-levels.ts) and the active time per
 // entity, day and hour (activity-hours.ts), and the active days counted by the day before
-// (activity-gaps.ts), the levels per UTC hour (activity-level-hours.ts) and the hours' time
-// summed per day (activity-hour-totals.ts). Queries then read the window's runs as they are, with no merging,
+// (activity-gaps.ts), the levels per UTC hour (activity-level-hours.ts), the hours' time
+// summed per day (activity-hour-totals.ts), and the levels on the entities' own wall clocks
+// with their rollup per wall-clock hour (activity-wall-levels.ts). Queries then read the window's runs as they are, with no merging,
 // and map them to wall-clock time by arithmetic. Pure: returns statements.
 import type { Catalog, IntervalsDef } from './catalog.ts';
 import { tableDef, tableKey } from './catalog.ts';
@@ -19,6 +20,7 @@ import { hoursTableSql } from './query/activity-hours.ts';
 import { gapsTableSql } from './query/activity-gaps.ts';
 import { levelHoursTableSql } from './query/activity-level-hours.ts';
 import { hourTotalsTableSql } from './query/activity-hour-totals.ts';
+import { wallLevelsTableSql } from './query/activity-wall-levels.ts';
 import { ident } from './sql.ts';
 
 export function intervalsLayout(catalog: Catalog, def: IntervalsDef): string[] {
@@ -42,5 +44,7 @@ SELECT z AS ${ident(c.zone)}, a AS ${ident(c.from)}, b AS ${ident(c.to)}, o AS $
     ...(def.gaps === undefined || def.days === undefined ? [] : [gapsTableSql(def, def.gaps, d)]),
     ...(def.levelHours === undefined || def.levels === undefined ? [] : [levelHoursTableSql(def.levels, def.levelHours, d)]),
     ...(def.hourTotals === undefined || def.hours === undefined ? [] : [hourTotalsTableSql(def.hours, def.hourTotals, d)]),
+    ...(def.wallLevels === undefined ? [] : [wallLevelsTableSql(def, def.wallLevels, d)]),
+    ...(def.wallLevelHours === undefined || def.wallLevels === undefined ? [] : [levelHoursTableSql(def.wallLevels, def.wallLevelHours, d)]),
   ];
 }

@@ -64,8 +64,8 @@ describe('members concurrency', () => {
     expect(sql).toMatch(/FROM "activity_level" v WHERE v\."t_us" > epoch_us\(\$1::TIMESTAMP\) AND v\."t_us" < epoch_us\(\$2::TIMESTAMP\)/);
     expect(sql).not.toMatch(/OVER \(ORDER BY t RANGE|OVER w AS level/);
     expect(params).toEqual([w.plan.start, w.plan.end, 'Europe/London', 'Europe/London', 50_000, w.plan.start]);
-    // tz=member, a filter or an open start: computed from the runs.
-    expect(compileActivityPlan(activityPlan({ kind: 'concurrency', bucket: 'hour' }, w.plan, 'member'), MERGED).sql).not.toMatch(/activity_level/);
+    // A filter, or tz=member over less than three days: computed from the runs.
+    expect(compileActivityPlan(activityPlan({ kind: 'concurrency', bucket: 'hour' }, WINDOWS[3]!.plan, 'member'), MERGED).sql).not.toMatch(/activity_level/);
     expect(compileActivityPlan(activityPlan({ kind: 'concurrency', bucket: 'hour' }, w.plan, 'UTC', parsedFilter({ field: 'tz', op: 'eq', value: 'UTC' })), MERGED).sql).not.toMatch(/activity_level/);
     // Windows starting and ending at many instants around the DST changes (and on the dot of
     // period ends and starts), every bucket length, UTC and zones that repeat and skip hours.
@@ -157,6 +157,58 @@ describe('members concurrency', () => {
       const plan = activityPlan({ kind: 'concurrency', bucket: 'hour' }, { start: sqlTime(start), end: sqlTime(end) }, 'UTC');
       expect(answerOf(await runActivity(merged, plan, MERGED)), `${s} ${e}`).toEqual(refConcurrency(fx, { start, end, tz: 'UTC' }, 'hour'));
     }
+  });
+
+  it('reads the import\'s wall-clock levels for tz=member without a filter, the window\'s ends swept from their runs, as the reference', async () => {
+    const plan = (start: number, end: number, bucket: ActivityBucket) => activityPlan({ kind: 'concurrency', bucket }, { start: sqlTime(start), end: sqlTime(end) }, 'member');
+    const H = 3600_000;
+    const t0 = Date.parse('2024-10-25T00:00:00Z');
+    // Per hour: the stored hours between the swept ends; the stored events only in the hour
+    // before m2; no sort of the window's runs.
+    const { sql } = compileActivityPlan(plan(t0, t0 + 10 * 24 * H, 'hour'), MERGED);
+    expect(sql).toMatch(/FROM "activity_level_wall_hour" v WHERE v\."hour_us" >= \(SELECT mb FROM wo\) AND v\."hour_us" < \(SELECT bl FROM wo\)/);
+    expect(sql).toMatch(/FROM "activity_level_wall" v\s+WHERE v\."t_us" >= epoch_us\(\$2::TIMESTAMP\) - 57600000000 - 3600000000 AND/);
+    expect(sql).toMatch(/"start_time" < make_timestamp\(epoch_us\(\$1::TIMESTAMP\) \+ 118800000000\)/);
+    expect(sql).toMatch(/"end_time" > make_timestamp\(epoch_us\(\$2::TIMESTAMP\) - 118800000000\)/);
+    expect(sql).not.toMatch(/OVER w AS level|activity_level_hour/);
+    // Another bucket: the stored events between the swept ends, no rollup.
+    const days = compileActivityPlan(plan(t0, t0 + 10 * 24 * H, 'day'), MERGED).sql;
+    expect(days).toMatch(/FROM "activity_level_wall" v\s+WHERE v\."t_us" >= epoch_us\(\$1::TIMESTAMP\) - 57600000000 AND v\."t_us" < epoch_us\(\$2::TIMESTAMP\) \+ 57600000000 AND v\."t_us" >= \(SELECT mb FROM wo\)/);
+    expect(days).not.toMatch(/activity_level_wall_hour/);
+    // Windows of 3 to 24 days starting and ending at periods' starts and ends and around the
+    // fixture's DST changes, on and off the hour; every bucket length (minutes on the
+    // shortest only: the reference walks every minute).
+    const edges = [...new Set(fx.periods.flatMap((p) => [p.start, p.end]))].sort((a, b) => a - b);
+    const dst = ['2024-03-30T22:00:00Z', '2024-04-06T13:07:00Z', '2024-10-26T23:00:00Z', '2024-11-03T05:00:00Z', '2024-09-07T23:59:00Z'].map(Date.parse);
+    let busy = 0;
+    for (let i = 0; i < 30; i++) {
+      const anchor = i % 3 === 0 ? dst[i % dst.length]! : edges[(i * 53) % edges.length]!;
+      const start = anchor - (i % 2 ? 0 : ((i * 17) % 40) * H) - (i % 5 === 1 ? 37 * 60_000 : 0);
+      const end = start + (3 * 24 + ((i * 29) % (21 * 24))) * H + (i % 4 === 2 ? 13 * 60_000 : 0);
+      const bucket = i % 10 === 9 ? (['5m', 'minute'] as const)[i % 2]! : (['hour', 'day', '15m'] as const)[i % 3]!;
+      const want = refConcurrency(fx, { start, end, tz: 'member' }, bucket);
+      const p = plan(start, end, bucket);
+      expect(compileActivityPlan(p, MERGED).sql).toMatch(/activity_level_wall/);
+      expect(answerOf(await runActivity(merged, p, MERGED)), `${i} ${sqlTime(start)} ${sqlTime(end)} ${bucket}`).toEqual(want);
+      busy += want.rows.filter((r) => r.peak > 1).length;
+    }
+    expect(busy).toBeGreaterThan(50);
+    // Day buckets where the first one after m1 (the window's start at the largest offset,
+    // Chatham's +12:45 or +13:45) begins just after it: runs of members west of UTC starting
+    // 32 to 38 hours after the window's start reach the wall clock before that bucket (swept
+    // with a reach of 32 hours alone, they were missed).
+    const west = new Set(fx.members.filter((m) => /Pacific|Havana|Santiago/.test(m.tz)).map((m) => m.id));
+    let tried = 0;
+    for (const p of fx.periods.filter((q) => west.has(q.member_id) && q.end > q.start)) {
+      for (const maxO of [12.75 * H, 13.75 * H]) {
+        const day = Math.floor((p.start - 34 * H + maxO) / (24 * H)) * 24 * H;
+        const start = day - maxO + 60_000;
+        const want = refConcurrency(fx, { start, end: start + 5 * 24 * H, tz: 'member' }, 'day');
+        expect(answerOf(await runActivity(merged, plan(start, start + 5 * 24 * H, 'day'), MERGED)), `west ${sqlTime(start)}`).toEqual(want);
+        tried++;
+      }
+    }
+    expect(tried).toBeGreaterThan(10);
   });
 
   it('makes the hour London repeats one two-hour bucket, and Havana\'s day of 25 hours one bucket', async () => {

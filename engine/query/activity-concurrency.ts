@@ -22,6 +22,7 @@ import { sqlInteger } from '../sql.ts';
 import { activitySources, intervalsDef, mergeCtes, wallRangeCte } from './activity-sources.ts';
 import { levelCtes, readsLevels } from './activity-levels.ts';
 import { readsLevelHours } from './activity-level-hours.ts';
+import { readsWallLevelHours, readsWallLevels, wallLevelCtes } from './activity-wall-levels.ts';
 import type { CompileOptions } from './compile-options.ts';
 import type { ActivityBucket, ActivityPlan } from './nodes.ts';
 import { BUCKETS_TOO_MANY } from './refusals.ts';
@@ -37,11 +38,17 @@ export function concurrencySql(plan: ActivityPlan, bucket: ActivityBucket, catal
   const utc = plan.zone.kind === 'fixed' && plan.zone.tz === 'UTC';
   const def = intervalsDef(catalog, plan.intervals);
   const levels = readsLevels(plan, def, options);
-  const src = activitySources(plan, catalog, options, params, dialect, { segs: !utc, pieces: entityZone, previous: !entityZone && !levels });
+  const wallLevels = readsWallLevels(plan, def, options);
+  const src = activitySources(plan, catalog, options, params, dialect, { segs: !utc, pieces: entityZone && !wallLevels, previous: !entityZone && !levels });
   const W = sqlInteger(BUCKET_US[bucket]);
   const tick = (x: string) => dialect.floorDiv(x, W);
   const ctes = [...src.ctes, wallRangeCte('rng', plan, src, params, dialect)];
-  if (entityZone) ctes.push(`wall AS (SELECT m, lo AS s, hi AS e FROM pieces)`, mergeCtes('tl', 'wall', false));
+  // The answer from the CTEs `per`, `top` and `topat` of stored levels.
+  const levelsSelect = () => `WITH ${ctes.join(', ')}
+SELECT per.b AS period, ${dialect.cast('per.peak', 'BIGINT')} AS peak, ${dialect.cast('per.members', 'BIGINT')} AS members,
+  ${dialect.cast('top.peak', 'BIGINT')} AS top_peak, topat.at AS top_at
+FROM per CROSS JOIN top CROSS JOIN topat ORDER BY per.b`;
+  if (entityZone && !wallLevels) ctes.push(`wall AS (SELECT m, lo AS s, hi AS e FROM pieces)`, mergeCtes('tl', 'wall', false));
   ctes.push(
     `guard AS (
   SELECT ${dialect.raiseIf(`${tick('hi')} - ${tick('lo')} + 1 > ${params.add(CONCURRENCY_MAX_BUCKETS, 'BIGINT')}`, BUCKETS_TOO_MANY)} AS refused FROM rng
@@ -60,14 +67,16 @@ export function concurrencySql(plan: ActivityPlan, bucket: ActivityBucket, catal
   SELECT t.w, min(CASE WHEN g.a + g.o <= t.w AND t.w < g.b + g.o THEN t.w - g.o WHEN g.a + g.o > t.w THEN g.a END) AS bs FROM ticks t CROSS JOIN segs g GROUP BY t.w
 )`,
   );
+  if (wallLevels) {
+    // Each entity's own clock, no filter: the import's wall-clock levels (activity-wall-levels.ts).
+    ctes.push(...wallLevelCtes(def, src, BUCKET_US[bucket], { startTs: params.add(plan.window.start!, 'TIMESTAMP'), endTs: params.add(plan.window.end, 'TIMESTAMP') }, dialect, readsWallLevelHours(plan, bucket, def, options)));
+    return levelsSelect();
+  }
   if (levels) {
     // The import's levels (activity-levels.ts): the window's events grouped by bucket.
     // Per hour in UTC, over whole hours: the import's rollup of them (activity-level-hours.ts).
     ctes.push(...levelCtes(def, src, utc, (x) => `${tick(x)} * ${W}`, params.add(plan.window.start!, 'TIMESTAMP'), dialect, readsLevelHours(plan, bucket, def, options)));
-    return `WITH ${ctes.join(', ')}
-SELECT per.b AS period, ${dialect.cast('per.peak', 'BIGINT')} AS peak, ${dialect.cast('per.members', 'BIGINT')} AS members,
-  ${dialect.cast('top.peak', 'BIGINT')} AS top_peak, topat.at AS top_at
-FROM per CROSS JOIN top CROSS JOIN topat ORDER BY per.b`;
+    return levelsSelect();
   }
   const tl = entityZone ? 'tl' : 'spans';
   // Each span with the end of its entity's span before it (stored by the import, where read).

@@ -135,7 +135,7 @@ export function levelCtes(def: IntervalsDef, src: ActivitySources, utc: boolean,
 }
 
 /** From `pa` and `bk`: `ps`, `per (b, peak, members)` and `top (peak)`. */
-function levelTail(): string[] {
+export function levelTail(): string[] {
   return [
     // The level at a bucket's start: after its changes at that instant, else the last
     // level of the buckets before (0 before the first event).

@@ -7,8 +7,9 @@
 // (`activity_level`), and the active time per member, day and hour of the day, UTC's and
 // the member's own (`activity_hour`), and the members active per day of those two clocks by
 // their previous active day (`activity_gap`), the levels rolled up per UTC hour
-// (`activity_level_hour`), and the hours' time summed over the members per day
-// (`activity_hour_total`).
+// (`activity_level_hour`), the hours' time summed over the members per day
+// (`activity_hour_total`), and the levels on the members' own wall clocks and their rollup
+// per wall-clock hour (`activity_level_wall`, `activity_level_wall_hour`).
 import type { IntervalsDef } from '../../catalog.ts';
 
 export const MEMBER_ACTIVITY: IntervalsDef = {
@@ -27,4 +28,6 @@ export const MEMBER_ACTIVITY: IntervalsDef = {
   gaps: 'activity_gap',
   levelHours: 'activity_level_hour',
   hourTotals: 'activity_hour_total',
+  wallLevels: 'activity_level_wall',
+  wallLevelHours: 'activity_level_wall_hour',
 };
