@@ -8,6 +8,9 @@ import type { SnapshotMeta } from '../engine/index.ts';
 /** Opens an engine over a path (tests substitute one to hold a reload open). */
 export type OpenEngine = (path: string, options: EngineOptions) => Promise<Engine>;
 
+/** Asks a newly opened engine what its first requests will, before it serves (warm-up.ts). */
+export type WarmEngine = (engine: Engine) => Promise<void>;
+
 export class EngineHolder {
   private engine: Engine | undefined;
   /** The reload under way, if any. */
@@ -20,6 +23,7 @@ export class EngineHolder {
     private readonly path: string,
     private readonly options: EngineOptions = {},
     private readonly open: OpenEngine = (p, o) => Engine.open(p, o),
+    private readonly warm?: WarmEngine,
   ) {}
 
   current(): Engine | undefined {
@@ -50,6 +54,7 @@ export class EngineHolder {
         await next.close();
         throw new Error('the server is shutting down');
       }
+      await this.warm?.(next);
       const old = this.engine;
       this.engine = next;
       old?.retire();

@@ -4,9 +4,10 @@
 // answers 503 while the others serve.
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { ClickHouse, Engine, datasetNamed, verifySnapshot } from '../engine/index.ts';
+import { ClickHouse, Engine, STREAM_ENDPOINTS, datasetNamed, verifySnapshot } from '../engine/index.ts';
 import type { SnapshotMeta } from '../engine/index.ts';
 import { EngineHolder } from './engine-holder.ts';
+import { streamsWarmUp } from './warm-up.ts';
 import { buildApp } from './app.ts';
 import { ConfigError, clickhouseDatabase, loadConfig } from './config.ts';
 import type { Config } from './config.ts';
@@ -69,7 +70,7 @@ const served: Served[] = config.snapshots.map((s, i) => {
       metrics.query(q);
       if (!q.cached && q.ms > config.limits.slowQueryMs) app.log.warn({ kind: q.kind, ms: Math.round(q.ms), sql: q.sql, params: q.params }, 'slow query');
     },
-  }, open);
+  }, open, streamsWarmUp(s.dataset, STREAM_ENDPOINTS, (e) => app.log.warn({ err: e, dataset: s.dataset }, `warm-up of the ${s.dataset} snapshot failed (its first request will be slower): ${(e as Error).message}`)));
   return { dataset: s.dataset, file, generateDefault: s.generateDefault, holder };
 });
 const blog = served[0]!;

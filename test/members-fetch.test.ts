@@ -12,6 +12,10 @@ import type { SnapshotReader } from '../engine/snapshot.ts';
 import { membersDataset } from '../engine/datasets/members/declaration.ts';
 import { fetchMembers, fetchPlan } from '../engine/datasets/members/fetch.ts';
 import { buildApp } from '../server/app.ts';
+import { EngineHolder } from '../server/engine-holder.ts';
+import { streamsWarmUp } from '../server/warm-up.ts';
+import { STREAM_ENDPOINTS } from '../engine/index.ts';
+import type { QueryInfo } from '../engine/runner.ts';
 import { STEADY_LIMITS, tempDir } from './helpers.ts';
 import { membersFixture } from './members-fixture.ts';
 import type { MembersFixture } from './members-fixture.ts';
@@ -262,5 +266,37 @@ describe('the walk under /fetch/', () => {
     for (let p = await pages.next(); !p.done; p = await pages.next()) n += p.value.length;
     expect(n).toBe(fx.members.length);
     await e.released;
+  });
+});
+
+describe('the warm-up before a snapshot serves', () => {
+  it('reads the first page of /fetch/ once, as its first request would, before the holder swaps the engine in', async () => {
+    const seen: QueryInfo[] = [];
+    const errors: unknown[] = [];
+    const order: string[] = [];
+    const warm = streamsWarmUp('members', STREAM_ENDPOINTS, (e) => errors.push(e));
+    const holder = new EngineHolder(fx.db, { dataset: membersDataset, onQuery: (q) => seen.push(q) }, undefined, async (e) => {
+      order.push(`warm, serving: ${holder.current() === undefined ? 'none' : 'another'}`);
+      await warm(e);
+    });
+    try {
+      await holder.reload();
+      order.push(`served: ${holder.current() === undefined ? 'none' : 'one'}`);
+      expect(order).toEqual(['warm, serving: none', 'served: one']);
+      expect(errors).toEqual([]);
+      // One page of FETCH_FIRST members (+1, whether another follows), the first request's SQL.
+      expect(seen.map((q) => [q.kind, q.params])).toEqual([['Fetch (warm-up)', [fetchMembers.first! + 1, 0]]]);
+      const r = await app.inject({ method: 'GET', url: '/fetch/?limit=3' });
+      expect(r.statusCode).toBe(200);
+    } finally {
+      await holder.close();
+    }
+    // Another dataset's snapshot: nothing to read; a failure is told, not thrown.
+    await streamsWarmUp('blog', STREAM_ENDPOINTS, (e) => errors.push(e))(engine);
+    expect(errors).toEqual([]);
+    const closed = await Engine.open(fx.db, { dataset: membersDataset });
+    await closed.close();
+    await warm(closed);
+    expect(errors.length).toBe(1);
   });
 });
