@@ -126,8 +126,8 @@ describe('members concurrency', () => {
     expect(sql).toMatch(/FROM "activity_level_hour" v WHERE v\."hour_us" >= \(\(\(epoch_us\(\$1::TIMESTAMP\) - .* \+ 3600000000\) AND v\."hour_us" < \(\(\(epoch_us\(\$2::TIMESTAMP\)/);
     expect(sql).toMatch(/FROM "activity_level" v WHERE v\."t_us" > epoch_us\(\$1::TIMESTAMP\) AND v\."t_us" < least\(/);
     expect(sql).toMatch(/FROM "activity_level" v WHERE v\."t_us" > epoch_us\(\$1::TIMESTAMP\) AND v\."t_us" >= greatest\(/);
-    // Another bucket or a zone: the events.
-    for (const other of [hourly(t0, t0 + 48 * H, 'UTC', 'day'), hourly(t0, t0 + 48 * H, 'Europe/London')]) {
+    // Another bucket, or a zone whose offsets are not whole hours: the events.
+    for (const other of [hourly(t0, t0 + 48 * H, 'UTC', 'day'), hourly(t0, t0 + 48 * H, 'Asia/Kolkata')]) {
       expect(other).not.toMatch(/activity_level_hour/);
       expect(other).toMatch(/FROM "activity_level" v WHERE v\."t_us" > epoch_us\(\$1::TIMESTAMP\) AND v\."t_us" < epoch_us\(\$2::TIMESTAMP\)/);
     }
@@ -157,6 +157,40 @@ describe('members concurrency', () => {
       const plan = activityPlan({ kind: 'concurrency', bucket: 'hour' }, { start: sqlTime(start), end: sqlTime(end) }, 'UTC');
       expect(answerOf(await runActivity(merged, plan, MERGED)), `${s} ${e}`).toEqual(refConcurrency(fx, { start, end, tz: 'UTC' }, 'hour'));
     }
+  });
+
+  it('reads the rollup per UTC hour in zones whose offsets are whole hours, the hours the clocks go back over from their events, as the reference', async () => {
+    const ask = (start: number, end: number, tz: string, bucket: ActivityBucket) => activityPlan({ kind: 'concurrency', bucket }, { start: sqlTime(start), end: sqlTime(end) }, tz);
+    const H = 3600_000;
+    const t0 = Date.parse('2024-10-25T00:00:00Z');
+    // Per hour in London: the stored hours a bucket has alone; an event's bucket by its UTC
+    // hour (no ASOF join of the events); the hours sharing a bucket from their events.
+    const london = compileActivityPlan(ask(t0, t0 + 5 * 24 * H, 'Europe/London', 'hour'), MERGED).sql;
+    expect(london).toMatch(/FROM "activity_level_hour" v JOIN um ON um\.u = v\."hour_us" AND um\.alone WHERE/);
+    expect(london).toMatch(/IN \(SELECT u FROM um WHERE NOT alone\)/);
+    expect(london).toMatch(/FROM ev JOIN um ON um\.u = /);
+    expect(london).not.toMatch(/ASOF JOIN \(SELECT DISTINCT bs FROM bk\) k ON ev\.t/);
+    // 15 minutes: the lookup, no rollup; Kolkata (+05:30), a day, or a window over 400 days: the ASOF join.
+    const quarter = compileActivityPlan(ask(t0, t0 + 5 * 24 * H, 'America/New_York', '15m'), MERGED).sql;
+    expect(quarter).toMatch(/FROM ev JOIN um ON um\.u = /);
+    expect(quarter).not.toMatch(/activity_level_hour/);
+    for (const [tz, b, days] of [['Asia/Kolkata', 'hour', 5], ['Europe/London', 'day', 5], ['Europe/London', 'hour', 401]] as const)
+      expect(compileActivityPlan(ask(t0, t0 + days * 24 * H, tz, b), MERGED).sql, `${tz} ${b} ${days}`).toMatch(/ASOF JOIN \(SELECT DISTINCT bs FROM bk\) k ON ev\.t/);
+    // Windows of hours to weeks over the fixture's DST changes in zones that repeat and skip
+    // hours (London, Havana, Santiago at local midnight, US/Pacific), on and off the hour.
+    const zones = ['Europe/London', 'America/Havana', 'America/Santiago', 'US/Pacific', 'Asia/Tokyo'];
+    const around = ['2024-10-27T01:00:00Z', '2024-11-03T05:00:00Z', '2024-04-07T03:00:00Z', '2024-11-03T09:00:00Z', '2024-03-31T01:00:00Z', '2024-09-08T04:00:00Z', '2024-03-10T05:00:00Z'].map(Date.parse);
+    let busy = 0;
+    for (let i = 0; i < 42; i++) {
+      const tz = zones[i % zones.length]!;
+      const start = around[i % around.length]! - ((i * 5) % 50) * H - (i % 3 === 1 ? ((i * 11) % 60) * 60_000 : 0);
+      const end = start + (i % 6 === 0 ? 5 * H : ((i * 7) % 240 + 30) * H) + (i % 4 === 3 ? 17 * 60_000 : 0);
+      const bucket = i % 5 === 4 ? '15m' : 'hour';
+      const want = refConcurrency(fx, { start, end, tz }, bucket);
+      expect(answerOf(await runActivity(merged, ask(start, end, tz, bucket), MERGED)), `${i} ${tz} ${sqlTime(start)} ${sqlTime(end)} ${bucket}`).toEqual(want);
+      busy += want.rows.filter((r) => r.peak > 0).length;
+    }
+    expect(busy).toBeGreaterThan(100);
   });
 
   it('reads the import\'s wall-clock levels for tz=member without a filter, the window\'s ends swept from their runs, as the reference', async () => {

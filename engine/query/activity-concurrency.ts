@@ -21,7 +21,8 @@ import type { Params } from '../params.ts';
 import { sqlInteger } from '../sql.ts';
 import { activitySources, intervalsDef, mergeCtes, wallRangeCte } from './activity-sources.ts';
 import { levelCtes, readsLevels } from './activity-levels.ts';
-import { readsLevelHours } from './activity-level-hours.ts';
+import type { LevelBuckets } from './activity-levels.ts';
+import { onUtcTicks, readsLevelHours } from './activity-level-hours.ts';
 import { readsWallLevelHours, readsWallLevels, wallLevelCtes } from './activity-wall-levels.ts';
 import type { CompileOptions } from './compile-options.ts';
 import type { ActivityBucket, ActivityPlan } from './nodes.ts';
@@ -75,7 +76,8 @@ FROM per CROSS JOIN top CROSS JOIN topat ORDER BY per.b`;
   if (levels) {
     // The import's levels (activity-levels.ts): the window's events grouped by bucket.
     // Per hour in UTC, over whole hours: the import's rollup of them (activity-level-hours.ts).
-    ctes.push(...levelCtes(def, src, utc, (x) => `${tick(x)} * ${W}`, params.add(plan.window.start!, 'TIMESTAMP'), dialect, readsLevelHours(plan, bucket, def, options)));
+    const buckets: LevelBuckets = utc ? 'utc' : onUtcTicks(plan, bucket) ? 'aligned' : 'asof';
+    ctes.push(...levelCtes(def, src, buckets, (x) => `${tick(x)} * ${W}`, W, params.add(plan.window.start!, 'TIMESTAMP'), dialect, readsLevelHours(plan, bucket, def, options, buckets)));
     return levelsSelect();
   }
   const tl = entityZone ? 'tl' : 'spans';

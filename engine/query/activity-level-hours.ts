@@ -16,14 +16,32 @@ import { ident, sqlInteger } from '../sql.ts';
 import { LEVEL_COLUMNS, LEVEL_HOUR_COLUMNS, bucketAggregates, readsLevels } from './activity-levels.ts';
 import type { CompileOptions } from './compile-options.ts';
 import type { ActivityBucket, ActivityPlan } from './nodes.ts';
-import { HOUR_US } from './zone-segments.ts';
+import { DAY_US, HOUR_US } from './zone-segments.ts';
+import { offsetsOnWholeHours } from '../zones.ts';
+import type { LevelBuckets } from './activity-levels.ts';
 
-/** Whether a concurrency plan reads the hours' rollup: it reads the levels, in UTC, per
- *  hour. */
-export function readsLevelHours(plan: ActivityPlan, bucket: ActivityBucket, def: IntervalsDef, options: CompileOptions): boolean {
+/** Whether a concurrency plan reads the hours' rollup: it reads the levels, per hour, in
+ *  UTC or a zone whose bucket starts lie on UTC's hours. */
+export function readsLevelHours(plan: ActivityPlan, bucket: ActivityBucket, def: IntervalsDef, options: CompileOptions, buckets: LevelBuckets): boolean {
   if (def.levelHours === undefined || options.intervalTables?.has(def.levelHours) !== true || !readsLevels(plan, def, options)) return false;
-  return bucket === 'hour' && plan.zone.kind === 'fixed' && plan.zone.tz === 'UTC';
+  return bucket === 'hour' && buckets !== 'asof';
 }
+
+/** The longest window whose zone is checked for onUtcTicks (Intl per day of it, at compile
+ *  time); longer ones find their buckets by the ASOF join. */
+const ALIGNED_MAX_US = 400 * DAY_US;
+
+/** Whether every bucket start of a fixed zone other than UTC lies on a UTC tick of the
+ *  bucket: buckets of an hour or less (each divides the hour), the zone's offsets and their
+ *  changes on whole hours over the window (Intl's zone data: London and New York, not
+ *  Kolkata). */
+export function onUtcTicks(plan: ActivityPlan, bucket: ActivityBucket): boolean {
+  if (plan.zone.kind !== 'fixed' || plan.zone.tz === 'UTC' || bucket === 'day' || plan.window.start === null) return false;
+  const [ws, we] = [epochUs(plan.window.start), epochUs(plan.window.end)];
+  return Number.isFinite(we - ws) && we - ws <= ALIGNED_MAX_US && offsetsOnWholeHours(plan.zone.tz, ws / 1000, we / 1000);
+}
+
+const epochUs = (ts: string): number => Date.parse(`${ts.replace(' ', 'T')}Z`) * 1000;
 
 /** The statement building the table (DuckDB, at import), after the levels table. */
 export function levelHoursTableSql(levels: string, name: string, d: Dialect): string {

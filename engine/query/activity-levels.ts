@@ -50,14 +50,21 @@ SELECT t AS ${ident(c.t)}, CAST(d AS TINYINT) AS ${ident(c.delta)}, pe AS ${iden
 FROM ev ORDER BY t`;
 }
 
+/** How an event finds its bucket: in UTC by its tick; in a zone whose bucket starts all lie
+ *  on UTC ticks (offsets and their changes on whole hours, buckets of an hour or less:
+ *  `aligned`) by its UTC tick's bucket, looked up in `um` (a row per UTC tick); else by the
+ *  last bucket start at or before it (an ASOF join of the window's events, the costliest). */
+export type LevelBuckets = 'utc' | 'aligned' | 'asof';
+
 /** CTEs ending in `per (b, peak, members)`, `top (peak)` and `topat (at)`, from the
  *  bucket starts `bk (w, bs)` (w: a tick of the wall clock; ticks the clock skips share the
  *  next one's start) and the window's events. `tick(x)` is the tick of the wall-clock time
- *  x. DuckDB's arg_max and IGNORE NULLS: the table is built by DuckDB imports only.
- *  `hourly` (UTC's hours): the hours wholly inside the window after the hour of its first
- *  instant read from the import's rollup of them (activity-level-hours.ts), the rest from
- *  their events. */
-export function levelCtes(def: IntervalsDef, src: ActivitySources, utc: boolean, tick: (x: string) => string, startTs: string, d: Dialect, hourly: boolean): string[] {
+ *  x, `W` the bucket's length. DuckDB's arg_max and IGNORE NULLS: the table is built by
+ *  DuckDB imports only. `hourly` (per hour, `utc` or `aligned`): the hours wholly inside the
+ *  window after the hour of its first instant read from the import's rollup of them
+ *  (activity-level-hours.ts), where such an hour is a bucket alone, the rest from their
+ *  events. */
+export function levelCtes(def: IntervalsDef, src: ActivitySources, buckets: LevelBuckets, tick: (x: string) => string, W: string, startTs: string, d: Dialect, hourly: boolean): string[] {
   const c = LEVEL_COLUMNS;
   const col = (x: string) => `v.${ident(x)}`;
   const r = (x: string) => `p.${ident(x)}`;
@@ -67,27 +74,61 @@ export function levelCtes(def: IntervalsDef, src: ActivitySources, utc: boolean,
   SELECT count(*) AS n FROM ${ident(def.merged)} p WHERE ${r(def.start)} <= ${startTs} AND ${r(def.end)} > ${startTs}
 )`;
   // The window's events in [lo, hi) (and after its start).
-  const events = (lo: string | null, hi: string) =>
+  const events = (lo: string | null, hi: string, also = '') =>
     `SELECT ${col(c.t)} AS t, ${col(c.delta)} AS d, CASE WHEN ${col(c.previous)} > ${ws} THEN ${col(c.previous)} END AS pe, ${col(c.level)} AS level, 1 AS n
-  FROM ${ident(def.levels!)} v WHERE ${col(c.t)} > ${ws}${lo === null ? '' : ` AND ${col(c.t)} >= ${lo}`} AND ${col(c.t)} < ${hi}`;
+  FROM ${ident(def.levels!)} v WHERE ${col(c.t)} > ${ws}${lo === null ? '' : ` AND ${col(c.t)} >= ${lo}`} AND ${col(c.t)} < ${hi}${also}`;
   const synthetic = `SELECT ${ws}, 1, NULL, n, n FROM l0 WHERE n > 0`;
+  const uTick = (x: string) => `${d.floorDiv(x, W)} * ${W}`;
+  // Per UTC tick of the window: its bucket's start, and whether that bucket is the tick alone
+  // (the next tick starts the next). The zone's offsets and changes on whole hours were
+  // checked with Intl's zone data at compile time; the database's could differ: then an
+  // error, not a wrong answer.
+  const um = `zg AS (
+  SELECT ${d.raiseIf(`EXISTS (SELECT 1 FROM segs g WHERE g.a < ${we} AND g.b > ${ws} AND (${d.floorMod('g.o', sqlInteger(HOUR_US))} <> 0 OR (g.a > ${ws} AND ${d.floorMod('g.a', sqlInteger(HOUR_US))} <> 0)))`, 'zone_offsets_off_the_hour')} AS refused
+), um AS (
+  SELECT u, b, b = u AND coalesce(lead(b) OVER (ORDER BY u) = u + ${W}, true) AS alone FROM (
+    SELECT t.u, k.bs AS b FROM (SELECT ${d.integerSeries(d.floorDiv(ws, W), `${d.floorDiv(`${we} - 1`, W)} + 1`)} * ${W} AS u FROM zg WHERE refused IS NULL) t
+    ASOF JOIN (SELECT DISTINCT bs FROM bk) k ON t.u >= k.bs
+  )
+)`;
+  const eb =
+    buckets === 'utc'
+      ? `eb AS (
+  SELECT ${tick('t')} AS b, t, d, pe, level, n FROM ev
+)`
+      : buckets === 'aligned'
+        ? `eb AS (
+  SELECT um.b, ev.t, ev.d, ev.pe, ev.level, ev.n FROM ev JOIN um ON um.u = ${uTick('ev.t')}
+)`
+        : // An event's bucket: the last bucket start at or before it (an ASOF join on instants).
+          // Where the clocks go back, the hour repeated is in the bucket that began before they
+          // did; an event's wall-clock tick may then lie outside the window's ticks (before the
+          // first, after the last), so the bucket is not found by its tick.
+          `eb AS (
+  SELECT k.bs AS b, ev.t, ev.d, ev.pe, ev.level, ev.n
+  FROM ev ASOF JOIN (SELECT DISTINCT bs FROM bk) k ON ev.t >= k.bs
+)`;
+  const lookup = buckets === 'aligned' ? [um] : [];
   if (hourly) {
     const h = LEVEL_HOUR_COLUMNS;
     const H = sqlInteger(HOUR_US);
     // The first stored hour: the one after the hour holding the start; the last: before the
     // hour holding the end (none where the end is on the hour: that hour is not in the window).
     const [b1, bl] = [`(${d.floorDiv(ws, H)} * ${H} + ${H})`, `(${d.floorDiv(we, H)} * ${H})`];
-    const stored = `FROM ${ident(def.levelHours!)} v WHERE ${col(h.hour)} >= ${b1} AND ${col(h.hour)} < ${bl}`;
+    const stored = `FROM ${ident(def.levelHours!)} v${buckets === 'aligned' ? ` JOIN um ON um.u = ${col(h.hour)} AND um.alone` : ''} WHERE ${col(h.hour)} >= ${b1} AND ${col(h.hour)} < ${bl}`;
+    // In a zone, the hours between them that share a bucket (where the clocks go back) from
+    // their events too.
+    const shared = buckets === 'aligned' ? [`UNION ALL ${events(b1, bl, ` AND ${uTick(col(c.t))} IN (SELECT u FROM um WHERE NOT alone)`)}`] : [];
     return [
       l0,
+      ...lookup,
       `ev AS${d.cteHint('inlined')} (
   ${events(null, `least(${b1}, ${we})`)}
   UNION ALL ${events(`greatest(${bl}, ${b1})`, we)}
+  ${shared.join('')}
   UNION ALL ${synthetic}
 )`,
-      `eb AS (
-  SELECT ${tick('t')} AS b, t, d, pe, level, n FROM ev
-)`,
+      eb,
       `pa AS (
   ${bucketAggregates('eb', d)}
   UNION ALL SELECT ${[h.hour, h.at0, h.inside, h.starts, h.last, h.most].map(col).join(', ')} ${stored}
@@ -100,26 +141,14 @@ export function levelCtes(def: IntervalsDef, src: ActivitySources, utc: boolean,
   }
   return [
     l0,
+    ...lookup,
     // Inlined into both readers (the buckets, and the first instant at the peak): the
     // levels table scanned twice costs less than the window's events copied once.
     `ev AS${d.cteHint('inlined')} (
   ${events(null, we)}
   UNION ALL ${synthetic}
 )`,
-    // An event's bucket: the last bucket start at or before it (an ASOF join on instants).
-    // Where the clocks go back, the hour repeated is in the bucket that began before they
-    // did; an event's wall-clock tick may then lie outside the window's ticks (before the
-    // first, after the last), so the bucket is not found by its tick. In UTC it is.
-    ...(utc
-      ? [`eb AS (
-  SELECT ${tick('t')} AS b, t, d, pe, level, n FROM ev
-)`]
-      : [
-          `eb AS (
-  SELECT k.bs AS b, ev.t, ev.d, ev.pe, ev.level, ev.n
-  FROM ev ASOF JOIN (SELECT DISTINCT bs FROM bk) k ON ev.t >= k.bs
-)`,
-        ]),
+    eb,
     // Per bucket with events: the level after the changes at its start, the most inside it,
     // the starts of entities not active before it, the last level, and the most. (The
     // first instant at the window's peak is read from the events, not carried per bucket:
