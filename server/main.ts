@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 import { ClickHouse, Engine, STREAM_ENDPOINTS, datasetNamed, verifySnapshot } from '../engine/index.ts';
 import type { SnapshotMeta } from '../engine/index.ts';
 import { EngineHolder } from './engine-holder.ts';
-import { streamsWarmUp } from './warm-up.ts';
+import { streamsWarmUp, warmRoutes } from './warm-up.ts';
 import { buildApp } from './app.ts';
 import { ConfigError, clickhouseDatabase, loadConfig } from './config.ts';
 import type { Config } from './config.ts';
@@ -174,6 +174,8 @@ for (const s of served) {
     }
   }
 }
+
+await warmRoutes(app, STREAM_ENDPOINTS, (name) => served.some((s) => s.dataset === name && s.holder.current() !== undefined), (e) => app.log.warn({ err: e }, `warm-up request failed: ${(e as Error).message}`));
 
 try {
   await app.listen({ port: config.port, host: config.host });
