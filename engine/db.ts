@@ -37,6 +37,9 @@ export interface OpenOptions {
   /** Where DuckDB spills what does not fit under the memory limit (default: DuckDB's own,
    *  `<file>.tmp` beside a file, `.tmp` in the working folder for ':memory:'). */
   readonly tempDirectory?: string;
+  /** Key bits up to which a grouping uses a perfect hash table (DatasetDef.perfectHashBits);
+   *  default 20. */
+  readonly perfectHashBits?: number;
   /** DuckDB worker threads for this instance; default: DuckDB's own (the core count). */
   readonly threads?: number;
   /** Connections handed out concurrently. */
@@ -134,7 +137,7 @@ export class Database {
     // Group keys are dense integer ids: up to 2^20 of them (viewers, blogs) are grouped in a
     // perfect hash table indexed by the id, which halves the time of a per-viewer grouping
     // against DuckDB's default of 2^12 (measured at 10M views).
-    config['perfect_ht_threshold'] = '20';
+    config['perfect_ht_threshold'] = String(options.perfectHashBits ?? 20);
     const instance = await DuckDBInstance.create(path, config);
     const db = new Database(instance, path);
     const n = Math.max(1, options.connections ?? 4);

@@ -124,9 +124,9 @@ export class Snapshot {
   }
 
   private static async openFile(pin: Pin, options: SnapshotOptions): Promise<Snapshot> {
-    const db = await Database.open(pin.file, { readOnly: true, ...(options.threads ? { threads: options.threads } : {}) });
+    const dataset = options.dataset ?? DEFAULT_DATASET;
+    const db = await Database.open(pin.file, { readOnly: true, ...(options.threads ? { threads: options.threads } : {}), ...(dataset.perfectHashBits === undefined ? {} : { perfectHashBits: dataset.perfectHashBits }) });
     try {
-      const dataset = options.dataset ?? DEFAULT_DATASET;
       const meta = await readMeta(db);
       // Served as another dataset, a snapshot would answer with the wrong tables.
       const holds = meta.dataset ?? DEFAULT_DATASET.name;
@@ -164,7 +164,7 @@ export class Snapshot {
     this.openReaders++;
     let db: Database;
     try {
-      db = await Database.open(this.pin.file, { readOnly: true, threads: 1, memoryLimit: this.readerMemory, connections: 1 });
+      db = await Database.open(this.pin.file, { readOnly: true, threads: 1, memoryLimit: this.readerMemory, connections: 1, ...(this.dataset.perfectHashBits === undefined ? {} : { perfectHashBits: this.dataset.perfectHashBits }) });
     } catch (e) {
       this.openReaders--;
       return { refused: `its own DuckDB did not open: ${e instanceof Error ? e.message : String(e)}` };

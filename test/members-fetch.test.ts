@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { Engine } from '../engine/engine.ts';
+import { Database } from '../engine/db.ts';
 import { MAX_READERS, Snapshot } from '../engine/snapshot.ts';
 import type { SnapshotReader } from '../engine/snapshot.ts';
 import { membersDataset } from '../engine/datasets/members/declaration.ts';
@@ -298,5 +299,19 @@ describe('the warm-up before a snapshot serves', () => {
     await closed.close();
     await warm(closed);
     expect(errors.length).toBe(1);
+  });
+});
+
+describe("the members snapshot's DuckDB", () => {
+  it('groups with DuckDB\'s own perfect hash threshold (the dataset\'s perfectHashBits), where other datasets keep the engine\'s 20', async () => {
+    const setting = async (db: { query: (sql: string) => Promise<{ rows: Record<string, unknown>[] }> }) => Number((await db.query("SELECT current_setting('perfect_ht_threshold') AS v")).rows[0]!['v']);
+    expect(membersDataset.perfectHashBits).toBe(12);
+    expect(await setting(engine.db as never)).toBe(12);
+    const plain = await Database.open(':memory:');
+    try {
+      expect(await setting(plain)).toBe(20);
+    } finally {
+      plain.close();
+    }
   });
 });
