@@ -11,7 +11,7 @@ import type { Database } from '../engine/db.ts';
 import type { ActivityBucket } from '../engine/query/nodes.ts';
 import { sqlTime } from './members-activity-fixture.ts';
 import type { MembersFixture } from './members-activity-fixture.ts';
-import { MERGED, PLAIN, RUNS, activityPlan, compileActivityPlan, runActivity } from './members-activity-db.ts';
+import { MERGED, PLAIN, RUNS, activityPlan, compileActivityPlan, membersDatabase, runActivity } from './members-activity-db.ts';
 import { refConcurrency } from './members-activity-reference.ts';
 import { FIXED_ZONES, WINDOWS, filterCases, parsedFilter } from './members-activity-cases.ts';
 import { useActivityRig } from './members-activity-serve.ts';
@@ -156,6 +156,42 @@ describe('members concurrency', () => {
       const [start, end] = [Date.parse(`2024-10-29T${s}:00Z`), Date.parse(`2024-10-29T${e}:00Z`)];
       const plan = activityPlan({ kind: 'concurrency', bucket: 'hour' }, { start: sqlTime(start), end: sqlTime(end) }, 'UTC');
       expect(answerOf(await runActivity(merged, plan, MERGED)), `${s} ${e}`).toEqual(refConcurrency(fx, { start, end, tz: 'UTC' }, 'hour'));
+    }
+  });
+
+  it('reads the wall-clock levels right where a run clipped at the window\'s start starts on a bucket, and where a zone falls back just outside the window (found by review)', async () => {
+    // Beside the fixture: a US/Pacific member active only just after its clocks go back
+    // (2024-11-03 09:00Z), and a Chatham member only just before its go back (04-06 14:00Z).
+    const H = 3600_000;
+    const at = (iso: string) => Date.parse(iso);
+    const byZone = (tz: string, k: number) => fx.members.filter((m) => m.tz === tz)[k]!.id;
+    const extra = [
+      { member_id: byZone('US/Pacific', 1), start: at('2024-11-03T09:20:00Z'), end: at('2024-11-03T09:40:00Z') },
+      { member_id: byZone('Pacific/Chatham', 2), start: at('2024-04-06T13:00:00Z'), end: at('2024-04-06T13:30:00Z') },
+    ].map((p, i) => ({ id: 10_000 + i, ...p }));
+    const fx2 = { members: fx.members, periods: [...fx.periods, ...extra] };
+    const db = await membersDatabase(fx2, true);
+    try {
+      const cases: [string, number, ActivityBucket][] = [
+        // m1 (the start at Chatham's +13:45) on a quarter hour and on the hour, where the
+        // Chatham member active across the start begins on the wall clock.
+        ['2024-04-06T12:00:00Z', 4 * 24, '15m'],
+        ['2024-04-06T11:15:00Z', 4 * 24, 'hour'],
+        ['2024-04-06T11:15:00Z', 3 * 24, '5m'],
+        // The end on US/Pacific's change (its -8 only after it); the start just after Chatham's.
+        ['2024-10-29T00:00:00Z', 5 * 24 + 9, 'hour'],
+        ['2024-10-29T00:00:00Z', 5 * 24 + 9, '15m'],
+        ['2024-04-06T14:00:00Z', 5 * 24, '15m'],
+        ['2024-04-06T14:00:00Z', 5 * 24, 'hour'],
+      ];
+      for (const [s, hours, bucket] of cases) {
+        const [start, end] = [at(s), at(s) + hours * H];
+        const plan = activityPlan({ kind: 'concurrency', bucket }, { start: sqlTime(start), end: sqlTime(end) }, 'member');
+        expect(compileActivityPlan(plan, MERGED).sql).toMatch(/activity_level_wall/);
+        expect(answerOf(await runActivity(db, plan, MERGED)), `${s} ${hours} ${bucket}`).toEqual(refConcurrency(fx2, { start, end, tz: 'member' }, bucket));
+      }
+    } finally {
+      db.close();
     }
   });
 

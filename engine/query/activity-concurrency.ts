@@ -75,7 +75,8 @@ FROM per CROSS JOIN top CROSS JOIN topat ORDER BY per.b`;
   }
   if (levels) {
     // The import's levels (activity-levels.ts): the window's events grouped by bucket.
-    // Per hour in UTC, over whole hours: the import's rollup of them (activity-level-hours.ts).
+    // Per hour in UTC or a zone on whole hours, over whole hours: the import's rollup of them
+    // (activity-level-hours.ts).
     const buckets: LevelBuckets = utc ? 'utc' : onUtcTicks(plan, bucket) ? 'aligned' : 'asof';
     ctes.push(...levelCtes(def, src, buckets, (x) => `${tick(x)} * ${W}`, W, params.add(plan.window.start!, 'TIMESTAMP'), dialect, readsLevelHours(plan, bucket, def, options, buckets)));
     return levelsSelect();

@@ -4,7 +4,8 @@
 // it, the starts of entities not active at its start, the level after its last change, its
 // most and the first instant at that most. Concurrency per hour in UTC (the endpoint's
 // default question) then reads a row per hour (720 for a month) instead of grouping the
-// month's events (2.9M at 10M periods).
+// month's events (2.9M at 10M periods); so does a zone whose offsets and their changes lie
+// on whole hours, for the hours that are a bucket alone (onUtcTicks).
 //
 // The window's clipped runs hold the stored levels inside it (activity-levels.ts), so an hour
 // wholly inside the window after the hour of its first instant is its stored row; the hour

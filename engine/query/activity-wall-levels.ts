@@ -8,8 +8,8 @@
 //
 // A window clips each entity's runs at its own wall-clock times (start + offset, end +
 // offset), so the stored levels, which know no window, are the window's only between m1 (the
-// window's start at the largest offset in force) and m2 (its end at the smallest): there
-// every entity's wall-clock time maps to an instant inside the window. Before m1 and from
+// window's start at the largest offset in force around it) and m2 (its end at the smallest):
+// there every entity's wall-clock time maps to an instant inside the window. Before m1 and from
 // m2 the levels are swept from the runs near the window's ends (those starting within
 // SPREAD_US of its start, or ending within SPREAD_US of its end, clipped as the window
 // clips them); from the start of the swept runs' events, the level is exact there. Pure.
@@ -106,7 +106,7 @@ FROM (${sweep('wr')}) ORDER BY t`;
 export function wallLevelCtes(def: IntervalsDef, src: ActivitySources, bucketUs: number, bounds: { startTs: string; endTs: string }, d: Dialect, hourly: boolean): string[] {
   const [c, h] = [LEVEL_COLUMNS, LEVEL_HOUR_COLUMNS];
   const { ws, we } = src;
-  const [W, OMAX, H] = [sqlInteger(bucketUs), sqlInteger(OFFSET_MAX_US), sqlInteger(HOUR_US)];
+  const [W, OMAX, H, SPREAD] = [sqlInteger(bucketUs), sqlInteger(OFFSET_MAX_US), sqlInteger(HOUR_US), sqlInteger(SPREAD_US)];
   // The runs swept reach a bucket past m1 (before m2): an event's bucket may start before m1,
   // and there a stored start's previous end is its entity's last run before the window,
   // which the window clips away.
@@ -121,10 +121,14 @@ export function wallLevelCtes(def: IntervalsDef, src: ActivitySources, bucketUs:
   const [m2, mb, bl] = ['m2', 'mb', 'bl'].map((x) => `(SELECT ${x} FROM wo)`) as [string, string, string];
   const hoursFrom = `FROM ${ident(def.wallLevelHours!)} v WHERE ${col(h.hour)} >= ${mb} AND ${col(h.hour)} < ${bl}`;
   return [
-    // m1 and m2; the first bucket start at or after m1 (mb), and the last hour start before m2.
+    // m1 and m2; the first bucket start after m1 (mb: a run clipped at the window's start
+    // starts at m1 in the largest offset's zone, where nothing is stored), and the last hour
+    // start before m2. The offsets are those in force in the window and within SPREAD_US
+    // around it: a zone falling back just after the window's end shows times before m2
+    // again after it, and likewise before its start (found by review).
     `wo AS${d.cteHint('materialized')} (
-  SELECT ${d.floorDiv(`m1 + ${W} - 1`, W)} * ${W} AS mb, m2, ${d.floorDiv('m2', H)} * ${H} AS bl
-  FROM (SELECT ${ws} + max(o) AS m1, ${we} + min(o) AS m2 FROM segs WHERE a < ${we} AND b > ${ws})
+  SELECT ${d.floorDiv('m1', W)} * ${W} + ${W} AS mb, m2, ${d.floorDiv('m2', H)} * ${H} AS bl
+  FROM (SELECT ${ws} + max(o) FILTER (WHERE a < ${we} AND b > ${ws} - ${SPREAD}) AS m1, ${we} + min(o) FILTER (WHERE a < ${we} + ${SPREAD} AND b > ${ws}) AS m2 FROM segs)
 )`,
     // The runs near the window's start and end, clipped, on the wall clock.
     ambiguousCte(def),
