@@ -16,7 +16,7 @@ import { ident, sqlInteger } from '../sql.ts';
 import { NUMBER_COLUMN, ZONE_COLUMNS, readsMerged } from './activity-sources.ts';
 import type { ActivitySources } from './activity-sources.ts';
 import type { ActivityPlan } from './nodes.ts';
-import { DAY_US } from './zone-segments.ts';
+import { DAY_US, epochUs } from './zone-segments.ts';
 
 export const DAY_COLUMNS = { clock: 'clock', day: 'day', us: 'active_us', first: 'first_us', last: 'last_us', previousDay: 'previous_day', previousLast: 'previous_last_us' } as const;
 
@@ -30,8 +30,6 @@ export type DayClock = 0 | 1;
 export const EDGE_US = 2 * DAY_US;
 /** Windows shorter than this are computed from the runs (their cut days would be most). */
 export const DAYS_MIN_WINDOW_US = 7 * DAY_US;
-
-const epochUs = (ts: string): number => Date.parse(`${ts.replace(' ', 'T')}Z`) * 1000;
 
 /** The clock whose rows the plan reads from the days table, or null: the table is there
  *  (with the merged runs), the plan's zone is UTC or the entities' own, and its window is

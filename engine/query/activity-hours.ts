@@ -24,14 +24,12 @@ import { NUMBER_COLUMN, ZONE_COLUMNS, readsMerged } from './activity-sources.ts'
 import type { ActivitySources } from './activity-sources.ts';
 import type { CompileOptions } from './compile-options.ts';
 import type { ActivityPlan } from './nodes.ts';
-import { DAY_US, HOUR_US } from './zone-segments.ts';
+import { DAY_US, HOUR_US, epochUs } from './zone-segments.ts';
 import { offsetsOnWholeHours } from '../zones.ts';
 
 export const HOUR_COLUMNS = { clock: 'clock', day: 'day', first: 'first_us', last: 'last_us', mask: 'hour_mask', previous: 'previous_same_weekday', next: 'next_same_weekday' } as const;
 /** The 24 columns of an hour's microseconds: h00 to h23. */
 export const HOUR_US_COLUMNS: readonly string[] = Array.from({ length: 24 }, (_, i) => `h${String(i).padStart(2, '0')}`);
-
-const epochUs = (ts: string): number => Date.parse(`${ts.replace(' ', 'T')}Z`) * 1000;
 
 /** How the plan reads the hours table, or null: the table is there (with the merged runs),
  *  no filter (the rows hold no key), the window bounded and a week long or more (shorter

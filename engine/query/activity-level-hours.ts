@@ -17,7 +17,7 @@ import { ident, sqlInteger } from '../sql.ts';
 import { LEVEL_COLUMNS, LEVEL_HOUR_COLUMNS, bucketAggregates, readsLevels } from './activity-levels.ts';
 import type { CompileOptions } from './compile-options.ts';
 import type { ActivityBucket, ActivityPlan } from './nodes.ts';
-import { DAY_US, HOUR_US } from './zone-segments.ts';
+import { DAY_US, HOUR_US, epochUs } from './zone-segments.ts';
 import { offsetsOnWholeHours } from '../zones.ts';
 import type { LevelBuckets } from './activity-levels.ts';
 
@@ -41,8 +41,6 @@ export function onUtcTicks(plan: ActivityPlan, bucket: ActivityBucket): boolean 
   const [ws, we] = [epochUs(plan.window.start), epochUs(plan.window.end)];
   return Number.isFinite(we - ws) && we - ws <= ALIGNED_MAX_US && offsetsOnWholeHours(plan.zone.tz, ws / 1000, we / 1000);
 }
-
-const epochUs = (ts: string): number => Date.parse(`${ts.replace(' ', 'T')}Z`) * 1000;
 
 /** The statement building the table (DuckDB, at import), after the levels table. */
 export function levelHoursTableSql(levels: string, name: string, d: Dialect): string {

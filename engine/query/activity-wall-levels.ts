@@ -21,7 +21,7 @@ import { NUMBER_COLUMN, ZONE_COLUMNS, mergeCtes, readsMerged } from './activity-
 import type { ActivitySources } from './activity-sources.ts';
 import type { CompileOptions } from './compile-options.ts';
 import type { ActivityBucket, ActivityPlan } from './nodes.ts';
-import { DAY_US, HOUR_US } from './zone-segments.ts';
+import { DAY_US, HOUR_US, epochUs } from './zone-segments.ts';
 
 /** Every offset in the zone database lies within 16 hours of UTC (the widest: Manila's -15:56
  *  before 1845, Sitka's +15:13 before 1867)... */
@@ -31,8 +31,6 @@ const OFFSET_MAX_US = 16 * HOUR_US;
 const SPREAD_US = 2 * OFFSET_MAX_US;
 /** The shortest window read this way: m1 well before m2. */
 export const WALL_LEVELS_MIN_US = 3 * DAY_US;
-
-const epochUs = (ts: string): number => Date.parse(`${ts.replace(' ', 'T')}Z`) * 1000;
 
 /** Whether a plan reads the wall-clock levels: entities' own zones, no filter (the levels
  *  count every entity), a window of three days or more. */
@@ -51,10 +49,10 @@ export function readsWallLevelHours(plan: ActivityPlan, bucket: ActivityBucket, 
 /** The merged runs (epoch microseconds `s`, `e` of entity `m`) cut at their zone's offset
  *  changes, moved to wall-clock time and merged per entity, as `name` (s, e, pe: the end of
  *  the entity's run before). `where` filters the runs, `clip` bounds them (the window's, or
- *  none) and `keep` the wall-clock runs it needs. Two pieces of an entity overlap only at a wall-clock time its zone shows twice
- *  (the instants differ, so do the offsets): only the entities with a piece meeting such a
- *  time, where the clocks went back (`amb`: ambiguousCte), are merged (per entity and in
- *  order, the costliest part here). */
+ *  none) and `keep` the wall-clock runs it needs. Two pieces of an entity overlap only at a
+ *  wall-clock time its zone shows twice (the instants differ, so do the offsets): only the
+ *  entities with a piece meeting such a time, where the clocks went back (`amb`:
+ *  ambiguousCte), are merged (per entity and in order, the costliest part here). */
 function wallRunsCtes(name: string, def: IntervalsDef, d: Dialect, where: string[], clip?: { ws: string; we: string; keep: string }): string {
   const z = ZONE_COLUMNS;
   const [s0, e0] = [d.epochMicros(`p.${ident(def.start)}`), d.epochMicros(`p.${ident(def.end)}`)];

@@ -20,9 +20,7 @@ import { readsMerged } from './activity-sources.ts';
 import type { ActivitySources } from './activity-sources.ts';
 import type { CompileOptions } from './compile-options.ts';
 import type { ActivityPlan } from './nodes.ts';
-import { DAY_US } from './zone-segments.ts';
-
-const epochUs = (ts: string): number => Date.parse(`${ts.replace(' ', 'T')}Z`) * 1000;
+import { DAY_US, epochUs } from './zone-segments.ts';
 
 /** The longest window read this way: the zone check reads Intl's offsets per day of the
  *  window at compile time, and the days' table (zu) pairs every UTC day with every local

@@ -14,6 +14,8 @@ import { sqlInteger } from '../sql.ts';
 /** Microseconds in a minute, an hour and a day. */
 export const MINUTE_US = 60_000_000;
 export const HOUR_US = 3_600_000_000;
+/** Epoch microseconds of a plan's window bound (SQL timestamp text, UTC), at compile time. */
+export const epochUs = (ts: string): number => Date.parse(`${ts.replace(' ', 'T')}Z`) * 1000;
 export const DAY_US = 86_400_000_000;
 /** The open ends of the first and last segments. */
 export const FAR_PAST_US = -Number.MAX_SAFE_INTEGER;
