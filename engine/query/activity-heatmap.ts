@@ -24,7 +24,7 @@ import { hourCtes, hoursPlan } from './activity-hours.ts';
 import { activitySources, intervalsDef, mergeCtes } from './activity-sources.ts';
 import type { CompileOptions } from './compile-options.ts';
 import type { ActivityPlan } from './nodes.ts';
-import { HOUR_US } from './zone-segments.ts';
+import { HOUR_US, offsetsOnWholeHoursGuard } from './zone-segments.ts';
 
 export function heatmapSql(plan: ActivityPlan, catalog: Catalog, options: CompileOptions, params: Params, dialect: Dialect): string {
   const def = intervalsDef(catalog, plan.intervals);
@@ -33,14 +33,10 @@ export function heatmapSql(plan: ActivityPlan, catalog: Catalog, options: Compil
     // The runs near the window's ends of the entities with a day it cuts (`cut`, read from
     // the hours table alone: placed first).
     const near = activitySources(plan, catalog, options, params, dialect, { ...(hp.zoned ? { segs: true } : { pieces: true }), near: nearEnds(hp.clock, dialect), only: 'cut' });
-    const H = sqlInteger(HOUR_US);
     // In a zone: its segments must have whole-hour offsets changing at whole hours over the
-    // window (hoursPlan checked with Intl's zone data; the database's could differ): else
-    // an error, not a wrong answer.
+    // window (offsetsOnWholeHoursGuard).
     const zoned = hp.zoned
-      ? [`up AS (SELECT m, s AS lo, e AS hi FROM spans)`, `zg AS (
-  SELECT ${dialect.raiseIf(`EXISTS (SELECT 1 FROM segs g WHERE g.a < ${near.we} AND g.b > ${near.ws} AND (${dialect.floorMod('g.o', H)} <> 0 OR (g.a > ${near.ws} AND ${dialect.floorMod('g.a', H)} <> 0)))`, 'zone_offsets_off_the_hour')} AS refused
-)`]
+      ? [`up AS (SELECT m, s AS lo, e AS hi FROM spans)`, offsetsOnWholeHoursGuard(near.ws, near.we, dialect)]
       : [];
     const [cut, ...hours] = hourCtes(def, hp.clock, near, dialect, hp.zoned ? 'up' : 'pieces', hp.zoned, hp.totals);
     return `WITH ${[cut!, ...near.ctes, ...zoned, ...hours].join(', ')}

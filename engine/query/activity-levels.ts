@@ -15,7 +15,7 @@ import { ident, sqlInteger } from '../sql.ts';
 import { PREVIOUS_END_COLUMN, readsMerged } from './activity-sources.ts';
 import type { ActivitySources } from './activity-sources.ts';
 import type { ActivityPlan } from './nodes.ts';
-import { HOUR_US } from './zone-segments.ts';
+import { HOUR_US, offsetsOnWholeHoursGuard } from './zone-segments.ts';
 
 export const LEVEL_COLUMNS = { t: 't_us', delta: 'delta', previous: 'previous_end_us', level: 'level' } as const;
 /** The rollup per UTC hour (activity-level-hours.ts): an hour's `bucketAggregates` and the
@@ -83,9 +83,7 @@ export function levelCtes(def: IntervalsDef, src: ActivitySources, buckets: Leve
   // (the next tick starts the next). The zone's offsets and changes on whole hours were
   // checked with Intl's zone data at compile time; the database's could differ: then an
   // error, not a wrong answer.
-  const um = `zg AS (
-  SELECT ${d.raiseIf(`EXISTS (SELECT 1 FROM segs g WHERE g.a < ${we} AND g.b > ${ws} AND (${d.floorMod('g.o', sqlInteger(HOUR_US))} <> 0 OR (g.a > ${ws} AND ${d.floorMod('g.a', sqlInteger(HOUR_US))} <> 0)))`, 'zone_offsets_off_the_hour')} AS refused
-), um AS (
+  const um = `${offsetsOnWholeHoursGuard(ws, we, d)}, um AS (
   SELECT u, b, b = u AND coalesce(lead(b) OVER (ORDER BY u) = u + ${W}, true) AS alone FROM (
     SELECT t.u, k.bs AS b FROM (SELECT ${d.integerSeries(d.floorDiv(ws, W), `${d.floorDiv(`${we} - 1`, W)} + 1`)} * ${W} AS u FROM zg WHERE refused IS NULL) t
     ASOF JOIN (SELECT DISTINCT bs FROM bk) k ON t.u >= k.bs
