@@ -132,6 +132,11 @@ export interface FirstSeenDef {
   readonly column: string;
   readonly key: string;
   readonly distinct: string;
+  /** Fact columns that split a pair further: the previous row is the previous one with the
+   *  same key, distinct value and these columns' values (a viewer's blog from one country),
+   *  so the count is also exact under filters on these columns (one viewer country). No
+   *  rollup counts such a column's firsts: it answers by one pass over the window's rows. */
+  readonly within?: readonly string[];
   /** A BOOLEAN fact column, true on each pair's last row (no later row with the same `key`
    *  and `distinct` value; null where the key is null), and the rollups that declare
    *  `column` count those rows as `l`: a window with no row at or after its end (one ending

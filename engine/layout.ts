@@ -127,10 +127,11 @@ export function layoutSteps(catalog: Catalog, facts: LayoutFacts = {}): LayoutSt
   // A pair's previous row and whether it is its last, over one window: DuckDB sorts each
   // partitioning once for both.
   const firstSeen = catalog.firstSeen.flatMap((f) => {
-    const key = ident(f.key);
-    const over = `OVER (PARTITION BY ${key}, ${ident(f.distinct)} ORDER BY ${viewed}, ${rootKey})`;
-    const last = f.last === undefined ? [] : [`CASE WHEN ${key} IS NOT NULL THEN lead(${viewed}) ${over} IS NULL END AS ${ident(f.last)}`];
-    return [`CASE WHEN ${key} IS NOT NULL THEN lag(${viewed}) ${over} END AS ${ident(f.column)}`, ...last];
+    const over = `OVER (PARTITION BY ${[f.key, f.distinct, ...(f.within ?? [])].map(ident).join(', ')} ORDER BY ${viewed}, ${rootKey})`;
+    // No pair where the key (or a column splitting the pairs) is null.
+    const held = [f.key, ...(f.within ?? [])].map((c) => `${ident(c)} IS NOT NULL`).join(' AND ');
+    const last = f.last === undefined ? [] : [`CASE WHEN ${held} THEN lead(${viewed}) ${over} IS NULL END AS ${ident(f.last)}`];
+    return [`CASE WHEN ${held} THEN lag(${viewed}) ${over} END AS ${ident(f.column)}`, ...last];
   });
   add(
     'tables',

@@ -91,12 +91,29 @@ const WINDOWS = [
   { start: '2025-11-17 08:30:00.000000', end: '2026-10-20 13:00:00.250000' },
   { start: '2026-10-03 00:00:00.000000', end: '2026-10-04 00:00:00.000000' },
 ];
-const FILTERS: (Json | undefined)[] = [undefined, { field: 'country__code', op: 'ne', value: 'XX' }, { field: 'blog__title', op: 'contains', value: 'a' }, { field: 'duration', op: 'gte', value: 60 }];
+const FILTERS: (Json | undefined)[] = [
+  undefined,
+  { field: 'country__code', op: 'ne', value: 'XX' },
+  { field: 'blog__title', op: 'contains', value: 'a' },
+  { field: 'duration', op: 'gte', value: 60 },
+  // Several viewer countries: the viewer's pairs (a blog seen from two is one blog).
+  { field: 'country', op: 'in', value: [1, 2, 3] },
+];
+/** One viewer country (the busiest of the shortest window, so no answer is empty): per
+ *  viewer, the (viewer, viewer country, blog) first-seen column. */
+const oneCountry = (id: number): Json[] => [
+  { field: 'country', op: 'eq', value: id },
+  { and: [{ field: 'country', op: 'eq', value: id }, { field: 'user', op: 'isnull', value: false }] },
+];
 
 async function compare(e: Snap): Promise<string[]> {
   const sqls: string[] = [];
+  const busy = await e.ref.query(
+    `SELECT country_id AS c FROM blog_view WHERE viewed_at >= $1::TIMESTAMP AND viewed_at < $2::TIMESTAMP AND user_id IS NOT NULL AND country_id IS NOT NULL GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1`,
+    [WINDOWS[2]!.start, WINDOWS[2]!.end],
+  );
   for (const window of WINDOWS) {
-    for (const f of FILTERS) {
+    for (const f of [...FILTERS, ...oneCountry(Number(busy.rows[0]!['c']))]) {
       for (const objectType of ['country', 'user'] as const) {
         const spec: QuerySpec = { kind: 'blog-views', objectType, window, filter: e.fast.parseFilter(f), limit: 1000, offset: 0 };
         sqls.push(compileBlog(e.fast, spec).sql);
@@ -144,9 +161,17 @@ describe('how distinct blogs are counted', () => {
     expect(strategyFor(plan('viewer'), blogDataset, fields, all)).toBe('first-seen');
     // Constant within a (viewer, blog) pair: the viewer's and the blog's fields.
     expect(strategyFor(plan('viewer', { and: [{ field: 'user__username', op: 'startswith', value: 'a' }, { field: 'blog__author__id', op: 'eq', value: 3 }] }), blogDataset, fields, all)).toBe('first-seen');
-    // Not constant within a pair: the viewer's country, the view's duration or time.
-    for (const field of ['country__code', 'duration', 'viewed_at', 'id'])
+    // Not constant within a (viewer, blog) pair: the view's duration or time. The viewer's
+    // country is, within a (viewer, viewer country, blog) triple: its own first-seen column.
+    for (const field of ['duration', 'viewed_at', 'id'])
       expect(strategyFor(plan('viewer', { field, op: 'isnull', value: false }), blogDataset, fields, all), field).toBe('pairs');
+    const byCountry = plan('viewer', { field: 'country__code', op: 'eq', value: 'US' }, '2026-06-01 12:00:00.000000');
+    expect(strategyFor(byCountry, blogDataset, fields, all)).toBe('first-seen');
+    expect(strategyFor(plan('viewer', { and: [{ field: 'country__code', op: 'eq', value: 'US' }, { field: 'duration', op: 'gt', value: 5 }] }), blogDataset, fields, all)).toBe('pairs');
+    for (const f of [{ field: 'country__code', op: 'ne', value: 'US' }, { field: 'country', op: 'in', value: [1, 2] }, { or: [{ field: 'country', op: 'eq', value: 1 }, { field: 'country', op: 'eq', value: 2 }] }])
+      expect(strategyFor(plan('viewer', f), blogDataset, fields, all), JSON.stringify(f)).toBe('pairs');
+    // A snapshot from before that column: the viewer's pairs.
+    expect(strategyFor(byCountry, blogDataset, fields, { ...all, firstSeen: new Set(['prev_user_blog_at', 'prev_country_blog_at']) })).toBe('pairs');
     expect(strategyFor(plan('viewer'), blogDataset, fields, { idRanges: all.idRanges })).toBe('pairs');
     expect(strategyFor(plan('author'), blogDataset, fields, all)).toBe('pairs');
     expect(strategyFor(plan('blog'), blogDataset, fields, all)).toBe('count');
@@ -172,6 +197,7 @@ describe('blog sets', () => {
     expect(sqls.some((s) => s.includes('blogset_country_month'))).toBe(true);
     expect(sqls.some((s) => s.includes('bitstring_agg("blog_id", 70001,'))).toBe(true);
     expect(sqls.some((s) => s.includes('prev_user_blog_at'))).toBe(true);
+    expect(sqls.some((s) => s.includes('prev_user_country_blog_at'))).toBe(true);
   });
 
   it('count a pair once when its previous view is exactly at the window start', async () => {
@@ -190,6 +216,23 @@ describe('blog sets', () => {
         expect(got, JSON.stringify(spec)).toEqual(await askBlog(offset.raw, spec));
         expectSameAnswer(got, referenceAnswer(spec, undefined, offset.rows), `reference: ${JSON.stringify(spec)}`);
       }
+    }
+    // The same for a viewer's blogs from one viewer country: a later view of the same
+    // viewer, blog and country, and views of the same viewer and blog from other countries.
+    const triples = await offset.ref.query(
+      `SELECT strftime(viewed_at, '%Y-%m-%d %H:%M:%S.%f') AS s, country_id AS c FROM blog_view v
+       WHERE user_id IS NOT NULL AND country_id IS NOT NULL
+         AND EXISTS (SELECT 1 FROM blog_view w WHERE w.user_id = v.user_id AND w.blog_id = v.blog_id AND w.country_id = v.country_id AND w.viewed_at > v.viewed_at)
+       ORDER BY viewed_at LIMIT 8`,
+    );
+    expect(triples.rows.length).toBe(8);
+    for (const r of triples.rows) {
+      const f = { field: 'country', op: 'eq', value: Number(r['c']) };
+      const spec: QuerySpec = { kind: 'blog-views', objectType: 'user', window: { start: String(r['s']), end: '2026-11-01 00:00:00.000000' }, filter: offset.fast.parseFilter(f), limit: 1000, offset: 0 };
+      expect(compileBlog(offset.fast, spec).sql).toContain('prev_user_country_blog_at');
+      const got = await askBlog(offset.fast, spec);
+      expect(got, JSON.stringify(spec)).toEqual(await askBlog(offset.raw, spec));
+      expectSameAnswer(got, referenceAnswer(spec, f, offset.rows), `reference: ${JSON.stringify(spec)}`);
     }
   });
 

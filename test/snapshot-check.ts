@@ -25,6 +25,8 @@ const FACT: Record<string, string> = {
                         AND (w.viewed_at < v.viewed_at OR (w.viewed_at = v.viewed_at AND w.id < v.id)))`,
   prev_country_blog_at: `(SELECT max(w.viewed_at) FROM blog_view w WHERE w.country_id = v.country_id AND w.blog_id = v.blog_id
                         AND (w.viewed_at < v.viewed_at OR (w.viewed_at = v.viewed_at AND w.id < v.id)))`,
+  prev_user_country_blog_at: `(SELECT max(w.viewed_at) FROM blog_view w WHERE w.user_id = v.user_id AND w.country_id = v.country_id AND w.blog_id = v.blog_id
+                        AND (w.viewed_at < v.viewed_at OR (w.viewed_at = v.viewed_at AND w.id < v.id)))`,
   // A view is its pair's last when no view of the same pair follows it in (viewed_at, id).
   last_user_blog: `CASE WHEN v.user_id IS NOT NULL THEN NOT EXISTS (SELECT 1 FROM blog_view w WHERE w.user_id = v.user_id AND w.blog_id = v.blog_id
                     AND (w.viewed_at > v.viewed_at OR (w.viewed_at = v.viewed_at AND w.id > v.id))) END`,

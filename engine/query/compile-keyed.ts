@@ -3,7 +3,7 @@
 // the cheapest exact way the snapshot allows (distinct sets, first-seen columns, rollups),
 // the page is cut before labels are joined. compile-aggregate.ts sends such plans here and
 // the rest to the general compiler. Pure: no I/O.
-import type { Catalog, DistinctSetDef, RollupDef } from '../catalog.ts';
+import type { Catalog, DistinctSetDef, FirstSeenDef, RollupDef } from '../catalog.ts';
 import { rollupDistinct, tableKey } from '../catalog.ts';
 import type { DatasetDef } from '../dataset.ts';
 import type { Dialect } from '../dialect/dialect.ts';
@@ -20,6 +20,7 @@ import { sameWithin } from './exact-rollup.ts';
 import type { Segment } from './rollups.ts';
 import { segmentsSql, unionSegments, windowSql } from './segments.ts';
 import { countingRollups, firstSeenSql } from './first-seen.ts';
+import { pinnedColumns } from './projection.ts';
 
 /** What a keyed plan groups by and counts. */
 export interface Keyed {
@@ -75,6 +76,21 @@ const storedSet = (set: DistinctSetDef, o: CompileOptions) =>
 /** Whether the snapshot holds first-seen column `column` (and its rollups' counts). */
 const holdsFirstSeen = (o: CompileOptions, column: string) => o.firstSeen === true || (typeof o.firstSeen === 'object' && o.firstSeen.has(column));
 
+/** The first-seen column that counts a keyed plan's distinct values exactly under its
+ *  filter, if the snapshot holds one: the filter is constant within one of its pairs, and a
+ *  finer pair's further columns (FirstSeenDef.within) are pinned to one value by it (under
+ *  `country in (a, b)` a viewer's blog seen from both would count twice). The plain pair's
+ *  column (its rollups count its firsts) before a finer one's. */
+export function firstSeenFor(plan: AggregatePlan, ds: DatasetDef, k: Keyed, cols: ReadonlySet<string>, o: CompileOptions): FirstSeenDef | undefined {
+  const catalog = ds.catalog;
+  const pinned = pinnedColumns(ds, plan.filter);
+  const exact = (f: FirstSeenDef) =>
+    (f.within ?? []).every((c) => pinned.has(c)) && subset(cols, new Set([k.key, ...[k.distinct!, ...(f.within ?? [])].flatMap((c) => sameWithin(catalog, c))]));
+  return catalog.firstSeen
+    .filter((f) => f.key === k.key && f.distinct === k.distinct && holdsFirstSeen(o, f.column) && exact(f))
+    .sort((a, b) => (a.within?.length ?? 0) - (b.within?.length ?? 0))[0];
+}
+
 /** The cheapest exact strategy, by cost: a rollup's first- or last-ever counts (a window
  *  with no lower bound, or none of whose rows are at or after its end) read a few integers
  *  per key and bucket; stored sets a bitstring per key and bucket; a first-seen count reads
@@ -90,13 +106,12 @@ export function strategyFor(plan: AggregatePlan, ds: DatasetDef, fields: Readonl
   const cols = filterColumns(plan.filter, fields);
   const set = setFor(catalog, k);
   const onlyKey = subset(cols, new Set([k.key]));
-  const first = catalog.firstSeen.find((f) => f.key === k.key && f.distinct === k.distinct);
-  const firstExact = first !== undefined && holdsFirstSeen(o, first.column) && subset(cols, new Set([k.key, ...sameWithin(catalog, k.distinct)]));
+  const first = firstSeenFor(plan, ds, k, cols, o);
   // Rollups' first- or last-ever counts read a few integers per key and bucket where stored
   // sets read a bitstring per key and bucket.
-  if (firstExact && countingRollups(plan, k.key, k.distinct, catalog, cols, o)) return 'first-seen';
+  if (first && countingRollups(plan, first, catalog, cols, o)) return 'first-seen';
   if (set && o.idRanges?.[set.ids] && storedSet(set, o) && onlyKey) return 'distinct-sets';
-  if (firstExact) return 'first-seen';
+  if (first) return 'first-seen';
   if (set && o.idRanges?.[set.ids]) return 'distinct-sets';
   return 'pairs';
 }
@@ -137,7 +152,7 @@ function groupsSql(plan: AggregatePlan, k: Keyed, strategy: Strategy, ds: Datase
       return `SELECT id, ${d.bitsetUnionCount('bits')} AS d, ${d.cast('sum(n)', 'BIGINT')} AS z FROM (\n  ${src}\n) GROUP BY id`;
     }
     case 'first-seen':
-      return firstSeenSql(plan, keyName, k.distinct!, catalog, cols, where, o, params, d);
+      return firstSeenSql(plan, firstSeenFor(plan, ds, k, cols, o)!, catalog, cols, where, o, params, d);
     case 'pairs': {
       // Two phases: (key, value) pairs first, then per key. DuckDB does this faster than
       // count(DISTINCT) over the raw rows, and both give the same distinct counts.
@@ -165,7 +180,7 @@ function wholeSql(plan: AggregatePlan, k: Keyed, ds: DatasetDef, fields: Readonl
   const catalog = ds.catalog;
   const cols = filterColumns(plan.filter, fields);
   const perKey = new Set([k.key, ...sameWithin(catalog, k.key)]);
-  const firstSeen = catalog.firstSeen.find((f) => f.key === k.key && f.distinct === k.distinct)?.column;
+  const firstSeen = catalog.firstSeen.find((f) => f.key === k.key && f.distinct === k.distinct && f.within === undefined)?.column;
   for (const r of catalog.rollups.flat()) {
     if (r.grain !== 'all' || r.where !== undefined || (r.paths ?? []).length > 0 || (o.rollupTables !== undefined && !o.rollupTables.has(r.name))) continue;
     if (!r.columns.includes(k.key) || !r.columns.every((c) => perKey.has(c)) || ![...cols].every((c) => r.columns.includes(c))) continue;

@@ -5,7 +5,7 @@
 // at or after the window's end (a window ending now), the pairs in it are those whose last
 // row ever is at or after s, and rollups count those (`l`, FirstSeenDef.last) likewise.
 // Exact for any filter constant within a pair (compile-keyed.ts decides). Pure: no I/O.
-import type { Catalog, RollupDef } from '../catalog.ts';
+import type { Catalog, FirstSeenDef, RollupDef } from '../catalog.ts';
 import type { Dialect } from '../dialect/dialect.ts';
 import type { Params } from '../params.ts';
 import { ident } from '../sql.ts';
@@ -26,11 +26,10 @@ function rollupCount(plan: AggregatePlan, column: string, o: CompileOptions): 'f
 /** The rollups (day, month, all) whose counts answer a first-seen count of the window
  *  with this filter's columns, with the count they read, if any: a few integers per key
  *  and bucket, cheaper than any set or scan. */
-export function countingRollups(plan: AggregatePlan, keyName: string, distinct: string, catalog: Catalog, cols: ReadonlySet<string>, o: CompileOptions) {
-  const def = catalog.firstSeen.find((f) => f.key === keyName && f.distinct === distinct);
-  const count = def && rollupCount(plan, def.column, o);
-  const fam = count === undefined ? undefined : chooseFamily(catalog, new Set([keyName, ...cols]), new Set(), o.rollupTables);
-  const counting = (r: RollupDef | undefined) => (r?.firsts === def!.column ? r : undefined);
+export function countingRollups(plan: AggregatePlan, def: FirstSeenDef, catalog: Catalog, cols: ReadonlySet<string>, o: CompileOptions) {
+  const count = rollupCount(plan, def.column, o);
+  const fam = count === undefined ? undefined : chooseFamily(catalog, new Set([def.key, ...cols]), new Set(), o.rollupTables);
+  const counting = (r: RollupDef | undefined) => (r?.firsts === def.column ? r : undefined);
   const family = fam && { day: counting(fam.day), month: counting(fam.month), all: counting(fam.all) };
   // An `all` grain alone answers only windows holding every row (compile-keyed.ts reads
   // those whole): any other window would be read from the fact table whole.
@@ -40,8 +39,7 @@ export function countingRollups(plan: AggregatePlan, keyName: string, distinct: 
 /** SQL for (id, d, z): per non-null key, its distinct values d and rows z in the window. */
 export function firstSeenSql(
   plan: AggregatePlan,
-  keyName: string,
-  distinct: string,
+  def: FirstSeenDef,
   catalog: Catalog,
   cols: ReadonlySet<string>,
   where: (p: Params) => string[],
@@ -49,10 +47,9 @@ export function firstSeenSql(
   params: Params,
   d: Dialect,
 ): string {
-  const def = catalog.firstSeen.find((f) => f.key === keyName && f.distinct === distinct)!;
-  const key = ident(keyName);
+  const key = ident(def.key);
   const prev = ident(def.column);
-  const rollups = countingRollups(plan, keyName, distinct, catalog, cols, o);
+  const rollups = countingRollups(plan, def, catalog, cols, o);
   if (rollups) {
     const { family, count } = rollups;
     // A fact segment's rows that its rollups would have counted: firsts ever, or lasts ever.
