@@ -25,7 +25,7 @@ const program = command(
   .addOption(new Option('--dataset <name>', 'the dataset SOURCE holds').choices(Object.keys(DATASETS)).default('blog'))
   .option('--db <path>', 'the snapshot file to write (default: the blog\'s $ANALYTICS_DB, else data/analytics.duckdb; another dataset\'s <name>.duckdb in $DATA_DIR, else in data/)')
   .option('--schema <name>', 'the schema of a postgres:// source', 'public')
-  .option('--memory-limit <size>', "DuckDB's memory limit while importing (8GB, 512MiB); beyond it sorts spill to disk beside --db (default: DuckDB's, 80% of the memory)", memorySize)
+  .option('--memory-limit <size>', "DuckDB's memory limit while importing (8GB, 512MiB); beyond it sorts spill to disk beside --db (default: 1GiB per 10M rows of the fact table, at most a quarter of the memory)", memorySize)
   .addOption(
     new Option('--to <backend>', 'where the data go: a DuckDB snapshot file (--db), or ClickHouse ($CLICKHOUSE_URL, else chdb in this process; $CLICKHOUSE_DATABASE, $CLICKHOUSE_CLUSTER)')
       .choices(['duckdb', 'clickhouse'])

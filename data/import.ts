@@ -49,8 +49,8 @@ export interface ImportOptions {
   readonly onStep?: (step: LayoutStep, ms: number) => void;
   /** Fact rows below which every rollup is built (default rollup-choice.ts's MIN_ROWS). */
   readonly chooseRollupsFrom?: number;
-  /** DuckDB's memory limit while importing ('8GB'; default DuckDB's, 80% of the machine's
-   *  memory): beyond it sorts and joins spill beside the new snapshot (`<tmp>.tmp`). */
+  /** DuckDB's memory limit while importing ('8GB'; default import-memory.ts's, from the
+   *  fact rows): beyond it sorts and joins spill beside the new snapshot (`<tmp>.tmp`). */
   readonly memoryLimit?: string | undefined;
 }
 
