@@ -27,8 +27,7 @@ import { chooseRollups } from './rollup-choice.ts';
 import { anySynthetic } from './generate-marker.ts';
 import { importTemp, removeDeadLeftovers } from './temp-files.ts';
 import { silent } from './progress.ts';
-import { importMemoryLimit } from './import-memory.ts';
-import { totalmem } from 'node:os';
+import { availableMemory, importMemoryLimit } from './import-memory.ts';
 import type { Progress } from './progress.ts';
 
 export interface ImportOptions {
@@ -138,7 +137,7 @@ export async function importSnapshot(options: ImportOptions): Promise<SnapshotMe
       log(`${s.table.name}: ${rows[s.table.name]} rows from ${basename(s.origin)} in ${Date.now() - t0} ms`);
     }
     // Without a limit asked for, one from the data's size (import-memory.ts).
-    if (!options.memoryLimit) await db.exec(`SET memory_limit = '${importMemoryLimit(rows[catalog.root] ?? 0, totalmem())}'`);
+    if (!options.memoryLimit) await db.exec(`SET memory_limit = '${importMemoryLimit(rows[catalog.root] ?? 0, availableMemory())}'`);
     await checkReferences(db, catalog, sources, progress);
     await checkAcyclic(db, catalog, sources, progress);
     // Each part of the layout is a step, counted in statements (the parts come in this

@@ -1,7 +1,8 @@
 // The import's DuckDB memory limit where none is asked for: scaled to the fact rows,
 // within a floor and a quarter of the machine.
 import { describe, expect, it } from 'vitest';
-import { importMemoryLimit } from '../data/import-memory.ts';
+import { totalmem } from 'node:os';
+import { availableMemory, importMemoryLimit } from '../data/import-memory.ts';
 
 const GIB = 1024 ** 3;
 
@@ -15,5 +16,10 @@ describe('importMemoryLimit', () => {
     // A small machine: the quarter, but never under the floor.
     expect(importMemoryLimit(30_000_000, 8 * GIB)).toBe('2048MiB');
     expect(importMemoryLimit(30_000_000, 2 * GIB)).toBe('1024MiB');
+  });
+
+  it('reads the memory this process may use, never more than the machine has', () => {
+    expect(availableMemory()).toBeGreaterThan(0);
+    expect(availableMemory()).toBeLessThanOrEqual(totalmem());
   });
 });
