@@ -4,15 +4,14 @@ import { Engine } from '../engine/engine.ts';
 import { askBlog } from '../engine/index.ts';
 import { specFor } from '../server/routes/analytics.ts';
 import { variants } from './variants.ts';
+import { busiestIds } from './bench-ids.ts';
 
 const [path, nArg] = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const raw = process.argv.includes('--raw');
 const N = Number(nArg ?? 7);
 const AS_OF = '2026-11-01T00:00:00.000Z';
 const engine = await Engine.open(path!, { cacheEntries: 0, ...(raw ? { rollups: false } : {}) });
-const top = await askBlog(engine, specFor('top', { as_of: AS_OF, limit: 1 }, engine));
-const c = (await engine.db.query(`SELECT c.id, c.code FROM country c JOIN (SELECT country_id, count(*) n FROM fact_view GROUP BY 1) v ON v.country_id = c.id ORDER BY n DESC, c.id LIMIT 1`)).rows[0]!;
-const ids = { author: top.kind === 'grouped' ? top.rows[0]!.id : 1, country: Number(c['id']), countryCode: String(c['code']) };
+const ids = await busiestIds(engine, AS_OF);
 for (const v of variants(ids)) {
   const spec = specFor(v.endpoint, { as_of: AS_OF, ...v.members }, engine);
   const times: number[] = [];

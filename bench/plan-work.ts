@@ -7,6 +7,7 @@ import { Engine } from '../engine/engine.ts';
 import { askBlog, compileBlog } from '../engine/index.ts';
 import { specFor } from '../server/routes/analytics.ts';
 import { variants } from './variants.ts';
+import { busiestIds } from './bench-ids.ts';
 
 const paths = process.argv.slice(2);
 if (paths.length !== 2) {
@@ -16,9 +17,7 @@ if (paths.length !== 2) {
 const AS_OF = '2026-11-01T00:00:00.000Z';
 const engines = await Promise.all(paths.map((p) => Engine.open(p, { cacheEntries: 0 })));
 const first = engines[0]!;
-const top = await askBlog(first, specFor('top', { as_of: AS_OF, limit: 1 }, first));
-const c = (await first.db.query(`SELECT c.id, c.code FROM country c JOIN (SELECT country_id, count(*) n FROM fact_view GROUP BY 1) v ON v.country_id = c.id ORDER BY n DESC, c.id LIMIT 1`)).rows[0]!;
-const ids = { author: top.kind === 'grouped' ? top.rows[0]!.id : 1, country: Number(c['id']), countryCode: String(c['code']) };
+const ids = await busiestIds(first, AS_OF);
 
 interface ProfileNode {
   readonly operator_timing?: number;

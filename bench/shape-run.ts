@@ -4,13 +4,11 @@
 import { closeSync, existsSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
-import { askBlog } from '../engine/index.ts';
 import { Engine } from '../engine/engine.ts';
 import { generate } from '../data/generate.ts';
 import { importSnapshot } from '../data/import.ts';
 import type { Shape } from '../data/dimensions.ts';
 import type { Reporter } from '../data/progress-report.ts';
-import { specFor } from '../server/routes/analytics.ts';
 import { markdown, svg } from './report.ts';
 import type { LoadResult, Report, VariantResult } from './report.ts';
 import { variants } from './variants.ts';
@@ -21,6 +19,7 @@ import type { BenchServer } from './server.ts';
 import { assertCompleted } from './completed.ts';
 import { pgPeer } from './pg-peer.ts';
 import { runStamp, writeReport } from './run-stamp.ts';
+import { busiestIds } from './bench-ids.ts';
 
 export const END = new Date('2026-11-01T00:00:00Z');
 
@@ -86,13 +85,7 @@ export async function runShape(o: ShapeRunOptions, progress: Reporter): Promise<
   const engine = await Engine.open(p.snapshot, { cacheEntries: 0 });
   try {
     const server = await serve(0);
-    const topAuthor = await askBlog(engine, specFor('top', { as_of: END.toISOString(), limit: 1 }, engine));
-    const topCountry = await engine.db.query(`SELECT c.id, c.code FROM country c JOIN (SELECT country_id, count(*) n FROM fact_view GROUP BY 1) v ON v.country_id = c.id ORDER BY n DESC, c.id LIMIT 1`);
-    const ids = {
-      author: topAuthor.kind === 'grouped' ? topAuthor.rows[0]!.id : 1,
-      country: topCountry.rows[0]!['id'] as number,
-      countryCode: topCountry.rows[0]!['code'] as string,
-    };
+    const ids = await busiestIds(engine, END.toISOString());
     const ctx: MeasureContext = { base: server.base, engine, asOf: END.toISOString(), quick, pg: pgCtx, serverLog };
     const all = variants(ids);
     const results: VariantResult[] = [];

@@ -5,6 +5,7 @@ import { Engine } from '../engine/engine.ts';
 import { askBlog } from '../engine/index.ts';
 import { specFor } from '../server/routes/analytics.ts';
 import { variants } from './variants.ts';
+import { busiestIds } from './bench-ids.ts';
 const [pa, pb, n, only] = process.argv.slice(2);
 if (!pa || !pb) {
   console.error('usage: npx tsx bench/snapshot-ab.ts BEFORE.duckdb AFTER.duckdb [N] [name part]');
@@ -14,9 +15,7 @@ const N = Number(n ?? 7);
 const ea = await Engine.open(pa!, { cacheEntries: 0 });
 const eb = await Engine.open(pb!, { cacheEntries: 0 });
 const AS_OF = '2026-11-01T00:00:00.000Z';
-const top = await askBlog(ea, specFor('top', { as_of: AS_OF, limit: 1 }, ea));
-const c = (await ea.db.query(`SELECT c.id, c.code FROM country c JOIN (SELECT country_id, count(*) n FROM fact_view GROUP BY 1) v ON v.country_id = c.id ORDER BY n DESC, c.id LIMIT 1`)).rows[0]!;
-const ids = { author: top.kind === 'grouped' ? top.rows[0]!.id : 1, country: Number(c['id']), countryCode: String(c['code']) };
+const ids = await busiestIds(ea, AS_OF);
 for (const v of variants(ids)) {
   if (only && !v.name.includes(only)) continue;
   const ta: number[] = [], tb: number[] = [];
