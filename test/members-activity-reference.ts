@@ -253,16 +253,21 @@ export function refConcurrency(fx: MembersFixture, a: RefAsk, bucket: keyof type
   if (a.tz === 'member') {
     for (let k = Math.floor(lo / w); k <= Math.floor(hi / w); k++) starts.push(k * w);
   } else {
-    let next = Math.floor(lo / w) * w;
-    for (let t = Math.floor((a.start ?? windowStart(act, a)!) / MIN) * MIN - 2 * DAY; t < a.end; t += MIN) {
+    // From two days before the window: inside the second pass of a repeated hour, the
+    // bucket holding the window's first instant began before the clocks went back.
+    const ws = a.start ?? windowStart(act, a)!;
+    const t0 = Math.floor(ws / MIN) * MIN - 2 * DAY;
+    let next = Math.floor(wall(t0, a.tz) / w) * w;
+    for (let t = t0; t < a.end; t += MIN) {
       const c = wall(t, a.tz);
       if (c >= next) {
         starts.push(t);
         while (next <= c) next += w;
       }
     }
-    // Only buckets up to the one holding the window's last instant.
+    // Only the buckets from the one holding the window's first instant to the one holding its last.
     while (starts.length > 1 && starts.at(-1)! > a.end - 1) starts.pop();
+    while (starts.length > 1 && starts[1]! <= ws) starts.shift();
   }
   // Minutes in time order, walked once alongside the buckets.
   const keys = [...who.keys()].sort((x, y) => x - y);

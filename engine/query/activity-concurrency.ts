@@ -43,7 +43,7 @@ export function concurrencySql(plan: ActivityPlan, bucket: ActivityBucket, catal
   const src = activitySources(plan, catalog, options, params, dialect, { segs: !utc, pieces: entityZone && !wallLevels, previous: !entityZone && !levels });
   const W = sqlInteger(BUCKET_US[bucket]);
   const tick = (x: string) => dialect.floorDiv(x, W);
-  const ctes = [...src.ctes, wallRangeCte('rng', plan, src, params, dialect)];
+  const ctes = [...src.ctes, wallRangeCte('rng', plan, src, params, dialect, true)];
   // The answer from the CTEs `per`, `top` and `topat` of stored levels.
   const levelsSelect = () => `WITH ${ctes.join(', ')}
 SELECT per.b AS period, ${dialect.cast('per.peak', 'BIGINT')} AS peak, ${dialect.cast('per.members', 'BIGINT')} AS members,

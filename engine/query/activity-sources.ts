@@ -161,12 +161,20 @@ export function segmentAt(alias: string, t: string, entityZone: boolean): string
 
 /** A CTE `name` of one row (lo, hi): the first and the last wall-clock instant of the window
  *  in the plan's zone, or, for entities' own zones, the earliest and the latest over the
- *  zones of the spans (UTC's where there are none). Needs `segs` (not in UTC). */
-export function wallRangeCte(name: string, plan: ActivityPlan, src: ActivitySources, params: Params, dialect: Dialect): string {
+ *  zones of the spans (UTC's where there are none). Needs `segs` (not in UTC). `reached`
+ *  (a fixed zone): instead, the latest wall-clock time the clock has shown by the window's
+ *  first and by its last instant, those of the buckets holding them when a bucket starts at
+ *  the first instant its clock shows its tick (inside the second pass of a repeated hour,
+ *  the clock shows times it showed before). */
+export function wallRangeCte(name: string, plan: ActivityPlan, src: ActivitySources, params: Params, dialect: Dialect, reached = false): string {
   const last = `(${src.we} - 1)`;
   const wall = (z: string, t: string) => `${t} + ${dialect.zoneOffsetMicros(z, dialect.fromEpochMicros(t))}`;
   if (plan.zone.kind === 'fixed') {
     if (plan.zone.tz === 'UTC') return `${name} AS (SELECT ${src.ws} AS lo, ${last} AS hi)`;
+    // The segments reach back a day before the window (the first from the far past): far
+    // enough for any clock set back.
+    const upTo = (t: string) => `(SELECT max(least(g.b - 1, ${t}) + g.o) FROM segs g WHERE g.a <= ${t})`;
+    if (reached) return `${name} AS (SELECT ${upTo(src.ws)} AS lo, ${upTo(last)} AS hi)`;
     const tz = params.add(plan.zone.tz, 'VARCHAR');
     // The latest wall-clock time in the window: its last instant's, unless the clocks went
     // back within an hour or so before the end (the time just before the change is later).
