@@ -175,6 +175,8 @@ export async function importSnapshot(options: ImportOptions): Promise<SnapshotMe
       lastViewedAt: span['b'] instanceof Date ? span['b'].toISOString() : null,
       loadMs: Date.now() - started,
       synthetic,
+      // The layout creates every table but the root ordered by its key (engine/layout.ts).
+      keyOrdered: catalog.tables.filter((t) => t.name !== catalog.root).map((t) => t.name),
     };
     await writeMeta(db, meta);
     await db.exec('CHECKPOINT');

@@ -19,7 +19,8 @@ const utcText = (us: unknown): string => {
   return formatUtc(Number(ms), Number(n - ms * 1000n));
 };
 
-export async function snapshotFeatures(db: Database, catalog: Catalog, wanted: boolean): Promise<CompileOptions> {
+/** `keyOrdered`: the tables the snapshot's meta says are stored in key order (SnapshotMeta). */
+export async function snapshotFeatures(db: Database, catalog: Catalog, wanted: boolean, keyOrdered: readonly string[] = []): Promise<CompileOptions> {
   if (!wanted) return { rollups: false };
   const tables = new Set((await db.query(`SELECT table_name FROM duckdb_tables()`)).rows.map((r) => String(r['table_name'])));
   const columns = new Set((await db.query(`SELECT table_name || '.' || column_name AS c FROM duckdb_columns()`)).rows.map((r) => String(r['c'])));
@@ -114,6 +115,7 @@ export async function snapshotFeatures(db: Database, catalog: Catalog, wanted: b
     rollupSums,
     projections,
     intervalTables,
+    keyOrdered: new Set(keyOrdered.filter((t) => tables.has(t))),
     ...(Object.keys(idRanges).length > 0 ? { idRanges } : {}),
     ...(span?.['lo'] != null ? { span: { min: utcText(span['lo']), max: utcText(span['hi']) } } : {}),
   };

@@ -19,6 +19,9 @@ export interface SnapshotMeta {
   readonly loadMs: number;
   /** The source was made by the generator (absent in snapshots from before the mark). */
   readonly synthetic?: boolean;
+  /** The tables stored in key order, the n-th row by key at row position n (the layout's
+   *  tables other than the root, engine/layout.ts; absent in snapshots from before the mark). */
+  readonly keyOrdered?: readonly string[];
 }
 
 export async function writeMeta(db: Database, meta: SnapshotMeta): Promise<void> {

@@ -131,7 +131,7 @@ export class Snapshot {
       // Served as another dataset, a snapshot would answer with the wrong tables.
       const holds = meta.dataset ?? DEFAULT_DATASET.name;
       if (holds !== dataset.name) throw new Error(`snapshot ${pin.file} holds the ${holds} dataset, not ${dataset.name}`);
-      const features = await snapshotFeatures(db, dataset.catalog, options.rollups ?? true);
+      const features = await snapshotFeatures(db, dataset.catalog, options.rollups ?? true, meta.keyOrdered);
       const snapshot = new Snapshot(db, dataset, meta, features, pin);
       if (options.readerMemory) snapshot.readerMemory = options.readerMemory;
       return snapshot;

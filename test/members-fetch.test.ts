@@ -21,6 +21,15 @@ import { STEADY_LIMITS, tempDir } from './helpers.ts';
 import { membersFixture } from './members-fixture.ts';
 import type { MembersFixture } from './members-fixture.ts';
 import { fetchReference, oldTime, usOf } from './members-reference.ts';
+import { readMeta } from '../engine/meta.ts';
+import { fieldsFrom } from '../engine/query/paths.ts';
+import { compileList } from '../engine/query/compile-list.ts';
+import type { ListPlan } from '../engine/query/nodes.ts';
+import { Params } from '../engine/params.ts';
+import { parseFilter } from '../engine/filter/parse.ts';
+import { duckdb } from '../engine/dialect/duckdb.ts';
+import { clickhouse } from '../engine/dialect/clickhouse.ts';
+import type { Dialect } from '../engine/dialect/dialect.ts';
 
 const dir = tempDir('mfetch-');
 let fx: MembersFixture;
@@ -172,6 +181,43 @@ describe('the walk under /fetch/', () => {
     expect(sql).toContain('to_json(struct_pack("id" := r."id", "real_name" := r."real_name", "tz" := r."tz", "activity" :=');
     expect(sql).toContain('SELECT -1 AS "__total"');
     expect(sql).not.toContain('count(*)');
+  });
+
+  it('reads a first page of members by row position, stored in key order, as the key top-N does; the top-N after a key, under a filter, on ClickHouse and without the mark', async () => {
+    // The import marks the tables its layout stores in key order, and they are.
+    const meta = await readMeta(engine.db as never);
+    expect(meta.keyOrdered).toEqual(['member']);
+    const disorder = await engine.db.query(`SELECT count(*) AS n FROM (SELECT id, lag(id) OVER (ORDER BY rowid) AS p FROM member) WHERE p >= id`);
+    expect(Number(disorder.rows[0]!['n'])).toBe(0);
+    const cat = membersDataset.catalog;
+    const fields = fieldsFrom(cat, 'member');
+    const page = (limit: number, offset: number, more: Partial<ListPlan> = {}): ListPlan => ({ ...fetchPlan(), walk: {}, limit, offset, ...more });
+    const compile = (plan: ListPlan, keyOrdered: boolean, dialect: Dialect = duckdb) => {
+      const params = new Params(dialect);
+      return { sql: compileList(plan, cat, fields, params, dialect, undefined, undefined, keyOrdered), params: params.values };
+    };
+    const { sql, params } = engine.compile(page(7, 3));
+    expect(params).toEqual([7, 3]);
+    expect(sql).toContain('"__page" AS MATERIALIZED (\n  SELECT r."id", r."real_name", r."tz"\n  FROM "member" AS r\n  WHERE r.rowid >= $2::BIGINT AND r.rowid < $2::BIGINT + $1::BIGINT\n)');
+    expect(sql).not.toContain('__keys');
+    const filter = parseFilter({ field: 'tz', op: 'eq', value: 'UTC' }, cat, fields);
+    for (const other of [
+      engine.compile(page(7, 0, { walk: { after: 'a0000000-0000-4000-8000-000000000004' } })).sql,
+      engine.compile(page(7, 0, { filter })).sql,
+      compile(page(7, 0), false).sql,
+      compile(page(7, 0), true, clickhouse).sql,
+    ]) {
+      expect(other).toContain('__keys');
+      expect(other).not.toContain('rowid');
+    }
+    // Every first page, by position and by the top-N, the same rows (pages past the end too).
+    const n = fx.members.length;
+    const rows = async (c: { sql: string; params: unknown[] }) => (await engine.db.query(c.sql, c.params as never)).rows.filter((r) => r['__key'] != null).map((r) => r['member']);
+    for (const [limit, offset] of [[1, 0], [5, 0], [3, 2], [n, 0], [n + 3, 1], [4, n - 2], [3, n], [2, n + 4]] as const) {
+      const got = await rows(compile(page(limit, offset), true));
+      expect(got.length, `limit ${limit} offset ${offset}`).toBe(Math.max(0, Math.min(limit, n - offset)));
+      expect(got, `limit ${limit} offset ${offset}`).toEqual(await rows(compile(page(limit, offset), false)));
+    }
   });
 
   it('reads the pages after the first through a DuckDB of its own, closed when the walk ends or is stopped', async () => {

@@ -114,6 +114,7 @@ export const clickhouse: Dialect = {
   // MATERIALIZED CTEs (enable_materialized_cte, 26.7) answered wrongly here (an empty
   // also-bought, errors in category subtrees): not used.
   cteHint: () => '',
+  rowPosition: null,
   functions: {
     coalesce: (a) => `COALESCE(${a.join(', ')})`,
     nullif: ([x, y]) => `nullIf(${x}, ${y})`,

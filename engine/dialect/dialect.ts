@@ -23,6 +23,9 @@ export interface Dialect {
    *  left to an engine that decides by itself (DuckDB), computed once by one that would
    *  otherwise compute it for each reader (ClickHouse). */
   cteHint(kind: 'materialized' | 'inlined' | 'reused'): string;
+  /** A table's row position (0 for its first row as stored), read and filtered without
+   *  scanning the rows before it (DuckDB's rowid); null where the engine has none. */
+  readonly rowPosition: string | null;
   /** The functions of declared expressions (catalog Expr), over compiled arguments. */
   readonly functions: Readonly<Record<ExprFunction, (args: readonly string[]) => string>>;
   cast(expr: string, type: CastType): string;

@@ -14,6 +14,7 @@ export const duckdb: Dialect = {
   param: (i, type) => (type ? `$${i}::${type}` : `$${i}`),
   listParam: (i, type) => `$${i}::${type}[]`,
   listContains: (list, v) => `list_contains(${list}, ${v})`,
+  rowPosition: 'rowid',
   cteHint: (kind) => (kind === 'materialized' ? ' MATERIALIZED' : kind === 'inlined' ? ' NOT MATERIALIZED' : ''),
   functions: {
     coalesce: (a) => `COALESCE(${a.join(', ')})`,

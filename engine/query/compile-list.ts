@@ -89,6 +89,8 @@ export function compileList(
   measures?: RowMeasureSql,
   /** The fact projections the snapshot holds (child lists of fact rows may read one). */
   held?: ReadonlySet<string>,
+  /** The table is stored in key order (CompileOptions.keyOrdered). */
+  keyOrdered = false,
 ): string {
   checkNames(plan);
   if (plan.measures && !measures) throw new Error(`list ${plan.table}: figures need their SQL (rowMeasureSql)`);
@@ -168,10 +170,19 @@ export function compileList(
   const before = early ? ctes.map((c) => `, ${c}`).join('') : '';
   const after = [...(early ? [] : ctes), ...children].map((c) => `, ${c}`).join('');
 
-  // A walk's page: its keys by a top-N over the key alone, then their rows by key (a table
-  // stored by key reads a few row groups for them); carrying every column through the
-  // top-N instead read all the rows after the page (1M members: 0.25 s a page, not 0.05).
-  const page = walk
+  // A walk's first page of a table stored in key order, unfiltered: its rows by position,
+  // the offset-th row by key on. The top-N over the key below reads whole row groups (1M
+  // members, UUID keys: ~8 ms for the keys of 51 members, ~6 more for their rows; ~1 ms by
+  // position).
+  const byPosition = walk !== undefined && walk.after === undefined && conds.length === 0 && keyOrdered && dialect.rowPosition !== null;
+  const position = `r.${dialect.rowPosition}`;
+  const page = byPosition
+    ? `${PAGE} AS${dialect.cteHint('materialized')} (
+  SELECT ${pageColumns.join(', ')}
+  FROM ${ident(root.name)} AS r
+  WHERE ${position} >= ${offset} AND ${position} < ${offset} + ${limit}
+)`
+    : walk
     ? `${WALK_KEYS} AS${dialect.cteHint('materialized')} (
   SELECT ${dialect.keepName(`r.${key}`, key)} FROM ${source} AS r ORDER BY r.${key} ASC LIMIT ${limit} OFFSET ${offset}
 ), ${PAGE} AS${dialect.cteHint('materialized')} (

@@ -41,6 +41,9 @@ export interface CompileOptions {
   /** The tables of merged periods, zone offsets and days (IntervalsDef.merged, .zones, .days) the
    *  snapshot holds; absent: none (activity plans merge and compute them in the query). */
   readonly intervalTables?: ReadonlySet<string> | undefined;
+  /** The tables the snapshot stores in key order (SnapshotMeta.keyOrdered): a walk's first
+   *  page of one, unfiltered, is read by row position; absent: none. */
+  readonly keyOrdered?: ReadonlySet<string> | undefined;
   /** The first and last instants of the fact table's time column: a window that holds
    *  them both reads the rollups' `all` grains. */
   readonly span?: TimeSpan | undefined;

@@ -47,7 +47,7 @@ export function compilePlan(plan: Plan, ds: DatasetDef, fields: ReadonlyMap<stri
       // The filter is rooted at the listed table, as its question parsed it; figures read
       // the fact rows, from the fact root.
       const figures = plan.measures && rowMeasureSql(plan.measures, plan.table, ds, fields, params, dialect, options);
-      return { sql: compileList(plan, ds.catalog, fieldsFrom(ds.catalog, plan.table), params, dialect, figures, options.projections), params: params.values };
+      return { sql: compileList(plan, ds.catalog, fieldsFrom(ds.catalog, plan.table), params, dialect, figures, options.projections, options.keyOrdered?.has(plan.table) === true), params: params.values };
     }
     case 'bundle':
       // Its parts are statements of their own, compiled and run one by one (runner.ts).
