@@ -11,6 +11,7 @@ import { blogCatalog } from '../engine/datasets/blog/declaration.ts';
 import { layoutSteps } from '../engine/layout.ts';
 import type { LayoutPart, LayoutStep } from '../engine/layout.ts';
 import { writeMeta } from '../engine/meta.ts';
+import { keyOrderedTables } from './key-order.ts';
 import type { SnapshotMeta } from '../engine/meta.ts';
 import { ident } from '../engine/sql.ts';
 import { ImportError } from './source.ts';
@@ -175,8 +176,7 @@ export async function importSnapshot(options: ImportOptions): Promise<SnapshotMe
       lastViewedAt: span['b'] instanceof Date ? span['b'].toISOString() : null,
       loadMs: Date.now() - started,
       synthetic,
-      // The layout creates every table but the root ordered by its key (engine/layout.ts).
-      keyOrdered: catalog.tables.filter((t) => t.name !== catalog.root).map((t) => t.name),
+      keyOrdered: await keyOrderedTables(db, catalog),
     };
     await writeMeta(db, meta);
     await db.exec('CHECKPOINT');

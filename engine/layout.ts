@@ -40,6 +40,8 @@ export function distinctSetsFit(range: { min: number; max: number }, keys: numbe
 }
 
 export const META_TABLE = 'snapshot_meta';
+/** The index the layout builds on a table's UUID key. */
+export const keyIndexName = (table: string): string => `${table}__key`;
 export const stageName = (table: string): string => `stage_${table}`;
 
 /** Resolves a fact column's path to a SQL expression over the staged root (alias r) and
@@ -115,6 +117,10 @@ export function layoutSteps(catalog: Catalog, facts: LayoutFacts = {}): LayoutSt
     if (t.name === catalog.root) continue;
     const cols = t.columns.map((c) => ident(c.name)).join(', ');
     add('tables', `CREATE TABLE ${ident(t.name)} AS SELECT ${cols} FROM ${ident(stageName(t.name))} ORDER BY ${ident(tableKey(t))}`);
+    // A UUID key is indexed: a lookup by key (one member, the check that it exists) scanned
+    // a row group of 16-byte keys, its zone maps no help (~7 ms at 1M members, two per
+    // request), where DuckDB reads the index in ~0.5 ms. Integer keys scan in ~0.3 ms.
+    if (t.columns.find((c) => c.name === tableKey(t))?.sqlType === 'UUID') add('tables', `CREATE INDEX ${ident(keyIndexName(t.name))} ON ${ident(t.name)} (${ident(tableKey(t))})`);
   }
   // Insertion order is join order: a relation is joined before the ones reached through it.
   const joins = new Map<string, Join>();

@@ -9,7 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { Engine } from '../engine/engine.ts';
 import { membersDataset } from '../engine/datasets/members/declaration.ts';
-import { membersPlan } from '../engine/datasets/members/members.ts';
+import { member, membersPlan } from '../engine/datasets/members/members.ts';
+import { leaf } from '../engine/datasets/marketplace/list-common.ts';
 import { buildApp } from '../server/app.ts';
 import { STEADY_LIMITS, tempDir } from './helpers.ts';
 import { membersFixture } from './members-fixture.ts';
@@ -191,6 +192,25 @@ describe('GET /api/v1/members/{id}', () => {
     const { window: _w, ...body } = r.json() as ListedMember & { window: unknown };
     expect(body).toEqual(want);
     expect((await app.inject({ url: '/api/v1/members/a0000000-0000-4000-8000-000000000006' })).json()).toMatchObject({ activity_periods: [] });
+  });
+
+  it('reads one member through the index on its UUID key, the page unordered (one row at most), every member as the reference', async () => {
+    const idx = await engine.db.query(`SELECT index_name FROM duckdb_indexes() WHERE table_name = 'member'`);
+    expect(idx.rows.map((r) => r['index_name'])).toEqual(['member__key']);
+    const id = fx.members[7]!.id;
+    const { sql, params } = engine.compile(member.ask({ id } as never, undefined as never, undefined as never) as never);
+    expect(sql).toContain('WHERE (r."id" = $1::UUID)');
+    expect(sql).toMatch(/"__page" AS MATERIALIZED \(\n  SELECT r\."id", r\."tz", r\."real_name"\n  FROM "__filtered" AS r\n  LIMIT \$2::BIGINT OFFSET \$3::BIGINT\n\)/);
+    const plan = JSON.stringify((await engine.db.query(`EXPLAIN (ANALYZE, FORMAT json) ${sql}`, params)).rows);
+    expect(plan).toContain('Index Scan');
+    // A filter that does not pin the key keeps the page's order.
+    expect(engine.compile(membersPlan(leaf('tz', 'eq', 'UTC'), undefined, { limit: 5, offset: 0 })).sql).toContain('ORDER BY r."id" ASC\n  LIMIT');
+    for (const m of fx.members.filter((_, i) => i % 5 === 0)) {
+      const want = membersReference(fx.members, fx.periods, (x) => x.id === m.id)[0]!;
+      const r = await app.inject({ url: `/api/v1/members/${m.id}` });
+      const { window: _w, ...body } = r.json() as ListedMember & { window: unknown };
+      expect(body, m.id).toEqual(want);
+    }
   });
 
   it('answers 404 for an unknown id and 400 for a malformed one', async () => {

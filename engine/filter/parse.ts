@@ -200,6 +200,9 @@ export function parseFilter(
   return walk(parsed.data!, base, 1);
 }
 
+/** The conditions every row must meet: the filter's top-level conjuncts, through nested ands. */
+export const conjuncts = (n: FilterNode): FilterNode[] => (n.kind === 'and' ? n.children.flatMap(conjuncts) : [n]);
+
 /** Every leaf of a filter tree, in order. */
 export function filterLeaves(node: FilterNode | undefined): Extract<FilterNode, { kind: 'leaf' }>[] {
   if (!node) return [];

@@ -6,11 +6,10 @@
 // everything else (rollups for the bulk of a window, first-seen columns, sets) is unchanged.
 import type { DatasetDef } from '../dataset.ts';
 import type { FilterNode } from '../filter/parse.ts';
+import { conjuncts } from '../filter/parse.ts';
 import type { CompileOptions } from './compile-options.ts';
 import { isRelationPath, targetOf } from './paths.ts';
 
-/** The conditions every row must meet: the filter's top-level conjuncts, through nested ands. */
-const conjuncts = (n: FilterNode): FilterNode[] => (n.kind === 'and' ? n.children.flatMap(conjuncts) : [n]);
 
 /** The fact column copied from relation path `path` whose target a unique column `rest`
  *  of it identifies (a country by its code, an author by the username): at most one row
