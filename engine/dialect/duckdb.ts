@@ -70,11 +70,14 @@ export const duckdb: Dialect = {
   isoInstant: (c) =>
     `CASE WHEN microsecond(${c}) % 1000 = 0 THEN strftime(${c}, '%Y-%m-%dT%H:%M:%S.%gZ') ELSE strftime(${c}, '%Y-%m-%dT%H:%M:%S.%fZ') END`,
   zonedIsoInstant: (c, tz) => {
-    const local = `timezone(${tz}, ${c}::TIMESTAMPTZ)`;
+    // The local time computed once per instant, as a lambda's parameter: written out where
+    // each part needs it, ICU converted every instant seven times (400k instants: 4.8 s,
+    // against 1.1 s once).
+    const local = '"__local"';
     const off = `((epoch_us(${local}) - epoch_us(${c})) // 1000000)`;
     const fraction = `CASE WHEN microsecond(${c}) % 1000000 = 0 THEN '' ELSE printf('.%06d', microsecond(${c}) % 1000000) END`;
     const seconds = `CASE WHEN abs(${off}) % 60 = 0 THEN '' ELSE printf(':%02d', abs(${off}) % 60) END`;
-    return `(strftime(${local}, '%Y-%m-%dT%H:%M:%S') || ${fraction} || printf('%s%02d:%02d', CASE WHEN ${off} < 0 THEN '-' ELSE '+' END, abs(${off}) // 3600, abs(${off}) % 3600 // 60) || ${seconds})`;
+    return `list_transform([timezone(${tz}, ${c}::TIMESTAMPTZ)], lambda ${local}: strftime(${local}, '%Y-%m-%dT%H:%M:%S') || ${fraction} || printf('%s%02d:%02d', CASE WHEN ${off} < 0 THEN '-' ELSE '+' END, abs(${off}) // 3600, abs(${off}) % 3600 // 60) || ${seconds})[1]`;
   },
   sortList: (l) => `list_sort(${l})`,
   mapList: (l, x, body) => `list_transform(${l}, lambda ${x}: ${body})`,
