@@ -192,6 +192,11 @@ export interface IntervalsDef {
    *  (activity-hour-totals.ts): the heatmap's time in the days a window holds whole; built
    *  from the hours table, read only with it; absent: none is built. */
   readonly hourTotals?: string;
+  /** Optional: the days table's UTC days counted by the hours of their first and last
+   *  instants and of the previous day's last (activity-day-hours.ts): a fixed zone on whole
+   *  hours reads its local days from a row per kind of day; built from the days table, read
+   *  only with it; absent: none is built. */
+  readonly dayHours?: string;
 }
 
 /** The rollup column holding the distinct count of a fact column (RollupDef.distinct). */

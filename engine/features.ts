@@ -96,6 +96,7 @@ export async function snapshotFeatures(db: Database, catalog: Catalog, wanted: b
       ...(d.wallLevels !== undefined && tables.has(d.wallLevels) ? [d.wallLevels] : []),
       ...(d.wallLevelHours !== undefined && tables.has(d.wallLevelHours) ? [d.wallLevelHours] : []),
       ...(d.hourTotals !== undefined && tables.has(d.hourTotals) ? [d.hourTotals] : []),
+      ...(d.dayHours !== undefined && tables.has(d.dayHours) ? [d.dayHours] : []),
       ...(d.hours !== undefined && tables.has(d.hours) ? [d.hours] : []),
       ...(d.gaps !== undefined && tables.has(d.gaps) ? [d.gaps] : []),
     ]),

@@ -20,6 +20,7 @@ import { hoursTableSql } from './query/activity-hours.ts';
 import { gapsTableSql } from './query/activity-gaps.ts';
 import { levelHoursTableSql } from './query/activity-level-hours.ts';
 import { hourTotalsTableSql } from './query/activity-hour-totals.ts';
+import { dayHoursTableSql } from './query/activity-day-hours.ts';
 import { wallLevelsTableSql } from './query/activity-wall-levels.ts';
 import { ident } from './sql.ts';
 
@@ -44,6 +45,7 @@ SELECT z AS ${ident(c.zone)}, a AS ${ident(c.from)}, b AS ${ident(c.to)}, o AS $
     ...(def.gaps === undefined || def.days === undefined ? [] : [gapsTableSql(def, def.gaps, d)]),
     ...(def.levelHours === undefined || def.levels === undefined ? [] : [levelHoursTableSql(def.levels, def.levelHours, d)]),
     ...(def.hourTotals === undefined || def.hours === undefined ? [] : [hourTotalsTableSql(def.hours, def.hourTotals, d)]),
+    ...(def.dayHours === undefined || def.days === undefined ? [] : [dayHoursTableSql(def.days, def.dayHours, d)]),
     ...(def.wallLevels === undefined ? [] : [wallLevelsTableSql(def, def.wallLevels, d)]),
     ...(def.wallLevelHours === undefined || def.wallLevels === undefined ? [] : [levelHoursTableSql(def.wallLevels, def.wallLevelHours, d)]),
   ];

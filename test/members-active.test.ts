@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import type { Database } from '../engine/db.ts';
 import { sqlTime } from './members-activity-fixture.ts';
 import type { MembersFixture } from './members-activity-fixture.ts';
-import { MERGED, PLAIN, RUNS, activityPlan, compileActivityPlan, runActivity } from './members-activity-db.ts';
+import { MERGED, NO_DAY_HOURS, PLAIN, RUNS, activityPlan, compileActivityPlan, runActivity } from './members-activity-db.ts';
 import { refActive } from './members-activity-reference.ts';
 import { FIXED_ZONES, WINDOWS, filterCases, parsedFilter, zonedWindow } from './members-activity-cases.ts';
 import { useActivityRig } from './members-activity-serve.ts';
@@ -86,7 +86,7 @@ describe('members active', () => {
       const want = refActive(fx, { start, end, tz, ...(f ? { keep: f.keep } : {}) }, g);
       const plan = activityPlan({ kind: 'active', granularity: g }, { start: sqlTime(start), end: sqlTime(end) }, tz, f && parsedFilter(f.json));
       expect(compileActivityPlan(plan, MERGED).sql.includes('activity_day'), `${i} ${tz}`).toBe(true);
-      for (const [db, o] of [[merged, MERGED], [merged, RUNS]] as const) expect((await runActivity(db, plan, o)).rows, `${i} ${tz} ${g} ${sqlTime(start)} ${sqlTime(end)} ${o === MERGED}`).toEqual(want);
+      for (const [db, o] of [[merged, MERGED], [merged, NO_DAY_HOURS], [merged, RUNS]] as const) expect((await runActivity(db, plan, o)).rows, `${i} ${tz} ${g} ${sqlTime(start)} ${sqlTime(end)} ${o === MERGED} ${o === NO_DAY_HOURS}`).toEqual(want);
       active += want.reduce((s, r) => s + r.active, 0);
     }
     expect(active).toBeGreaterThan(300);

@@ -35,7 +35,9 @@ export async function membersDatabase(fx: MembersFixture, merged: boolean): Prom
 
 /** The options each path compiles with: all the import's tables, its runs and zones
  *  without the days table, or the plain reading. */
-export const MERGED: CompileOptions = { intervalTables: new Set([MEMBER_ACTIVITY.merged, MEMBER_ACTIVITY.zones, MEMBER_ACTIVITY.days!, MEMBER_ACTIVITY.levels!, MEMBER_ACTIVITY.hours!, MEMBER_ACTIVITY.gaps!, MEMBER_ACTIVITY.levelHours!, MEMBER_ACTIVITY.hourTotals!, MEMBER_ACTIVITY.wallLevels!, MEMBER_ACTIVITY.wallLevelHours!]) };
+export const MERGED: CompileOptions = { intervalTables: new Set([MEMBER_ACTIVITY.merged, MEMBER_ACTIVITY.zones, MEMBER_ACTIVITY.days!, MEMBER_ACTIVITY.levels!, MEMBER_ACTIVITY.hours!, MEMBER_ACTIVITY.gaps!, MEMBER_ACTIVITY.levelHours!, MEMBER_ACTIVITY.hourTotals!, MEMBER_ACTIVITY.wallLevels!, MEMBER_ACTIVITY.wallLevelHours!, MEMBER_ACTIVITY.dayHours!]) };
+/** MERGED without the days counted by hour (activity-day-hours.ts): the zoned days from a row per stored day. */
+export const NO_DAY_HOURS: CompileOptions = { intervalTables: new Set([...MERGED.intervalTables!].filter((t) => t !== MEMBER_ACTIVITY.dayHours)) };
 export const RUNS: CompileOptions = { intervalTables: new Set([MEMBER_ACTIVITY.merged, MEMBER_ACTIVITY.zones]) };
 export const PLAIN: CompileOptions = { rollups: false };
 

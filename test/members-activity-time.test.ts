@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import type { Database } from '../engine/db.ts';
 import { sqlTime } from './members-activity-fixture.ts';
 import type { MembersFixture } from './members-activity-fixture.ts';
-import { MERGED, PLAIN, RUNS, activityPlan, compileActivityPlan, runActivity } from './members-activity-db.ts';
+import { MERGED, NO_DAY_HOURS, PLAIN, RUNS, activityPlan, compileActivityPlan, runActivity } from './members-activity-db.ts';
 import { refTime } from './members-activity-reference.ts';
 import { FIXED_ZONES, WINDOWS, filterCases, parsedFilter, zonedWindow } from './members-activity-cases.ts';
 import { useActivityRig } from './members-activity-serve.ts';
@@ -99,6 +99,11 @@ describe('members activity-time', () => {
     expect(sql).toMatch(/FROM spans sp JOIN segs g ON g\.a < sp\.e AND g\.b > sp\.s WHERE sp\.s < \(\(SELECT i FROM lastday\) \+ 2\) \* 86400000000/);
     expect(sql).toMatch(/^WITH spans AS NOT MATERIALIZED \(/);
     expect(sql).not.toMatch(/count\(\*\) FROM per/);
+    // London's offsets are whole hours: the stored days after the first counted by hour.
+    expect(sql).toMatch(/FROM "activity_day_hour" t CROSS JOIN zv v WHERE t\."day" >= /);
+    expect(sql).toMatch(/zh AS \(\n  SELECT CASE WHEN EXISTS/);
+    for (const [tz, f] of [['Asia/Kolkata', undefined], ['Europe/London', parsedFilter({ field: 'tz', op: 'eq', value: 'UTC' })]] as const)
+      expect(compileActivityPlan(activityPlan({ ...ALL, limit: 10, offset: 20 }, { start: sqlTime(t0), end: sqlTime(t0 + 14 * 86_400_000) }, tz, f), MERGED).sql, tz).not.toMatch(/activity_day_hour/);
     // Windows around the fixture's DST changes, cut at many hours and minutes and on UTC
     // midnights, in zones that repeat and skip hours and midnights, at +05:30 and +12:45,
     // filtered or not; pages from the first to past the last row.
@@ -111,9 +116,9 @@ describe('members activity-time', () => {
       const [limit, offset] = [[1, 5, 25, 100_000][i % 4]!, [0, 3, 17, 40, 200][i % 5]!];
       const plan = activityPlan({ ...ALL, limit, offset }, { start: sqlTime(start), end: sqlTime(end) }, tz, f && parsedFilter(f.json));
       expect(compileActivityPlan(plan, MERGED).sql.includes('activity_day'), `${i} ${tz}`).toBe(true);
-      for (const o of [MERGED, RUNS]) {
+      for (const o of [MERGED, NO_DAY_HOURS, RUNS]) {
         const r = await runActivity(merged, plan, o);
-        expect(r.rows, `${i} ${tz} ${limit} ${offset} ${sqlTime(start)} ${sqlTime(end)} ${o === MERGED}`).toEqual(all.slice(offset, offset + limit));
+        expect(r.rows, `${i} ${tz} ${limit} ${offset} ${sqlTime(start)} ${sqlTime(end)} ${o === MERGED} ${o === NO_DAY_HOURS}`).toEqual(all.slice(offset, offset + limit));
         expect(r.total, `${i} ${tz}`).toBe(all.length);
       }
       rows += all.length;

@@ -58,6 +58,8 @@ export function activeSql(plan: ActivityPlan, q: Active, catalog: Catalog, optio
   // The counts of days by the day before (activity-gaps.ts) pay on both clocks: the window's
   // whole days are a few hundred rows of them.
   const gaps = gapsClock(plan, def, options);
+  // (Not from the days counted by hour, activity-day-hours.ts: those keep the previous day
+  // only where it is the day before, and the 7- and 30-day counts reach further back.)
   const zonedSd = zoned ? zonedDaySpans(def, src, dialect) : null;
   const clock = daysClock(plan, def, options) === 1 ? 1 : null;
   const ctes = [

@@ -15,6 +15,7 @@ import { DAY_COLUMNS, daysClock, daysRead, nearEnds } from './activity-days.ts';
 import type { DayClock } from './activity-days.ts';
 import { activitySources, intervalsDef } from './activity-sources.ts';
 import { zonedDaySpans, zonedDaysPlan } from './activity-zoned-days.ts';
+import { dayHoursFor } from './activity-day-hours.ts';
 import type { ActivitySources } from './activity-sources.ts';
 import type { CompileOptions } from './compile-options.ts';
 import type { ActivityPlan, ActivityQuestion } from './nodes.ts';
@@ -59,7 +60,7 @@ function zonedTimeSql(plan: ActivityPlan, q: Time, catalog: Catalog, options: Co
   const [limit, offset] = [params.add(q.limit, 'BIGINT'), params.add(q.offset, 'BIGINT')];
   const ctes = [
     ...src.ctes,
-    ...zonedDaySpans(def, src, dialect),
+    ...zonedDaySpans(def, src, dialect, dayHoursFor(plan, def, options)),
     // A span alike adds its days after the day before its own (never after its last: the
     // zone's dates do not go back, so a stretch of no day adds nothing).
     `cnt AS (

@@ -13,14 +13,15 @@
 // Pure: SQL text.
 import type { IntervalsDef } from '../catalog.ts';
 import type { Dialect } from '../dialect/dialect.ts';
-import { sqlInteger } from '../sql.ts';
+import { ident, sqlInteger } from '../sql.ts';
 import { zoneDaysSplitOnce } from '../zones.ts';
 import { DAY_COLUMNS, DAYS_MIN_WINDOW_US, daysRead } from './activity-days.ts';
 import { readsMerged } from './activity-sources.ts';
 import type { ActivitySources } from './activity-sources.ts';
 import type { CompileOptions } from './compile-options.ts';
 import type { ActivityPlan } from './nodes.ts';
-import { DAY_US, epochUs } from './zone-segments.ts';
+import { DAY_US, HOUR_US, epochUs, offsetsOnWholeHoursGuard } from './zone-segments.ts';
+import { DAY_HOUR_COLUMNS } from './activity-day-hours.ts';
 
 /** The longest window read this way: the zone check reads Intl's offsets per day of the
  *  window at compile time, and the days' table (zu) pairs every UTC day with every local
@@ -39,8 +40,10 @@ export function zonedDaysPlan(plan: ActivityPlan, def: IntervalsDef, options: Co
 }
 
 /** CTEs ending in `sd (d0, d1, dp, wt)`, from the sources' `segs` (the zone's segments) and
- *  `spans` (with `pe`, read near the window's ends: nearEnds(0)). */
-export function zonedDaySpans(def: IntervalsDef, src: ActivitySources, d: Dialect): string[] {
+ *  `spans` (with `pe`, read near the window's ends: nearEnds(0)). `dayHours`: the table of
+ *  UTC days counted by hour (activity-day-hours.ts dayHoursFor), read for the stored days
+ *  from the third on (the first two's previous day may lie before the window's start). */
+export function zonedDaySpans(def: IntervalsDef, src: ActivitySources, d: Dialect, dayHours: string | null = null): string[] {
   const c = DAY_COLUMNS;
   const DAY = sqlInteger(DAY_US);
   const { ws, we } = src;
@@ -54,6 +57,19 @@ export function zonedDaySpans(def: IntervalsDef, src: ActivitySources, d: Dialec
    *  days (a hash join per stored row, two with the day before, cost more; DuckDB's lists:
    *  the days table is built by DuckDB imports only). */
   const lx = (u: string, x: string) => `v.las[${u} - ${u0} + 1] + CAST(${x} >= v.cs[${u} - ${u0} + 1] AS INTEGER)`;
+  // The stored days from the third on as counted by hour: an hour's first instant stands
+  // for every instant of it (the zone's midnights are on whole hours: zh); their previous
+  // day, one or two before, lies in the window (a previous day further back is never on the
+  // local day of their first instant: only activity-time reads these).
+  const fromDayHours = (t: string) => {
+    const h = DAY_HOUR_COLUMNS;
+    const [HOUR, col] = [sqlInteger(HOUR_US), (x: string) => `t.${ident(x)}`];
+    const at = (u: string, hour: string) => `(${u} * ${DAY} + ${hour} * ${HOUR})`;
+    const u = col(h.day);
+    const pu = `(${u} - ${col(h.gap)})`;
+    return `SELECT ${lx(u, at(u, col(h.first)))}, ${lx(u, at(u, col(h.last)))}, CASE WHEN ${col(h.gap)} > 0 THEN ${lx(pu, at(pu, col(h.previous)))} END, ${col(h.n)}
+  FROM ${ident(t)} t CROSS JOIN zv v WHERE ${u} >= ${day(lo)} + 2 AND ${u} < ${u1} AND (SELECT refused FROM zg) IS NULL AND (SELECT refused FROM zh) IS NULL`;
+  };
   return [
     // The zone's days around the window and their first instants: the first instant the
     // clock shows its midnight or later (as concurrency's day buckets start).
@@ -81,11 +97,13 @@ export function zonedDaySpans(def: IntervalsDef, src: ActivitySources, d: Dialec
     `zv AS (
   SELECT list(la ORDER BY u) AS las, list(c ORDER BY u) AS cs FROM zu
 )`,
+    ...(dayHours === null ? [] : [offsetsOnWholeHoursGuard(ws, we, d, 'zh')]),
     `sd AS (
   SELECT ${lx('r.u', 'r.f')} AS d0, ${lx('r.u', '(r.l - 1)')} AS d1, CASE WHEN r.pl > ${ws} THEN ${lx('r.pd', '(r.pl - 1)')} END AS dp, 1 AS wt
   FROM (${daysRead(def, 0, src, d, { u: c.day, f: c.first, l: c.last, pd: c.previousDay, pl: c.previousLast })}) r CROSS JOIN zv v
-  WHERE r.u >= ${day(lo)} AND r.u < ${u1} AND (SELECT refused FROM zg) IS NULL
-  UNION ALL SELECT ${lx(day('z.s'), 'z.s')}, ${lx(day('z.s'), '(z.e - 1)')}, CASE WHEN z.pe IS NOT NULL THEN ${lx(day('(z.pe - 1)'), '(z.pe - 1)')} END, 1
+  WHERE r.u >= ${day(lo)} AND r.u < ${dayHours === null ? u1 : `least(${day(lo)} + 2, ${u1})`} AND (SELECT refused FROM zg) IS NULL
+  UNION ALL${dayHours === null ? '' : ` ${fromDayHours(dayHours)}
+  UNION ALL`} SELECT ${lx(day('z.s'), 'z.s')}, ${lx(day('z.s'), '(z.e - 1)')}, CASE WHEN z.pe IS NOT NULL THEN ${lx(day('(z.pe - 1)'), '(z.pe - 1)')} END, 1
   FROM zc z CROSS JOIN zv v
 )`,
   ];

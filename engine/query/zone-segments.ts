@@ -50,13 +50,13 @@ export function zoneSegmentCtes(name: string, zones: string, lo: string, hi: str
 )`;
 }
 
-/** A CTE `zg (refused)`: an error where a segment of `segs (z, a, b, o)` in force in [ws, we)
+/** A CTE `name (refused)` (default `zg`): an error where a segment of `segs (z, a, b, o)` in force in [ws, we)
  *  has an offset off the whole hour or starts off one inside the window. Plans that read
  *  UTC's hours for a zone checked that with Intl's zone data at compile time; the
  *  database's could differ: then an error, not a wrong answer. */
-export function offsetsOnWholeHoursGuard(ws: string, we: string, d: Dialect): string {
+export function offsetsOnWholeHoursGuard(ws: string, we: string, d: Dialect, name = 'zg'): string {
   const H = sqlInteger(HOUR_US);
-  return `zg AS (
+  return `${name} AS (
   SELECT ${d.raiseIf(`EXISTS (SELECT 1 FROM segs g WHERE g.a < ${we} AND g.b > ${ws} AND (${d.floorMod('g.o', H)} <> 0 OR (g.a > ${ws} AND ${d.floorMod('g.a', H)} <> 0)))`, 'zone_offsets_off_the_hour')} AS refused
 )`;
 }

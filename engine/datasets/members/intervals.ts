@@ -8,7 +8,8 @@
 // the member's own (`activity_hour`), and the members active per day of those two clocks by
 // their previous active day (`activity_gap`), the levels rolled up per UTC hour
 // (`activity_level_hour`), the hours' time summed over the members per day
-// (`activity_hour_total`), and the levels on the members' own wall clocks and their rollup
+// (`activity_hour_total`), the UTC days counted by the hours of their first and last instants
+// (`activity_day_hour`), and the levels on the members' own wall clocks and their rollup
 // per wall-clock hour (`activity_level_wall`, `activity_level_wall_hour`).
 import type { IntervalsDef } from '../../catalog.ts';
 
@@ -28,6 +29,7 @@ export const MEMBER_ACTIVITY: IntervalsDef = {
   gaps: 'activity_gap',
   levelHours: 'activity_level_hour',
   hourTotals: 'activity_hour_total',
+  dayHours: 'activity_day_hour',
   wallLevels: 'activity_level_wall',
   wallLevelHours: 'activity_level_wall_hour',
 };
