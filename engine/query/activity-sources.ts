@@ -51,6 +51,8 @@ export interface ActivitySources {
   /** The spans carry `pe`, the end of the entity's previous span in the window (null for
    *  its first), as the import stored it; else callers compute it. */
   readonly previousEnd: boolean;
+  /** The spans carry `rs` and `re`, their run's start and end as stored (the merged runs). */
+  readonly stored: boolean;
   /** The conditions keeping the rows whose entity key (the column `col`) the filter keeps. */
   readonly keep: (col: string) => string[];
 }
@@ -72,7 +74,7 @@ export function mergeCtes(name: string, from: string, zoned: boolean): string {
 
 /** The CTEs of a plan's sources; `firsts`, `segs` (none in UTC) and `pieces` (with segs)
  *  only where asked. */
-export function activitySources(plan: ActivityPlan, catalog: Catalog, options: CompileOptions, params: Params, dialect: Dialect, want: { firsts?: boolean; segs?: boolean; pieces?: boolean; key?: boolean; previous?: boolean; near?: (ws: string, we: string) => { lo: string; hi: string }; only?: string; inline?: boolean }): ActivitySources {
+export function activitySources(plan: ActivityPlan, catalog: Catalog, options: CompileOptions, params: Params, dialect: Dialect, want: { firsts?: boolean; segs?: boolean; pieces?: boolean; key?: boolean; previous?: boolean; near?: (ws: string, we: string) => { lo: string; hi: string }; only?: string; inline?: boolean; stored?: boolean }): ActivitySources {
   const def = intervalsDef(catalog, plan.intervals);
   const merged = readsMerged(def, options);
   const entity = tableDef(catalog, def.entity);
@@ -109,8 +111,11 @@ export function activitySources(plan: ActivityPlan, catalog: Catalog, options: C
     const only = want.only === undefined ? [] : [`${no} IN (SELECT m FROM ${want.only})`];
     // With `inline`: each reader scans the runs for its own rows (their zone maps on the
     // window's start and end), nothing materialized.
+    // With `stored`: the run's start and end as stored (`rs`, `re`), for readers whose
+    // conditions on them the scan can check against its zone maps.
+    const stored = want.stored ? `, ${start} AS rs, ${end} AS re` : '';
     ctes.push(`spans AS${want.inline ? dialect.cteHint('inlined') : ''} (
-  SELECT ${no} AS m${want.key ? `, ${key} AS k` : ''}${z}, ${clip(start, end)}${pe} FROM ${ident(def.merged)} p WHERE ${[...overlaps(start, end), ...keep(key), ...only].join(' AND ')}
+  SELECT ${no} AS m${want.key ? `, ${key} AS k` : ''}${z}, ${clip(start, end)}${pe}${stored} FROM ${ident(def.merged)} p WHERE ${[...overlaps(start, end), ...keep(key), ...only].join(' AND ')}
 )`);
     if (want.firsts)
       ctes.push(`firsts AS (
@@ -151,7 +156,7 @@ export function activitySources(plan: ActivityPlan, catalog: Catalog, options: C
 )`);
     }
   }
-  return { ctes, ws, we, entityZone, previousEnd: merged && want.previous === true, keep };
+  return { ctes, ws, we, entityZone, previousEnd: merged && want.previous === true, stored: merged && want.stored === true, keep };
 }
 
 /** The offset `o` of the segment holding the instant `t` (a column of `alias`), joined. */

@@ -53,7 +53,7 @@ ORDER BY page.d, page.m`;
  *  are cut from the pieces and grouped (the first day or two for the first page). */
 function zonedTimeSql(plan: ActivityPlan, q: Time, catalog: Catalog, options: CompileOptions, params: Params, dialect: Dialect): string {
   const def = intervalsDef(catalog, plan.intervals);
-  const src = activitySources(plan, catalog, options, params, dialect, { segs: true, previous: true, inline: true });
+  const src = activitySources(plan, catalog, options, params, dialect, { segs: true, previous: true, inline: true, stored: true });
   const entity = tableDef(catalog, def.entity);
   const labels = q.labels.map((c) => `, x.${ident(c)} AS ${ident(c)}`).join('');
   const DAY = sqlInteger(DAY_US);
